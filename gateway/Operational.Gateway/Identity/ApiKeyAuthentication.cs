@@ -1,0 +1,71 @@
+using System.Text.Encodings.Web;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.Extensions.Caching.Memory;
+using Microsoft.Extensions.Options;
+using Operational.ServiceDefaults.Identity;
+
+namespace Operational.Gateway.Identity;
+
+public sealed class ApiKeyAuthenticationOptions : AuthenticationSchemeOptions
+{
+    /// <summary>
+    /// How long a key lookup (found or not) is remembered. Bounds how long a revoked key
+    /// keeps working on a replica, and spares the store one query per request.
+    /// </summary>
+    public TimeSpan CacheDuration { get; set; } = TimeSpan.FromSeconds(5);
+}
+
+/// <summary><c>Authorization: Bearer &lt;key&gt;</c> → the key's project and scopes.</summary>
+internal sealed class ApiKeyAuthenticationHandler(
+    IOptionsMonitor<ApiKeyAuthenticationOptions> options,
+    ILoggerFactory logger,
+    UrlEncoder encoder,
+    IIdentityStore store,
+    IMemoryCache cache)
+    : AuthenticationHandler<ApiKeyAuthenticationOptions>(options, logger, encoder)
+{
+    public const string SchemeName = "ApiKey";
+
+    private const string BearerPrefix = "Bearer ";
+
+    protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
+    {
+        var header = Request.Headers.Authorization.ToString();
+        if (string.IsNullOrEmpty(header))
+        {
+            return AuthenticateResult.NoResult();
+        }
+
+        if (!header.StartsWith(BearerPrefix, StringComparison.OrdinalIgnoreCase))
+        {
+            return AuthenticateResult.Fail("Send the API key as 'Authorization: Bearer <key>'.");
+        }
+
+        var key = header[BearerPrefix.Length..].Trim();
+        if (key.Length == 0 || key.Length > 256)
+        {
+            return AuthenticateResult.Fail("The API key is missing after 'Bearer'.");
+        }
+
+        var hash = ApiKeySecrets.Hash(key);
+        var apiKey = await cache.GetOrCreateAsync(("api-key", hash), entry =>
+        {
+            entry.AbsoluteExpirationRelativeToNow = Options.CacheDuration;
+            entry.Size = 1;
+            return store.FindKeyByHashAsync(hash, Context.RequestAborted);
+        });
+
+        if (apiKey is null)
+        {
+            return AuthenticateResult.Fail("The API key is not valid.");
+        }
+
+        if (apiKey.RevokedAt is not null)
+        {
+            return AuthenticateResult.Fail("The API key has been revoked.");
+        }
+
+        var principal = OperationalClaims.CreatePrincipal(new CallerIdentity(apiKey.ProjectId, apiKey.Id, apiKey.Scopes), SchemeName);
+        return AuthenticateResult.Success(new AuthenticationTicket(principal, SchemeName));
+    }
+}

@@ -1,0 +1,85 @@
+using System.Text.Json;
+using Microsoft.AspNetCore.Http.Features;
+using Operational.ServiceDefaults.Problems;
+
+namespace Operational.Gateway.Ingest;
+
+/// <summary>
+/// Reads a JSON request body within a size limit and turns every way it can be wrong into a
+/// precise 4xx: wrong content type (415), too large (413), not JSON (400 with line and position).
+/// </summary>
+internal static class JsonBody
+{
+    private static readonly JsonDocumentOptions Options = new() { MaxDepth = 32, AllowTrailingCommas = false };
+
+    public sealed record Result(JsonDocument? Document, long Size, IResult? Error);
+
+    public static async Task<Result> ReadAsync(HttpRequest request, int maxBytes, CancellationToken cancellationToken)
+    {
+        if (!request.HasJsonContentType())
+        {
+            var given = string.IsNullOrEmpty(request.ContentType) ? "no Content-Type" : $"'{request.ContentType}'";
+            return Fail(ApiProblems.Status(StatusCodes.Status415UnsupportedMediaType, "Unsupported media type.",
+                $"Send the event as JSON with 'Content-Type: application/json'; the request had {given}."));
+        }
+
+        if (request.ContentLength > maxBytes)
+        {
+            return Fail(TooLarge(maxBytes));
+        }
+
+        var sizeLimit = request.HttpContext.Features.Get<IHttpMaxRequestBodySizeFeature>();
+        if (sizeLimit is { IsReadOnly: false })
+        {
+            sizeLimit.MaxRequestBodySize = maxBytes;
+        }
+
+        try
+        {
+            using var buffer = new MemoryStream();
+            await request.Body.CopyToAsync(buffer, cancellationToken);
+            if (buffer.Length > maxBytes)
+            {
+                return Fail(TooLarge(maxBytes));
+            }
+
+            if (buffer.Length == 0)
+            {
+                return Fail(ApiProblems.Validation("body", "is empty; send a JSON object"));
+            }
+
+            var document = JsonDocument.Parse(buffer.GetBuffer().AsMemory(0, (int)buffer.Length), Options);
+            return new Result(document, buffer.Length, null);
+        }
+        catch (BadHttpRequestException e) when (e.StatusCode == StatusCodes.Status413PayloadTooLarge)
+        {
+            return Fail(TooLarge(maxBytes));
+        }
+        catch (JsonException e)
+        {
+            var where = e.LineNumber is { } line ? $" (line {line + 1}, byte {e.BytePositionInLine + 1})" : "";
+            return Fail(ApiProblems.Validation("body", $"is not valid JSON{where}: {FirstSentence(e.Message)}"));
+        }
+    }
+
+    private static IResult TooLarge(int maxBytes) =>
+        ApiProblems.Status(StatusCodes.Status413PayloadTooLarge, "Request body too large.",
+            $"The body must be at most {maxBytes} bytes.");
+
+    private static Result Fail(IResult error) => new(null, 0, error);
+
+    /// <summary>System.Text.Json appends its own path and position; we report those separately.</summary>
+    private static string FirstSentence(string message)
+    {
+        foreach (var marker in (string[])[" Path:", " LineNumber:"])
+        {
+            var cut = message.IndexOf(marker, StringComparison.Ordinal);
+            if (cut > 0)
+            {
+                message = message[..cut];
+            }
+        }
+
+        return message.TrimEnd();
+    }
+}

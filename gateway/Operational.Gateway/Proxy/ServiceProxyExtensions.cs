@@ -1,0 +1,112 @@
+using Microsoft.Extensions.Options;
+using Operational.ServiceDefaults.Hosting;
+using Operational.ServiceDefaults.Identity;
+using Operational.ServiceDefaults.Problems;
+using Yarp.ReverseProxy.Configuration;
+using Yarp.ReverseProxy.Forwarder;
+using Yarp.ReverseProxy.Transforms;
+
+namespace Operational.Gateway.Proxy;
+
+/// <summary>
+/// Distributed mode: the services' read and admin APIs are reached through the gateway.
+/// The gateway authenticates and authorizes each request, drops the caller's credentials and
+/// attaches a short-lived identity it signed (see <see cref="GatewayIdentityToken"/>).
+/// In the standalone host the services' endpoints live in the same process, so there is
+/// nothing to forward.
+/// </summary>
+public static class ServiceProxyExtensions
+{
+    /// <summary>One row per forwarded API: the public path, methods and scope policy.</summary>
+    internal static readonly IReadOnlyList<ProxiedApi> Apis =
+    [
+        new("storage-events", "storage", "/v1/events/{**rest}", ["GET"], Policies.Read),
+    ];
+
+    public static IHostApplicationBuilder AddServiceProxy(this IHostApplicationBuilder builder)
+    {
+        var addresses = builder.BindValidated<ServiceAddresses, ServiceAddressesValidator>(ServiceAddresses.SectionName);
+        builder.BindValidated<InternalAuthOptions, InternalAuthOptionsValidator>(InternalAuthOptions.SectionName);
+
+        var routes = Apis.Select(api => new RouteConfig
+        {
+            RouteId = api.RouteId,
+            ClusterId = api.Service,
+            AuthorizationPolicy = api.Policy,
+            Match = new RouteMatch { Path = api.Path, Methods = api.Methods },
+        }).ToList();
+
+        var clusters = addresses.All().Select(service => new ClusterConfig
+        {
+            ClusterId = service.Service,
+            Destinations = new Dictionary<string, DestinationConfig>
+            {
+                [service.Service] = new() { Address = service.Address },
+            },
+            HttpRequest = new ForwarderRequestConfig { ActivityTimeout = addresses.Timeout },
+        }).ToList();
+
+        builder.Services.AddReverseProxy()
+            .LoadFromMemory(routes, clusters)
+            .AddTransforms(transforms =>
+            {
+                transforms.AddRequestHeaderRemove("Authorization");
+                transforms.AddRequestHeaderRemove("Cookie");
+                transforms.AddRequestTransform(context =>
+                {
+                    // Whatever the client sent under this name is dropped: only the gateway vouches.
+                    context.ProxyRequest.Headers.Remove(GatewayIdentityToken.HeaderName);
+                    var caller = context.HttpContext.User.ToCallerIdentity();
+                    if (caller is not null)
+                    {
+                        var services = context.HttpContext.RequestServices;
+                        var auth = services.GetRequiredService<IOptions<InternalAuthOptions>>().Value;
+                        var expires = services.GetRequiredService<TimeProvider>().GetUtcNow() + auth.TokenLifetime;
+                        context.ProxyRequest.Headers.Add(GatewayIdentityToken.HeaderName, GatewayIdentityToken.Create(caller, auth.Secret!, expires));
+                    }
+
+                    return ValueTask.CompletedTask;
+                });
+            });
+
+        return builder;
+    }
+
+    public static IEndpointRouteBuilder MapServiceProxy(this IEndpointRouteBuilder endpoints)
+    {
+        endpoints.MapReverseProxy(proxy =>
+        {
+            proxy.Use(AnswerForwardingErrorsAsProblems);
+            proxy.UseLoadBalancing();
+            proxy.UsePassiveHealthChecks();
+        });
+        return endpoints;
+    }
+
+    /// <summary>YARP answers a failed forward with an empty 502/504; clients get a problem that names the service.</summary>
+    private static async Task AnswerForwardingErrorsAsProblems(HttpContext context, Func<Task> next)
+    {
+        await next();
+        var error = context.GetForwarderErrorFeature();
+        if (error is null || context.Response.HasStarted)
+        {
+            return;
+        }
+
+        var service = context.GetReverseProxyFeature().Route.Config.ClusterId;
+        var (status, detail) = error.Error switch
+        {
+            ForwarderError.RequestTimedOut => (StatusCodes.Status504GatewayTimeout, $"The {service} service did not answer in time."),
+            ForwarderError.RequestCanceled => (StatusCodes.Status499ClientClosedRequest, "The request was canceled."),
+            _ => (StatusCodes.Status503ServiceUnavailable, $"The {service} service is unavailable."),
+        };
+        if (status == StatusCodes.Status503ServiceUnavailable)
+        {
+            context.Response.Headers.RetryAfter = "5";
+        }
+
+        await ApiProblems.WriteAsync(context, status, "Service unavailable.", detail);
+    }
+
+    internal sealed record ProxiedApi(string RouteId, string Service, string Path, string[] Methods, string Policy);
+}

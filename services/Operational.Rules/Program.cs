@@ -1,0 +1,11 @@
+using Operational.Rules;
+using Operational.ServiceDefaults.Bus;
+using Operational.ServiceDefaults.Hosting;
+using Operational.ServiceDefaults.Identity;
+
+return ServiceProgram.Run(args, RulesService.ServiceName,
+    builder => builder
+        .AddRulesService()
+        .AddGatewayIdentityAuthentication()
+        .AddOperationalBus(bus => bus.AddRulesConsumers()),
+    app => app.MapRulesService());

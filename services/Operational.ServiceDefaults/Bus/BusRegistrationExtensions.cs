@@ -1,0 +1,80 @@
+using MassTransit;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Operational.ServiceDefaults.Health;
+using Operational.ServiceDefaults.Hosting;
+
+namespace Operational.ServiceDefaults.Bus;
+
+public static class BusRegistrationExtensions
+{
+    /// <summary>
+    /// Registers the one bus of this process. The transport comes from configuration
+    /// (<c>Bus:Transport</c>), so the same consumers run in-memory in the standalone host
+    /// and over RabbitMQ in distributed mode.
+    /// </summary>
+    /// <param name="configureConsumers">Adds the consumers of every module this process hosts.</param>
+    /// <param name="configureRabbitMq">RabbitMQ-only topology, e.g. queues the publisher declares.</param>
+    public static IHostApplicationBuilder AddOperationalBus(
+        this IHostApplicationBuilder builder,
+        Action<IBusRegistrationConfigurator> configureConsumers,
+        Action<IBusRegistrationContext, IRabbitMqBusFactoryConfigurator>? configureRabbitMq = null)
+    {
+        var options = builder.BindValidated<BusOptions, BusOptionsValidator>(BusOptions.SectionName);
+
+        builder.Services.AddMassTransit(bus =>
+        {
+            bus.SetKebabCaseEndpointNameFormatter();
+            bus.ConfigureHealthCheckOptions(health =>
+            {
+                health.Name = "bus";
+                health.Tags.Add(HealthEndpoints.ReadyTag);
+                health.MinimalFailureStatus = HealthStatus.Unhealthy;
+            });
+            configureConsumers(bus);
+
+            switch (options.Transport)
+            {
+                case BusTransport.InMemory:
+                    bus.UsingInMemory((context, cfg) => cfg.ConfigureEndpoints(context));
+                    break;
+                case BusTransport.RabbitMq:
+                    bus.UsingRabbitMq((context, cfg) =>
+                    {
+                        var rabbit = options.RabbitMq;
+                        cfg.Host(rabbit.Host, (ushort)rabbit.Port, rabbit.VirtualHost, host =>
+                        {
+                            host.Username(rabbit.Username);
+                            host.Password(rabbit.Password);
+                            // A 202 is promised only after the broker confirmed the batch.
+                            host.PublisherConfirmation = true;
+                            host.RequestedConnectionTimeout(rabbit.ConnectTimeout);
+                            host.ConnectionName(builder.Environment.ApplicationName);
+                            if (rabbit.UseTls)
+                            {
+                                host.UseSsl(ssl => ssl.ServerName = rabbit.Host);
+                            }
+                        });
+                        cfg.PrefetchCount = rabbit.PrefetchCount;
+                        configureRabbitMq?.Invoke(context, cfg);
+                        cfg.ConfigureEndpoints(context);
+                    });
+                    break;
+                default:
+                    throw new InvalidOperationException($"Unsupported bus transport {options.Transport}.");
+            }
+        });
+
+        builder.Services.Configure<MassTransitHostOptions>(host =>
+        {
+            // The web host must come up even while the broker is down: readiness reports it,
+            // the gateway answers 503 and MassTransit keeps reconnecting in the background.
+            host.WaitUntilStarted = false;
+            host.StopTimeout = TimeSpan.FromSeconds(30);
+        });
+
+        return builder;
+    }
+}

@@ -1,0 +1,59 @@
+using System.Text.Encodings.Web;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Operational.ServiceDefaults.Health;
+using Operational.ServiceDefaults.Identity;
+using Operational.ServiceDefaults.Problems;
+using Operational.ServiceDefaults.Storage;
+using Operational.ServiceDefaults.Telemetry;
+
+namespace Operational.ServiceDefaults.Hosting;
+
+public static class ServiceDefaultsExtensions
+{
+    /// <summary>
+    /// Plumbing every process shares: telemetry, problem+json errors, health checks, JSON
+    /// conventions, storage selection and the scope-based authorization policies.
+    /// </summary>
+    public static WebApplicationBuilder AddServiceDefaults(this WebApplicationBuilder builder, string serviceName)
+    {
+        builder.WebHost.ConfigureKestrel(kestrel => kestrel.AddServerHeader = false);
+        // Authentication pulls in Data Protection, which warns about unencrypted key storage at
+        // every start; nothing here uses it (no cookies, no protected payloads).
+        builder.Logging.AddFilter("Microsoft.AspNetCore.DataProtection", LogLevel.Error);
+
+        builder.AddOperationalTelemetry(serviceName);
+        builder.Services.AddOperationalProblemDetails();
+        builder.Services.AddHealthChecks();
+        builder.Services.ConfigureHttpJsonOptions(json => ConfigureJson(json.SerializerOptions));
+        builder.BindValidated<StorageOptions, StorageOptionsValidator>(StorageOptions.SectionName);
+        builder.Services.AddOperationalAuthorization();
+        builder.Services.AddSingleton(TimeProvider.System);
+
+        return builder;
+    }
+
+    public static WebApplication UseServiceDefaults(this WebApplication app)
+    {
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
+        app.MapHealthEndpoints();
+        return app;
+    }
+
+    /// <summary>The JSON conventions of every public and internal API.</summary>
+    public static void ConfigureJson(JsonSerializerOptions options)
+    {
+        options.PropertyNamingPolicy = JsonNamingPolicy.CamelCase;
+        // Emoji and accents stay readable; responses are application/json, never embedded in HTML.
+        options.Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping;
+        options.DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull;
+        options.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.CamelCase));
+    }
+}

@@ -1,0 +1,93 @@
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Authorization.Policy;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Operational.ServiceDefaults.Problems;
+
+namespace Operational.ServiceDefaults.Identity;
+
+/// <summary>Policy names. Each admits the named scope or <see cref="ApiScopes.Admin"/>.</summary>
+public static class Policies
+{
+    public const string Ingest = "scope:ingest";
+    public const string Read = "scope:read";
+    public const string Admin = "scope:admin";
+}
+
+public static class AuthorizationSetup
+{
+    public static IServiceCollection AddOperationalAuthorization(this IServiceCollection services)
+    {
+        services.AddAuthorizationBuilder()
+            .AddPolicy(Policies.Ingest, policy => policy.AddRequirements(new ScopeRequirement(ApiScopes.Ingest)))
+            .AddPolicy(Policies.Read, policy => policy.AddRequirements(new ScopeRequirement(ApiScopes.Read)))
+            .AddPolicy(Policies.Admin, policy => policy.AddRequirements(new ScopeRequirement(ApiScopes.Admin)));
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IAuthorizationHandler, ScopeRequirementHandler>());
+        // Replaces the framework's handler, which answers 401/403 with an empty body.
+        services.AddSingleton<IAuthorizationMiddlewareResultHandler, ProblemAuthorizationResultHandler>();
+        return services;
+    }
+}
+
+/// <summary>Met by a caller holding <see cref="Scope"/> or the admin scope.</summary>
+public sealed class ScopeRequirement(string scope) : IAuthorizationRequirement
+{
+    public string Scope { get; } = scope;
+}
+
+internal sealed class ScopeRequirementHandler : AuthorizationHandler<ScopeRequirement>
+{
+    protected override Task HandleRequirementAsync(AuthorizationHandlerContext context, ScopeRequirement requirement)
+    {
+        if (context.User.HasClaim(OperationalClaims.Scope, requirement.Scope) ||
+            context.User.HasClaim(OperationalClaims.Scope, ApiScopes.Admin))
+        {
+            context.Succeed(requirement);
+        }
+
+        return Task.CompletedTask;
+    }
+}
+
+/// <summary>
+/// Turns authorization failures into problem+json that tells the caller what to do:
+/// 401 says how to authenticate (and why the given credentials failed), 403 names the
+/// scope the endpoint needs and the scopes the key has.
+/// </summary>
+internal sealed class ProblemAuthorizationResultHandler : IAuthorizationMiddlewareResultHandler
+{
+    private readonly AuthorizationMiddlewareResultHandler _default = new();
+
+    public async Task HandleAsync(RequestDelegate next, HttpContext context, AuthorizationPolicy policy, PolicyAuthorizationResult authorizeResult)
+    {
+        if (authorizeResult.Challenged)
+        {
+            var authentication = await context.AuthenticateAsync();
+            var reason = authentication.Failure?.Message
+                ?? "This endpoint needs an API key: send it as 'Authorization: Bearer <key>'.";
+            context.Response.Headers.WWWAuthenticate = authentication.Failure is null
+                ? "Bearer realm=\"operational\""
+                : "Bearer realm=\"operational\", error=\"invalid_token\"";
+            await ApiProblems.WriteAsync(context, StatusCodes.Status401Unauthorized, "Authentication required.", reason);
+            return;
+        }
+
+        if (authorizeResult.Forbidden)
+        {
+            var needed = authorizeResult.AuthorizationFailure?.FailedRequirements
+                .OfType<ScopeRequirement>()
+                .Select(r => r.Scope)
+                .FirstOrDefault();
+            var held = context.User.FindAll(OperationalClaims.Scope).Select(c => c.Value).ToArray();
+            var detail = needed is null
+                ? "This API key is not allowed to do this."
+                : $"This endpoint needs an API key with scope '{needed}' (or 'admin'); this key has {(held.Length == 0 ? "no scope" : "scope '" + string.Join("', '", held) + "'")}.";
+            await ApiProblems.WriteAsync(context, StatusCodes.Status403Forbidden, "Forbidden.", detail);
+            return;
+        }
+
+        await _default.HandleAsync(next, context, policy, authorizeResult);
+    }
+}

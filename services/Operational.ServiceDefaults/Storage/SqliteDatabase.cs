@@ -1,0 +1,103 @@
+using Microsoft.Data.Sqlite;
+
+namespace Operational.ServiceDefaults.Storage;
+
+/// <summary>
+/// One SQLite file owned by one service. Connections are pooled by Microsoft.Data.Sqlite;
+/// the file runs in WAL mode so readers never wait for the writer, and with full sync so a
+/// message is acknowledged only after its rows reached the disk.
+/// </summary>
+public sealed class SqliteDatabase
+{
+    private readonly string _connectionString;
+
+    public SqliteDatabase(string path)
+    {
+        FilePath = Path.GetFullPath(path);
+        _connectionString = new SqliteConnectionStringBuilder
+        {
+            DataSource = FilePath,
+            Mode = SqliteOpenMode.ReadWriteCreate,
+            Pooling = true,
+            // Also the busy timeout: a writer waits this long for another writer's lock.
+            DefaultTimeout = 30,
+        }.ToString();
+    }
+
+    public string FilePath { get; }
+
+    /// <summary>The file of <paramref name="name"/> (e.g. "events") under the configured data folder.</summary>
+    public static SqliteDatabase InDataDirectory(StorageOptions options, string name) =>
+        new(Path.Combine(options.Sqlite.DataDirectory, name + ".db"));
+
+    public async Task<SqliteConnection> OpenAsync(CancellationToken cancellationToken = default)
+    {
+        var connection = new SqliteConnection(_connectionString);
+        try
+        {
+            await connection.OpenAsync(cancellationToken);
+            await using var pragma = connection.CreateCommand();
+            pragma.CommandText = "PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON;";
+            await pragma.ExecuteNonQueryAsync(cancellationToken);
+            return connection;
+        }
+        catch
+        {
+            await connection.DisposeAsync();
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// Creates the folder and file if needed, switches to WAL and applies the migrations the
+    /// file has not seen yet (tracked in <c>PRAGMA user_version</c>), each in its own
+    /// transaction. Migrations are append-only: never edit one that has shipped.
+    /// </summary>
+    public async Task MigrateAsync(IReadOnlyList<string> migrations, CancellationToken cancellationToken = default)
+    {
+        var folder = Path.GetDirectoryName(FilePath)!;
+        try
+        {
+            Directory.CreateDirectory(folder);
+        }
+        catch (Exception e) when (e is UnauthorizedAccessException or IOException)
+        {
+            throw new InvalidOperationException($"Cannot create the data folder '{folder}': {e.Message} Set Storage:Sqlite:DataDirectory to a writable folder.", e);
+        }
+
+        await using var connection = await OpenAsync(cancellationToken);
+        await using (var wal = connection.CreateCommand())
+        {
+            wal.CommandText = "PRAGMA journal_mode = WAL;";
+            await wal.ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken);
+        await using var version = connection.CreateCommand();
+        version.Transaction = transaction;
+        version.CommandText = "PRAGMA user_version;";
+        var applied = Convert.ToInt32(await version.ExecuteScalarAsync(cancellationToken), System.Globalization.CultureInfo.InvariantCulture);
+        if (applied > migrations.Count)
+        {
+            throw new InvalidOperationException($"'{FilePath}' has schema version {applied}, newer than this build knows ({migrations.Count}). Run a newer Operational or restore a matching backup.");
+        }
+
+        for (var i = applied; i < migrations.Count; i++)
+        {
+            await using var migrate = connection.CreateCommand();
+            migrate.Transaction = transaction;
+            migrate.CommandText = migrations[i] + $"; PRAGMA user_version = {i + 1};";
+            await migrate.ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        await transaction.CommitAsync(cancellationToken);
+    }
+
+    public async Task PingAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT 1";
+        await command.ExecuteScalarAsync(cancellationToken);
+    }
+}

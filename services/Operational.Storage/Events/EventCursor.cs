@@ -1,0 +1,47 @@
+using System.Buffers.Text;
+using System.Globalization;
+using System.Text;
+
+namespace Operational.Storage.Events;
+
+/// <summary>
+/// A position in the newest-first order (timestamp, then id, both descending). Events that
+/// arrive while a client pages never shift the pages it has not read yet, because the
+/// cursor names a position, not an offset. Opaque to clients: base64url of <c>{ms}.{id}</c>.
+/// </summary>
+public readonly record struct EventCursor(long TimestampMs, string Id)
+{
+    public static EventCursor After(StoredEvent last) => new(last.Timestamp.ToUnixTimeMilliseconds(), last.Id);
+
+    public string Encode() =>
+        Base64Url.EncodeToString(Encoding.UTF8.GetBytes(TimestampMs.ToString(CultureInfo.InvariantCulture) + "." + Id));
+
+    public static bool TryDecode(string? value, out EventCursor cursor)
+    {
+        cursor = default;
+        if (string.IsNullOrEmpty(value) || value.Length > 1024)
+        {
+            return false;
+        }
+
+        string text;
+        try
+        {
+            text = Encoding.UTF8.GetString(Base64Url.DecodeFromChars(value));
+        }
+        catch (FormatException)
+        {
+            return false;
+        }
+
+        var dot = text.IndexOf('.', StringComparison.Ordinal);
+        if (dot <= 0 || dot == text.Length - 1 ||
+            !long.TryParse(text.AsSpan(0, dot), NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var ms))
+        {
+            return false;
+        }
+
+        cursor = new EventCursor(ms, text[(dot + 1)..]);
+        return true;
+    }
+}

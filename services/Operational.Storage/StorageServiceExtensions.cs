@@ -1,0 +1,44 @@
+using MassTransit;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+using Operational.ServiceDefaults.Storage;
+using Operational.Storage.Events;
+using Operational.Storage.Events.MongoDb;
+using Operational.Storage.Events.Sqlite;
+using Operational.Storage.Ingest;
+using Operational.Storage.Query;
+
+namespace Operational.Storage;
+
+/// <summary>The storage service as a module: the standalone host composes the same three calls.</summary>
+public static class StorageServiceExtensions
+{
+    public const string ServiceName = "storage";
+
+    public static IHostApplicationBuilder AddStorageService(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddSingleton<IEventStore>(provider =>
+        {
+            var storage = provider.GetRequiredService<IOptions<StorageOptions>>().Value;
+            return storage.Provider switch
+            {
+                StorageProvider.Sqlite => new SqliteEventStore(SqliteDatabase.InDataDirectory(storage, "events")),
+                StorageProvider.MongoDb => new MongoEventStore(provider.GetRequiredService<MongoClientProvider>().GetDatabase(ServiceName)),
+                _ => throw new InvalidOperationException($"Unsupported storage provider {storage.Provider}."),
+            };
+        });
+        builder.Services.TryAddSingleton<MongoClientProvider>();
+        builder.Services.AddHostedService<EventStoreInitializer>();
+        builder.Services.AddHealthChecks().AddStorageCheck<IEventStore>(ServiceName);
+        return builder;
+    }
+
+    public static void AddStorageConsumers(this IBusRegistrationConfigurator bus) =>
+        bus.AddConsumer<EventsIngestedConsumer, EventsIngestedConsumerDefinition>();
+
+    public static IEndpointRouteBuilder MapStorageService(this IEndpointRouteBuilder endpoints)
+    {
+        endpoints.MapEventQueries();
+        return endpoints;
+    }
+}

@@ -1,0 +1,76 @@
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json;
+
+namespace Operational.TestSupport;
+
+/// <summary>A thin HTTP client for the public API, used by the API, bus and end-to-end tests alike.</summary>
+public sealed class OperationalClient(HttpClient http)
+{
+    public HttpClient Http => http;
+
+    public Task<HttpResponseMessage> PostEventAsync(string key, string json, string contentType = "application/json")
+    {
+        var request = new HttpRequestMessage(HttpMethod.Post, "/v1/events")
+        {
+            Content = new StringContent(json, Encoding.UTF8),
+        };
+        request.Content.Headers.ContentType = MediaTypeHeaderValue.Parse(contentType);
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", key);
+        return http.SendAsync(request);
+    }
+
+    public Task<HttpResponseMessage> GetAsync(string key, string path)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Get, path);
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", key);
+        return http.SendAsync(request);
+    }
+
+    /// <summary>Posts an event that must be accepted and returns its id.</summary>
+    public async Task<string> IngestAsync(string key, string json)
+    {
+        using var response = await PostEventAsync(key, json);
+        var body = await response.Content.ReadAsStringAsync();
+        if ((int)response.StatusCode != 202)
+        {
+            throw new InvalidOperationException($"Expected 202, got {(int)response.StatusCode}: {body}");
+        }
+
+        return JsonDocument.Parse(body).RootElement.GetProperty("id").GetString()!;
+    }
+
+    public async Task<JsonElement> GetJsonAsync(string key, string path)
+    {
+        using var response = await GetAsync(key, path);
+        var body = await response.Content.ReadAsStringAsync();
+        if (!response.IsSuccessStatusCode)
+        {
+            throw new InvalidOperationException($"GET {path}: {(int)response.StatusCode} {body}");
+        }
+
+        return JsonDocument.Parse(body).RootElement.Clone();
+    }
+
+    /// <summary>Polls the event by id until storage has it (the path is asynchronous by design).</summary>
+    public async Task<JsonElement> WaitForEventAsync(string key, string id, TimeSpan timeout)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (true)
+        {
+            using var response = await GetAsync(key, $"/v1/events/{id}");
+            if (response.IsSuccessStatusCode)
+            {
+                return (await response.Content.ReadFromJsonAsync<JsonElement>()).Clone();
+            }
+
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new TimeoutException($"Event {id} was not readable within {timeout}; last answer {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
+            }
+
+            await Task.Delay(50);
+        }
+    }
+}

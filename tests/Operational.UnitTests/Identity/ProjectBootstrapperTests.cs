@@ -1,0 +1,67 @@
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+using Operational.Gateway.Bootstrap;
+using Operational.Gateway.Identity;
+using Operational.Gateway.Identity.Sqlite;
+using Operational.ServiceDefaults.Storage;
+using Operational.TestSupport;
+
+namespace Operational.UnitTests.Identity;
+
+public sealed class ProjectBootstrapperTests : IDisposable
+{
+    private readonly TempDirectory _data = new("operational-bootstrap");
+    private readonly SqliteIdentityStore _store;
+
+    public ProjectBootstrapperTests() =>
+        _store = new SqliteIdentityStore(new SqliteDatabase(Path.Combine(_data.Path, "gateway.db")));
+
+    public void Dispose() => _data.Dispose();
+
+    [Fact]
+    public async Task First_start_creates_default_project_and_prints_working_keys_once()
+    {
+        var first = new StringWriter();
+        await Bootstrapper(new BootstrapOptions(), first).StartAsync(CancellationToken.None);
+
+        var printed = System.Text.RegularExpressions.Regex.Matches(first.ToString(), "op_(admin|ingest)_[0-9A-Za-z]{32}").Select(m => m.Value).ToArray();
+        Assert.Equal(2, printed.Length);
+        foreach (var key in printed)
+        {
+            var stored = await _store.FindKeyByHashAsync(ApiKeySecrets.Hash(key), CancellationToken.None);
+            Assert.Equal(Project.DefaultId, stored!.ProjectId);
+            Assert.Equal([key.Split('_')[1]], stored.Scopes);
+        }
+
+        var second = new StringWriter();
+        await Bootstrapper(new BootstrapOptions(), second).StartAsync(CancellationToken.None);
+        Assert.Equal("", second.ToString());
+    }
+
+    [Fact]
+    public async Task Preset_keys_are_used_and_not_printed()
+    {
+        var output = new StringWriter();
+        var preset = new BootstrapOptions { AdminKey = "preset-admin-key-0123456789", IngestKey = "preset-ingest-key-0123456789" };
+
+        await Bootstrapper(preset, output).StartAsync(CancellationToken.None);
+
+        Assert.DoesNotContain(preset.AdminKey, output.ToString(), StringComparison.Ordinal);
+        Assert.Equal(["admin"], (await _store.FindKeyByHashAsync(ApiKeySecrets.Hash(preset.AdminKey), CancellationToken.None))!.Scopes);
+        Assert.Equal(["ingest"], (await _store.FindKeyByHashAsync(ApiKeySecrets.Hash(preset.IngestKey), CancellationToken.None))!.Scopes);
+    }
+
+    [Fact]
+    public async Task Concurrent_first_starts_with_preset_keys_end_with_one_usable_set()
+    {
+        var preset = new BootstrapOptions { AdminKey = "preset-admin-key-0123456789", IngestKey = "preset-ingest-key-0123456789" };
+
+        await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => Bootstrapper(preset, new StringWriter()).StartAsync(CancellationToken.None)));
+
+        Assert.NotNull(await _store.FindKeyByHashAsync(ApiKeySecrets.Hash(preset.AdminKey), CancellationToken.None));
+        Assert.NotNull(await _store.FindKeyByHashAsync(ApiKeySecrets.Hash(preset.IngestKey), CancellationToken.None));
+    }
+
+    private ProjectBootstrapper Bootstrapper(BootstrapOptions options, TextWriter output) =>
+        new(_store, Options.Create(options), TimeProvider.System, NullLogger<ProjectBootstrapper>.Instance) { Output = output };
+}

@@ -1,0 +1,80 @@
+#!/usr/bin/env bash
+# A private RabbitMQ node for tests: loopback only, all state in one folder, free port.
+#   tests/rabbitmq-node.sh start <dir>   start it, print "export ..." lines for the tests
+#   tests/rabbitmq-node.sh stop <dir>    stop it (and epmd, if this script started it)
+#   <dir>/ctl <args>                     rabbitmqctl against this node (the tests use it)
+set -euo pipefail
+
+cmd=${1:?usage: $0 start|stop <dir>}
+dir=$(realpath -m "${2:?usage: $0 start|stop <dir>}")
+export PATH="/usr/lib/rabbitmq/bin:/usr/sbin:$PATH"
+
+free_port() {
+  python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'
+}
+
+node_env() {
+  cat <<ENV
+export HOME="$dir/home"
+export RABBITMQ_NODENAME="$(cat "$dir/nodename")"
+export RABBITMQ_NODE_IP_ADDRESS=127.0.0.1
+export RABBITMQ_NODE_PORT="$(cat "$dir/port")"
+export RABBITMQ_DIST_PORT="$(cat "$dir/dist_port")"
+export ERL_EPMD_ADDRESS=127.0.0.1
+export RABBITMQ_MNESIA_BASE="$dir/mnesia"
+export RABBITMQ_LOG_BASE="$dir/log"
+export RABBITMQ_ENABLED_PLUGINS_FILE="$dir/enabled_plugins"
+export RABBITMQ_CONFIG_FILE="$dir/rabbitmq"
+export PATH="/usr/lib/rabbitmq/bin:/usr/sbin:\$PATH"
+ENV
+}
+
+case "$cmd" in
+  start)
+    if ! command -v rabbitmq-server >/dev/null; then
+      echo "rabbitmq-server is not installed; tests/run.sh installs it (apt-get install rabbitmq-server)." >&2
+      exit 1
+    fi
+    rm -rf "$dir"; mkdir -p "$dir/home" "$dir/mnesia" "$dir/log"
+    port=$(free_port); dist=$(free_port)
+    echo "$port" > "$dir/port"; echo "$dist" > "$dir/dist_port"
+    echo "operational-test-$$@localhost" > "$dir/nodename"
+    echo "[]." > "$dir/enabled_plugins"
+    cat > "$dir/rabbitmq.conf" <<CONF
+listeners.tcp.default = 127.0.0.1:$port
+loopback_users.guest = true
+log.console = false
+log.file.level = warning
+CONF
+    pgrep -x epmd >/dev/null && echo yes > "$dir/epmd_was_running" || echo no > "$dir/epmd_was_running"
+    node_env > "$dir/env"
+    cat > "$dir/ctl" <<CTL
+#!/usr/bin/env bash
+source "$dir/env"
+exec rabbitmqctl "\$@"
+CTL
+    chmod +x "$dir/ctl"
+    # shellcheck disable=SC1091
+    ( source "$dir/env"; exec rabbitmq-server > "$dir/log/server.out" 2>&1 ) &
+    echo $! > "$dir/pid"
+    (
+      source "$dir/env"
+      for _ in $(seq 1 120); do
+        rabbitmq-diagnostics -q ping >/dev/null 2>&1 && break
+        sleep 0.5
+      done
+      rabbitmqctl await_startup >/dev/null
+    ) || { echo "RabbitMQ did not start; see $dir/log" >&2; tail -20 "$dir/log/server.out" >&2 || true; exit 1; }
+    echo "export OPERATIONAL_TEST_RABBITMQ=amqp://guest:guest@127.0.0.1:$port/"
+    echo "export OPERATIONAL_TEST_RABBITMQCTL=$dir/ctl"
+    ;;
+  stop)
+    [ -f "$dir/env" ] || exit 0
+    ( source "$dir/env"; rabbitmqctl stop >/dev/null 2>&1 ) || kill "$(cat "$dir/pid")" 2>/dev/null || true
+    if [ "$(cat "$dir/epmd_was_running" 2>/dev/null)" = no ]; then
+      pkill -x epmd 2>/dev/null || true
+    fi
+    ;;
+  *)
+    echo "usage: $0 start|stop <dir>" >&2; exit 2 ;;
+esac
