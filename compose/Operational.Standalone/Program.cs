@@ -23,8 +23,7 @@ return ServiceProgram.Run(args, "standalone",
                 bus.AddContextsConsumers();
                 bus.AddRulesConsumers();
                 bus.AddNotificationsConsumers();
-            },
-            GatewayExtensions.ConfigureIngestTopology)
+            })
         .AddStartupBanner(),
     app =>
     {

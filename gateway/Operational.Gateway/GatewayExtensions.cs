@@ -1,12 +1,11 @@
-using MassTransit;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
-using Operational.Contracts.Events;
 using Operational.Gateway.Bootstrap;
 using Operational.Gateway.Identity;
 using Operational.Gateway.Identity.MongoDb;
 using Operational.Gateway.Identity.Sqlite;
 using Operational.Gateway.Ingest;
+using Operational.ServiceDefaults.Bus;
 using Operational.ServiceDefaults.Health;
 using Operational.ServiceDefaults.Hosting;
 using Operational.ServiceDefaults.Storage;
@@ -44,7 +43,12 @@ public static class GatewayExtensions
                 ApiKeyAuthenticationHandler.SchemeName,
                 options => builder.Configuration.GetSection("Gateway:ApiKeys").Bind(options));
 
-        builder.Services.TryAddSingleton<IIngestSink, BusIngestSink>();
+        builder.Services.AddSingleton<SubscriberTopology>();
+        builder.Services.AddHostedService<SubscriberTopologyStartup>();
+        builder.Services.TryAddSingleton<IIngestSink>(provider =>
+            provider.GetRequiredService<IOptions<BusOptions>>().Value.Transport == BusTransport.RabbitMq
+                ? ActivatorUtilities.CreateInstance<RabbitMqIngestSink>(provider)
+                : ActivatorUtilities.CreateInstance<BusIngestSink>(provider));
         builder.Services.AddSingleton<IngestPublisher>();
         builder.Services.AddHostedService(provider => provider.GetRequiredService<IngestPublisher>());
         builder.Services.AddHealthChecks().AddCheck<IngestHealthCheck>("ingest", tags: [HealthEndpoints.ReadyTag]);
@@ -55,22 +59,5 @@ public static class GatewayExtensions
     {
         endpoints.MapIngest();
         return endpoints;
-    }
-
-    /// <summary>
-    /// RabbitMQ topology the gateway declares as the publisher: every subscriber queue, bound
-    /// exactly as its consumer binds it, so an event published before that service's first
-    /// start waits in its queue.
-    /// </summary>
-    public static void ConfigureIngestTopology(IBusRegistrationContext context, IRabbitMqBusFactoryConfigurator rabbit)
-    {
-        var queues = context.GetRequiredService<IOptions<IngestOptions>>().Value.SubscriberQueues;
-        rabbit.Publish<EventsIngested>(publish =>
-        {
-            foreach (var queue in queues)
-            {
-                publish.BindQueue(queue, queue);
-            }
-        });
     }
 }

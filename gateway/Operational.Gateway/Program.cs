@@ -7,7 +7,7 @@ return ServiceProgram.Run(args, GatewayExtensions.ServiceName,
     builder => builder
         .AddGateway()
         .AddServiceProxy()
-        .AddOperationalBus(_ => { }, GatewayExtensions.ConfigureIngestTopology),
+        .AddOperationalBus(_ => { }),
     app => app
         .MapGateway()
         .MapServiceProxy());

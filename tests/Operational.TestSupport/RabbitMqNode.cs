@@ -16,7 +16,7 @@ public sealed class RabbitMqNode
     /// <summary>Set by tests/run.sh: a missing node is then a failure, never a skip.</summary>
     public const string RequireVariable = "OPERATIONAL_TEST_REQUIRE_RABBITMQ";
 
-    private RabbitMqNode(Uri uri, string ctl)
+    internal RabbitMqNode(Uri uri, string ctl)
     {
         Uri = uri;
         CtlPath = ctl;
@@ -110,13 +110,13 @@ public sealed class PrivateRabbitMqNode : IAsyncDisposable
     private PrivateRabbitMqNode(string directory, Uri uri)
     {
         _directory = directory;
-        Uri = uri;
-        CtlPath = Path.Combine(directory, "ctl");
+        Node = new RabbitMqNode(uri, Path.Combine(directory, "ctl"));
     }
 
-    public Uri Uri { get; }
+    /// <summary>The node, for everything but stopping and starting it.</summary>
+    public RabbitMqNode Node { get; }
 
-    public string CtlPath { get; }
+    public Uri Uri => Node.Uri;
 
     public static async Task<PrivateRabbitMqNode> StartAsync()
     {
@@ -130,9 +130,9 @@ public sealed class PrivateRabbitMqNode : IAsyncDisposable
         return new PrivateRabbitMqNode(directory, new Uri(uri));
     }
 
-    public Task StopAppAsync() => RabbitMqNode.RunAsync(CtlPath, "stop_app");
+    public Task StopAppAsync() => Node.CtlAsync("stop_app");
 
-    public Task StartAppAsync() => RabbitMqNode.RunAsync(CtlPath, "start_app");
+    public Task StartAppAsync() => Node.CtlAsync("start_app");
 
     public async ValueTask DisposeAsync()
     {

@@ -13,9 +13,41 @@ public interface IIngestSink
     Task WriteAsync(EventsIngested batch, CancellationToken cancellationToken);
 }
 
-/// <summary>Publishes to the bus; with RabbitMQ the publish completes after the broker's confirm.</summary>
+/// <summary>In-memory bus: the publish completes once every in-process consumer has the batch.</summary>
 internal sealed class BusIngestSink(IBus bus) : IIngestSink
 {
     public Task WriteAsync(EventsIngested batch, CancellationToken cancellationToken) =>
         bus.Publish(batch, cancellationToken);
+}
+
+/// <summary>
+/// RabbitMQ: the publish completes after the broker's confirm, and is mandatory, so a batch
+/// that reaches no subscriber queue fails instead of being confirmed into nowhere.
+/// </summary>
+internal sealed class RabbitMqIngestSink(IBus bus, SubscriberTopology topology) : IIngestSink
+{
+    public async Task WriteAsync(EventsIngested batch, CancellationToken cancellationToken)
+    {
+        await topology.EnsureDeclaredAsync(cancellationToken);
+        try
+        {
+            await bus.Publish(batch, context => context.SetMandatory(), cancellationToken);
+        }
+        catch (MessageReturnedException)
+        {
+            topology.Invalidate();
+            throw;
+        }
+    }
+}
+
+internal static class MandatoryPublish
+{
+    public static void SetMandatory(this PublishContext context)
+    {
+        if (context.TryGetPayload<RabbitMqSendContext>(out var rabbit))
+        {
+            rabbit.Mandatory = true;
+        }
+    }
 }

@@ -16,11 +16,9 @@ public static class BusRegistrationExtensions
     /// and over RabbitMQ in distributed mode.
     /// </summary>
     /// <param name="configureConsumers">Adds the consumers of every module this process hosts.</param>
-    /// <param name="configureRabbitMq">RabbitMQ-only topology, e.g. queues the publisher declares.</param>
     public static IHostApplicationBuilder AddOperationalBus(
         this IHostApplicationBuilder builder,
-        Action<IBusRegistrationConfigurator> configureConsumers,
-        Action<IBusRegistrationContext, IRabbitMqBusFactoryConfigurator>? configureRabbitMq = null)
+        Action<IBusRegistrationConfigurator> configureConsumers)
     {
         var options = builder.BindValidated<BusOptions, BusOptionsValidator>(BusOptions.SectionName);
 
@@ -58,7 +56,6 @@ public static class BusRegistrationExtensions
                             }
                         });
                         cfg.PrefetchCount = rabbit.PrefetchCount;
-                        configureRabbitMq?.Invoke(context, cfg);
                         cfg.ConfigureEndpoints(context);
                     });
                     break;
