@@ -35,7 +35,7 @@ public sealed class StandaloneFactory : WebApplicationFactory<StandaloneHost>
         {
             var real = services.Single(d => d.ServiceType == typeof(IIngestSink));
             services.Remove(real);
-            services.AddSingleton(provider => Sink.Wrap((IIngestSink)ActivatorUtilities.CreateInstance(provider, real.ImplementationType!)));
+            services.AddSingleton(provider => Sink.Wrap((IIngestSink)real.ImplementationFactory!(provider)));
         });
     }
 
