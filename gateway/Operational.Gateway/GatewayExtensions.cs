@@ -5,6 +5,7 @@ using Operational.Gateway.Identity;
 using Operational.Gateway.Identity.MongoDb;
 using Operational.Gateway.Identity.Sqlite;
 using Operational.Gateway.Ingest;
+using Operational.Gateway.Ingest.Journal;
 using Operational.ServiceDefaults.Bus;
 using Operational.ServiceDefaults.Health;
 using Operational.ServiceDefaults.Hosting;
@@ -45,15 +46,23 @@ public static class GatewayExtensions
 
         builder.Services.AddSingleton<SubscriberTopology>();
         builder.Services.AddHostedService<SubscriberTopologyStartup>();
+        builder.Services.AddSingleton(provider =>
+            new IngestJournal(SqliteDatabase.InDataDirectory(provider.GetRequiredService<IOptions<StorageOptions>>().Value, "ingest-journal")));
+        builder.Services.AddSingleton<JournalCompletion>();
+        builder.Services.AddHostedService(provider => provider.GetRequiredService<JournalCompletion>());
+        // A 202 means durable: the broker's confirm over RabbitMQ, the local journal on the in-memory bus.
         builder.Services.TryAddSingleton<IIngestSink>(provider =>
-            provider.GetRequiredService<IOptions<BusOptions>>().Value.Transport == BusTransport.RabbitMq
+            IsRabbitMq(provider)
                 ? ActivatorUtilities.CreateInstance<RabbitMqIngestSink>(provider)
-                : ActivatorUtilities.CreateInstance<BusIngestSink>(provider));
+                : ActivatorUtilities.CreateInstance<JournalingIngestSink>(provider));
         builder.Services.AddSingleton<IngestPublisher>();
         builder.Services.AddHostedService(provider => provider.GetRequiredService<IngestPublisher>());
         builder.Services.AddHealthChecks().AddCheck<IngestHealthCheck>("ingest", tags: [HealthEndpoints.ReadyTag]);
         return builder;
     }
+
+    internal static bool IsRabbitMq(IServiceProvider provider) =>
+        provider.GetRequiredService<IOptions<BusOptions>>().Value.Transport == BusTransport.RabbitMq;
 
     public static IEndpointRouteBuilder MapGateway(this IEndpointRouteBuilder endpoints)
     {

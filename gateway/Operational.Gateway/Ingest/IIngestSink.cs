@@ -13,13 +13,6 @@ public interface IIngestSink
     Task WriteAsync(EventsIngested batch, CancellationToken cancellationToken);
 }
 
-/// <summary>In-memory bus: the publish completes once every in-process consumer has the batch.</summary>
-internal sealed class BusIngestSink(IBus bus) : IIngestSink
-{
-    public Task WriteAsync(EventsIngested batch, CancellationToken cancellationToken) =>
-        bus.Publish(batch, cancellationToken);
-}
-
 /// <summary>
 /// RabbitMQ: the publish completes after the broker's confirm, and is mandatory, so a batch
 /// that reaches no subscriber queue fails instead of being confirmed into nowhere.

@@ -21,6 +21,9 @@ public sealed class StandaloneFactory : WebApplicationFactory<StandaloneHost>
 
     private readonly TempDirectory _data = new("operational-unit");
 
+    /// <summary>The SQLite data folder; tests may put files there before the host starts.</summary>
+    public string DataDirectory => _data.Path;
+
     public RecordingSink Sink { get; } = new();
 
     public OperationalClient CreateOperationalClient() => new(CreateClient());

@@ -1,0 +1,71 @@
+using System.Net;
+using System.Text.RegularExpressions;
+using Operational.TestSupport;
+
+namespace Operational.EndToEndTests;
+
+/// <summary>The README's run command: one process, empty data folder, keys printed on first start.</summary>
+public sealed partial class StandaloneProcessTests : IAsyncLifetime
+{
+    private readonly TempDirectory _data = new("operational-standalone");
+
+    public ValueTask InitializeAsync() => ValueTask.CompletedTask;
+
+    public ValueTask DisposeAsync()
+    {
+        _data.Dispose();
+        return ValueTask.CompletedTask;
+    }
+
+    [Fact]
+    public async Task First_start_prints_keys_that_send_and_read_events_and_a_restart_keeps_them()
+    {
+        var environment = new Dictionary<string, string> { ["Storage__Sqlite__DataDirectory"] = _data.Path };
+        string adminKey, ingestKey, id;
+        await using (var first = await ServiceProcess.StartAsync("standalone", "compose/Operational.Standalone", "Operational.Standalone", environment))
+        {
+            adminKey = await WaitForKeyAsync(first, AdminKeyLine());
+            ingestKey = await WaitForKeyAsync(first, IngestKeyLine());
+            Assert.StartsWith("op_admin_", adminKey, StringComparison.Ordinal);
+            Assert.StartsWith("op_ingest_", ingestKey, StringComparison.Ordinal);
+
+            using var http = new HttpClient { BaseAddress = first.Address };
+            var client = new OperationalClient(http);
+            id = await client.IngestAsync(ingestKey, """{"name":"user signed up","avatar":"🎉"}""");
+            var stored = await client.WaitForEventAsync(adminKey, id, TimeSpan.FromSeconds(10));
+            Assert.Equal("user signed up", stored.GetProperty("name").GetString());
+
+            using var forbidden = await client.GetAsync(ingestKey, "/v1/events");
+            Assert.Equal(HttpStatusCode.Forbidden, forbidden.StatusCode);
+        }
+
+        await using var second = await ServiceProcess.StartAsync("standalone again", "compose/Operational.Standalone", "Operational.Standalone", environment);
+        Assert.DoesNotMatch(AdminKeyLine(), second.Output);
+        using var again = new HttpClient { BaseAddress = second.Address };
+        var stillThere = await new OperationalClient(again).GetJsonAsync(adminKey, $"/v1/events/{id}");
+        Assert.Equal(id, stillThere.GetProperty("id").GetString());
+    }
+
+    private static async Task<string> WaitForKeyAsync(ServiceProcess process, Regex line)
+    {
+        // The banner is written once the host started, which readiness does not wait for.
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while (true)
+        {
+            var match = line.Match(process.Output);
+            if (match.Success)
+            {
+                return match.Groups["key"].Value;
+            }
+
+            Assert.True(DateTime.UtcNow < deadline, "no key printed on first start:\n" + process.Output);
+            await Task.Delay(100);
+        }
+    }
+
+    [GeneratedRegex(@"admin key [^:]*:\s+(?<key>op_admin_\w+)")]
+    private static partial Regex AdminKeyLine();
+
+    [GeneratedRegex(@"ingest key [^:]*:\s+(?<key>op_ingest_\w+)")]
+    private static partial Regex IngestKeyLine();
+}
