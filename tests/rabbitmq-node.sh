@@ -3,6 +3,7 @@
 #   tests/rabbitmq-node.sh start <dir>   start it, print "export ..." lines for the tests
 #   tests/rabbitmq-node.sh stop <dir>    stop it (and epmd, if this script started it)
 #   <dir>/ctl <args>                     rabbitmqctl against this node (the tests use it)
+# RABBITMQ_PORT=5672 picks the AMQP port instead of a free one (compose/run-local.sh does).
 set -euo pipefail
 
 cmd=${1:?usage: $0 start|stop <dir>}
@@ -36,7 +37,7 @@ case "$cmd" in
       exit 1
     fi
     rm -rf "$dir"; mkdir -p "$dir/home" "$dir/mnesia" "$dir/log"
-    port=$(free_port); dist=$(free_port)
+    port=${RABBITMQ_PORT:-$(free_port)}; dist=$(free_port)
     echo "$port" > "$dir/port"; echo "$dist" > "$dir/dist_port"
     echo "operational-test-$$@localhost" > "$dir/nodename"
     echo "[]." > "$dir/enabled_plugins"
