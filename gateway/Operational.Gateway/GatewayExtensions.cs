@@ -5,6 +5,7 @@ using Operational.Gateway.Identity;
 using Operational.Gateway.Identity.MongoDb;
 using Operational.Gateway.Identity.Sqlite;
 using Operational.Gateway.Ingest;
+using Operational.Gateway.Ingest.Compatibility;
 using Operational.Gateway.Ingest.Journal;
 using Operational.ServiceDefaults.Bus;
 using Operational.ServiceDefaults.Health;
@@ -67,6 +68,7 @@ public static class GatewayExtensions
     public static IEndpointRouteBuilder MapGateway(this IEndpointRouteBuilder endpoints)
     {
         endpoints.MapIngest();
+        endpoints.MapOperationalCompatibility();
         return endpoints;
     }
 }

@@ -97,11 +97,5 @@ public sealed class DistributedEventPathTests(DistributedDeployment deployment) 
     private async Task<int> ContextsQueueDepthAsync() =>
         (await deployment.Broker.QueueDepthsAsync(deployment.VirtualHost)).GetValueOrDefault(EventSubscriberQueues.Contexts);
 
-    private static async Task AssertProblemAsync(HttpResponseMessage response, HttpStatusCode expected)
-    {
-        var body = await response.Content.ReadAsStringAsync();
-        Assert.True(expected == response.StatusCode, $"expected {(int)expected}, got {(int)response.StatusCode}: {body}");
-        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
-        Assert.Equal((int)expected, JsonDocument.Parse(body).RootElement.GetProperty("status").GetInt32());
-    }
+    private static Task AssertProblemAsync(HttpResponseMessage response, HttpStatusCode expected) => ProblemAssert.IsProblemAsync(response, expected);
 }

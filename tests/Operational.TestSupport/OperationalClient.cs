@@ -10,14 +10,26 @@ public sealed class OperationalClient(HttpClient http)
 {
     public HttpClient Http => http;
 
-    public Task<HttpResponseMessage> PostEventAsync(string key, string json, string contentType = "application/json")
+    public Task<HttpResponseMessage> PostEventAsync(string key, string json, string contentType = "application/json") =>
+        PostAsync(key, "/v1/events", json, contentType);
+
+    /// <summary>POSTs <paramref name="body"/> with exactly <paramref name="contentType"/> (no charset added unless given).</summary>
+    public Task<HttpResponseMessage> PostAsync(string? key, string path, string body, string contentType = "application/json") =>
+        PostAsync(key, path, Encoding.UTF8.GetBytes(body), contentType);
+
+    public Task<HttpResponseMessage> PostAsync(string? key, string path, byte[] body, string? contentType)
     {
-        var request = new HttpRequestMessage(HttpMethod.Post, "/v1/events")
+        var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = new ByteArrayContent(body) };
+        if (contentType is not null)
         {
-            Content = new StringContent(json, Encoding.UTF8),
-        };
-        request.Content.Headers.ContentType = MediaTypeHeaderValue.Parse(contentType);
-        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", key);
+            request.Content.Headers.TryAddWithoutValidation("Content-Type", contentType);
+        }
+
+        if (key is not null)
+        {
+            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", key);
+        }
+
         return http.SendAsync(request);
     }
 

@@ -11,6 +11,9 @@ public sealed class IngestOptions
     /// <summary>Largest accepted body of <c>POST /v1/events</c>, in bytes.</summary>
     public int MaxEventBodyBytes { get; set; } = 64 * 1024;
 
+    /// <summary>Largest accepted body of <c>POST /v1/events/batch</c> (up to 1,000 events), in bytes.</summary>
+    public int MaxBatchRequestBytes { get; set; } = 4 * 1024 * 1024;
+
     /// <summary>Most events in one bus message.</summary>
     public int MaxBatchEvents { get; set; } = 256;
 
@@ -54,6 +57,11 @@ internal sealed class IngestOptionsValidator : IValidateOptions<IngestOptions>
         if (o.MaxEventBodyBytes is < 1024 or > 16 * 1024 * 1024)
         {
             failures.Add($"Ingest:MaxEventBodyBytes must be between 1024 and 16777216, not {o.MaxEventBodyBytes}.");
+        }
+
+        if (o.MaxBatchRequestBytes < o.MaxEventBodyBytes || o.MaxBatchRequestBytes > 64 * 1024 * 1024)
+        {
+            failures.Add($"Ingest:MaxBatchRequestBytes must be between Ingest:MaxEventBodyBytes ({o.MaxEventBodyBytes}) and 67108864, not {o.MaxBatchRequestBytes}.");
         }
 
         if (o.MaxBatchEvents is < 1 or > 10_000)

@@ -23,9 +23,16 @@ internal static class JsonBody
                 $"Send the event as JSON with 'Content-Type: application/json'; the request had {given}."));
         }
 
+        var raw = await ReadBytesAsync(request, maxBytes, cancellationToken);
+        return raw.Error is not null ? Fail(raw.Error) : Parse(raw.Bytes);
+    }
+
+    /// <summary>The whole body, refused with 413 beyond <paramref name="maxBytes"/> (declared or actual).</summary>
+    public static async Task<(ReadOnlyMemory<byte> Bytes, IResult? Error)> ReadBytesAsync(HttpRequest request, int maxBytes, CancellationToken cancellationToken)
+    {
         if (request.ContentLength > maxBytes)
         {
-            return Fail(TooLarge(maxBytes));
+            return (default, TooLarge(maxBytes));
         }
 
         var sizeLimit = request.HttpContext.Features.Get<IHttpMaxRequestBodySizeFeature>();
@@ -36,24 +43,28 @@ internal static class JsonBody
 
         try
         {
-            using var buffer = new MemoryStream();
+            var buffer = new MemoryStream();
             await request.Body.CopyToAsync(buffer, cancellationToken);
-            if (buffer.Length > maxBytes)
-            {
-                return Fail(TooLarge(maxBytes));
-            }
-
-            if (buffer.Length == 0)
-            {
-                return Fail(ApiProblems.Validation("body", "is empty; send a JSON object"));
-            }
-
-            var document = JsonDocument.Parse(buffer.GetBuffer().AsMemory(0, (int)buffer.Length), Options);
-            return new Result(document, buffer.Length, null);
+            return buffer.Length > maxBytes
+                ? (default, TooLarge(maxBytes))
+                : (buffer.GetBuffer().AsMemory(0, (int)buffer.Length), null);
         }
         catch (BadHttpRequestException e) when (e.StatusCode == StatusCodes.Status413PayloadTooLarge)
         {
-            return Fail(TooLarge(maxBytes));
+            return (default, TooLarge(maxBytes));
+        }
+    }
+
+    public static Result Parse(ReadOnlyMemory<byte> bytes)
+    {
+        if (bytes.Length == 0)
+        {
+            return Fail(ApiProblems.Validation("body", "is empty; send a JSON object"));
+        }
+
+        try
+        {
+            return new Result(JsonDocument.Parse(bytes, Options), bytes.Length, null);
         }
         catch (JsonException e)
         {

@@ -21,6 +21,7 @@ public static class ServiceProxyExtensions
     internal static readonly IReadOnlyList<ProxiedApi> Apis =
     [
         new("storage-events", "storage", "/v1/events/{**rest}", ["GET"], Policies.Read),
+        new("storage-categories", "storage", "/v1/categories", ["GET"], Policies.Read),
     ];
 
     public static IHostApplicationBuilder AddServiceProxy(this IHostApplicationBuilder builder)

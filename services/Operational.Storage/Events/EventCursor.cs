@@ -11,7 +11,7 @@ namespace Operational.Storage.Events;
 /// </summary>
 public readonly record struct EventCursor(long TimestampMs, string Id)
 {
-    public static EventCursor After(StoredEvent last) => new(last.Timestamp.ToUnixTimeMilliseconds(), last.Id);
+    public static EventCursor After(Operational.Contracts.Events.IngestedEvent last) => new(last.Timestamp.ToUnixTimeMilliseconds(), last.Id);
 
     public string Encode() =>
         Base64Url.EncodeToString(Encoding.UTF8.GetBytes(TimestampMs.ToString(CultureInfo.InvariantCulture) + "." + Id));

@@ -19,8 +19,11 @@ public interface IEventStore : IStoragePing
     /// <returns>How many events were new.</returns>
     Task<int> AppendAsync(IReadOnlyList<IngestedEvent> events, CancellationToken cancellationToken);
 
-    Task<StoredEvent?> GetAsync(string projectId, string id, CancellationToken cancellationToken);
+    Task<IngestedEvent?> GetAsync(string projectId, string id, CancellationToken cancellationToken);
 
-    /// <summary>Newest first (timestamp, then id, descending).</summary>
+    /// <summary>Newest first (timestamp, then id, descending), filtered as the query says.</summary>
     Task<EventPage> ListAsync(string projectId, EventQuery query, CancellationToken cancellationToken);
+
+    /// <summary>The project's categories with their event counts, live or test events.</summary>
+    Task<IReadOnlyList<CategoryCount>> CategoriesAsync(string projectId, bool test, CancellationToken cancellationToken);
 }

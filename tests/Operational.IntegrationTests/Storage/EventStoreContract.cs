@@ -150,7 +150,140 @@ public abstract class EventStoreContract : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Every_field_of_the_event_model_round_trips()
+    {
+        var rows = JsonDocument.Parse("""[{"label":"Plan","content":"pro"},{"label":"Raw","type":"json","content":{"n":1.50}}]""").RootElement;
+        var meta = JsonDocument.Parse("""{"order":42}""").RootElement;
+        var tags = JsonDocument.Parse("""{"plan":"pro","seats":5,"trial":false}""").RootElement.EnumerateObject().ToDictionary(p => p.Name, p => p.Value.Clone());
+        var e = new IngestedEvent("full", "p1", "payment received", "💸", "billing", rows, T0, T0.AddSeconds(1))
+        {
+            Type = EventTypes.Rows,
+            ContextId = "checkout-42",
+            ContextStart = true,
+            Actions = [new EventAction("refund", "Refund", "https://shop.example/refund", false, true, 60, meta), new EventAction(null, "Open", "https://shop.example", true, false, 10080, null)],
+            Notify = true,
+            Test = true,
+            UserId = "u-7",
+            Tags = tags,
+            Level = EventLevels.Success,
+            Backfilled = true,
+            Warnings = [new EventWarning("name", "truncated", "the original name")],
+        };
+
+        await Store.AppendAsync([e], CancellationToken.None);
+        var stored = (await Store.GetAsync("p1", "full", CancellationToken.None))!;
+
+        Assert.Equal(rows.GetRawText(), stored.Content!.Value.GetRawText());
+        Assert.Equal((EventTypes.Rows, "checkout-42", true, true, true, "u-7", EventLevels.Success, true),
+            (stored.Type, stored.ContextId, stored.ContextStart, stored.Notify, stored.Test, stored.UserId, stored.Level, stored.Backfilled));
+        Assert.Equal(2, stored.Actions!.Count);
+        Assert.Equal(("refund", "Refund", "https://shop.example/refund", false, true, 60), (stored.Actions[0].Key, stored.Actions[0].ButtonText, stored.Actions[0].Url, stored.Actions[0].External, stored.Actions[0].Repeat, stored.Actions[0].ExpireIn));
+        Assert.Equal(meta.GetRawText(), stored.Actions[0].Meta!.Value.GetRawText());
+        Assert.Null(stored.Actions[1].Key);
+        Assert.Equal(["plan", "seats", "trial"], stored.Tags!.Keys.Order());
+        Assert.Equal(5, stored.Tags["seats"].GetInt32());
+        Assert.Equal(JsonValueKind.False, stored.Tags["trial"].ValueKind);
+        Assert.Equal(new EventWarning("name", "truncated", "the original name"), Assert.Single(stored.Warnings!));
+    }
+
+    [Fact]
+    public async Task Test_events_are_listed_only_when_asked_for()
+    {
+        await Store.AppendAsync([Event("p1", "live", T0), Event("p1", "trial", T0.AddSeconds(1)) with { Test = true }], CancellationToken.None);
+
+        Assert.Equal(["live"], await IdsAsync(new EventQuery(10)));
+        Assert.Equal(["trial"], await IdsAsync(new EventQuery(10) { Test = true }));
+    }
+
+    [Fact]
+    public async Task Filters_select_exactly_the_matching_events_and_combine()
+    {
+        await Store.AppendAsync(
+            [
+                Event("p1", "a", T0) with { Category = "billing", Level = EventLevels.Error, UserId = "u1", ContextId = "c1", Tags = Tags("""{"plan":"pro","seats":5}""") },
+                Event("p1", "b", T0.AddMinutes(1)) with { Category = "billing", UserId = "u2", Tags = Tags("""{"plan":"free"}""") },
+                Event("p1", "c", T0.AddMinutes(2)) with { Category = "signups", UserId = "u1", ContextId = "c1", Name = "user signed up" },
+                Event("p1", "d", T0.AddMinutes(3)) with { Category = null, Level = EventLevels.Error },
+                Event("p2", "other", T0) with { Category = "billing", UserId = "u1" },
+            ],
+            CancellationToken.None);
+
+        Assert.Equal(["b", "a"], await IdsAsync(new EventQuery(10) { Category = "billing" }));
+        Assert.Equal(["d", "a"], await IdsAsync(new EventQuery(10) { Level = EventLevels.Error }));
+        Assert.Equal(["c", "a"], await IdsAsync(new EventQuery(10) { UserId = "u1" }));
+        Assert.Equal(["c", "a"], await IdsAsync(new EventQuery(10) { ContextId = "c1" }));
+        Assert.Equal(["c"], await IdsAsync(new EventQuery(10) { Name = "user signed up" }));
+        Assert.Equal(["a"], await IdsAsync(new EventQuery(10) { Tag = StoredEventJson.TagPair("plan", "pro") }));
+        Assert.Equal(["a"], await IdsAsync(new EventQuery(10) { Tag = StoredEventJson.TagPair("seats", "5") }));
+        Assert.Equal(["c", "b"], await IdsAsync(new EventQuery(10) { From = T0.AddMinutes(1), To = T0.AddMinutes(3) }));
+        Assert.Equal(["a"], await IdsAsync(new EventQuery(10) { Category = "billing", UserId = "u1" }));
+        Assert.Empty(await IdsAsync(new EventQuery(10) { Category = "nothing" }));
+    }
+
+    [Fact]
+    public async Task Filtered_pages_continue_with_the_cursor()
+    {
+        await Store.AppendAsync(Enumerable.Range(0, 7).Select(i => Event("p1", $"e{i}", T0.AddSeconds(i)) with { Category = i % 2 == 0 ? "even" : "odd" }).ToArray(), CancellationToken.None);
+
+        var first = await Store.ListAsync("p1", new EventQuery(2) { Category = "even" }, CancellationToken.None);
+        var second = await Store.ListAsync("p1", new EventQuery(2, first.Next) { Category = "even" }, CancellationToken.None);
+
+        Assert.Equal(["e6", "e4"], first.Events.Select(e => e.Id));
+        Assert.Equal(["e2", "e0"], second.Events.Select(e => e.Id));
+        Assert.Null(second.Next);
+    }
+
+    [Fact]
+    public async Task Search_finds_words_in_the_name_and_the_text_content()
+    {
+        var rows = JsonDocument.Parse("""[{"label":"Host","content":"db-primary"}]""").RootElement;
+        await Store.AppendAsync(
+            [
+                Event("p1", "deploy", T0) with { Name = "Deploy finished", Content = JsonDocument.Parse("\"version 2.4 rolled out to production\"").RootElement },
+                Event("p1", "disk", T0.AddSeconds(1)) with { Name = "Disk almost full", Type = EventTypes.Rows, Content = rows },
+                Event("p1", "json", T0.AddSeconds(2)) with { Name = "Webhook", Type = EventTypes.Json, Content = JsonDocument.Parse("""{"production":true}""").RootElement },
+                Event("p2", "elsewhere", T0) with { Name = "Deploy finished" },
+            ],
+            CancellationToken.None);
+
+        Assert.Equal(["deploy"], await IdsAsync(new EventQuery(10) { Words = ["deploy"] }));
+        Assert.Equal(["deploy"], await IdsAsync(new EventQuery(10) { Words = ["production"] })); // json content is not text
+        Assert.Equal(["deploy"], await IdsAsync(new EventQuery(10) { Words = ["rolled", "production"] }));
+        Assert.Equal(["disk"], await IdsAsync(new EventQuery(10) { Words = ["primary"] }));
+        Assert.Empty(await IdsAsync(new EventQuery(10) { Words = ["deploy", "disk"] }));
+    }
+
+    [Fact]
+    public async Task Categories_count_stored_events_once_each()
+    {
+        IngestedEvent[] batch =
+        [
+            Event("p1", "a", T0) with { Category = "billing" },
+            Event("p1", "b", T0.AddMinutes(5)) with { Category = "billing" },
+            Event("p1", "c", T0.AddMinutes(1)) with { Category = "signups" },
+            Event("p1", "t", T0) with { Category = "billing", Test = true },
+            Event("p1", "n", T0) with { Category = null },
+            Event("p2", "x", T0) with { Category = "billing" },
+        ];
+        await Store.AppendAsync(batch, CancellationToken.None);
+        await Store.AppendAsync(batch, CancellationToken.None); // redelivery changes nothing
+
+        var live = await Store.CategoriesAsync("p1", test: false, CancellationToken.None);
+        var test = await Store.CategoriesAsync("p1", test: true, CancellationToken.None);
+
+        Assert.Equal([("billing", 2L, T0.AddMinutes(5)), ("signups", 1L, T0.AddMinutes(1))], live.Select(c => (c.Category, c.Count, c.LastEventAt)));
+        Assert.Equal([("billing", 1L)], test.Select(c => (c.Category, c.Count)));
+        Assert.Empty(await Store.CategoriesAsync("p3", test: false, CancellationToken.None));
+    }
+
+    [Fact]
     public async Task Ping_answers() => await Store.PingAsync(CancellationToken.None);
+
+    private async Task<List<string>> IdsAsync(EventQuery query) =>
+        (await Store.ListAsync("p1", query, CancellationToken.None)).Events.Select(e => e.Id).ToList();
+
+    private static Dictionary<string, JsonElement> Tags(string json) =>
+        JsonDocument.Parse(json).RootElement.EnumerateObject().ToDictionary(p => p.Name, p => p.Value.Clone());
 
     private static IngestedEvent Event(string project, string id, DateTimeOffset at) =>
         new(id, project, $"event {id}", "🔥", "test", null, at, at);

@@ -166,14 +166,6 @@ public sealed class IngestApiTests(StandaloneFactory factory) : IClassFixture<St
         Assert.True(checks.TryGetProperty("gateway-storage", out _));
     }
 
-    private static async Task<JsonElement> AssertProblem(HttpResponseMessage response, HttpStatusCode status, string detailContains)
-    {
-        var body = await response.Content.ReadAsStringAsync();
-        Assert.True(status == response.StatusCode, $"expected {(int)status}, got {(int)response.StatusCode}: {body}");
-        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
-        var problem = JsonDocument.Parse(body).RootElement.Clone();
-        Assert.Equal((int)status, problem.GetProperty("status").GetInt32());
-        Assert.Contains(detailContains, problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
-        return problem;
-    }
+    private static Task<JsonElement> AssertProblem(HttpResponseMessage response, HttpStatusCode status, string detailContains) =>
+        ProblemAssert.IsProblemAsync(response, status, detailContains);
 }

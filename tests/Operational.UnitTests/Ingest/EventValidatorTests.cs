@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Operational.Contracts.Events;
 using Operational.Gateway.Ingest;
 
 namespace Operational.UnitTests.Ingest;
@@ -89,10 +90,126 @@ public sealed class EventValidatorTests
         Assert.Contains(described, errors["body"][0], StringComparison.Ordinal);
     }
 
-    private static EventFields? Validate(string json, out Dictionary<string, string[]> errors)
+    [Fact]
+    public void Every_field_of_the_event_model_is_read()
+    {
+        var draft = Validate("""
+            {"id":"order-42:paid","name":"payment received","avatar":"💸","category":"billing","type":"rows",
+             "content":[{"label":"Amount","content":"€49"},{"label":"Raw","type":"json","content":{"cents":4900}}],
+             "contextId":"checkout-42","contextStart":true,
+             "actions":[{"key":"refund","buttonText":"Refund","url":"https://shop.example/refund/42","repeat":true,"expireIn":60,"meta":{"order":42}},
+                        {"buttonText":"Open","url":"https://shop.example/orders/42","external":true}],
+             "notify":true,"test":true,"userId":"u-7","tags":{"plan":"pro","seats":5,"trial":false},"level":"success",
+             "timestamp":"2026-11-22T10:00:00Z"}
+            """, out var errors);
+
+        Assert.Empty(errors);
+        Assert.Equal("order-42:paid", draft!.ClientId);
+        Assert.Equal(EventTypes.Rows, draft.Type);
+        Assert.Equal(2, draft.Content!.Value.GetArrayLength());
+        Assert.Equal("checkout-42", draft.ContextId);
+        Assert.True(draft.ContextStart && draft.Notify && draft.Test);
+        Assert.Equal("u-7", draft.UserId);
+        Assert.Equal(["plan", "seats", "trial"], draft.Tags!.Keys.Order());
+        Assert.Equal(EventLevels.Success, draft.Level);
+        Assert.Equal(new DateTimeOffset(2026, 11, 22, 10, 0, 0, TimeSpan.Zero), draft.Timestamp);
+        var refund = draft.Actions![0];
+        Assert.Equal(("refund", "Refund", true, 60), (refund.Key, refund.ButtonText, refund.Repeat, refund.ExpireIn));
+        Assert.Equal(42, refund.Meta!.Value.GetProperty("order").GetInt32());
+        Assert.True(draft.Actions[1].External);
+        Assert.Null(draft.Actions[1].Key);
+        Assert.Equal(EventValidator.DefaultExpireInMinutes, draft.Actions[1].ExpireIn);
+        Assert.Null(draft.Warnings);
+    }
+
+    [Theory]
+    [InlineData("""{"name":"x","type":"text","content":{"a":1}}""", "content", "must be a string when type is text")]
+    [InlineData("""{"name":"x","type":"video"}""", "type", "must be one of text, rows, json, image")]
+    [InlineData("""{"name":"x","type":"rows","content":[{"label":"a","type":"rows","content":[]}]}""", "content[0].type", "rows cannot contain rows")]
+    [InlineData("""{"name":"x","type":"rows","content":[]}""", "content", "array of 1 to 100 rows")]
+    [InlineData("""{"name":"x","type":"image","content":"file:///etc/passwd"}""", "content", "absolute http or https URL")]
+    [InlineData("""{"name":"x","actions":[{"key":"a","buttonText":"Go"}]}""", "actions[0].url", "is required")]
+    [InlineData("""{"name":"x","actions":[{"buttonText":"Go","url":"https://a.example"}]}""", "actions[0].key", "required unless the action is external")]
+    [InlineData("""{"name":"x","actions":[{"key":"a","buttonText":"This label is far too long for a button in the feed view","url":"https://a.example"}]}""", "actions[0].buttonText", "at most 48")]
+    [InlineData("""{"name":"x","actions":[{"key":"a","buttonText":"Go","url":"https://a.example","expireIn":0}]}""", "actions[0].expireIn", "whole number of minutes")]
+    [InlineData("""{"name":"x","tags":{"plan":{"tier":1}}}""", "tags.plan", "string, number or boolean")]
+    [InlineData("""{"name":"x","tags":{"bad key":1}}""", "tags.bad key", "letters, digits")]
+    [InlineData("""{"name":"x","level":"fatal"}""", "level", "info, success, warning, error")]
+    [InlineData("""{"name":"x","timestamp":"yesterday"}""", "timestamp", "ISO 8601")]
+    [InlineData("""{"name":"x","timestamp":"2999-01-01T00:00:00Z"}""", "timestamp", "minutes from now")]
+    [InlineData("""{"name":"x","id":"has spaces"}""", "id", "letters, digits")]
+    [InlineData("""{"name":"x","notify":"yes"}""", "notify", "true or false")]
+    [InlineData("""{"name":"x","contextId":42}""", "contextId", "must be a string")]
+    public void Native_violations_name_the_field(string json, string field, string message)
+    {
+        Validate(json, out var errors);
+
+        Assert.True(errors.ContainsKey(field), $"expected an error on {field}: {string.Join("; ", errors.Select(e => e.Key + ": " + string.Join(",", e.Value)))}");
+        Assert.Contains(message, errors[field][0], StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_timestamp_well_in_the_past_marks_the_event_as_backfilled()
+    {
+        var draft = Validate("""{"name":"imported","timestamp":"2026-11-01T00:00:00Z"}""", out _);
+        var live = Validate("""{"name":"now"}""", out _);
+
+        Assert.True(draft!.ToIngested("p", Now).Backfilled);
+        Assert.False(live!.ToIngested("p", Now).Backfilled);
+        Assert.Equal(Now, live.ToIngested("p", Now).Timestamp);
+    }
+
+    [Fact]
+    public void Operational_dialect_truncates_like_Operational_and_keeps_the_full_value_in_a_warning()
+    {
+        var name = "A very long event name that goes well past forty-eight characters";
+        var category = "a-category-longer-than-twenty-four";
+        var draft = Validate($$"""{"name":"{{name}}","category":"{{category}}"}""", out var errors, EventDialect.Operational);
+
+        Assert.Empty(errors);
+        Assert.Equal(name[..48].TrimEnd(), draft!.Name);
+        Assert.Equal(category[..24], draft.Category);
+        Assert.Contains(draft.Warnings!, w => w.Field == "name" && w.Original == name);
+        Assert.Contains(draft.Warnings!, w => w.Field == "category" && w.Original == category);
+    }
+
+    [Fact]
+    public void Operational_dialect_accepts_what_its_SDKs_send()
+    {
+        var draft = Validate("""
+            {"name":"cron finished","avatar":"⏰","type":"text","content":"12 jobs","notify":1,"test":"1","muted":false,
+             "contextId":1234,"contextStart":true,"userId":99,"actions":[],"future_field":"x"}
+            """, out var errors, EventDialect.Operational);
+
+        Assert.Empty(errors);
+        Assert.True(draft!.Notify && draft.Test && draft.ContextStart);
+        Assert.Equal("1234", draft.ContextId);
+        Assert.Equal("99", draft.UserId);
+        Assert.Null(draft.Actions);
+        Assert.Equal("12 jobs", draft.Content!.Value.GetString());
+        Assert.Contains(draft.Warnings!, w => w.Field == "future_field");
+        Assert.DoesNotContain(draft.Warnings!, w => w.Field == "muted");
+    }
+
+    [Fact]
+    public void Operational_dialect_stores_structured_text_content_as_json_and_names_nameless_events()
+    {
+        var structured = Validate("""{"name":"x","type":"text","content":{"a":1}}""", out var errors1, EventDialect.Operational);
+        var nameless = Validate("""{"content":"disk almost full\non db-1"}""", out var errors2, EventDialect.Operational);
+
+        Assert.Empty(errors1);
+        Assert.Equal(EventTypes.Json, structured!.Type);
+        Assert.Empty(errors2);
+        Assert.Equal("disk almost full", nameless!.Name);
+        Assert.Contains(nameless.Warnings!, w => w.Field == "name");
+    }
+
+    private static readonly DateTimeOffset Now = new(2026, 11, 22, 12, 0, 0, TimeSpan.Zero);
+
+    private static EventDraft? Validate(string json, out Dictionary<string, string[]> errors, EventDialect dialect = EventDialect.Native)
     {
         errors = [];
         using var document = JsonDocument.Parse(json);
-        return EventValidator.Validate(document.RootElement, errors);
+        return EventValidator.Validate(document.RootElement, dialect, Now, errors);
     }
 }

@@ -1,3 +1,4 @@
+using System.Text.Json;
 using MongoDB.Bson;
 using MongoDB.Bson.Serialization.Attributes;
 using MongoDB.Driver;
@@ -9,20 +10,32 @@ namespace Operational.Storage.Events.MongoDb;
 /// <summary>
 /// Events in the <c>events</c> collection of the storage service's database. The document
 /// id is <c>{projectId}/{eventId}</c>, so idempotency rests on the always-present unique
-/// <c>_id</c> index rather than on an index that might still be building.
+/// <c>_id</c> index rather than on an index that might still be building. Category counts
+/// live in <c>categories</c>, incremented only for events that were actually inserted.
 /// </summary>
 public sealed class MongoEventStore(IMongoDatabase database) : IEventStore
 {
     private readonly IMongoCollection<EventDocument> _events = database.GetCollection<EventDocument>("events");
+    private readonly IMongoCollection<CategoryDocument> _categories = database.GetCollection<CategoryDocument>("categories");
 
     public async Task InitializeAsync(CancellationToken cancellationToken)
     {
         var keys = Builders<EventDocument>.IndexKeys;
+        CreateIndexModel<EventDocument> Index(string name, IndexKeysDefinition<EventDocument> definition) =>
+            new(definition, new CreateIndexOptions { Name = name });
+        IndexKeysDefinition<EventDocument> Feed(IndexKeysDefinition<EventDocument> definition) =>
+            definition.Descending(e => e.Timestamp).Descending(e => e.EventId);
+
         await _events.Indexes.CreateManyAsync(
             [
-                new CreateIndexModel<EventDocument>(
-                    keys.Ascending(e => e.ProjectId).Descending(e => e.Timestamp).Descending(e => e.EventId),
-                    new CreateIndexOptions { Name = "project_time" }),
+                Index("feed", Feed(keys.Ascending(e => e.ProjectId).Ascending(e => e.Test))),
+                Index("category", Feed(keys.Ascending(e => e.ProjectId).Ascending(e => e.Test).Ascending(e => e.Category))),
+                Index("name", Feed(keys.Ascending(e => e.ProjectId).Ascending(e => e.Test).Ascending(e => e.Name))),
+                Index("level", Feed(keys.Ascending(e => e.ProjectId).Ascending(e => e.Test).Ascending(e => e.Level))),
+                Index("context", Feed(keys.Ascending(e => e.ProjectId).Ascending(e => e.ContextId))),
+                Index("user", Feed(keys.Ascending(e => e.ProjectId).Ascending(e => e.UserId))),
+                Index("tags", Feed(keys.Ascending(e => e.ProjectId).Ascending(e => e.TagPairs))),
+                Index("search", keys.Ascending(e => e.ProjectId).Text(e => e.SearchText)),
             ],
             cancellationToken);
     }
@@ -37,29 +50,68 @@ public sealed class MongoEventStore(IMongoDatabase database) : IEventStore
         }
 
         var documents = events.Select(EventDocument.From).ToList();
+        var inserted = documents;
         try
         {
             await _events.InsertManyAsync(documents, new InsertManyOptions { IsOrdered = false }, cancellationToken);
-            return documents.Count;
         }
         catch (MongoBulkWriteException<EventDocument> e)
             when (e.WriteConcernError is null && e.WriteErrors.All(error => error.Category == ServerErrorCategory.DuplicateKey))
         {
             // Unordered: every non-duplicate was inserted; the duplicates were stored earlier.
-            return documents.Count - e.WriteErrors.Count;
+            var duplicates = e.WriteErrors.Select(error => error.Index).ToHashSet();
+            inserted = documents.Where((_, index) => !duplicates.Contains(index)).ToList();
+        }
+
+        await CountCategoriesAsync(inserted, cancellationToken);
+        return inserted.Count;
+    }
+
+    private async Task CountCategoriesAsync(List<EventDocument> inserted, CancellationToken cancellationToken)
+    {
+        var updates = inserted
+            .Where(d => d.Category is not null)
+            .GroupBy(d => (d.ProjectId, d.Test, Category: d.Category!))
+            .Select(g => new UpdateOneModel<CategoryDocument>(
+                Builders<CategoryDocument>.Filter.Eq(c => c.Key, CategoryDocument.KeyOf(g.Key.ProjectId, g.Key.Test, g.Key.Category)),
+                Builders<CategoryDocument>.Update
+                    .SetOnInsert(c => c.ProjectId, g.Key.ProjectId)
+                    .SetOnInsert(c => c.Test, g.Key.Test)
+                    .SetOnInsert(c => c.Category, g.Key.Category)
+                    .Inc(c => c.Count, g.LongCount())
+                    .Max(c => c.LastTimestamp, g.Max(d => d.Timestamp)))
+            { IsUpsert = true })
+            .ToList();
+        if (updates.Count > 0)
+        {
+            await _categories.BulkWriteAsync(updates, new BulkWriteOptions { IsOrdered = false }, cancellationToken);
         }
     }
 
-    public async Task<StoredEvent?> GetAsync(string projectId, string id, CancellationToken cancellationToken)
+    public async Task<IngestedEvent?> GetAsync(string projectId, string id, CancellationToken cancellationToken)
     {
         var document = await _events.Find(e => e.Key == EventDocument.KeyOf(projectId, id)).FirstOrDefaultAsync(cancellationToken);
-        return document?.ToStoredEvent();
+        return document?.ToIngestedEvent();
     }
 
     public async Task<EventPage> ListAsync(string projectId, EventQuery query, CancellationToken cancellationToken)
     {
         var filter = Builders<EventDocument>.Filter;
-        var where = filter.Eq(e => e.ProjectId, projectId);
+        var where = filter.Eq(e => e.ProjectId, projectId) & filter.Eq(e => e.Test, query.Test);
+        if (query.Category is not null) where &= filter.Eq(e => e.Category, query.Category);
+        if (query.Name is not null) where &= filter.Eq(e => e.Name, query.Name);
+        if (query.ContextId is not null) where &= filter.Eq(e => e.ContextId, query.ContextId);
+        if (query.UserId is not null) where &= filter.Eq(e => e.UserId, query.UserId);
+        if (query.Level is not null) where &= filter.Eq(e => e.Level, query.Level);
+        if (query.Tag is not null) where &= filter.AnyEq(e => e.TagPairs, query.Tag);
+        if (query.From is { } from) where &= filter.Gte(e => e.Timestamp, from.UtcDateTime);
+        if (query.To is { } to) where &= filter.Lt(e => e.Timestamp, to.UtcDateTime);
+        if (query.Words is { Count: > 0 } words)
+        {
+            // Each word as a quoted phrase: MongoDB then requires all of them.
+            where &= filter.Text(string.Join(' ', words.Select(w => "\"" + w.Replace("\"", "", StringComparison.Ordinal) + "\"")));
+        }
+
         if (query.After is { } cursor)
         {
             var ts = DateTime.UnixEpoch.AddMilliseconds(cursor.TimestampMs);
@@ -71,7 +123,16 @@ public sealed class MongoEventStore(IMongoDatabase database) : IEventStore
             .Sort(Builders<EventDocument>.Sort.Descending(e => e.Timestamp).Descending(e => e.EventId))
             .Limit(query.Limit + 1)
             .ToListAsync(cancellationToken);
-        return EventPage.FromOverfetched(documents.Select(d => d.ToStoredEvent()).ToList(), query.Limit);
+        return EventPage.FromOverfetched(documents.Select(d => d.ToIngestedEvent()).ToList(), query.Limit);
+    }
+
+    public async Task<IReadOnlyList<CategoryCount>> CategoriesAsync(string projectId, bool test, CancellationToken cancellationToken)
+    {
+        var documents = await _categories
+            .Find(c => c.ProjectId == projectId && c.Test == test && c.Count > 0)
+            .Sort(Builders<CategoryDocument>.Sort.Descending(c => c.LastTimestamp).Ascending(c => c.Category))
+            .ToListAsync(cancellationToken);
+        return documents.Select(c => new CategoryCount(c.Category, c.Count, new DateTimeOffset(DateTime.SpecifyKind(c.LastTimestamp, DateTimeKind.Utc)))).ToList();
     }
 
     [BsonIgnoreExtraElements]
@@ -97,18 +158,54 @@ public sealed class MongoEventStore(IMongoDatabase database) : IEventStore
         [BsonElement("name")]
         public string Name { get; set; } = "";
 
-        [BsonElement("avatar")]
-        [BsonIgnoreIfNull]
+        [BsonElement("avatar"), BsonIgnoreIfNull]
         public string? Avatar { get; set; }
 
-        [BsonElement("category")]
-        [BsonIgnoreIfNull]
+        [BsonElement("category"), BsonIgnoreIfNull]
         public string? Category { get; set; }
 
         /// <summary>The client's JSON text, kept verbatim (BSON numbers would not round-trip every JSON number).</summary>
-        [BsonElement("content")]
-        [BsonIgnoreIfNull]
+        [BsonElement("content"), BsonIgnoreIfNull]
         public string? Content { get; set; }
+
+        [BsonElement("type")]
+        public string Type { get; set; } = EventTypes.Text;
+
+        [BsonElement("contextId"), BsonIgnoreIfNull]
+        public string? ContextId { get; set; }
+
+        [BsonElement("contextStart")]
+        public bool ContextStart { get; set; }
+
+        [BsonElement("actions"), BsonIgnoreIfNull]
+        public string? Actions { get; set; }
+
+        [BsonElement("notify")]
+        public bool Notify { get; set; }
+
+        [BsonElement("test")]
+        public bool Test { get; set; }
+
+        [BsonElement("userId"), BsonIgnoreIfNull]
+        public string? UserId { get; set; }
+
+        [BsonElement("tags"), BsonIgnoreIfNull]
+        public string? Tags { get; set; }
+
+        [BsonElement("tagPairs")]
+        public List<string> TagPairs { get; set; } = [];
+
+        [BsonElement("level")]
+        public string Level { get; set; } = EventLevels.Info;
+
+        [BsonElement("backfilled")]
+        public bool Backfilled { get; set; }
+
+        [BsonElement("warnings"), BsonIgnoreIfNull]
+        public string? Warnings { get; set; }
+
+        [BsonElement("searchText")]
+        public string SearchText { get; set; } = "";
 
         /// <summary>Project ids never contain '/', so the first '/' separates the two parts.</summary>
         public static string KeyOf(string projectId, string eventId) => projectId + "/" + eventId;
@@ -124,16 +221,67 @@ public sealed class MongoEventStore(IMongoDatabase database) : IEventStore
             Avatar = e.Avatar,
             Category = e.Category,
             Content = e.Content?.GetRawText(),
+            Type = e.Type,
+            ContextId = e.ContextId,
+            ContextStart = e.ContextStart,
+            Actions = StoredEventJson.Serialize(e.Actions),
+            Notify = e.Notify,
+            Test = e.Test,
+            UserId = e.UserId,
+            Tags = StoredEventJson.Serialize(e.Tags),
+            TagPairs = StoredEventJson.TagPairs(e).ToList(),
+            Level = e.Level,
+            Backfilled = e.Backfilled,
+            Warnings = StoredEventJson.Serialize(e.Warnings),
+            SearchText = StoredEventJson.SearchText(e),
         };
 
-        public StoredEvent ToStoredEvent() => new(
+        public IngestedEvent ToIngestedEvent() => new(
             EventId,
             ProjectId,
             Name,
             Avatar,
             Category,
-            Content is null ? null : StoredEvent.ParseContent(Content),
+            Content is null ? null : StoredEventJson.ParseContent(Content),
             new DateTimeOffset(DateTime.SpecifyKind(Timestamp, DateTimeKind.Utc)),
-            new DateTimeOffset(DateTime.SpecifyKind(ReceivedAt, DateTimeKind.Utc)));
+            new DateTimeOffset(DateTime.SpecifyKind(ReceivedAt, DateTimeKind.Utc)))
+        {
+            Type = Type,
+            ContextId = ContextId,
+            ContextStart = ContextStart,
+            Actions = StoredEventJson.Deserialize<List<EventAction>>(Actions),
+            Notify = Notify,
+            Test = Test,
+            UserId = UserId,
+            Tags = StoredEventJson.Deserialize<Dictionary<string, JsonElement>>(Tags),
+            Level = Level,
+            Backfilled = Backfilled,
+            Warnings = StoredEventJson.Deserialize<List<EventWarning>>(Warnings),
+        };
+    }
+
+    [BsonIgnoreExtraElements]
+    internal sealed class CategoryDocument
+    {
+        [BsonId]
+        public string Key { get; set; } = "";
+
+        [BsonElement("projectId")]
+        public string ProjectId { get; set; } = "";
+
+        [BsonElement("test")]
+        public bool Test { get; set; }
+
+        [BsonElement("category")]
+        public string Category { get; set; } = "";
+
+        [BsonElement("count")]
+        public long Count { get; set; }
+
+        [BsonElement("lastTimestamp")]
+        [BsonDateTimeOptions(Kind = DateTimeKind.Utc)]
+        public DateTime LastTimestamp { get; set; }
+
+        public static string KeyOf(string projectId, bool test, string category) => $"{projectId}/{(test ? "test" : "live")}/{category}";
     }
 }

@@ -1,3 +1,5 @@
+using System.Globalization;
+using System.Text;
 using Microsoft.Data.Sqlite;
 using Operational.Contracts.Events;
 using Operational.ServiceDefaults.Storage;
@@ -7,7 +9,8 @@ namespace Operational.Storage.Events.Sqlite;
 /// <summary>
 /// Events in one SQLite file. Writes are serialized in-process (SQLite has one writer
 /// anyway; queueing here is cheaper than spinning on the file lock) and each batch is one
-/// transaction. Reads run concurrently thanks to WAL.
+/// transaction, which also maintains the tag pairs, the full-text index and the category
+/// counts. Reads run concurrently thanks to WAL.
 /// </summary>
 public sealed class SqliteEventStore(SqliteDatabase database) : IEventStore
 {
@@ -28,9 +31,49 @@ public sealed class SqliteEventStore(SqliteDatabase database) : IEventStore
         CREATE UNIQUE INDEX ux_events_project_id ON events (project_id, id);
         CREATE INDEX ix_events_project_time ON events (project_id, ts DESC, id DESC);
         """,
+        """
+        ALTER TABLE events ADD COLUMN type TEXT NOT NULL DEFAULT 'text';
+        ALTER TABLE events ADD COLUMN context_id TEXT;
+        ALTER TABLE events ADD COLUMN context_start INTEGER NOT NULL DEFAULT 0;
+        ALTER TABLE events ADD COLUMN actions TEXT;
+        ALTER TABLE events ADD COLUMN notify INTEGER NOT NULL DEFAULT 0;
+        ALTER TABLE events ADD COLUMN test INTEGER NOT NULL DEFAULT 0;
+        ALTER TABLE events ADD COLUMN user_id TEXT;
+        ALTER TABLE events ADD COLUMN tags TEXT;
+        ALTER TABLE events ADD COLUMN level TEXT NOT NULL DEFAULT 'info';
+        ALTER TABLE events ADD COLUMN backfilled INTEGER NOT NULL DEFAULT 0;
+        ALTER TABLE events ADD COLUMN warnings TEXT;
+        DROP INDEX ix_events_project_time;
+        CREATE INDEX ix_events_feed ON events (project_id, test, ts DESC, id DESC);
+        CREATE INDEX ix_events_category ON events (project_id, test, category, ts DESC, id DESC) WHERE category IS NOT NULL;
+        CREATE INDEX ix_events_name ON events (project_id, test, name, ts DESC, id DESC);
+        CREATE INDEX ix_events_level ON events (project_id, test, level, ts DESC, id DESC);
+        CREATE INDEX ix_events_context ON events (project_id, context_id, ts DESC, id DESC) WHERE context_id IS NOT NULL;
+        CREATE INDEX ix_events_user ON events (project_id, user_id, ts DESC, id DESC) WHERE user_id IS NOT NULL;
+        CREATE TABLE event_tags (
+            project_id TEXT NOT NULL,
+            pair TEXT NOT NULL,
+            ts INTEGER NOT NULL,
+            event_seq INTEGER NOT NULL,
+            PRIMARY KEY (project_id, pair, ts, event_seq)
+        ) WITHOUT ROWID;
+        CREATE INDEX ix_event_tags_event ON event_tags (event_seq);
+        CREATE VIRTUAL TABLE events_fts USING fts5 (text, content = '', contentless_delete = 1, tokenize = 'unicode61 remove_diacritics 2');
+        INSERT INTO events_fts (rowid, text) SELECT seq, name FROM events;
+        CREATE TABLE categories (
+            project_id TEXT NOT NULL,
+            test INTEGER NOT NULL,
+            category TEXT NOT NULL,
+            count INTEGER NOT NULL,
+            last_ts INTEGER NOT NULL,
+            PRIMARY KEY (project_id, test, category)
+        ) WITHOUT ROWID;
+        INSERT INTO categories SELECT project_id, test, category, COUNT(*), MAX(ts) FROM events WHERE category IS NOT NULL GROUP BY project_id, test, category;
+        """,
     ];
 
-    private const string Columns = "id, project_id, name, avatar, category, content, ts, received_at";
+    private const string Columns =
+        "id, project_id, name, avatar, category, content, ts, received_at, type, context_id, context_start, actions, notify, test, user_id, tags, level, backfilled, warnings";
 
     private readonly SemaphoreSlim _writer = new(1, 1);
 
@@ -52,35 +95,45 @@ public sealed class SqliteEventStore(SqliteDatabase database) : IEventStore
         {
             await using var connection = await database.OpenAsync(cancellationToken);
             await using var transaction = connection.BeginTransaction(deferred: false);
-            await using var insert = connection.CreateCommand();
-            insert.Transaction = transaction;
-            insert.CommandText = $"""
+            await using var insert = Prepare(connection, transaction, $"""
                 INSERT INTO events ({Columns})
-                VALUES ($id, $project, $name, $avatar, $category, $content, $ts, $received)
+                VALUES ($id, $project, $name, $avatar, $category, $content, $ts, $received, $type, $context, $contextStart,
+                        $actions, $notify, $test, $user, $tags, $level, $backfilled, $warnings)
                 ON CONFLICT (project_id, id) DO NOTHING
-                """;
-            var id = insert.Parameters.Add("$id", SqliteType.Text);
-            var project = insert.Parameters.Add("$project", SqliteType.Text);
-            var name = insert.Parameters.Add("$name", SqliteType.Text);
-            var avatar = insert.Parameters.Add("$avatar", SqliteType.Text);
-            var category = insert.Parameters.Add("$category", SqliteType.Text);
-            var content = insert.Parameters.Add("$content", SqliteType.Text);
-            var ts = insert.Parameters.Add("$ts", SqliteType.Integer);
-            var received = insert.Parameters.Add("$received", SqliteType.Integer);
-            insert.Prepare();
+                RETURNING seq
+                """);
+            await using var tag = Prepare(connection, transaction,
+                "INSERT OR IGNORE INTO event_tags (project_id, pair, ts, event_seq) VALUES ($project, $pair, $ts, $seq)");
+            await using var search = Prepare(connection, transaction, "INSERT INTO events_fts (rowid, text) VALUES ($seq, $text)");
+            await using var category = Prepare(connection, transaction, """
+                INSERT INTO categories (project_id, test, category, count, last_ts) VALUES ($project, $test, $category, 1, $ts)
+                ON CONFLICT (project_id, test, category) DO UPDATE SET count = count + 1, last_ts = MAX(last_ts, excluded.last_ts)
+                """);
 
             var added = 0;
             foreach (var e in events)
             {
-                id.Value = e.Id;
-                project.Value = e.ProjectId;
-                name.Value = e.Name;
-                avatar.Value = (object?)e.Avatar ?? DBNull.Value;
-                category.Value = (object?)e.Category ?? DBNull.Value;
-                content.Value = e.Content is { } json ? json.GetRawText() : DBNull.Value;
-                ts.Value = e.Timestamp.ToUnixTimeMilliseconds();
-                received.Value = e.ReceivedAt.ToUnixTimeMilliseconds();
-                added += await insert.ExecuteNonQueryAsync(cancellationToken);
+                Bind(insert, e);
+                if (await insert.ExecuteScalarAsync(cancellationToken) is not long seq)
+                {
+                    continue; // already stored
+                }
+
+                added++;
+                foreach (var pair in StoredEventJson.TagPairs(e))
+                {
+                    Set(tag, ("$project", e.ProjectId), ("$pair", pair), ("$ts", e.Timestamp.ToUnixTimeMilliseconds()), ("$seq", seq));
+                    await tag.ExecuteNonQueryAsync(cancellationToken);
+                }
+
+                Set(search, ("$seq", seq), ("$text", StoredEventJson.SearchText(e)));
+                await search.ExecuteNonQueryAsync(cancellationToken);
+
+                if (e.Category is not null)
+                {
+                    Set(category, ("$project", e.ProjectId), ("$test", e.Test), ("$category", e.Category), ("$ts", e.Timestamp.ToUnixTimeMilliseconds()));
+                    await category.ExecuteNonQueryAsync(cancellationToken);
+                }
             }
 
             await transaction.CommitAsync(cancellationToken);
@@ -92,7 +145,7 @@ public sealed class SqliteEventStore(SqliteDatabase database) : IEventStore
         }
     }
 
-    public async Task<StoredEvent?> GetAsync(string projectId, string id, CancellationToken cancellationToken)
+    public async Task<IngestedEvent?> GetAsync(string projectId, string id, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
         await using var command = connection.CreateCommand();
@@ -107,22 +160,58 @@ public sealed class SqliteEventStore(SqliteDatabase database) : IEventStore
     {
         await using var connection = await database.OpenAsync(cancellationToken);
         await using var command = connection.CreateCommand();
-        var after = query.After is null ? "" : "AND (ts, id) < ($afterTs, $afterId)";
-        command.CommandText = $"""
-            SELECT {Columns} FROM events
-            WHERE project_id = $project {after}
-            ORDER BY ts DESC, id DESC
-            LIMIT $limit
-            """;
+        var where = new StringBuilder("project_id = $project AND test = $test");
         command.Parameters.AddWithValue("$project", projectId);
-        command.Parameters.AddWithValue("$limit", query.Limit + 1);
+        command.Parameters.AddWithValue("$test", query.Test);
+        void Filter(string column, string parameter, object? value)
+        {
+            if (value is not null)
+            {
+                where.Append(CultureInfo.InvariantCulture, $" AND {column} = {parameter}");
+                command.Parameters.AddWithValue(parameter, value);
+            }
+        }
+
+        Filter("category", "$category", query.Category);
+        Filter("name", "$name", query.Name);
+        Filter("context_id", "$context", query.ContextId);
+        Filter("user_id", "$user", query.UserId);
+        Filter("level", "$level", query.Level);
+        if (query.From is { } from)
+        {
+            where.Append(" AND ts >= $from");
+            command.Parameters.AddWithValue("$from", from.ToUnixTimeMilliseconds());
+        }
+
+        if (query.To is { } to)
+        {
+            where.Append(" AND ts < $to");
+            command.Parameters.AddWithValue("$to", to.ToUnixTimeMilliseconds());
+        }
+
+        if (query.Tag is not null)
+        {
+            where.Append(" AND seq IN (SELECT event_seq FROM event_tags WHERE project_id = $project AND pair = $tag)");
+            command.Parameters.AddWithValue("$tag", query.Tag);
+        }
+
+        if (query.Words is { Count: > 0 } words)
+        {
+            where.Append(" AND seq IN (SELECT rowid FROM events_fts WHERE events_fts MATCH $match)");
+            command.Parameters.AddWithValue("$match", FtsQuery(words));
+        }
+
         if (query.After is { } cursor)
         {
+            where.Append(" AND (ts, id) < ($afterTs, $afterId)");
             command.Parameters.AddWithValue("$afterTs", cursor.TimestampMs);
             command.Parameters.AddWithValue("$afterId", cursor.Id);
         }
 
-        var events = new List<StoredEvent>(Math.Min(query.Limit + 1, 64));
+        command.CommandText = $"SELECT {Columns} FROM events WHERE {where} ORDER BY ts DESC, id DESC LIMIT $limit";
+        command.Parameters.AddWithValue("$limit", query.Limit + 1);
+
+        var events = new List<IngestedEvent>(Math.Min(query.Limit + 1, 64));
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
         {
@@ -132,13 +221,91 @@ public sealed class SqliteEventStore(SqliteDatabase database) : IEventStore
         return EventPage.FromOverfetched(events, query.Limit);
     }
 
-    private static StoredEvent Read(SqliteDataReader reader) => new(
+    public async Task<IReadOnlyList<CategoryCount>> CategoriesAsync(string projectId, bool test, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = """
+            SELECT category, count, last_ts FROM categories
+            WHERE project_id = $project AND test = $test AND count > 0
+            ORDER BY last_ts DESC, category
+            """;
+        command.Parameters.AddWithValue("$project", projectId);
+        command.Parameters.AddWithValue("$test", test);
+        var categories = new List<CategoryCount>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            categories.Add(new CategoryCount(reader.GetString(0), reader.GetInt64(1), DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(2))));
+        }
+
+        return categories;
+    }
+
+    /// <summary>Every word must occur; the last one may be the start of a word (search as you type).</summary>
+    private static string FtsQuery(IReadOnlyList<string> words) =>
+        string.Join(' ', words.Select((w, i) => "\"" + w.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"" + (i == words.Count - 1 ? "*" : "")));
+
+    private static SqliteCommand Prepare(SqliteConnection connection, SqliteTransaction transaction, string sql)
+    {
+        var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = sql;
+        return command;
+    }
+
+    private static void Set(SqliteCommand command, params (string Name, object? Value)[] values)
+    {
+        command.Parameters.Clear();
+        foreach (var (name, value) in values)
+        {
+            command.Parameters.AddWithValue(name, value ?? DBNull.Value);
+        }
+    }
+
+    private static void Bind(SqliteCommand insert, IngestedEvent e) => Set(insert,
+        ("$id", e.Id),
+        ("$project", e.ProjectId),
+        ("$name", e.Name),
+        ("$avatar", e.Avatar),
+        ("$category", e.Category),
+        ("$content", e.Content?.GetRawText()),
+        ("$ts", e.Timestamp.ToUnixTimeMilliseconds()),
+        ("$received", e.ReceivedAt.ToUnixTimeMilliseconds()),
+        ("$type", e.Type),
+        ("$context", e.ContextId),
+        ("$contextStart", e.ContextStart),
+        ("$actions", StoredEventJson.Serialize(e.Actions)),
+        ("$notify", e.Notify),
+        ("$test", e.Test),
+        ("$user", e.UserId),
+        ("$tags", StoredEventJson.Serialize(e.Tags)),
+        ("$level", e.Level),
+        ("$backfilled", e.Backfilled),
+        ("$warnings", StoredEventJson.Serialize(e.Warnings)));
+
+    private static string? Text(SqliteDataReader reader, int ordinal) => reader.IsDBNull(ordinal) ? null : reader.GetString(ordinal);
+
+    private static IngestedEvent Read(SqliteDataReader reader) => new(
         Id: reader.GetString(0),
         ProjectId: reader.GetString(1),
         Name: reader.GetString(2),
-        Avatar: reader.IsDBNull(3) ? null : reader.GetString(3),
-        Category: reader.IsDBNull(4) ? null : reader.GetString(4),
-        Content: reader.IsDBNull(5) ? null : StoredEvent.ParseContent(reader.GetString(5)),
+        Avatar: Text(reader, 3),
+        Category: Text(reader, 4),
+        Content: Text(reader, 5) is { } content ? StoredEventJson.ParseContent(content) : null,
         Timestamp: DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(6)),
-        ReceivedAt: DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(7)));
+        ReceivedAt: DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(7)))
+    {
+        Type = reader.GetString(8),
+        ContextId = Text(reader, 9),
+        ContextStart = reader.GetBoolean(10),
+        Actions = StoredEventJson.Deserialize<List<EventAction>>(Text(reader, 11)),
+        Notify = reader.GetBoolean(12),
+        Test = reader.GetBoolean(13),
+        UserId = Text(reader, 14),
+        Tags = StoredEventJson.Deserialize<Dictionary<string, System.Text.Json.JsonElement>>(Text(reader, 15)),
+        Level = reader.GetString(16),
+        Backfilled = reader.GetBoolean(17),
+        Warnings = StoredEventJson.Deserialize<List<EventWarning>>(Text(reader, 18)),
+    };
 }
