@@ -7,6 +7,7 @@ using Operational.Gateway.Identity.Sqlite;
 using Operational.Gateway.Ingest;
 using Operational.Gateway.Ingest.Compatibility;
 using Operational.Gateway.Ingest.Journal;
+using Operational.Gateway.Projects;
 using Operational.ServiceDefaults.Bus;
 using Operational.ServiceDefaults.Health;
 using Operational.ServiceDefaults.Hosting;
@@ -69,6 +70,7 @@ public static class GatewayExtensions
     {
         endpoints.MapIngest();
         endpoints.MapOperationalCompatibility();
+        endpoints.MapProjects();
         return endpoints;
     }
 }

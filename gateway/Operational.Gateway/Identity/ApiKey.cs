@@ -4,10 +4,22 @@ using System.Text;
 namespace Operational.Gateway.Identity;
 
 /// <summary>A project: the unit of data isolation. Every event and key belongs to exactly one.</summary>
-public sealed record Project(string Id, string Name, DateTimeOffset CreatedAt)
+public sealed record Project(string Id, string Name, DateTimeOffset CreatedAt, DateTimeOffset? RevokedAt = null)
 {
-    /// <summary>The project created on the first start of an empty installation.</summary>
+    /// <summary>
+    /// The project created on the first start of an empty installation. Its admin keys
+    /// administer the installation: they create, list and revoke projects.
+    /// </summary>
     public const string DefaultId = "default";
+
+    public const int MaxIdLength = 64;
+
+    public const int MaxNameLength = 128;
+
+    /// <summary>Project ids appear in URLs and storage keys: lowercase letters, digits and '-', starting with a letter or digit.</summary>
+    public static bool IsValidId(string id) =>
+        id.Length is > 0 and <= MaxIdLength && char.IsAsciiLetterOrDigit(id[0]) &&
+        id.All(c => char.IsAsciiDigit(c) || char.IsAsciiLetterLower(c) || c == '-');
 }
 
 /// <summary>

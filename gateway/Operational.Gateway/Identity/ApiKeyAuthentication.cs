@@ -28,6 +28,11 @@ internal sealed class ApiKeyAuthenticationHandler(
 
     private const string BearerPrefix = "Bearer ";
 
+    /// <summary>Drops a cached lookup so a revocation takes effect on this replica at once (others within the cache duration).</summary>
+    public static void Forget(IMemoryCache cache, string hash) => cache.Remove(CacheKey(hash));
+
+    private static (string, string) CacheKey(string hash) => ("api-key", hash);
+
     protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
     {
         var header = Request.Headers.Authorization.ToString();
@@ -48,7 +53,7 @@ internal sealed class ApiKeyAuthenticationHandler(
         }
 
         var hash = ApiKeySecrets.Hash(key);
-        var apiKey = await cache.GetOrCreateAsync(("api-key", hash), entry =>
+        var apiKey = await cache.GetOrCreateAsync(CacheKey(hash), entry =>
         {
             entry.AbsoluteExpirationRelativeToNow = Options.CacheDuration;
             entry.Size = 1;

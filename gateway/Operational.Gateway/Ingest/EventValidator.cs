@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text;
 using System.Text.Json;
 using Operational.Contracts.Events;
 
@@ -18,7 +19,8 @@ internal enum EventDialect
 }
 
 /// <summary>
-/// Checks an event object field by field and reports every problem under the field's path,
+/// Checks an event object field by field and reports every problem under the field's path
+/// (e.g. <c>actions[0].url</c>),
 /// so a client learns all of them from one answer. In the native API unknown fields are errors
 /// too: a typo such as "nmae" must not silently lose data. The limits are documented in docs/api.md.
 /// </summary>
@@ -56,12 +58,26 @@ internal static class EventValidator
 
     private static readonly DateTimeOffset EarliestTimestamp = new(2000, 1, 1, 0, 0, 0, TimeSpan.Zero);
 
-    public static EventDraft? Validate(JsonElement body, EventDialect dialect, DateTimeOffset now, IDictionary<string, string[]> errors, string path = "")
+    public static EventDraft? Validate(JsonElement body, EventDialect dialect, DateTimeOffset now, IDictionary<string, string[]> errors)
     {
-        var check = new Check(dialect, errors, path);
+        try
+        {
+            return ValidateObject(body, dialect, now, errors);
+        }
+        catch (InvalidOperationException e) when (e.InnerException is ArgumentException or DecoderFallbackException || e.Message.Contains("UTF-16", StringComparison.Ordinal))
+        {
+            // A string escape such as "\ud800" that decodes to no valid character.
+            errors["body"] = ["contains a string that is not valid Unicode (e.g. an unpaired surrogate escape)"];
+            return null;
+        }
+    }
+
+    private static EventDraft? ValidateObject(JsonElement body, EventDialect dialect, DateTimeOffset now, IDictionary<string, string[]> errors)
+    {
+        var check = new Check(dialect, errors);
         if (body.ValueKind != JsonValueKind.Object)
         {
-            check.Error(path.Length == 0 ? "body" : path, $"must be a JSON object describing the event, not {Describe(body.ValueKind)}");
+            check.Error("body", $"must be a JSON object describing the event, not {Describe(body.ValueKind)}");
             return null;
         }
 
@@ -642,8 +658,8 @@ internal static class EventValidator
         _ => "nothing",
     };
 
-    /// <summary>Collects errors under "path.field" and warnings for one event.</summary>
-    private sealed class Check(EventDialect dialect, IDictionary<string, string[]> errors, string path)
+    /// <summary>Collects the errors and warnings of one event.</summary>
+    private sealed class Check(EventDialect dialect, IDictionary<string, string[]> errors)
     {
         private readonly int _errorsBefore = errors.Count;
 
@@ -653,11 +669,8 @@ internal static class EventValidator
 
         public bool Valid => errors.Count == _errorsBefore;
 
-        public void Error(string field, string message)
-        {
-            var key = path.Length == 0 || field == path ? field : $"{path}.{field}";
-            errors[key] = errors.TryGetValue(key, out var existing) ? [.. existing, message] : [message];
-        }
+        public void Error(string field, string message) =>
+            errors[field] = errors.TryGetValue(field, out var existing) ? [.. existing, message] : [message];
 
         public void Warn(string field, string message, string? original = null) => Warnings.Add(new EventWarning(field, message, original));
     }

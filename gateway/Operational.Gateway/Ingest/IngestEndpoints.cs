@@ -139,6 +139,14 @@ public static class IngestEndpoints
             }
         }
 
+        if (pending.Count == 0)
+        {
+            // Nothing to accept: a client error as a whole, each item's problems under events[i].
+            return ApiProblems.Validation(results
+                .SelectMany(r => r.Errors!.Select(e => ($"events[{r.Index}].{e.Key}", e.Value)))
+                .ToDictionary(e => e.Item1, e => e.Value));
+        }
+
         await Task.WhenAll(pending.Select(p => p.Outcome));
         var refusal = IngestOutcome.Accepted;
         foreach (var (index, e, outcome) in pending)

@@ -62,6 +62,12 @@ internal static class JsonBody
             return Fail(ApiProblems.Validation("body", "is empty; send a JSON object"));
         }
 
+        // The parser checks UTF-8 only where it looks; strings are decoded later, so check all of it now.
+        if (!System.Text.Unicode.Utf8.IsValid(bytes.Span))
+        {
+            return Fail(ApiProblems.Validation("body", "is not valid UTF-8"));
+        }
+
         try
         {
             return new Result(JsonDocument.Parse(bytes, Options), bytes.Length, null);

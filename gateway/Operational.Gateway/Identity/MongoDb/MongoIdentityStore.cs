@@ -31,7 +31,7 @@ public sealed class MongoIdentityStore(IMongoDatabase database) : IIdentityStore
         try
         {
             await _projects.InsertOneAsync(
-                new ProjectDocument { Id = project.Id, Name = project.Name, CreatedAt = project.CreatedAt.UtcDateTime },
+                new ProjectDocument { Id = project.Id, Name = project.Name, CreatedAt = project.CreatedAt.UtcDateTime, RevokedAt = project.RevokedAt?.UtcDateTime },
                 cancellationToken: cancellationToken);
             return true;
         }
@@ -60,6 +60,51 @@ public sealed class MongoIdentityStore(IMongoDatabase database) : IIdentityStore
         return document?.ToApiKey();
     }
 
+    public async Task<IReadOnlyList<Project>> ListProjectsAsync(CancellationToken cancellationToken)
+    {
+        var documents = await _projects.Find(FilterDefinition<ProjectDocument>.Empty)
+            .Sort(Builders<ProjectDocument>.Sort.Ascending(p => p.CreatedAt).Ascending(p => p.Id))
+            .ToListAsync(cancellationToken);
+        return documents.Select(d => d.ToProject()).ToList();
+    }
+
+    public async Task<Project?> GetProjectAsync(string projectId, CancellationToken cancellationToken) =>
+        (await _projects.Find(p => p.Id == projectId).FirstOrDefaultAsync(cancellationToken))?.ToProject();
+
+    public async Task<bool> RevokeProjectAsync(string projectId, DateTimeOffset at, CancellationToken cancellationToken)
+    {
+        var revoked = await _projects.UpdateOneAsync(
+            p => p.Id == projectId && p.RevokedAt == null,
+            Builders<ProjectDocument>.Update.Set(p => p.RevokedAt, at.UtcDateTime),
+            cancellationToken: cancellationToken);
+        // Keys after the project: if this step fails, a retry of the revocation finishes it.
+        await _keys.UpdateManyAsync(
+            k => k.ProjectId == projectId && k.RevokedAt == null,
+            Builders<ApiKeyDocument>.Update.Set(k => k.RevokedAt, at.UtcDateTime),
+            cancellationToken: cancellationToken);
+        return revoked.ModifiedCount == 1;
+    }
+
+    public async Task<IReadOnlyList<ApiKey>> ListKeysAsync(string projectId, CancellationToken cancellationToken)
+    {
+        var documents = await _keys.Find(k => k.ProjectId == projectId)
+            .Sort(Builders<ApiKeyDocument>.Sort.Descending(k => k.CreatedAt).Descending(k => k.Id))
+            .ToListAsync(cancellationToken);
+        return documents.Select(d => d.ToApiKey()).ToList();
+    }
+
+    public async Task<bool> RevokeKeyAsync(string projectId, string keyId, DateTimeOffset at, CancellationToken cancellationToken)
+    {
+        var result = await _keys.UpdateOneAsync(
+            k => k.Id == keyId && k.ProjectId == projectId && k.RevokedAt == null,
+            Builders<ApiKeyDocument>.Update.Set(k => k.RevokedAt, at.UtcDateTime),
+            cancellationToken: cancellationToken);
+        return result.ModifiedCount == 1;
+    }
+
+    private static DateTimeOffset? Utc(DateTime? value) =>
+        value is { } time ? new DateTimeOffset(DateTime.SpecifyKind(time, DateTimeKind.Utc)) : null;
+
     [BsonIgnoreExtraElements]
     internal sealed class ProjectDocument
     {
@@ -72,6 +117,13 @@ public sealed class MongoIdentityStore(IMongoDatabase database) : IIdentityStore
         [BsonElement("createdAt")]
         [BsonDateTimeOptions(Kind = DateTimeKind.Utc)]
         public DateTime CreatedAt { get; set; }
+
+        [BsonElement("revokedAt")]
+        [BsonDateTimeOptions(Kind = DateTimeKind.Utc)]
+        [BsonIgnoreIfNull]
+        public DateTime? RevokedAt { get; set; }
+
+        public Project ToProject() => new(Id, Name, Utc(CreatedAt)!.Value, Utc(RevokedAt));
     }
 
     [BsonIgnoreExtraElements]
@@ -123,7 +175,7 @@ public sealed class MongoIdentityStore(IMongoDatabase database) : IIdentityStore
             Prefix,
             Hash,
             Scopes,
-            new DateTimeOffset(DateTime.SpecifyKind(CreatedAt, DateTimeKind.Utc)),
-            RevokedAt is { } revoked ? new DateTimeOffset(DateTime.SpecifyKind(revoked, DateTimeKind.Utc)) : null);
+            Utc(CreatedAt)!.Value,
+            Utc(RevokedAt));
     }
 }

@@ -25,7 +25,12 @@ public sealed class SqliteIdentityStore(SqliteDatabase database) : IIdentityStor
         );
         CREATE INDEX ix_api_keys_project ON api_keys (project_id);
         """,
+        """
+        ALTER TABLE projects ADD COLUMN revoked_at INTEGER;
+        """,
     ];
+
+    private const string KeyColumns = "id, project_id, name, prefix, hash, scopes, created_at, revoked_at";
 
     public Task InitializeAsync(CancellationToken cancellationToken) => database.MigrateAsync(Migrations, cancellationToken);
 
@@ -72,24 +77,94 @@ public sealed class SqliteIdentityStore(SqliteDatabase database) : IIdentityStor
 
     public async Task<ApiKey?> FindKeyByHashAsync(string hash, CancellationToken cancellationToken)
     {
+        var keys = await QueryAsync($"SELECT {KeyColumns} FROM api_keys WHERE hash = $hash", ReadKey, cancellationToken, ("$hash", hash));
+        return keys.SingleOrDefault();
+    }
+
+    public Task<IReadOnlyList<Project>> ListProjectsAsync(CancellationToken cancellationToken) =>
+        QueryAsync("SELECT id, name, created_at, revoked_at FROM projects ORDER BY created_at, id", ReadProject, cancellationToken);
+
+    public async Task<Project?> GetProjectAsync(string projectId, CancellationToken cancellationToken) =>
+        (await QueryAsync("SELECT id, name, created_at, revoked_at FROM projects WHERE id = $id", ReadProject, cancellationToken, ("$id", projectId))).SingleOrDefault();
+
+    public async Task<bool> RevokeProjectAsync(string projectId, DateTimeOffset at, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var transaction = connection.BeginTransaction();
+        await using var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = """
+            UPDATE projects SET revoked_at = $at WHERE id = $id AND revoked_at IS NULL;
+            UPDATE api_keys SET revoked_at = $at WHERE project_id = $id AND revoked_at IS NULL;
+            """;
+        command.Parameters.AddWithValue("$id", projectId);
+        command.Parameters.AddWithValue("$at", at.ToUnixTimeMilliseconds());
+        await command.ExecuteNonQueryAsync(cancellationToken);
+        var revoked = (await GetProjectAsync(projectId, connection, transaction, cancellationToken))?.RevokedAt == at;
+        await transaction.CommitAsync(cancellationToken);
+        return revoked;
+    }
+
+    public Task<IReadOnlyList<ApiKey>> ListKeysAsync(string projectId, CancellationToken cancellationToken) =>
+        QueryAsync($"SELECT {KeyColumns} FROM api_keys WHERE project_id = $project ORDER BY created_at DESC, id DESC", ReadKey, cancellationToken, ("$project", projectId));
+
+    public async Task<bool> RevokeKeyAsync(string projectId, string keyId, DateTimeOffset at, CancellationToken cancellationToken)
+    {
         await using var connection = await database.OpenAsync(cancellationToken);
         await using var command = connection.CreateCommand();
-        command.CommandText = "SELECT id, project_id, name, prefix, hash, scopes, created_at, revoked_at FROM api_keys WHERE hash = $hash";
-        command.Parameters.AddWithValue("$hash", hash);
+        command.CommandText = "UPDATE api_keys SET revoked_at = $at WHERE id = $id AND project_id = $project AND revoked_at IS NULL";
+        command.Parameters.AddWithValue("$id", keyId);
+        command.Parameters.AddWithValue("$project", projectId);
+        command.Parameters.AddWithValue("$at", at.ToUnixTimeMilliseconds());
+        return await command.ExecuteNonQueryAsync(cancellationToken) == 1;
+    }
+
+    private static async Task<Project?> GetProjectAsync(string projectId, SqliteConnection connection, SqliteTransaction transaction, CancellationToken cancellationToken)
+    {
+        await using var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = "SELECT id, name, created_at, revoked_at FROM projects WHERE id = $id";
+        command.Parameters.AddWithValue("$id", projectId);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        if (!await reader.ReadAsync(cancellationToken))
+        return await reader.ReadAsync(cancellationToken) ? ReadProject(reader) : null;
+    }
+
+    private async Task<IReadOnlyList<T>> QueryAsync<T>(string sql, Func<SqliteDataReader, T> read, CancellationToken cancellationToken, params (string Name, object Value)[] parameters)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        foreach (var (name, value) in parameters)
         {
-            return null;
+            command.Parameters.AddWithValue(name, value);
         }
 
-        return new ApiKey(
-            reader.GetString(0),
-            reader.GetString(1),
-            reader.GetString(2),
-            reader.GetString(3),
-            reader.GetString(4),
-            reader.GetString(5).Split(' ', StringSplitOptions.RemoveEmptyEntries),
-            DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(6)),
-            reader.IsDBNull(7) ? null : DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(7)));
+        var rows = new List<T>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            rows.Add(read(reader));
+        }
+
+        return rows;
     }
+
+    private static DateTimeOffset? OptionalTime(SqliteDataReader reader, int ordinal) =>
+        reader.IsDBNull(ordinal) ? null : DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(ordinal));
+
+    private static Project ReadProject(SqliteDataReader reader) => new(
+        reader.GetString(0),
+        reader.GetString(1),
+        DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(2)),
+        OptionalTime(reader, 3));
+
+    private static ApiKey ReadKey(SqliteDataReader reader) => new(
+        reader.GetString(0),
+        reader.GetString(1),
+        reader.GetString(2),
+        reader.GetString(3),
+        reader.GetString(4),
+        reader.GetString(5).Split(' ', StringSplitOptions.RemoveEmptyEntries),
+        DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(6)),
+        OptionalTime(reader, 7));
 }
