@@ -6,6 +6,7 @@ using Operational.Gateway.Identity.MongoDb;
 using Operational.Gateway.Identity.Sqlite;
 using Operational.Gateway.Ingest;
 using Operational.Gateway.Ingest.Compatibility;
+using Operational.Gateway.Ingest.Duplicates;
 using Operational.Gateway.Ingest.Journal;
 using Operational.Gateway.Projects;
 using Operational.ServiceDefaults.Bus;
@@ -36,6 +37,18 @@ public static class GatewayExtensions
                 _ => throw new InvalidOperationException($"Unsupported storage provider {storage.Provider}."),
             };
         });
+        builder.Services.AddSingleton<IEventIdLedger>(provider =>
+        {
+            var storage = provider.GetRequiredService<IOptions<StorageOptions>>().Value;
+            return storage.Provider switch
+            {
+                StorageProvider.Sqlite => new SqliteEventIdLedger(SqliteDatabase.InDataDirectory(storage, "ingest-ids")),
+                StorageProvider.MongoDb => new MongoEventIdLedger(provider.GetRequiredService<MongoClientProvider>().GetDatabase(ServiceName)),
+                _ => throw new InvalidOperationException($"Unsupported storage provider {storage.Provider}."),
+            };
+        });
+        builder.Services.AddSingleton<AcceptedIds>();
+        builder.Services.AddHostedService<EventIdLedgerMaintenance>();
         builder.Services.AddHostedService<ProjectBootstrapper>();
         builder.Services.AddHealthChecks().AddStorageCheck<IIdentityStore>(ServiceName);
 

@@ -2,21 +2,22 @@ using System.Globalization;
 using System.Text.Json;
 using Microsoft.Extensions.Options;
 using Operational.Contracts.Events;
+using Operational.Gateway.Ingest.Duplicates;
 using Operational.ServiceDefaults.Identity;
 using Operational.ServiceDefaults.Problems;
 
 namespace Operational.Gateway.Ingest;
 
-/// <summary>The response to an accepted event.</summary>
-public sealed record IngestAccepted(string Id);
+/// <summary>The response to an accepted event; <see cref="Duplicate"/> is true when the id was sent before (and nothing was published).</summary>
+public sealed record IngestAccepted(string Id, bool? Duplicate = null);
 
 /// <summary>The outcome of one item of a batch, in request order.</summary>
 /// <param name="Index">Position in the request's <c>events</c> array.</param>
-/// <param name="Status"><c>accepted</c>, <c>invalid</c> or <c>unavailable</c> (retry it).</param>
+/// <param name="Status"><c>accepted</c>, <c>duplicate</c> (its id was sent before; stored once), <c>invalid</c> or <c>unavailable</c> (retry it).</param>
 public sealed record BatchItemResult(int Index, string Status, string? Id = null, IDictionary<string, string[]>? Errors = null);
 
 /// <summary>The response to <c>POST /v1/events/batch</c>.</summary>
-public sealed record BatchResult(int Accepted, int Invalid, int Unavailable, IReadOnlyList<BatchItemResult> Results);
+public sealed record BatchResult(int Accepted, int Duplicate, int Invalid, int Unavailable, IReadOnlyList<BatchItemResult> Results);
 
 /// <summary><c>POST /v1/events</c> and <c>/v1/events/batch</c>: validate, make durable through the group commit, answer.</summary>
 public static class IngestEndpoints
@@ -52,23 +53,29 @@ public static class IngestEndpoints
         return group;
     }
 
-    internal static async Task<IResult> IngestEvent(HttpContext http, IngestPublisher publisher, IOptions<IngestOptions> options, TimeProvider clock)
+    internal static async Task<IResult> IngestEvent(
+        HttpContext http, IngestPublisher publisher, AcceptedIds acceptedIds, IOptions<IngestOptions> options, TimeProvider clock)
     {
         var body = await JsonBody.ReadAsync(http.Request, options.Value.MaxEventBodyBytes, http.RequestAborted);
-        return body.Error ?? await AcceptOneAsync(http, body, EventDialect.Native, publisher, options.Value, clock, Accepted202);
+        return body.Error ?? await AcceptOneAsync(http, body, EventDialect.Native, publisher, acceptedIds, options.Value, clock,
+            (e, duplicate) => duplicate
+                ? TypedResults.Ok(new IngestAccepted(e.Id, Duplicate: true))
+                : TypedResults.Accepted($"/v1/events/{e.Id}", new IngestAccepted(e.Id)));
     }
 
-    private static IResult Accepted202(IngestedEvent e) => TypedResults.Accepted($"/v1/events/{e.Id}", new IngestAccepted(e.Id));
-
-    /// <summary>Validates one event body in <paramref name="dialect"/> and publishes it; shared by the native and compatible endpoints.</summary>
+    /// <summary>
+    /// Validates one event body in <paramref name="dialect"/> and publishes it unless its id was
+    /// sent before; shared by the native and compatible endpoints, which word the answer.
+    /// </summary>
     internal static async Task<IResult> AcceptOneAsync(
         HttpContext http,
         JsonBody.Result body,
         EventDialect dialect,
         IngestPublisher publisher,
+        AcceptedIds acceptedIds,
         IngestOptions options,
         TimeProvider clock,
-        Func<IngestedEvent, IResult> accepted)
+        Func<IngestedEvent, bool, IResult> accepted)
     {
         var now = Now(clock);
         var errors = new Dictionary<string, string[]>();
@@ -84,11 +91,27 @@ public static class IngestEndpoints
         }
 
         var e = draft.ToIngested(http.User.GetProjectId(), now);
+        if (draft.ClientId is { } clientId && (await acceptedIds.KnownAsync(e.ProjectId, [clientId], http.RequestAborted)).Contains(clientId))
+        {
+            return accepted(e, true);
+        }
+
         var outcome = await publisher.PublishAsync(e, body.Size);
-        return outcome == IngestOutcome.Accepted ? accepted(e) : Refused(http, outcome, options.RetryAfterSeconds);
+        if (outcome != IngestOutcome.Accepted)
+        {
+            return Refused(http, outcome, options.RetryAfterSeconds);
+        }
+
+        if (draft.ClientId is not null)
+        {
+            await acceptedIds.RememberAsync(e.ProjectId, [e.Id], now);
+        }
+
+        return accepted(e, false);
     }
 
-    internal static async Task<IResult> IngestBatch(HttpContext http, IngestPublisher publisher, IOptions<IngestOptions> options, TimeProvider clock)
+    internal static async Task<IResult> IngestBatch(
+        HttpContext http, IngestPublisher publisher, AcceptedIds acceptedIds, IOptions<IngestOptions> options, TimeProvider clock)
     {
         var body = await JsonBody.ReadAsync(http.Request, options.Value.MaxBatchRequestBytes, http.RequestAborted);
         if (body.Error is not null)
@@ -99,7 +122,7 @@ public static class IngestEndpoints
         var now = Now(clock);
         var projectId = http.User.GetProjectId();
         var results = new BatchItemResult[0];
-        var pending = new List<(int Index, IngestedEvent Event, Task<IngestOutcome> Outcome)>();
+        var pending = new List<(int Index, IngestedEvent Event, bool ClientId, Task<IngestOutcome> Outcome)>();
         using (body.Document)
         {
             var root = body.Document!.RootElement;
@@ -120,6 +143,7 @@ public static class IngestEndpoints
             }
 
             results = new BatchItemResult[count];
+            var valid = new List<(int Index, IngestedEvent Event, bool ClientId, long Size)>(count);
             var index = 0;
             foreach (var item in events.EnumerateArray())
             {
@@ -131,15 +155,29 @@ public static class IngestEndpoints
                 }
                 else
                 {
-                    var e = draft.ToIngested(projectId, now);
-                    pending.Add((index, e, publisher.PublishAsync(e, item.GetRawText().Length)));
+                    valid.Add((index, draft.ToIngested(projectId, now), draft.ClientId is not null, item.GetRawText().Length));
                 }
 
                 index++;
             }
+
+            var clientIds = valid.Where(v => v.ClientId).Select(v => v.Event.Id).Distinct(StringComparer.Ordinal).ToList();
+            var known = await acceptedIds.KnownAsync(projectId, clientIds, http.RequestAborted);
+            var inThisBatch = new HashSet<string>(StringComparer.Ordinal);
+            foreach (var (itemIndex, e, hasClientId, size) in valid)
+            {
+                if (hasClientId && (known.Contains(e.Id) || !inThisBatch.Add(e.Id)))
+                {
+                    results[itemIndex] = new BatchItemResult(itemIndex, "duplicate", e.Id);
+                }
+                else
+                {
+                    pending.Add((itemIndex, e, hasClientId, publisher.PublishAsync(e, size)));
+                }
+            }
         }
 
-        if (pending.Count == 0)
+        if (pending.Count == 0 && results.All(r => r.Status == "invalid"))
         {
             // Nothing to accept: a client error as a whole, each item's problems under events[i].
             return ApiProblems.Validation(results
@@ -149,7 +187,7 @@ public static class IngestEndpoints
 
         await Task.WhenAll(pending.Select(p => p.Outcome));
         var refusal = IngestOutcome.Accepted;
-        foreach (var (index, e, outcome) in pending)
+        foreach (var (index, e, _, outcome) in pending)
         {
             var result = await outcome;
             results[index] = result == IngestOutcome.Accepted
@@ -161,8 +199,12 @@ public static class IngestEndpoints
             }
         }
 
+        var acceptedClientIds = pending.Where(p => p.ClientId && p.Outcome.Result == IngestOutcome.Accepted).Select(p => p.Event.Id).ToList();
+        await acceptedIds.RememberAsync(projectId, acceptedClientIds, now);
+
         var summary = new BatchResult(
             results.Count(r => r.Status == "accepted"),
+            results.Count(r => r.Status == "duplicate"),
             results.Count(r => r.Status == "invalid"),
             results.Count(r => r.Status == "unavailable"),
             results);

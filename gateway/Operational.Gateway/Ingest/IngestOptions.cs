@@ -39,6 +39,9 @@ public sealed class IngestOptions
     /// <summary>Events waiting for the publisher; beyond it requests get 503 at once (back-pressure).</summary>
     public int QueueCapacity { get; set; } = 20_000;
 
+    /// <summary>How long a client-supplied event id is remembered, so that resending it is answered "duplicate".</summary>
+    public TimeSpan DuplicateWindow { get; set; } = TimeSpan.FromDays(7);
+
     /// <summary>Seconds a client is told to wait (Retry-After) when the bus cannot take events.</summary>
     public int RetryAfterSeconds { get; set; } = 5;
 
@@ -62,6 +65,11 @@ internal sealed class IngestOptionsValidator : IValidateOptions<IngestOptions>
         if (o.MaxBatchRequestBytes < o.MaxEventBodyBytes || o.MaxBatchRequestBytes > 64 * 1024 * 1024)
         {
             failures.Add($"Ingest:MaxBatchRequestBytes must be between Ingest:MaxEventBodyBytes ({o.MaxEventBodyBytes}) and 67108864, not {o.MaxBatchRequestBytes}.");
+        }
+
+        if (o.DuplicateWindow < TimeSpan.FromMinutes(1))
+        {
+            failures.Add($"Ingest:DuplicateWindow must be at least 00:01:00, not {o.DuplicateWindow}.");
         }
 
         if (o.MaxBatchEvents is < 1 or > 10_000)

@@ -53,6 +53,30 @@ public sealed class EventModelApiTests(StandaloneFactory factory) : IClassFixtur
         await _client.WaitForEventAsync(StandaloneFactory.AdminKey, "batch-item-4", TimeSpan.FromSeconds(5));
     }
 
+    [Fact]
+    public async Task The_same_id_sent_twice_is_published_once_and_the_second_answer_says_duplicate()
+    {
+        using var first = await _client.PostEventAsync(StandaloneFactory.IngestKey, """{"id":"invoice-2026-001","name":"invoice sent"}""");
+        using var second = await _client.PostEventAsync(StandaloneFactory.IngestKey, """{"id":"invoice-2026-001","name":"invoice sent again"}""");
+        using var batch = await _client.PostAsync(StandaloneFactory.IngestKey, "/v1/events/batch",
+            """{"events":[{"id":"invoice-2026-001","name":"a"},{"id":"invoice-2026-002","name":"b"},{"id":"invoice-2026-002","name":"c"}]}""");
+
+        Assert.Equal(HttpStatusCode.Accepted, first.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, second.StatusCode);
+        var again = JsonDocument.Parse(await second.Content.ReadAsStringAsync()).RootElement;
+        Assert.Equal("invoice-2026-001", again.GetProperty("id").GetString());
+        Assert.True(again.GetProperty("duplicate").GetBoolean());
+        Assert.False(JsonDocument.Parse(await first.Content.ReadAsStringAsync()).RootElement.TryGetProperty("duplicate", out _));
+
+        var items = JsonDocument.Parse(await batch.Content.ReadAsStringAsync()).RootElement.GetProperty("results").EnumerateArray().ToList();
+        Assert.Equal(["duplicate", "accepted", "duplicate"], items.Select(i => i.GetProperty("status").GetString()));
+
+        var published = factory.Sink.Batches.SelectMany(b => b.Events).Where(e => e.Id.StartsWith("invoice-2026-", StringComparison.Ordinal)).Select(e => e.Name);
+        Assert.Equal(["invoice sent", "b"], published);
+        var stored = await _client.WaitForEventAsync(StandaloneFactory.AdminKey, "invoice-2026-001", TimeSpan.FromSeconds(5));
+        Assert.Equal("invoice sent", stored.GetProperty("name").GetString());
+    }
+
     [Theory]
     [InlineData("""{"events":[]}""", "events")]
     [InlineData("""{"items":[{"name":"x"}]}""", "events")]

@@ -4,6 +4,7 @@ using System.Text.Json;
 using Microsoft.Extensions.Options;
 using Microsoft.Net.Http.Headers;
 using Operational.Contracts.Events;
+using Operational.Gateway.Ingest.Duplicates;
 using Operational.ServiceDefaults.Identity;
 using Operational.ServiceDefaults.Problems;
 
@@ -45,11 +46,11 @@ public static class OperationalLogEndpoints
         return group;
     }
 
-    private static async Task<IResult> Log(HttpContext http, IngestPublisher publisher, IOptions<IngestOptions> options, TimeProvider clock)
+    private static async Task<IResult> Log(HttpContext http, IngestPublisher publisher, AcceptedIds acceptedIds, IOptions<IngestOptions> options, TimeProvider clock)
     {
         if (!IsPlainText(http.Request))
         {
-            return await Ingest(http, publisher, options, clock);
+            return await Ingest(http, publisher, acceptedIds, options, clock);
         }
 
         var raw = await JsonBody.ReadBytesAsync(http.Request, options.Value.MaxEventBodyBytes, http.RequestAborted);
@@ -70,16 +71,17 @@ public static class OperationalLogEndpoints
 
         var (avatar, name) = SplitLeadingEmoji(text);
         var body = JsonBody.Parse(JsonSerializer.SerializeToUtf8Bytes(new PlainTextEvent(name, avatar), PlainTextJson.Options));
-        return await IngestEndpoints.AcceptOneAsync(http, body, EventDialect.Operational, publisher, options.Value, clock, Created);
+        return await IngestEndpoints.AcceptOneAsync(http, body, EventDialect.Operational, publisher, acceptedIds, options.Value, clock, Created);
     }
 
-    private static async Task<IResult> Ingest(HttpContext http, IngestPublisher publisher, IOptions<IngestOptions> options, TimeProvider clock)
+    private static async Task<IResult> Ingest(HttpContext http, IngestPublisher publisher, AcceptedIds acceptedIds, IOptions<IngestOptions> options, TimeProvider clock)
     {
         var body = await JsonBody.ReadAsync(http.Request, options.Value.MaxEventBodyBytes, http.RequestAborted);
-        return body.Error ?? await IngestEndpoints.AcceptOneAsync(http, body, EventDialect.Operational, publisher, options.Value, clock, Created);
+        return body.Error ?? await IngestEndpoints.AcceptOneAsync(http, body, EventDialect.Operational, publisher, acceptedIds, options.Value, clock, Created);
     }
 
-    private static IResult Created(IngestedEvent e) =>
+    /// <summary>Operational has no notion of a duplicate; a resent event gets the same answer.</summary>
+    private static IResult Created(IngestedEvent e, bool duplicate) =>
         new WithLocation(TypedResults.Text("success", "text/plain", Encoding.UTF8, StatusCodes.Status201Created), $"/v1/events/{e.Id}");
 
     private static bool IsPlainText(HttpRequest request) =>
