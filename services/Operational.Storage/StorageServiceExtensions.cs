@@ -1,11 +1,13 @@
 using MassTransit;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
+using Operational.ServiceDefaults.Hosting;
 using Operational.ServiceDefaults.Storage;
 using Operational.Storage.Events;
 using Operational.Storage.Events.MongoDb;
 using Operational.Storage.Events.Sqlite;
 using Operational.Storage.Ingest;
+using Operational.Storage.LiveFeed;
 using Operational.Storage.Query;
 
 namespace Operational.Storage;
@@ -30,6 +32,8 @@ public static class StorageServiceExtensions
         builder.Services.TryAddSingleton<MongoClientProvider>();
         builder.Services.AddHostedService<EventStoreInitializer>();
         builder.Services.AddHealthChecks().AddStorageCheck<IEventStore>(ServiceName);
+        builder.BindValidated<LiveFeedOptions, LiveFeedOptionsValidator>(LiveFeedOptions.SectionName);
+        builder.Services.AddSingleton<StoredSignal>();
         return builder;
     }
 
@@ -39,6 +43,7 @@ public static class StorageServiceExtensions
     public static IEndpointRouteBuilder MapStorageService(this IEndpointRouteBuilder endpoints)
     {
         endpoints.MapEventQueries();
+        endpoints.MapLiveFeed();
         return endpoints;
     }
 }

@@ -29,6 +29,19 @@ public sealed class DistributedEventPathTests(DistributedDeployment deployment) 
     }
 
     [Fact]
+    public async Task Live_feed_streams_through_the_gateway_from_the_storage_process()
+    {
+        await using var stream = await ServerSentEventReader.OpenAsync(Client.Http, DistributedDeployment.AdminKey, "/v1/events/stream");
+        Assert.Equal("text/event-stream", stream.Response.Content.Headers.ContentType?.MediaType);
+
+        var id = await Client.IngestAsync(DistributedDeployment.IngestKey, """{"name":"streamed across processes"}""");
+
+        var message = await stream.NextAsync(ReadBack);
+        Assert.Equal(id, message.Json.GetProperty("id").GetString());
+        Assert.NotNull(message.Id);
+    }
+
+    [Fact]
     public async Task Refused_requests_never_reach_the_bus()
     {
         // Nothing consumes the contexts queue in this deployment, so its depth counts every batch the gateway published.

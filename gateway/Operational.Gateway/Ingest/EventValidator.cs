@@ -146,6 +146,12 @@ internal static class EventValidator
             return null;
         }
 
+        if (id == "stream")
+        {
+            check.Error("id", "'stream' is reserved: /v1/events/stream is the live feed");
+            return null;
+        }
+
         return id;
     }
 

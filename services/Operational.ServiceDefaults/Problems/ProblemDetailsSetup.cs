@@ -20,6 +20,9 @@ public static class ProblemDetailsSetup
             context.ProblemDetails.Instance ??= context.HttpContext.Request.Path;
         });
 
+        // After AddProblemDetails' own writer, so it is only the fallback.
+        services.AddSingleton<IProblemDetailsWriter, AnyAcceptProblemDetailsWriter>();
+
         services.Configure<ExceptionHandlerOptions>(options =>
         {
             // Kestrel raises these for client mistakes (oversized or truncated bodies); they are

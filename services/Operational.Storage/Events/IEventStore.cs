@@ -24,6 +24,22 @@ public interface IEventStore : IStoragePing
     /// <summary>Newest first (timestamp, then id, descending), filtered as the query says.</summary>
     Task<EventPage> ListAsync(string projectId, EventQuery query, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Events of the project in the order they were stored, after <paramref name="afterPosition"/>
+    /// (see <see cref="LiveFeedOverlap"/>): what the live feed reads.
+    /// </summary>
+    Task<IReadOnlyList<PositionedEvent>> ReadStoredAfterAsync(string projectId, long afterPosition, int limit, CancellationToken cancellationToken);
+
+    /// <summary>The position of the project's latest stored event, 0 when it has none.</summary>
+    Task<long> LatestPositionAsync(string projectId, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// How many positions before its last one the live feed re-reads. 0 where positions become
+    /// visible strictly in order (SQLite's single writer); more where concurrent writers may
+    /// commit a lower position after a higher one (MongoDB), so that a late one is not skipped.
+    /// </summary>
+    long LiveFeedOverlap { get; }
+
     /// <summary>The project's categories with their event counts, live or test events.</summary>
     Task<IReadOnlyList<CategoryCount>> CategoriesAsync(string projectId, bool test, CancellationToken cancellationToken);
 }

@@ -125,3 +125,6 @@ public sealed record EventQuery(int Limit, EventCursor? After = null)
 
 /// <summary>A category of a project's events and how many events it has.</summary>
 public sealed record CategoryCount(string Category, long Count, DateTimeOffset LastEventAt);
+
+/// <summary>An event with its position in the order of storage (not of its timestamp).</summary>
+public sealed record PositionedEvent(long Position, IngestedEvent Event);

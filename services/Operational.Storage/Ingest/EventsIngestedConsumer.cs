@@ -4,11 +4,12 @@ using Operational.ServiceDefaults.Bus;
 using Operational.Contracts.Events;
 using Operational.ServiceDefaults.Telemetry;
 using Operational.Storage.Events;
+using Operational.Storage.LiveFeed;
 
 namespace Operational.Storage.Ingest;
 
 /// <summary>Persists each ingested batch in one write; duplicates from redelivery are skipped.</summary>
-public sealed class EventsIngestedConsumer(IEventStore store, ILogger<EventsIngestedConsumer> logger) : IConsumer<EventsIngested>
+public sealed class EventsIngestedConsumer(IEventStore store, StoredSignal stored, ILogger<EventsIngestedConsumer> logger) : IConsumer<EventsIngested>
 {
     private static readonly Meter Meter = new(TelemetryExtensions.SourceName);
     private static readonly Counter<long> Stored = Meter.CreateCounter<long>("operational.storage.events.stored", description: "Events written for the first time.");
@@ -19,6 +20,11 @@ public sealed class EventsIngestedConsumer(IEventStore store, ILogger<EventsInge
         var batch = context.Message;
         var added = await store.AppendAsync(batch.Events, context.CancellationToken);
         Stored.Add(added);
+        if (added > 0)
+        {
+            stored.Notify();
+        }
+
         var duplicates = batch.Events.Count - added;
         if (duplicates > 0)
         {

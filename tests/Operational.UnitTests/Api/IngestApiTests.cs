@@ -144,6 +144,27 @@ public sealed class IngestApiTests(StandaloneFactory factory) : IClassFixture<St
         Assert.True(problem.GetProperty("errors").TryGetProperty(field, out _));
     }
 
+    [Theory]
+    [InlineData("text/html", "/v1/events", null)]
+    [InlineData("text/event-stream", "/v1/events/stream", null)]
+    [InlineData("application/xml", "/v1/events", StandaloneFactory.IngestKey)]
+    [InlineData("image/png", "/no/such/route", StandaloneFactory.AdminKey)]
+    public async Task Errors_are_problem_json_whatever_the_client_accepts(string accept, string path, string? key)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, path);
+        request.Headers.TryAddWithoutValidation("Accept", accept);
+        if (key is not null)
+        {
+            request.Headers.Authorization = new("Bearer", key);
+        }
+
+        using var response = await _client.Http.SendAsync(request);
+
+        Assert.InRange((int)response.StatusCode, 400, 499);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        Assert.True(JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.TryGetProperty("status", out _));
+    }
+
     [Fact]
     public async Task Unknown_event_is_404_problem()
     {

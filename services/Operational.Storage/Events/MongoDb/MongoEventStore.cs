@@ -17,6 +17,7 @@ public sealed class MongoEventStore(IMongoDatabase database) : IEventStore
 {
     private readonly IMongoCollection<EventDocument> _events = database.GetCollection<EventDocument>("events");
     private readonly IMongoCollection<CategoryDocument> _categories = database.GetCollection<CategoryDocument>("categories");
+    private readonly IMongoCollection<CounterDocument> _counters = database.GetCollection<CounterDocument>("counters");
 
     public async Task InitializeAsync(CancellationToken cancellationToken)
     {
@@ -36,6 +37,7 @@ public sealed class MongoEventStore(IMongoDatabase database) : IEventStore
                 Index("user", Feed(keys.Ascending(e => e.ProjectId).Ascending(e => e.UserId))),
                 Index("tags", Feed(keys.Ascending(e => e.ProjectId).Ascending(e => e.TagPairs))),
                 Index("search", keys.Ascending(e => e.ProjectId).Text(e => e.SearchText)),
+                Index("stored", keys.Ascending(e => e.ProjectId).Ascending(e => e.Position)),
             ],
             cancellationToken);
     }
@@ -50,6 +52,12 @@ public sealed class MongoEventStore(IMongoDatabase database) : IEventStore
         }
 
         var documents = events.Select(EventDocument.From).ToList();
+        var last = await AllocatePositionsAsync(documents.Count, cancellationToken);
+        for (var i = 0; i < documents.Count; i++)
+        {
+            documents[i].Position = last - documents.Count + 1 + i;
+        }
+
         var inserted = documents;
         try
         {
@@ -65,6 +73,41 @@ public sealed class MongoEventStore(IMongoDatabase database) : IEventStore
 
         await CountCategoriesAsync(inserted, cancellationToken);
         return inserted.Count;
+    }
+
+    /// <summary>Reserves <paramref name="count"/> positions in one atomic increment; returns the last of them.</summary>
+    private async Task<long> AllocatePositionsAsync(int count, CancellationToken cancellationToken)
+    {
+        var counter = await _counters.FindOneAndUpdateAsync(
+            Builders<CounterDocument>.Filter.Eq(c => c.Id, "events"),
+            Builders<CounterDocument>.Update.Inc(c => c.Value, count),
+            new FindOneAndUpdateOptions<CounterDocument> { IsUpsert = true, ReturnDocument = ReturnDocument.After },
+            cancellationToken);
+        return counter.Value;
+    }
+
+    /// <summary>
+    /// Concurrent writers (consumers, replicas) reserve positions and then insert; a lower
+    /// position can become visible after a higher one. The feed re-reads this many positions.
+    /// </summary>
+    public long LiveFeedOverlap => 10_000;
+
+    public async Task<IReadOnlyList<PositionedEvent>> ReadStoredAfterAsync(string projectId, long afterPosition, int limit, CancellationToken cancellationToken)
+    {
+        var documents = await _events.Find(e => e.ProjectId == projectId && e.Position > afterPosition)
+            .Sort(Builders<EventDocument>.Sort.Ascending(e => e.Position))
+            .Limit(limit)
+            .ToListAsync(cancellationToken);
+        return documents.Select(d => new PositionedEvent(d.Position, d.ToIngestedEvent())).ToList();
+    }
+
+    public async Task<long> LatestPositionAsync(string projectId, CancellationToken cancellationToken)
+    {
+        var latest = await _events.Find(e => e.ProjectId == projectId)
+            .Sort(Builders<EventDocument>.Sort.Descending(e => e.Position))
+            .Limit(1)
+            .FirstOrDefaultAsync(cancellationToken);
+        return latest?.Position ?? 0;
     }
 
     private async Task CountCategoriesAsync(List<EventDocument> inserted, CancellationToken cancellationToken)
@@ -207,6 +250,10 @@ public sealed class MongoEventStore(IMongoDatabase database) : IEventStore
         [BsonElement("searchText")]
         public string SearchText { get; set; } = "";
 
+        /// <summary>Order of storage, from the <c>counters</c> collection; what the live feed follows.</summary>
+        [BsonElement("position")]
+        public long Position { get; set; }
+
         /// <summary>Project ids never contain '/', so the first '/' separates the two parts.</summary>
         public static string KeyOf(string projectId, string eventId) => projectId + "/" + eventId;
 
@@ -283,5 +330,14 @@ public sealed class MongoEventStore(IMongoDatabase database) : IEventStore
         public DateTime LastTimestamp { get; set; }
 
         public static string KeyOf(string projectId, bool test, string category) => $"{projectId}/{(test ? "test" : "live")}/{category}";
+    }
+
+    internal sealed class CounterDocument
+    {
+        [BsonId]
+        public string Id { get; set; } = "";
+
+        [BsonElement("value")]
+        public long Value { get; set; }
     }
 }

@@ -70,6 +70,9 @@ public sealed class SqliteEventStore(SqliteDatabase database) : IEventStore
         ) WITHOUT ROWID;
         INSERT INTO categories SELECT project_id, test, category, COUNT(*), MAX(ts) FROM events WHERE category IS NOT NULL GROUP BY project_id, test, category;
         """,
+        """
+        CREATE INDEX ix_events_project_seq ON events (project_id, seq);
+        """,
     ];
 
     private const string Columns =
@@ -219,6 +222,36 @@ public sealed class SqliteEventStore(SqliteDatabase database) : IEventStore
         }
 
         return EventPage.FromOverfetched(events, query.Limit);
+    }
+
+    /// <summary>Writes are serialized and committed in order, so positions appear without gaps.</summary>
+    public long LiveFeedOverlap => 0;
+
+    public async Task<IReadOnlyList<PositionedEvent>> ReadStoredAfterAsync(string projectId, long afterPosition, int limit, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = $"SELECT {Columns}, seq FROM events WHERE project_id = $project AND seq > $after ORDER BY seq LIMIT $limit";
+        command.Parameters.AddWithValue("$project", projectId);
+        command.Parameters.AddWithValue("$after", afterPosition);
+        command.Parameters.AddWithValue("$limit", limit);
+        var events = new List<PositionedEvent>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            events.Add(new PositionedEvent(reader.GetInt64(19), Read(reader)));
+        }
+
+        return events;
+    }
+
+    public async Task<long> LatestPositionAsync(string projectId, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT COALESCE(MAX(seq), 0) FROM events WHERE project_id = $project";
+        command.Parameters.AddWithValue("$project", projectId);
+        return (long)(await command.ExecuteScalarAsync(cancellationToken))!;
     }
 
     public async Task<IReadOnlyList<CategoryCount>> CategoriesAsync(string projectId, bool test, CancellationToken cancellationToken)
