@@ -9,6 +9,7 @@ using Operational.Storage.Events.Sqlite;
 using Operational.Storage.Ingest;
 using Operational.Storage.LiveFeed;
 using Operational.Storage.Query;
+using Operational.Storage.Retention;
 
 namespace Operational.Storage;
 
@@ -34,6 +35,9 @@ public static class StorageServiceExtensions
         builder.Services.AddHealthChecks().AddStorageCheck<IEventStore>(ServiceName);
         builder.BindValidated<LiveFeedOptions, LiveFeedOptionsValidator>(LiveFeedOptions.SectionName);
         builder.Services.AddSingleton<StoredSignal>();
+        builder.BindValidated<RetentionOptions, RetentionOptionsValidator>(RetentionOptions.SectionName);
+        builder.Services.AddSingleton<RetentionWorker>();
+        builder.Services.AddHostedService(provider => provider.GetRequiredService<RetentionWorker>());
         return builder;
     }
 
@@ -44,6 +48,7 @@ public static class StorageServiceExtensions
     {
         endpoints.MapEventQueries();
         endpoints.MapLiveFeed();
+        endpoints.MapRetention();
         return endpoints;
     }
 }

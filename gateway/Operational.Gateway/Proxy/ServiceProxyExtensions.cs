@@ -22,6 +22,8 @@ public static class ServiceProxyExtensions
     [
         new("storage-events", "storage", "/v1/events/{**rest}", ["GET"], Policies.Read),
         new("storage-categories", "storage", "/v1/categories", ["GET"], Policies.Read),
+        new("storage-retention-read", "storage", "/v1/retention", ["GET"], Policies.Read),
+        new("storage-retention-write", "storage", "/v1/retention", ["PUT"], Policies.Admin),
     ];
 
     public static IHostApplicationBuilder AddServiceProxy(this IHostApplicationBuilder builder)

@@ -40,6 +40,20 @@ public interface IEventStore : IStoragePing
     /// </summary>
     long LiveFeedOverlap { get; }
 
+    /// <summary>
+    /// Deletes up to <paramref name="limit"/> events (with their tags, search entries and category
+    /// counts) whose timestamp is before the cutoff for their kind: the project's own from
+    /// <paramref name="overrides"/>, else the defaults. Returns how many were deleted; call again
+    /// until it returns less than the limit.
+    /// </summary>
+    Task<int> DeleteExpiredAsync(RetentionCutoffs defaults, IReadOnlyDictionary<string, RetentionCutoffs> overrides, int limit, CancellationToken cancellationToken);
+
+    Task<RetentionPolicy?> GetRetentionAsync(string projectId, CancellationToken cancellationToken);
+
+    Task SetRetentionAsync(string projectId, RetentionPolicy policy, CancellationToken cancellationToken);
+
+    Task<IReadOnlyDictionary<string, RetentionPolicy>> RetentionOverridesAsync(CancellationToken cancellationToken);
+
     /// <summary>The project's categories with their event counts, live or test events.</summary>
     Task<IReadOnlyList<CategoryCount>> CategoriesAsync(string projectId, bool test, CancellationToken cancellationToken);
 }

@@ -128,3 +128,14 @@ public sealed record CategoryCount(string Category, long Count, DateTimeOffset L
 
 /// <summary>An event with its position in the order of storage (not of its timestamp).</summary>
 public sealed record PositionedEvent(long Position, IngestedEvent Event);
+
+/// <summary>How long a project keeps its events, in days.</summary>
+public sealed record RetentionPolicy(int LiveDays, int TestDays)
+{
+    public const int MaxDays = 36_500;
+
+    public RetentionCutoffs CutoffsAt(DateTimeOffset now) => new(now.AddDays(-LiveDays), now.AddDays(-TestDays));
+}
+
+/// <summary>Events with a timestamp before these are expired.</summary>
+public sealed record RetentionCutoffs(DateTimeOffset Live, DateTimeOffset Test);

@@ -277,6 +277,80 @@ public abstract class EventStoreContract : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Expired_events_are_deleted_in_bounded_batches_with_everything_that_points_at_them()
+    {
+        var now = T0;
+        var defaults = new RetentionPolicy(365, 7).CutoffsAt(now);
+        var overrides = new Dictionary<string, RetentionCutoffs> { ["p2"] = new RetentionPolicy(30, 1).CutoffsAt(now) };
+        await Store.AppendAsync(
+            [
+                Event("p1", "old-live", now.AddDays(-400)) with { Category = "billing", Name = "ancient invoice", Tags = Tags("""{"plan":"pro"}""") },
+                Event("p1", "live", now.AddDays(-300)) with { Category = "billing" },
+                Event("p1", "old-test", now.AddDays(-8)) with { Test = true, Category = "billing" },
+                Event("p1", "test", now.AddDays(-6)) with { Test = true },
+                Event("p2", "p2-old", now.AddDays(-40)),
+                Event("p2", "p2-kept", now.AddDays(-20)),
+                Event("p2", "p2-old-test", now.AddDays(-2)) with { Test = true },
+            ],
+            CancellationToken.None);
+
+        var rounds = new List<int>();
+        int deleted;
+        do
+        {
+            deleted = await Store.DeleteExpiredAsync(defaults, overrides, 2, CancellationToken.None);
+            rounds.Add(deleted);
+        }
+        while (deleted == 2);
+
+        Assert.Equal(4, rounds.Sum());
+        Assert.All(rounds, r => Assert.InRange(r, 0, 2));
+        foreach (var (project, id) in new[] { ("p1", "old-live"), ("p1", "old-test"), ("p2", "p2-old"), ("p2", "p2-old-test") })
+        {
+            Assert.Null(await Store.GetAsync(project, id, CancellationToken.None));
+        }
+
+        Assert.Equal(["live"], await IdsAsync(new EventQuery(10)));
+        Assert.Equal(["test"], await IdsAsync(new EventQuery(10) { Test = true }));
+        Assert.Equal(["p2-kept"], (await Store.ListAsync("p2", new EventQuery(10), CancellationToken.None)).Events.Select(e => e.Id));
+        Assert.Empty(await IdsAsync(new EventQuery(10) { Words = ["ancient"] }));
+        Assert.Empty(await IdsAsync(new EventQuery(10) { Tag = StoredEventJson.TagPair("plan", "pro") }));
+        Assert.Equal([("billing", 1L)], (await Store.CategoriesAsync("p1", test: false, CancellationToken.None)).Select(c => (c.Category, c.Count)));
+        Assert.Equal([("test", 1L)], (await Store.CategoriesAsync("p1", test: true, CancellationToken.None)).Select(c => (c.Category, c.Count)));
+        Assert.Equal(0, await Store.DeleteExpiredAsync(defaults, overrides, 2, CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task Retention_policies_are_kept_per_project()
+    {
+        Assert.Null(await Store.GetRetentionAsync("p1", CancellationToken.None));
+
+        await Store.SetRetentionAsync("p1", new RetentionPolicy(90, 3), CancellationToken.None);
+        await Store.SetRetentionAsync("p1", new RetentionPolicy(30, 2), CancellationToken.None);
+        await Store.SetRetentionAsync("p2", new RetentionPolicy(400, 14), CancellationToken.None);
+
+        Assert.Equal(new RetentionPolicy(30, 2), await Store.GetRetentionAsync("p1", CancellationToken.None));
+        var all = await Store.RetentionOverridesAsync(CancellationToken.None);
+        Assert.Equal(["p1", "p2"], all.Keys.Order());
+        Assert.Equal(new RetentionPolicy(400, 14), all["p2"]);
+    }
+
+    [Fact]
+    public async Task Stored_order_positions_increase_and_resume_after_a_position()
+    {
+        Assert.Equal(0, await Store.LatestPositionAsync("p1", CancellationToken.None));
+        await Store.AppendAsync([Event("p1", "late", T0.AddDays(1)), Event("p1", "early", T0)], CancellationToken.None);
+        await Store.AppendAsync([Event("p2", "other", T0), Event("p1", "third", T0.AddDays(-1))], CancellationToken.None);
+
+        var all = await Store.ReadStoredAfterAsync("p1", 0, 10, CancellationToken.None);
+        Assert.Equal(["late", "early", "third"], all.Select(e => e.Event.Id)); // storage order, not timestamp order
+        Assert.Equal(all.Select(e => e.Position).Order(), all.Select(e => e.Position));
+        Assert.Equal(all[^1].Position, await Store.LatestPositionAsync("p1", CancellationToken.None));
+        Assert.Equal(["third"], (await Store.ReadStoredAfterAsync("p1", all[1].Position, 10, CancellationToken.None)).Select(e => e.Event.Id));
+        Assert.Equal(["late"], (await Store.ReadStoredAfterAsync("p1", 0, 1, CancellationToken.None)).Select(e => e.Event.Id));
+    }
+
+    [Fact]
     public async Task Ping_answers() => await Store.PingAsync(CancellationToken.None);
 
     private async Task<List<string>> IdsAsync(EventQuery query) =>

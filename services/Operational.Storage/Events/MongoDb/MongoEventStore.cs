@@ -18,6 +18,7 @@ public sealed class MongoEventStore(IMongoDatabase database) : IEventStore
     private readonly IMongoCollection<EventDocument> _events = database.GetCollection<EventDocument>("events");
     private readonly IMongoCollection<CategoryDocument> _categories = database.GetCollection<CategoryDocument>("categories");
     private readonly IMongoCollection<CounterDocument> _counters = database.GetCollection<CounterDocument>("counters");
+    private readonly IMongoCollection<RetentionDocument> _retention = database.GetCollection<RetentionDocument>("retention");
 
     public async Task InitializeAsync(CancellationToken cancellationToken)
     {
@@ -38,6 +39,7 @@ public sealed class MongoEventStore(IMongoDatabase database) : IEventStore
                 Index("tags", Feed(keys.Ascending(e => e.ProjectId).Ascending(e => e.TagPairs))),
                 Index("search", keys.Ascending(e => e.ProjectId).Text(e => e.SearchText)),
                 Index("stored", keys.Ascending(e => e.ProjectId).Ascending(e => e.Position)),
+                Index("expiry", keys.Ascending(e => e.Test).Ascending(e => e.Timestamp)),
             ],
             cancellationToken);
     }
@@ -109,6 +111,63 @@ public sealed class MongoEventStore(IMongoDatabase database) : IEventStore
             .FirstOrDefaultAsync(cancellationToken);
         return latest?.Position ?? 0;
     }
+
+    public async Task<int> DeleteExpiredAsync(RetentionCutoffs defaults, IReadOnlyDictionary<string, RetentionCutoffs> overrides, int limit, CancellationToken cancellationToken)
+    {
+        var filter = Builders<EventDocument>.Filter;
+        FilterDefinition<EventDocument> Expired(RetentionCutoffs cutoffs) =>
+            (filter.Eq(e => e.Test, false) & filter.Lt(e => e.Timestamp, cutoffs.Live.UtcDateTime)) |
+            (filter.Eq(e => e.Test, true) & filter.Lt(e => e.Timestamp, cutoffs.Test.UtcDateTime));
+
+        // The defaults apply to every project without its own policy; those get theirs.
+        var where = Expired(defaults);
+        if (overrides.Count > 0)
+        {
+            where &= filter.Nin(e => e.ProjectId, overrides.Keys);
+            foreach (var (project, cutoffs) in overrides)
+            {
+                where |= filter.Eq(e => e.ProjectId, project) & Expired(cutoffs);
+            }
+        }
+
+        var expired = await _events.Find(where)
+            .Project(e => new EventDocument { Key = e.Key, ProjectId = e.ProjectId, Category = e.Category, Test = e.Test })
+            .Limit(limit)
+            .ToListAsync(cancellationToken);
+        if (expired.Count == 0)
+        {
+            return 0;
+        }
+
+        var deleted = await _events.DeleteManyAsync(filter.In(e => e.Key, expired.Select(e => e.Key)), cancellationToken);
+        var uncount = expired
+            .Where(d => d.Category is not null)
+            .GroupBy(d => (d.ProjectId, d.Test, Category: d.Category!))
+            .Select(g => new UpdateOneModel<CategoryDocument>(
+                Builders<CategoryDocument>.Filter.Eq(c => c.Key, CategoryDocument.KeyOf(g.Key.ProjectId, g.Key.Test, g.Key.Category)),
+                Builders<CategoryDocument>.Update.Inc(c => c.Count, -g.LongCount())))
+            .ToList();
+        if (uncount.Count > 0)
+        {
+            await _categories.BulkWriteAsync(uncount, new BulkWriteOptions { IsOrdered = false }, cancellationToken);
+        }
+
+        return (int)deleted.DeletedCount;
+    }
+
+    public async Task<RetentionPolicy?> GetRetentionAsync(string projectId, CancellationToken cancellationToken) =>
+        (await _retention.Find(r => r.ProjectId == projectId).FirstOrDefaultAsync(cancellationToken))?.ToPolicy();
+
+    public Task SetRetentionAsync(string projectId, RetentionPolicy policy, CancellationToken cancellationToken) =>
+        _retention.ReplaceOneAsync(
+            r => r.ProjectId == projectId,
+            new RetentionDocument { ProjectId = projectId, LiveDays = policy.LiveDays, TestDays = policy.TestDays },
+            new ReplaceOptions { IsUpsert = true },
+            cancellationToken);
+
+    public async Task<IReadOnlyDictionary<string, RetentionPolicy>> RetentionOverridesAsync(CancellationToken cancellationToken) =>
+        (await _retention.Find(FilterDefinition<RetentionDocument>.Empty).ToListAsync(cancellationToken))
+            .ToDictionary(r => r.ProjectId, r => r.ToPolicy(), StringComparer.Ordinal);
 
     private async Task CountCategoriesAsync(List<EventDocument> inserted, CancellationToken cancellationToken)
     {
@@ -339,5 +398,20 @@ public sealed class MongoEventStore(IMongoDatabase database) : IEventStore
 
         [BsonElement("value")]
         public long Value { get; set; }
+    }
+
+    [BsonIgnoreExtraElements]
+    internal sealed class RetentionDocument
+    {
+        [BsonId]
+        public string ProjectId { get; set; } = "";
+
+        [BsonElement("liveDays")]
+        public int LiveDays { get; set; }
+
+        [BsonElement("testDays")]
+        public int TestDays { get; set; }
+
+        public RetentionPolicy ToPolicy() => new(LiveDays, TestDays);
     }
 }

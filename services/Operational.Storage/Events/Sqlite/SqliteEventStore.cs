@@ -72,6 +72,12 @@ public sealed class SqliteEventStore(SqliteDatabase database) : IEventStore
         """,
         """
         CREATE INDEX ix_events_project_seq ON events (project_id, seq);
+        CREATE INDEX ix_events_expiry ON events (test, ts);
+        CREATE TABLE retention (
+            project_id TEXT PRIMARY KEY,
+            live_days INTEGER NOT NULL,
+            test_days INTEGER NOT NULL
+        );
         """,
     ];
 
@@ -252,6 +258,123 @@ public sealed class SqliteEventStore(SqliteDatabase database) : IEventStore
         command.CommandText = "SELECT COALESCE(MAX(seq), 0) FROM events WHERE project_id = $project";
         command.Parameters.AddWithValue("$project", projectId);
         return (long)(await command.ExecuteScalarAsync(cancellationToken))!;
+    }
+
+    public async Task<int> DeleteExpiredAsync(RetentionCutoffs defaults, IReadOnlyDictionary<string, RetentionCutoffs> overrides, int limit, CancellationToken cancellationToken)
+    {
+        await _writer.WaitAsync(cancellationToken);
+        try
+        {
+            await using var connection = await database.OpenAsync(cancellationToken);
+            await using var transaction = connection.BeginTransaction(deferred: false);
+            await using var expired = Prepare(connection, transaction, "");
+            string Expired(int index, RetentionCutoffs cutoffs)
+            {
+                expired.Parameters.AddWithValue($"$live{index}", cutoffs.Live.ToUnixTimeMilliseconds());
+                expired.Parameters.AddWithValue($"$test{index}", cutoffs.Test.ToUnixTimeMilliseconds());
+                return $"((test = 0 AND ts < $live{index}) OR (test = 1 AND ts < $test{index}))";
+            }
+
+            // The defaults apply to every project without its own policy; those get theirs.
+            var clauses = new List<string> { Expired(0, defaults) };
+            if (overrides.Count > 0)
+            {
+                clauses[0] = $"({clauses[0]} AND project_id NOT IN (SELECT value FROM json_each($overridden)))";
+                expired.Parameters.AddWithValue("$overridden", System.Text.Json.JsonSerializer.Serialize(overrides.Keys));
+                var index = 1;
+                foreach (var (project, cutoffs) in overrides)
+                {
+                    expired.Parameters.AddWithValue($"$project{index}", project);
+                    clauses.Add($"(project_id = $project{index} AND {Expired(index, cutoffs)})");
+                    index++;
+                }
+            }
+
+            var where = string.Join(" OR ", clauses);
+            expired.CommandText = $"SELECT seq, project_id, category, test FROM events WHERE {where} LIMIT $limit";
+            expired.Parameters.AddWithValue("$limit", limit);
+            var rows = new List<(long Seq, string Project, string? Category, bool Test)>();
+            await using (var reader = await expired.ExecuteReaderAsync(cancellationToken))
+            {
+                while (await reader.ReadAsync(cancellationToken))
+                {
+                    rows.Add((reader.GetInt64(0), reader.GetString(1), reader.IsDBNull(2) ? null : reader.GetString(2), reader.GetBoolean(3)));
+                }
+            }
+
+            if (rows.Count == 0)
+            {
+                return 0;
+            }
+
+            var seqs = System.Text.Json.JsonSerializer.Serialize(rows.Select(r => r.Seq));
+            foreach (var sql in (string[])
+                [
+                    "DELETE FROM event_tags WHERE event_seq IN (SELECT value FROM json_each($seqs))",
+                    "DELETE FROM events_fts WHERE rowid IN (SELECT value FROM json_each($seqs))",
+                    "DELETE FROM events WHERE seq IN (SELECT value FROM json_each($seqs))",
+                ])
+            {
+                await using var delete = Prepare(connection, transaction, sql);
+                delete.Parameters.AddWithValue("$seqs", seqs);
+                await delete.ExecuteNonQueryAsync(cancellationToken);
+            }
+
+            await using var uncount = Prepare(connection, transaction,
+                "UPDATE categories SET count = MAX(count - $n, 0) WHERE project_id = $project AND test = $test AND category = $category");
+            foreach (var group in rows.Where(r => r.Category is not null).GroupBy(r => (r.Project, r.Test, r.Category)))
+            {
+                Set(uncount, ("$n", group.Count()), ("$project", group.Key.Project), ("$test", group.Key.Test), ("$category", group.Key.Category));
+                await uncount.ExecuteNonQueryAsync(cancellationToken);
+            }
+
+            await transaction.CommitAsync(cancellationToken);
+            return rows.Count;
+        }
+        finally
+        {
+            _writer.Release();
+        }
+    }
+
+    public async Task<RetentionPolicy?> GetRetentionAsync(string projectId, CancellationToken cancellationToken) =>
+        (await RetentionAsync("WHERE project_id = $project", projectId, cancellationToken)).Values.SingleOrDefault();
+
+    public async Task<IReadOnlyDictionary<string, RetentionPolicy>> RetentionOverridesAsync(CancellationToken cancellationToken) =>
+        await RetentionAsync("", null, cancellationToken);
+
+    public async Task SetRetentionAsync(string projectId, RetentionPolicy policy, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = """
+            INSERT INTO retention (project_id, live_days, test_days) VALUES ($project, $live, $test)
+            ON CONFLICT (project_id) DO UPDATE SET live_days = excluded.live_days, test_days = excluded.test_days
+            """;
+        command.Parameters.AddWithValue("$project", projectId);
+        command.Parameters.AddWithValue("$live", policy.LiveDays);
+        command.Parameters.AddWithValue("$test", policy.TestDays);
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    private async Task<Dictionary<string, RetentionPolicy>> RetentionAsync(string where, string? projectId, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = $"SELECT project_id, live_days, test_days FROM retention {where}";
+        if (projectId is not null)
+        {
+            command.Parameters.AddWithValue("$project", projectId);
+        }
+
+        var policies = new Dictionary<string, RetentionPolicy>(StringComparer.Ordinal);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            policies[reader.GetString(0)] = new RetentionPolicy(reader.GetInt32(1), reader.GetInt32(2));
+        }
+
+        return policies;
     }
 
     public async Task<IReadOnlyList<CategoryCount>> CategoriesAsync(string projectId, bool test, CancellationToken cancellationToken)
