@@ -9,6 +9,7 @@ using Operational.Gateway.Ingest.Compatibility;
 using Operational.Gateway.Ingest.Duplicates;
 using Operational.Gateway.Ingest.Journal;
 using Operational.Gateway.Projects;
+using Operational.Gateway.Reference;
 using Operational.ServiceDefaults.Bus;
 using Operational.ServiceDefaults.Health;
 using Operational.ServiceDefaults.Hosting;
@@ -84,6 +85,7 @@ public static class GatewayExtensions
         endpoints.MapIngest();
         endpoints.MapOperationalCompatibility();
         endpoints.MapProjects();
+        endpoints.MapApiReference();
         return endpoints;
     }
 }

@@ -42,6 +42,19 @@ public sealed class DistributedEventPathTests(DistributedDeployment deployment) 
     }
 
     [Fact]
+    public async Task Gateway_describes_its_own_and_the_forwarded_services_endpoints()
+    {
+        using var response = await Client.Http.GetAsync("/openapi/v1.json");
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var paths = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.GetProperty("paths")
+            .EnumerateObject().Select(p => p.Name).ToHashSet();
+        Assert.Contains("/v1/events/batch", paths);  // the gateway's
+        Assert.Contains("/v1/events/stream", paths); // the storage service's
+        Assert.Contains("/v1/retention", paths);
+    }
+
+    [Fact]
     public async Task Refused_requests_never_reach_the_bus()
     {
         // Nothing consumes the contexts queue in this deployment, so its depth counts every batch the gateway published.

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Options;
 using Operational.ServiceDefaults.Hosting;
 using Operational.ServiceDefaults.Identity;
+using Operational.ServiceDefaults.OpenApi;
 using Operational.ServiceDefaults.Problems;
 using Yarp.ReverseProxy.Configuration;
 using Yarp.ReverseProxy.Forwarder;
@@ -48,6 +49,10 @@ public static class ServiceProxyExtensions
             },
             HttpRequest = new ForwarderRequestConfig { ActivityTimeout = addresses.Timeout },
         }).ToList();
+
+        builder.Services.AddHttpClient(ServiceOpenApiMerger.HttpClientName, http => http.Timeout = TimeSpan.FromSeconds(3));
+        builder.Services.AddSingleton<ServiceOpenApiMerger>();
+        builder.Services.Configure<Microsoft.AspNetCore.OpenApi.OpenApiOptions>(OpenApiSetup.DocumentName, options => options.AddDocumentTransformer<ServiceOpenApiMerger>());
 
         builder.Services.AddReverseProxy()
             .LoadFromMemory(routes, clusters)

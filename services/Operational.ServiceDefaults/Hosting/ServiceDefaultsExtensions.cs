@@ -9,6 +9,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Operational.ServiceDefaults.Health;
 using Operational.ServiceDefaults.Identity;
+using Operational.ServiceDefaults.OpenApi;
 using Operational.ServiceDefaults.Problems;
 using Operational.ServiceDefaults.Storage;
 using Operational.ServiceDefaults.Telemetry;
@@ -35,6 +36,7 @@ public static class ServiceDefaultsExtensions
         builder.BindValidated<StorageOptions, StorageOptionsValidator>(StorageOptions.SectionName);
         builder.Services.AddOperationalAuthorization();
         builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddOperationalOpenApi();
 
         return builder;
     }
@@ -44,6 +46,7 @@ public static class ServiceDefaultsExtensions
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.MapHealthEndpoints();
+        app.MapOperationalOpenApi();
         return app;
     }
 
