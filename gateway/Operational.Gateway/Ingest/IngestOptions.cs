@@ -49,7 +49,14 @@ public sealed class IngestOptions
     /// Subscriber queues the gateway declares on RabbitMQ so that no event is dropped before
     /// a service's first start. Remove the queue of a service you do not deploy, or it grows forever.
     /// </summary>
-    public string[] SubscriberQueues { get; set; } = [.. EventSubscriberQueues.All];
+    /// <remarks>
+    /// Empty by default rather than pre-filled: the configuration binder appends to an array it
+    /// finds filled, so configured queues could never replace the defaults. See <see cref="Subscribers"/>.
+    /// </remarks>
+    public string[] SubscriberQueues { get; set; } = [];
+
+    /// <summary>The configured subscriber queues, or every service's when none are configured.</summary>
+    public IReadOnlyList<string> Subscribers => SubscriberQueues.Length > 0 ? SubscriberQueues : EventSubscriberQueues.All;
 }
 
 internal sealed class IngestOptionsValidator : IValidateOptions<IngestOptions>

@@ -84,7 +84,7 @@ internal sealed class SubscriberTopology(
         await using var connection = await factory.CreateConnectionAsync(cancellationToken);
         await using var channel = await connection.CreateChannelAsync(cancellationToken: cancellationToken);
         await channel.ExchangeDeclareAsync(messageExchange, ExchangeType.Fanout, durable: true, autoDelete: false, cancellationToken: cancellationToken);
-        foreach (var queue in ingestOptions.Value.SubscriberQueues)
+        foreach (var queue in ingestOptions.Value.Subscribers)
         {
             // Same shape MassTransit gives a receive endpoint, so the consumer's own declaration matches.
             await channel.ExchangeDeclareAsync(queue, ExchangeType.Fanout, durable: true, autoDelete: false, cancellationToken: cancellationToken);
@@ -93,7 +93,7 @@ internal sealed class SubscriberTopology(
             await channel.ExchangeBindAsync(queue, messageExchange, routingKey: string.Empty, cancellationToken: cancellationToken);
         }
 
-        logger.LogInformation("Declared subscriber queues {Queues} for {Exchange}", ingestOptions.Value.SubscriberQueues, messageExchange);
+        logger.LogInformation("Declared subscriber queues {Queues} for {Exchange}", ingestOptions.Value.Subscribers, messageExchange);
     }
 
     public void Dispose() => _gate.Dispose();

@@ -30,7 +30,7 @@ public interface IEventStore : IStoragePing
     /// </summary>
     Task<IReadOnlyList<PositionedEvent>> ReadStoredAfterAsync(string projectId, long afterPosition, int limit, CancellationToken cancellationToken);
 
-    /// <summary>The position of the project's latest stored event, 0 when it has none.</summary>
+    /// <summary>A position at or after the project's latest stored event (0 when none is stored): where a stream that starts now begins.</summary>
     Task<long> LatestPositionAsync(string projectId, CancellationToken cancellationToken);
 
     /// <summary>

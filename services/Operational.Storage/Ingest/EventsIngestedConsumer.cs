@@ -1,47 +1,61 @@
 using System.Diagnostics.Metrics;
 using MassTransit;
-using Operational.ServiceDefaults.Bus;
 using Operational.Contracts.Events;
+using Operational.ServiceDefaults.Bus;
 using Operational.ServiceDefaults.Telemetry;
 using Operational.Storage.Events;
 using Operational.Storage.LiveFeed;
 
 namespace Operational.Storage.Ingest;
 
-/// <summary>Persists each ingested batch in one write; duplicates from redelivery are skipped.</summary>
-public sealed class EventsIngestedConsumer(IEventStore store, StoredSignal stored, ILogger<EventsIngestedConsumer> logger) : IConsumer<EventsIngested>
+/// <summary>
+/// Persists the ingested batches that arrived together in one write: one transaction (SQLite)
+/// or one InsertMany (MongoDB) for up to <see cref="EventsIngestedConsumerDefinition.MessageLimit"/>
+/// bus messages. A commit with full sync costs milliseconds whatever its size, so writing many
+/// messages at once is what lets storage keep up with the gateway. Duplicates from redelivery
+/// are skipped by the store.
+/// </summary>
+public sealed class EventsIngestedConsumer(IEventStore store, StoredSignal stored, ILogger<EventsIngestedConsumer> logger)
+    : IConsumer<Batch<EventsIngested>>
 {
     private static readonly Meter Meter = new(TelemetryExtensions.SourceName);
     private static readonly Counter<long> Stored = Meter.CreateCounter<long>("operational.storage.events.stored", description: "Events written for the first time.");
     private static readonly Counter<long> Duplicates = Meter.CreateCounter<long>("operational.storage.events.duplicates", description: "Events skipped because their id was already stored.");
+    private static readonly Histogram<int> WriteSize = Meter.CreateHistogram<int>("operational.storage.write.size", "{event}", "Events per store write.");
 
-    public async Task Consume(ConsumeContext<EventsIngested> context)
+    public async Task Consume(ConsumeContext<Batch<EventsIngested>> context)
     {
-        var batch = context.Message;
-        var added = await store.AppendAsync(batch.Events, context.CancellationToken);
+        var events = new List<IngestedEvent>();
+        foreach (var message in context.Message)
+        {
+            events.AddRange(message.Message.Events);
+        }
+
+        var added = await store.AppendAsync(events, context.CancellationToken);
+        WriteSize.Record(events.Count);
         Stored.Add(added);
         if (added > 0)
         {
             stored.Notify();
         }
 
-        var duplicates = batch.Events.Count - added;
+        var duplicates = events.Count - added;
         if (duplicates > 0)
         {
             Duplicates.Add(duplicates);
-            logger.LogDebug("Batch {BatchId}: {Duplicates} of {Count} events were already stored", batch.BatchId, duplicates, batch.Events.Count);
+            logger.LogDebug("{Duplicates} of {Count} events in {Messages} messages were already stored", duplicates, events.Count, context.Message.Length);
         }
     }
 }
 
 public sealed class EventsIngestedConsumerDefinition : ConsumerDefinition<EventsIngestedConsumer>
 {
+    /// <summary>Bus messages written together at most (each holds up to Ingest:MaxBatchEvents events).</summary>
+    public const int MessageLimit = 64;
+
     public EventsIngestedConsumerDefinition()
     {
         EndpointName = Contracts.Topology.EventSubscriberQueues.Storage;
-        // Each message is already a batch; a few in flight keep the disk busy without
-        // piling up writers on SQLite's single write lock.
-        ConcurrentMessageLimit = 4;
     }
 
     protected override void ConfigureConsumer(
@@ -49,6 +63,14 @@ public sealed class EventsIngestedConsumerDefinition : ConsumerDefinition<Events
         IConsumerConfigurator<EventsIngestedConsumer> consumerConfigurator,
         IRegistrationContext context)
     {
+        // Enough prefetched to fill two writes while one is committing.
+        endpointConfigurator.PrefetchCount = MessageLimit * 2;
         endpointConfigurator.UseOperationalConsumeResilience();
+        consumerConfigurator.Options<BatchOptions>(batch => batch
+            .SetMessageLimit(MessageLimit)
+            // Waits at most this long for more messages: a lone event is written after it.
+            .SetTimeLimit(TimeSpan.FromMilliseconds(5))
+            // One writer: SQLite has a single write lock anyway, and one writer keeps batches large.
+            .SetConcurrencyLimit(1));
     }
 }

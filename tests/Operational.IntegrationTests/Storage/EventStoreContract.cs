@@ -254,6 +254,30 @@ public abstract class EventStoreContract : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Search_and_tag_results_page_with_their_cursor()
+    {
+        await Store.AppendAsync(Enumerable.Range(0, 7).Select(i => Event("p1", $"e{i}", T0.AddSeconds(i)) with
+        {
+            Name = i % 2 == 0 ? "match me" : "other",
+            Tags = Tags(i % 2 == 0 ? """{"kind":"even"}""" : """{"kind":"odd"}"""),
+        }).ToArray(), CancellationToken.None);
+
+        foreach (var query in new[] { new EventQuery(2) { Words = ["match"] }, new EventQuery(2) { Tag = StoredEventJson.TagPair("kind", "even") } })
+        {
+            var seen = new List<string>();
+            var page = await Store.ListAsync("p1", query, CancellationToken.None);
+            seen.AddRange(page.Events.Select(e => e.Id));
+            while (page.Next is not null)
+            {
+                page = await Store.ListAsync("p1", query with { After = page.Next }, CancellationToken.None);
+                seen.AddRange(page.Events.Select(e => e.Id));
+            }
+
+            Assert.Equal(["e6", "e4", "e2", "e0"], seen);
+        }
+    }
+
+    [Fact]
     public async Task Categories_count_stored_events_once_each()
     {
         IngestedEvent[] batch =
@@ -345,7 +369,7 @@ public abstract class EventStoreContract : IAsyncLifetime
         var all = await Store.ReadStoredAfterAsync("p1", 0, 10, CancellationToken.None);
         Assert.Equal(["late", "early", "third"], all.Select(e => e.Event.Id)); // storage order, not timestamp order
         Assert.Equal(all.Select(e => e.Position).Order(), all.Select(e => e.Position));
-        Assert.Equal(all[^1].Position, await Store.LatestPositionAsync("p1", CancellationToken.None));
+        Assert.True(await Store.LatestPositionAsync("p1", CancellationToken.None) >= all[^1].Position);
         Assert.Equal(["third"], (await Store.ReadStoredAfterAsync("p1", all[1].Position, 10, CancellationToken.None)).Select(e => e.Event.Id));
         Assert.Equal(["late"], (await Store.ReadStoredAfterAsync("p1", 0, 1, CancellationToken.None)).Select(e => e.Event.Id));
     }

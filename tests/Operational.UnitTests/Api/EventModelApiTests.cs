@@ -123,7 +123,7 @@ public sealed class EventModelApiTests(StandaloneFactory factory) : IClassFixtur
         Assert.Equal(["f2"], await Ids(client, "level=error"));
         Assert.Equal(["f1"], await Ids(client, "tag=env:prod"));
         Assert.Equal(["f3"], await Ids(client, "userId=u-9"));
-        Assert.Equal(["f1"], await Ids(client, "q=live%20versi"));
+        Assert.Equal(["f1"], await Ids(client, "q=live%20version"));
         Assert.Equal(["f4"], await Ids(client, "test=true"));
 
         var categories = await client.GetJsonAsync(StandaloneFactory.AdminKey, "/v1/categories");

@@ -20,6 +20,19 @@ public sealed class OptionsValidationTests
         builder.AddGateway();
     }
 
+    [Fact]
+    public void Configured_subscriber_queues_replace_the_defaults_instead_of_adding_to_them()
+    {
+        var configured = new Gateway.Ingest.IngestOptions();
+        new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { ["Ingest:SubscriberQueues:0"] = "storage-events-ingested" })
+            .Build().GetSection("Ingest").Bind(configured);
+        var unconfigured = new Gateway.Ingest.IngestOptions();
+        new ConfigurationBuilder().Build().GetSection("Ingest").Bind(unconfigured);
+
+        Assert.Equal(["storage-events-ingested"], configured.Subscribers);
+        Assert.Equal(Contracts.Topology.EventSubscriberQueues.All, unconfigured.Subscribers);
+    }
+
     [Theory]
     [InlineData("Bus:RabbitMq:Host", "", "Bus:RabbitMq:Host is required")]
     [InlineData("Bus:RabbitMq:Port", "70000", "Bus:RabbitMq:Port must be between 1 and 65535")]

@@ -21,7 +21,7 @@ internal sealed class JournalCompletion(
     ILogger<JournalCompletion> logger) : IConsumeObserver, IHostedService
 {
     private readonly ConcurrentDictionary<Guid, ConcurrentDictionary<string, byte>> _consumedBy = new();
-    private readonly HashSet<string> _subscribers = [.. options.Value.SubscriberQueues];
+    private readonly HashSet<string> _subscribers = [.. options.Value.Subscribers];
     private ConnectHandle? _observer;
 
     public async Task StartAsync(CancellationToken cancellationToken)

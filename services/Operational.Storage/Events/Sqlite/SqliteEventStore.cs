@@ -47,7 +47,6 @@ public sealed class SqliteEventStore(SqliteDatabase database) : IEventStore
         CREATE INDEX ix_events_feed ON events (project_id, test, ts DESC, id DESC);
         CREATE INDEX ix_events_category ON events (project_id, test, category, ts DESC, id DESC) WHERE category IS NOT NULL;
         CREATE INDEX ix_events_name ON events (project_id, test, name, ts DESC, id DESC);
-        CREATE INDEX ix_events_level ON events (project_id, test, level, ts DESC, id DESC);
         CREATE INDEX ix_events_context ON events (project_id, context_id, ts DESC, id DESC) WHERE context_id IS NOT NULL;
         CREATE INDEX ix_events_user ON events (project_id, user_id, ts DESC, id DESC) WHERE user_id IS NOT NULL;
         CREATE TABLE event_tags (
@@ -58,7 +57,7 @@ public sealed class SqliteEventStore(SqliteDatabase database) : IEventStore
             PRIMARY KEY (project_id, pair, ts, event_seq)
         ) WITHOUT ROWID;
         CREATE INDEX ix_event_tags_event ON event_tags (event_seq);
-        CREATE VIRTUAL TABLE events_fts USING fts5 (text, content = '', contentless_delete = 1, tokenize = 'unicode61 remove_diacritics 2');
+        CREATE VIRTUAL TABLE events_fts USING fts5 (text, content = '', contentless_delete = 1, detail = none, tokenize = 'unicode61 remove_diacritics 2');
         INSERT INTO events_fts (rowid, text) SELECT seq, name FROM events;
         CREATE TABLE categories (
             project_id TEXT NOT NULL,
@@ -71,7 +70,6 @@ public sealed class SqliteEventStore(SqliteDatabase database) : IEventStore
         INSERT INTO categories SELECT project_id, test, category, COUNT(*), MAX(ts) FROM events WHERE category IS NOT NULL GROUP BY project_id, test, category;
         """,
         """
-        CREATE INDEX ix_events_project_seq ON events (project_id, seq);
         CREATE INDEX ix_events_expiry ON events (test, ts);
         CREATE TABLE retention (
             project_id TEXT PRIMARY KEY,
@@ -83,6 +81,8 @@ public sealed class SqliteEventStore(SqliteDatabase database) : IEventStore
 
     private const string Columns =
         "id, project_id, name, avatar, category, content, ts, received_at, type, context_id, context_start, actions, notify, test, user_id, tags, level, backfilled, warnings";
+
+    private static readonly string PrefixedColumns = string.Join(", ", Columns.Split(", ").Select(c => "e." + c));
 
     private readonly SemaphoreSlim _writer = new(1, 1);
 
@@ -165,18 +165,25 @@ public sealed class SqliteEventStore(SqliteDatabase database) : IEventStore
         return await reader.ReadAsync(cancellationToken) ? Read(reader) : null;
     }
 
+    /// <summary>
+    /// One statement per query, driven by the index that yields rows already in the wanted order,
+    /// so LIMIT stops the scan early however many rows match: the feed and filter indexes for
+    /// plain queries, the tag table's (project, pair, ts) key for a tag, and the full-text index
+    /// walked newest-stored first for a search (checking each candidate with a rowid lookup is far
+    /// cheaper than collecting every match of a common word).
+    /// </summary>
     public async Task<EventPage> ListAsync(string projectId, EventQuery query, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
         await using var command = connection.CreateCommand();
-        var where = new StringBuilder("project_id = $project AND test = $test");
+        var where = new StringBuilder("e.project_id = $project AND e.test = $test");
         command.Parameters.AddWithValue("$project", projectId);
         command.Parameters.AddWithValue("$test", query.Test);
         void Filter(string column, string parameter, object? value)
         {
             if (value is not null)
             {
-                where.Append(CultureInfo.InvariantCulture, $" AND {column} = {parameter}");
+                where.Append(CultureInfo.InvariantCulture, $" AND e.{column} = {parameter}");
                 command.Parameters.AddWithValue(parameter, value);
             }
         }
@@ -188,46 +195,90 @@ public sealed class SqliteEventStore(SqliteDatabase database) : IEventStore
         Filter("level", "$level", query.Level);
         if (query.From is { } from)
         {
-            where.Append(" AND ts >= $from");
+            where.Append(" AND e.ts >= $from");
             command.Parameters.AddWithValue("$from", from.ToUnixTimeMilliseconds());
         }
 
         if (query.To is { } to)
         {
-            where.Append(" AND ts < $to");
+            where.Append(" AND e.ts < $to");
             command.Parameters.AddWithValue("$to", to.ToUnixTimeMilliseconds());
         }
 
-        if (query.Tag is not null)
+        var search = query.Words is { Count: > 0 };
+        string from_, order;
+        if (search)
         {
-            where.Append(" AND seq IN (SELECT event_seq FROM event_tags WHERE project_id = $project AND pair = $tag)");
-            command.Parameters.AddWithValue("$tag", query.Tag);
+            from_ = "events_fts f CROSS JOIN events e ON e.seq = f.rowid";
+            where.Insert(0, "f.events_fts MATCH $match AND ");
+            command.Parameters.AddWithValue("$match", FtsQuery(query.Words!));
+            order = "f.rowid DESC";
+            if (query.Tag is not null)
+            {
+                where.Append(" AND e.seq IN (SELECT event_seq FROM event_tags WHERE project_id = $project AND pair = $tag)");
+                command.Parameters.AddWithValue("$tag", query.Tag);
+            }
+
+            if (query.After?.StoragePosition is { } position)
+            {
+                where.Append(" AND f.rowid < $afterSeq");
+                command.Parameters.AddWithValue("$afterSeq", position);
+            }
+        }
+        else
+        {
+            if (query.Tag is not null)
+            {
+                from_ = "event_tags t CROSS JOIN events e ON e.seq = t.event_seq";
+                where.Append(" AND t.project_id = $project AND t.pair = $tag");
+                command.Parameters.AddWithValue("$tag", query.Tag);
+                order = "t.ts DESC, e.id DESC";
+                if (query.After is { StoragePosition: null })
+                {
+                    where.Append(" AND t.ts <= $afterTs"); // lets the tag key seek; the exact cut follows
+                }
+            }
+            else
+            {
+                from_ = "events e";
+                order = "e.ts DESC, e.id DESC";
+            }
+
+            if (query.After is { StoragePosition: null } cursor)
+            {
+                where.Append(" AND (e.ts, e.id) < ($afterTs, $afterId)");
+                command.Parameters.AddWithValue("$afterTs", cursor.TimestampMs);
+                command.Parameters.AddWithValue("$afterId", cursor.Id);
+            }
         }
 
-        if (query.Words is { Count: > 0 } words)
-        {
-            where.Append(" AND seq IN (SELECT rowid FROM events_fts WHERE events_fts MATCH $match)");
-            command.Parameters.AddWithValue("$match", FtsQuery(words));
-        }
-
-        if (query.After is { } cursor)
-        {
-            where.Append(" AND (ts, id) < ($afterTs, $afterId)");
-            command.Parameters.AddWithValue("$afterTs", cursor.TimestampMs);
-            command.Parameters.AddWithValue("$afterId", cursor.Id);
-        }
-
-        command.CommandText = $"SELECT {Columns} FROM events WHERE {where} ORDER BY ts DESC, id DESC LIMIT $limit";
+        command.CommandText = $"SELECT {PrefixedColumns}, e.seq FROM {from_} WHERE {where} ORDER BY {order} LIMIT $limit";
         command.Parameters.AddWithValue("$limit", query.Limit + 1);
 
         var events = new List<IngestedEvent>(Math.Min(query.Limit + 1, 64));
+        long lastPosition = 0;
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
         {
             events.Add(Read(reader));
+            if (events.Count <= query.Limit)
+            {
+                lastPosition = reader.GetInt64(19);
+            }
         }
 
-        return EventPage.FromOverfetched(events, query.Limit);
+        if (!search)
+        {
+            return EventPage.FromOverfetched(events, query.Limit);
+        }
+
+        var more = events.Count > query.Limit;
+        if (more)
+        {
+            events.RemoveAt(events.Count - 1);
+        }
+
+        return new EventPage(events, more ? EventCursor.AfterPosition(lastPosition) : null);
     }
 
     /// <summary>Writes are serialized and committed in order, so positions appear without gaps.</summary>
@@ -237,7 +288,8 @@ public sealed class SqliteEventStore(SqliteDatabase database) : IEventStore
     {
         await using var connection = await database.OpenAsync(cancellationToken);
         await using var command = connection.CreateCommand();
-        command.CommandText = $"SELECT {Columns}, seq FROM events WHERE project_id = $project AND seq > $after ORDER BY seq LIMIT $limit";
+        // Walk the rowid range after the position (recent rows, few) rather than any project index.
+        command.CommandText = $"SELECT {Columns}, seq FROM events WHERE seq > $after AND +project_id = $project ORDER BY seq LIMIT $limit";
         command.Parameters.AddWithValue("$project", projectId);
         command.Parameters.AddWithValue("$after", afterPosition);
         command.Parameters.AddWithValue("$limit", limit);
@@ -251,12 +303,12 @@ public sealed class SqliteEventStore(SqliteDatabase database) : IEventStore
         return events;
     }
 
+    /// <summary>The newest position of all projects: a stream starting "now" needs no more, and it is one b-tree seek.</summary>
     public async Task<long> LatestPositionAsync(string projectId, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
         await using var command = connection.CreateCommand();
-        command.CommandText = "SELECT COALESCE(MAX(seq), 0) FROM events WHERE project_id = $project";
-        command.Parameters.AddWithValue("$project", projectId);
+        command.CommandText = "SELECT COALESCE(MAX(seq), 0) FROM events";
         return (long)(await command.ExecuteScalarAsync(cancellationToken))!;
     }
 
@@ -398,9 +450,9 @@ public sealed class SqliteEventStore(SqliteDatabase database) : IEventStore
         return categories;
     }
 
-    /// <summary>Every word must occur; the last one may be the start of a word (search as you type).</summary>
+    /// <summary>Every word must occur (whole words: the index keeps no prefixes, which would cost every write).</summary>
     private static string FtsQuery(IReadOnlyList<string> words) =>
-        string.Join(' ', words.Select((w, i) => "\"" + w.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"" + (i == words.Count - 1 ? "*" : "")));
+        string.Join(' ', words.Select(w => "\"" + w.Replace("\"", "\"\"", StringComparison.Ordinal) + "\""));
 
     private static SqliteCommand Prepare(SqliteConnection connection, SqliteTransaction transaction, string sql)
     {
@@ -410,12 +462,20 @@ public sealed class SqliteEventStore(SqliteDatabase database) : IEventStore
         return command;
     }
 
+    /// <summary>Binds values by name, reusing the parameters of a command executed once per row.</summary>
     private static void Set(SqliteCommand command, params (string Name, object? Value)[] values)
     {
-        command.Parameters.Clear();
         foreach (var (name, value) in values)
         {
-            command.Parameters.AddWithValue(name, value ?? DBNull.Value);
+            var index = command.Parameters.IndexOf(name);
+            if (index >= 0)
+            {
+                command.Parameters[index].Value = value ?? DBNull.Value;
+            }
+            else
+            {
+                command.Parameters.AddWithValue(name, value ?? DBNull.Value);
+            }
         }
     }
 

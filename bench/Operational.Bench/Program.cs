@@ -1,0 +1,43 @@
+using System.Globalization;
+using Operational.Bench;
+
+// bench/run.sh runs "all"; the parts can run alone, e.g. "query --events 1000000".
+// The bare-Kestrel ceiling runs this same program as a separate process, told so by the environment.
+var command = Environment.GetEnvironmentVariable("OPERATIONAL_BENCH_MODE") ?? args.FirstOrDefault(a => !a.StartsWith("--", StringComparison.Ordinal)) ?? "all";
+string Option(string name, string fallback)
+{
+    var index = Array.IndexOf(args, name);
+    return index >= 0 && index + 1 < args.Length ? args[index + 1] : fallback;
+}
+
+var events = long.Parse(Option("--events", "10000000"), CultureInfo.InvariantCulture);
+var seconds = int.Parse(Option("--seconds", "60"), CultureInfo.InvariantCulture);
+var data = Path.GetFullPath(Option("--data", Path.Combine("bench", ".data")));
+var results = Option("--results", "");
+if (results.Length > 0)
+{
+    Report.OpenFile(results);
+}
+
+switch (command)
+{
+    case "kestrel":
+        await BareKestrel.RunAsync(args);
+        break;
+    case "query":
+        await QueryBenchmark.RunAsync(events, data);
+        break;
+    case "ingest":
+        await IngestBenchmark.RunAsync(seconds, data);
+        break;
+    case "all":
+        await Machine.DescribeAsync();
+        await QueryBenchmark.RunAsync(events, data);
+        await IngestBenchmark.RunAsync(seconds, data);
+        break;
+    default:
+        Console.Error.WriteLine("usage: Operational.Bench [all|query|ingest] [--events N] [--seconds S] [--data DIR] [--results FILE]");
+        return 2;
+}
+
+return 0;
