@@ -2,12 +2,13 @@
 # A private RabbitMQ node for tests: loopback only, all state in one folder, free port.
 #   tests/rabbitmq-node.sh start <dir>   start it, print "export ..." lines for the tests
 #   tests/rabbitmq-node.sh stop <dir>    stop it (and epmd, if this script started it)
+#   tests/rabbitmq-node.sh install       install Debian's rabbitmq-server if missing (root or sudo)
 #   <dir>/ctl <args>                     rabbitmqctl against this node (the tests use it)
 # RABBITMQ_PORT=5672 picks the AMQP port instead of a free one (compose/run-local.sh does).
 set -euo pipefail
 
-cmd=${1:?usage: $0 start|stop <dir>}
-dir=$(realpath -m "${2:?usage: $0 start|stop <dir>}")
+cmd=${1:?usage: $0 start|stop <dir> | install}
+dir=$(realpath -m "${2:-.}")
 export PATH="/usr/lib/rabbitmq/bin:/usr/sbin:$PATH"
 
 free_port() {
@@ -30,7 +31,28 @@ export PATH="/usr/lib/rabbitmq/bin:/usr/sbin:\$PATH"
 ENV
 }
 
+as_root() {
+  if [ "$(id -u)" -eq 0 ]; then "$@"
+  elif command -v sudo >/dev/null; then sudo "$@"
+  else echo "Need root (or sudo) to run: $*" >&2; exit 1
+  fi
+}
+
 case "$cmd" in
+  install)
+    if command -v rabbitmq-server >/dev/null; then exit 0; fi
+    echo "Installing RabbitMQ from Debian's packages..." >&2
+    # Debian starts a system-wide node on install; tests and benchmarks run their own, so keep that one off.
+    policy=/usr/sbin/policy-rc.d created_policy=no
+    if [ ! -e "$policy" ]; then
+      printf '#!/bin/sh\nexit 101\n' | as_root tee "$policy" >/dev/null
+      as_root chmod +x "$policy"
+      created_policy=yes
+    fi
+    as_root apt-get update -q >&2
+    as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends rabbitmq-server >&2
+    if [ "$created_policy" = yes ]; then as_root rm -f "$policy"; fi
+    ;;
   start)
     if ! command -v rabbitmq-server >/dev/null; then
       echo "rabbitmq-server is not installed; tests/run.sh installs it (apt-get install rabbitmq-server)." >&2
@@ -77,5 +99,5 @@ CTL
     fi
     ;;
   *)
-    echo "usage: $0 start|stop <dir>" >&2; exit 2 ;;
+    echo "usage: $0 start|stop <dir> | install" >&2; exit 2 ;;
 esac

@@ -16,31 +16,8 @@ started=$(date +%s)
 
 step() { printf '\n== %s (%ss)\n' "$*" "$(( $(date +%s) - started ))"; }
 
-as_root() {
-  if [ "$(id -u)" -eq 0 ]; then "$@"
-  elif command -v sudo >/dev/null; then sudo "$@"
-  else echo "Need root (or sudo) to run: $*" >&2; exit 1
-  fi
-}
-
-install_rabbitmq() {
-  step "Installing RabbitMQ from Debian's packages"
-  # Debian starts a system-wide node on install; the suite runs its own, so keep that one off.
-  local policy=/usr/sbin/policy-rc.d created_policy=no
-  if [ ! -e "$policy" ]; then
-    printf '#!/bin/sh\nexit 101\n' | as_root tee "$policy" >/dev/null
-    as_root chmod +x "$policy"
-    created_policy=yes
-  fi
-  as_root apt-get update -q
-  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends rabbitmq-server
-  [ "$created_policy" = yes ] && as_root rm -f "$policy"
-  return 0
-}
-
-if ! command -v rabbitmq-server >/dev/null && [ ! -x /usr/sbin/rabbitmq-server ]; then
-  install_rabbitmq
-fi
+step "Checking RabbitMQ"
+bash tests/rabbitmq-node.sh install
 
 mkdir -p "$run_dir"
 node_dir="$run_dir/rabbitmq"

@@ -27,6 +27,9 @@ public sealed class IngestOptions
     /// </summary>
     public TimeSpan Linger { get; set; } = TimeSpan.Zero;
 
+    /// <summary>Batches published and awaiting the broker's confirm at the same time.</summary>
+    public int PublishesInFlight { get; set; } = 4;
+
     /// <summary>How long a batch may wait for the broker's confirm before its requests get 503.</summary>
     public TimeSpan PublishTimeout { get; set; } = TimeSpan.FromSeconds(5);
 
@@ -72,6 +75,11 @@ internal sealed class IngestOptionsValidator : IValidateOptions<IngestOptions>
         if (o.MaxBatchRequestBytes < o.MaxEventBodyBytes || o.MaxBatchRequestBytes > 64 * 1024 * 1024)
         {
             failures.Add($"Ingest:MaxBatchRequestBytes must be between Ingest:MaxEventBodyBytes ({o.MaxEventBodyBytes}) and 67108864, not {o.MaxBatchRequestBytes}.");
+        }
+
+        if (o.PublishesInFlight is < 1 or > 64)
+        {
+            failures.Add($"Ingest:PublishesInFlight must be between 1 and 64, not {o.PublishesInFlight}.");
         }
 
         if (o.DuplicateWindow < TimeSpan.FromMinutes(1))

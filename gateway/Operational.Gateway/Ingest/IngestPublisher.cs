@@ -106,12 +106,19 @@ internal sealed class IngestPublisher : IHostedLifecycleService
 
     public Task StoppedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
+    /// <summary>
+    /// Takes what accumulated and publishes it, keeping up to <c>Ingest:PublishesInFlight</c>
+    /// batches awaiting their confirm at once: with one, the gateway would idle for a broker round
+    /// trip after every batch.
+    /// </summary>
     private async Task RunAsync()
     {
         var reader = _queue.Reader;
-        var batch = new List<PendingEvent>(_options.MaxBatchEvents);
+        var slots = new SemaphoreSlim(_options.PublishesInFlight, _options.PublishesInFlight);
         while (await reader.WaitToReadAsync())
         {
+            await slots.WaitAsync();
+            var batch = new List<PendingEvent>(_options.MaxBatchEvents);
             var bytes = Drain(reader, batch, 0);
             if (_options.Linger > TimeSpan.Zero && batch.Count < _options.MaxBatchEvents && bytes < _options.MaxBatchBytes)
             {
@@ -119,8 +126,31 @@ internal sealed class IngestPublisher : IHostedLifecycleService
                 Drain(reader, batch, bytes);
             }
 
+            if (batch.Count == 0)
+            {
+                slots.Release();
+                continue;
+            }
+
+            _ = PublishAndReleaseAsync(batch, slots);
+        }
+
+        // Stopping: wait for the batches still awaiting their confirm.
+        for (var i = 0; i < _options.PublishesInFlight; i++)
+        {
+            await slots.WaitAsync();
+        }
+    }
+
+    private async Task PublishAndReleaseAsync(List<PendingEvent> batch, SemaphoreSlim slots)
+    {
+        try
+        {
             await PublishBatchAsync(batch);
-            batch.Clear();
+        }
+        finally
+        {
+            slots.Release();
         }
     }
 

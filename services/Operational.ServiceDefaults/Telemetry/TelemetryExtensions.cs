@@ -17,28 +17,19 @@ public static class TelemetryExtensions
     public const string SourceName = "Operational";
 
     /// <summary>
-    /// Traces and metrics for ASP.NET Core, HttpClient and MassTransit. They are exported over
-    /// OTLP when <c>OTEL_EXPORTER_OTLP_ENDPOINT</c> is set; otherwise they are collected and dropped,
-    /// which costs little and keeps the code paths identical.
+    /// Traces, metrics and logs over OTLP when <c>OTEL_EXPORTER_OTLP_ENDPOINT</c> is set (ASP.NET
+    /// Core, HttpClient, MassTransit and the <c>Operational</c> source). Without an endpoint only
+    /// the metrics are kept (cheap aggregates); spans and log records would be built for nobody,
+    /// which measurably costs the ingest path.
     /// </summary>
     public static IHostApplicationBuilder AddOperationalTelemetry(this IHostApplicationBuilder builder, string serviceName)
     {
-        builder.Logging.AddOpenTelemetry(logging =>
-        {
-            logging.IncludeFormattedMessage = true;
-            logging.IncludeScopes = true;
-        });
-
+        var exporting = !string.IsNullOrWhiteSpace(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]);
         var telemetry = builder.Services.AddOpenTelemetry()
             .ConfigureResource(resource => resource.AddService(
                 serviceName: $"operational-{serviceName}",
                 serviceNamespace: "operational",
                 serviceInstanceId: Environment.MachineName + ":" + Environment.ProcessId))
-            .WithTracing(tracing => tracing
-                .AddSource(SourceName)
-                .AddSource(DiagnosticHeaders.DefaultListenerName)
-                .AddAspNetCoreInstrumentation(aspnet => aspnet.Filter = IsNotHealthProbe)
-                .AddHttpClientInstrumentation())
             .WithMetrics(metrics => metrics
                 .AddMeter(SourceName)
                 .AddMeter(InstrumentationOptions.MeterName)
@@ -46,9 +37,20 @@ public static class TelemetryExtensions
                 .AddHttpClientInstrumentation()
                 .AddRuntimeInstrumentation());
 
-        if (!string.IsNullOrWhiteSpace(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]))
+        if (exporting)
         {
-            telemetry.UseOtlpExporter();
+            builder.Logging.AddOpenTelemetry(logging =>
+            {
+                logging.IncludeFormattedMessage = true;
+                logging.IncludeScopes = true;
+            });
+            telemetry
+                .WithTracing(tracing => tracing
+                    .AddSource(SourceName)
+                    .AddSource(DiagnosticHeaders.DefaultListenerName)
+                    .AddAspNetCoreInstrumentation(aspnet => aspnet.Filter = IsNotHealthProbe)
+                    .AddHttpClientInstrumentation())
+                .UseOtlpExporter();
         }
 
         return builder;
