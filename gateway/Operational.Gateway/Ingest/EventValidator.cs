@@ -368,9 +368,10 @@ internal static class EventValidator
                 {
                     valid &= Url(rowContent, $"{at}.content", check) is not null;
                 }
-                else if (rowType == EventTypes.Text && rowContent.ValueKind != JsonValueKind.String)
+                else if (rowType == EventTypes.Text && rowContent.ValueKind is JsonValueKind.Object or JsonValueKind.Array)
                 {
-                    check.Error($"{at}.content", $"must be a string when the row's type is text, not {Describe(rowContent.ValueKind)}");
+                    // Numbers and booleans are shown as text ("Failed jobs: 3"); structures need type json.
+                    check.Error($"{at}.content", $"must be a string, number or boolean when the row's type is text, not {Describe(rowContent.ValueKind)}; use \"type\": \"json\" for structured values");
                     valid = false;
                 }
             }

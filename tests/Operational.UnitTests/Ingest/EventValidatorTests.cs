@@ -149,6 +149,17 @@ public sealed class EventValidatorTests
     }
 
     [Fact]
+    public void Text_rows_may_hold_numbers_but_not_structures()
+    {
+        var draft = Validate("""{"name":"processing finished","type":"rows","content":[{"label":"Successful jobs","content":10},{"label":"Failed jobs","content":3},{"label":"Retried","content":false}]}""", out var errors);
+        Validate("""{"name":"x","type":"rows","content":[{"label":"Raw","content":{"a":1}}]}""", out var structured);
+
+        Assert.Empty(errors);
+        Assert.Equal(3, draft!.Content!.Value.GetArrayLength());
+        Assert.Contains("type\": \"json", structured["content[0].content"][0], StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void A_timestamp_well_in_the_past_marks_the_event_as_backfilled()
     {
         var draft = Validate("""{"name":"imported","timestamp":"2026-11-01T00:00:00Z"}""", out _);
