@@ -6,14 +6,17 @@ using Operational.Gateway.Ingest;
 
 namespace Operational.UnitTests.Ingest;
 
-/// <summary>The group commit, against a sink whose confirms the test controls.</summary>
+/// <summary>
+/// The group commit, against a sink whose confirms the test controls. One publish in flight
+/// unless a test says otherwise, so batch boundaries are deterministic.
+/// </summary>
 public sealed class IngestPublisherTests : IAsyncLifetime
 {
     private readonly FakeTimeProvider _clock = new();
     private readonly ControlledSink _sink = new();
     private IngestPublisher _publisher = null!;
 
-    public async ValueTask InitializeAsync() => await StartAsync(new IngestOptions { MaxBatchEvents = 4 });
+    public async ValueTask InitializeAsync() => await StartAsync(new IngestOptions { MaxBatchEvents = 4, PublishesInFlight = 1 });
 
     public async ValueTask DisposeAsync()
     {
@@ -36,6 +39,28 @@ public sealed class IngestPublisherTests : IAsyncLifetime
         Assert.All(await Task.WhenAll(queued), outcome => Assert.Equal(IngestOutcome.Accepted, outcome));
         Assert.Equal([1, 3], _sink.BatchSizes);
         Assert.Equal(Enumerable.Range(0, 4).Select(i => $"e{i}"), _sink.Batches.SelectMany(b => b.Events).Select(e => e.Id));
+    }
+
+    [Fact]
+    public async Task With_more_publishes_in_flight_the_next_batch_does_not_wait_for_the_previous_confirm()
+    {
+        await _publisher.StoppingAsync(CancellationToken.None);
+        await StartAsync(new IngestOptions { MaxBatchEvents = 4, PublishesInFlight = 2 });
+        _sink.HoldNext();
+
+        var first = _publisher.PublishAsync(Event(0), 10);
+        await _sink.Called.WaitAsync(TimeSpan.FromSeconds(5));
+        var second = _publisher.PublishAsync(Event(1), 10);
+        var deadline = DateTime.UtcNow.AddSeconds(5);
+        while (_sink.Calls < 2 && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(10);
+        }
+
+        Assert.Equal(2, _sink.Calls); // both are with the broker while neither is confirmed
+        Assert.False(first.IsCompleted || second.IsCompleted);
+        _sink.ReleaseAll();
+        Assert.Equal([IngestOutcome.Accepted, IngestOutcome.Accepted], await Task.WhenAll(first, second));
     }
 
     [Fact]
@@ -84,7 +109,7 @@ public sealed class IngestPublisherTests : IAsyncLifetime
     public async Task Full_queue_is_back_pressure_not_a_hang()
     {
         await _publisher.StoppingAsync(CancellationToken.None);
-        await StartAsync(new IngestOptions { MaxBatchEvents = 1, QueueCapacity = 2 });
+        await StartAsync(new IngestOptions { MaxBatchEvents = 1, QueueCapacity = 2, PublishesInFlight = 1 });
         _sink.HoldNext();
         var first = _publisher.PublishAsync(Event(0), 10);
         await _sink.Called.WaitAsync(TimeSpan.FromSeconds(5));
