@@ -55,7 +55,7 @@ public static class ServiceDefaultsExtensions
     {
         options.PropertyNamingPolicy = JsonNamingPolicy.CamelCase;
         // Emoji and accents stay readable; responses are application/json, never embedded in HTML.
-        options.Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping;
+        options.Encoder = EmojiFriendlyJavaScriptEncoder.Instance;
         options.DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull;
         options.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.CamelCase));
     }
