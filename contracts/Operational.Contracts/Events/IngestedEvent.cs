@@ -34,6 +34,12 @@ public sealed record IngestedEvent(
     /// <summary>This event opens its context.</summary>
     public bool ContextStart { get; init; }
 
+    /// <summary>This event closes its context (completed, or failed when its level is error).</summary>
+    public bool ContextEnd { get; init; }
+
+    /// <summary>Seconds of silence after which an open context counts as stalled; null for the project's default.</summary>
+    public int? ContextTimeout { get; init; }
+
     /// <summary>Buttons an operator can press on the event.</summary>
     public IReadOnlyList<EventAction>? Actions { get; init; }
 

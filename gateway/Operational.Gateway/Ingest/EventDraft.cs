@@ -21,6 +21,10 @@ internal sealed record EventDraft(string? ClientId, string Name)
 
     public bool ContextStart { get; init; }
 
+    public bool ContextEnd { get; init; }
+
+    public int? ContextTimeout { get; init; }
+
     public IReadOnlyList<EventAction>? Actions { get; init; }
 
     public bool Notify { get; init; }
@@ -54,6 +58,8 @@ internal sealed record EventDraft(string? ClientId, string Name)
             Type = Type,
             ContextId = ContextId,
             ContextStart = ContextStart,
+            ContextEnd = ContextEnd,
+            ContextTimeout = ContextTimeout,
             Actions = Actions,
             Notify = Notify,
             Test = Test,

@@ -45,6 +45,7 @@ internal static class EventValidator
     public const int MaxTags = 32;
     public const int MaxTagKeyLength = 64;
     public const int MaxTagValueLength = 256;
+    public const int MaxContextTimeoutSeconds = 30 * 24 * 3600;
 
     /// <summary>How far ahead of the gateway's clock a timestamp may be (clock skew).</summary>
     public static readonly TimeSpan MaxFutureSkew = TimeSpan.FromMinutes(5);
@@ -54,7 +55,7 @@ internal static class EventValidator
     public const int OperationalCategoryLength = 24;
 
     private static readonly string[] NativeFields =
-        ["id", "name", "avatar", "category", "type", "content", "contextId", "contextStart", "actions", "notify", "test", "userId", "tags", "level", "timestamp"];
+        ["id", "name", "avatar", "category", "type", "content", "contextId", "contextStart", "contextEnd", "contextTimeout", "actions", "notify", "test", "userId", "tags", "level", "timestamp"];
 
     private static readonly DateTimeOffset EarliestTimestamp = new(2000, 1, 1, 0, 0, 0, TimeSpan.Zero);
 
@@ -112,6 +113,8 @@ internal static class EventValidator
             Content = type is null ? null : ValidateContent(type, content, check),
             ContextId = Identifier(fields, "contextId", MaxContextIdLength, check),
             ContextStart = Flag(fields, "contextStart", check),
+            ContextEnd = Flag(fields, "contextEnd", check),
+            ContextTimeout = ContextTimeout(fields, check),
             Actions = Actions(fields, check),
             Notify = Flag(fields, "notify", check),
             Test = Flag(fields, "test", check),
@@ -513,6 +516,22 @@ internal static class EventValidator
         }
 
         return tags.Count == 0 ? null : tags;
+    }
+
+    private static int? ContextTimeout(Dictionary<string, JsonElement> fields, Check check)
+    {
+        if (Present(fields, "contextTimeout") is not { } value)
+        {
+            return null;
+        }
+
+        if (value.ValueKind != JsonValueKind.Number || !value.TryGetInt32(out var seconds) || seconds is < 1 or > MaxContextTimeoutSeconds)
+        {
+            check.Error("contextTimeout", $"must be a whole number of seconds from 1 to {MaxContextTimeoutSeconds} (30 days)");
+            return null;
+        }
+
+        return seconds;
     }
 
     private static string Level(Dictionary<string, JsonElement> fields, Check check)

@@ -14,6 +14,8 @@ public sealed record EventResponse(
     JsonElement? Content,
     string? ContextId,
     bool ContextStart,
+    bool ContextEnd,
+    int? ContextTimeout,
     IReadOnlyList<EventAction>? Actions,
     bool Notify,
     bool Test,
@@ -26,7 +28,7 @@ public sealed record EventResponse(
     IReadOnlyList<EventWarning>? Warnings)
 {
     public static EventResponse From(IngestedEvent e) => new(
-        e.Id, e.ProjectId, e.Name, e.Avatar, e.Category, e.Type, e.Content, e.ContextId, e.ContextStart, e.Actions,
+        e.Id, e.ProjectId, e.Name, e.Avatar, e.Category, e.Type, e.Content, e.ContextId, e.ContextStart, e.ContextEnd, e.ContextTimeout, e.Actions,
         e.Notify, e.Test, e.UserId, e.Tags, e.Level, e.Timestamp, e.ReceivedAt, e.Backfilled, e.Warnings);
 }
 

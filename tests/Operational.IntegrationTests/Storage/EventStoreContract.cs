@@ -160,6 +160,8 @@ public abstract class EventStoreContract : IAsyncLifetime
             Type = EventTypes.Rows,
             ContextId = "checkout-42",
             ContextStart = true,
+            ContextEnd = true,
+            ContextTimeout = 900,
             Actions = [new EventAction("refund", "Refund", "https://shop.example/refund", false, true, 60, meta), new EventAction(null, "Open", "https://shop.example", true, false, 10080, null)],
             Notify = true,
             Test = true,
@@ -176,6 +178,7 @@ public abstract class EventStoreContract : IAsyncLifetime
         Assert.Equal(rows.GetRawText(), stored.Content!.Value.GetRawText());
         Assert.Equal((EventTypes.Rows, "checkout-42", true, true, true, "u-7", EventLevels.Success, true),
             (stored.Type, stored.ContextId, stored.ContextStart, stored.Notify, stored.Test, stored.UserId, stored.Level, stored.Backfilled));
+        Assert.Equal((true, 900), (stored.ContextEnd, stored.ContextTimeout));
         Assert.Equal(2, stored.Actions!.Count);
         Assert.Equal(("refund", "Refund", "https://shop.example/refund", false, true, 60), (stored.Actions[0].Key, stored.Actions[0].ButtonText, stored.Actions[0].Url, stored.Actions[0].External, stored.Actions[0].Repeat, stored.Actions[0].ExpireIn));
         Assert.Equal(meta.GetRawText(), stored.Actions[0].Meta!.Value.GetRawText());

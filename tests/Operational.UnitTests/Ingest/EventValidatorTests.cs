@@ -96,7 +96,7 @@ public sealed class EventValidatorTests
         var draft = Validate("""
             {"id":"order-42:paid","name":"payment received","avatar":"💸","category":"billing","type":"rows",
              "content":[{"label":"Amount","content":"€49"},{"label":"Raw","type":"json","content":{"cents":4900}}],
-             "contextId":"checkout-42","contextStart":true,
+             "contextId":"checkout-42","contextStart":true,"contextEnd":true,"contextTimeout":3600,
              "actions":[{"key":"refund","buttonText":"Refund","url":"https://shop.example/refund/42","repeat":true,"expireIn":60,"meta":{"order":42}},
                         {"buttonText":"Open","url":"https://shop.example/orders/42","external":true}],
              "notify":true,"test":true,"userId":"u-7","tags":{"plan":"pro","seats":5,"trial":false},"level":"success",
@@ -108,7 +108,8 @@ public sealed class EventValidatorTests
         Assert.Equal(EventTypes.Rows, draft.Type);
         Assert.Equal(2, draft.Content!.Value.GetArrayLength());
         Assert.Equal("checkout-42", draft.ContextId);
-        Assert.True(draft.ContextStart && draft.Notify && draft.Test);
+        Assert.True(draft.ContextStart && draft.ContextEnd && draft.Notify && draft.Test);
+        Assert.Equal(3600, draft.ContextTimeout);
         Assert.Equal("u-7", draft.UserId);
         Assert.Equal(["plan", "seats", "trial"], draft.Tags!.Keys.Order());
         Assert.Equal(EventLevels.Success, draft.Level);
@@ -140,6 +141,9 @@ public sealed class EventValidatorTests
     [InlineData("""{"name":"x","id":"has spaces"}""", "id", "letters, digits")]
     [InlineData("""{"name":"x","notify":"yes"}""", "notify", "true or false")]
     [InlineData("""{"name":"x","contextId":42}""", "contextId", "must be a string")]
+    [InlineData("""{"name":"x","contextTimeout":0}""", "contextTimeout", "whole number of seconds")]
+    [InlineData("""{"name":"x","contextTimeout":"1h"}""", "contextTimeout", "whole number of seconds")]
+    [InlineData("""{"name":"x","contextEnd":"yes"}""", "contextEnd", "true or false")]
     public void Native_violations_name_the_field(string json, string field, string message)
     {
         Validate(json, out var errors);

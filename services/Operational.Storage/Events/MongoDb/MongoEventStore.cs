@@ -279,6 +279,12 @@ public sealed class MongoEventStore(IMongoDatabase database) : IEventStore
         [BsonElement("contextStart")]
         public bool ContextStart { get; set; }
 
+        [BsonElement("contextEnd")]
+        public bool ContextEnd { get; set; }
+
+        [BsonElement("contextTimeout"), BsonIgnoreIfNull]
+        public int? ContextTimeout { get; set; }
+
         [BsonElement("actions"), BsonIgnoreIfNull]
         public string? Actions { get; set; }
 
@@ -330,6 +336,8 @@ public sealed class MongoEventStore(IMongoDatabase database) : IEventStore
             Type = e.Type,
             ContextId = e.ContextId,
             ContextStart = e.ContextStart,
+            ContextEnd = e.ContextEnd,
+            ContextTimeout = e.ContextTimeout,
             Actions = StoredEventJson.Serialize(e.Actions),
             Notify = e.Notify,
             Test = e.Test,
@@ -355,6 +363,8 @@ public sealed class MongoEventStore(IMongoDatabase database) : IEventStore
             Type = Type,
             ContextId = ContextId,
             ContextStart = ContextStart,
+            ContextEnd = ContextEnd,
+            ContextTimeout = ContextTimeout,
             Actions = StoredEventJson.Deserialize<List<EventAction>>(Actions),
             Notify = Notify,
             Test = Test,

@@ -77,10 +77,14 @@ public sealed class SqliteEventStore(SqliteDatabase database) : IEventStore
             test_days INTEGER NOT NULL
         );
         """,
+        """
+        ALTER TABLE events ADD COLUMN context_end INTEGER NOT NULL DEFAULT 0;
+        ALTER TABLE events ADD COLUMN context_timeout INTEGER;
+        """,
     ];
 
     private const string Columns =
-        "id, project_id, name, avatar, category, content, ts, received_at, type, context_id, context_start, actions, notify, test, user_id, tags, level, backfilled, warnings";
+        "id, project_id, name, avatar, category, content, ts, received_at, type, context_id, context_start, actions, notify, test, user_id, tags, level, backfilled, warnings, context_end, context_timeout";
 
     private static readonly string PrefixedColumns = string.Join(", ", Columns.Split(", ").Select(c => "e." + c));
 
@@ -107,7 +111,7 @@ public sealed class SqliteEventStore(SqliteDatabase database) : IEventStore
             await using var insert = Prepare(connection, transaction, $"""
                 INSERT INTO events ({Columns})
                 VALUES ($id, $project, $name, $avatar, $category, $content, $ts, $received, $type, $context, $contextStart,
-                        $actions, $notify, $test, $user, $tags, $level, $backfilled, $warnings)
+                        $actions, $notify, $test, $user, $tags, $level, $backfilled, $warnings, $contextEnd, $contextTimeout)
                 ON CONFLICT (project_id, id) DO NOTHING
                 RETURNING seq
                 """);
@@ -263,7 +267,7 @@ public sealed class SqliteEventStore(SqliteDatabase database) : IEventStore
             events.Add(Read(reader));
             if (events.Count <= query.Limit)
             {
-                lastPosition = reader.GetInt64(19);
+                lastPosition = reader.GetInt64(21);
             }
         }
 
@@ -297,7 +301,7 @@ public sealed class SqliteEventStore(SqliteDatabase database) : IEventStore
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
         {
-            events.Add(new PositionedEvent(reader.GetInt64(19), Read(reader)));
+            events.Add(new PositionedEvent(reader.GetInt64(21), Read(reader)));
         }
 
         return events;
@@ -498,7 +502,9 @@ public sealed class SqliteEventStore(SqliteDatabase database) : IEventStore
         ("$tags", StoredEventJson.Serialize(e.Tags)),
         ("$level", e.Level),
         ("$backfilled", e.Backfilled),
-        ("$warnings", StoredEventJson.Serialize(e.Warnings)));
+        ("$warnings", StoredEventJson.Serialize(e.Warnings)),
+        ("$contextEnd", e.ContextEnd),
+        ("$contextTimeout", e.ContextTimeout));
 
     private static string? Text(SqliteDataReader reader, int ordinal) => reader.IsDBNull(ordinal) ? null : reader.GetString(ordinal);
 
@@ -523,5 +529,7 @@ public sealed class SqliteEventStore(SqliteDatabase database) : IEventStore
         Level = reader.GetString(16),
         Backfilled = reader.GetBoolean(17),
         Warnings = StoredEventJson.Deserialize<List<EventWarning>>(Text(reader, 18)),
+        ContextEnd = reader.GetBoolean(19),
+        ContextTimeout = reader.IsDBNull(20) ? null : reader.GetInt32(20),
     };
 }
