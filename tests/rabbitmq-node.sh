@@ -59,6 +59,10 @@ case "$cmd" in
       exit 1
     fi
     rm -rf "$dir"; mkdir -p "$dir/home" "$dir/mnesia" "$dir/log"
+    # Our own cookie, written before anything starts: otherwise the server and the CLI polling it
+    # race to create ~/.erlang.cookie, and one of them can read it empty and crash.
+    (umask 077; head -c 24 /dev/urandom | od -An -tx1 | tr -d ' \n' > "$dir/home/.erlang.cookie")
+    chmod 400 "$dir/home/.erlang.cookie"
     port=${RABBITMQ_PORT:-$(free_port)}; dist=$(free_port)
     echo "$port" > "$dir/port"; echo "$dist" > "$dir/dist_port"
     echo "operational-test-$$@localhost" > "$dir/nodename"
@@ -84,6 +88,7 @@ CTL
       source "$dir/env"
       for _ in $(seq 1 120); do
         rabbitmq-diagnostics -q ping >/dev/null 2>&1 && break
+        kill -0 "$(cat "$dir/pid")" 2>/dev/null || break # the server died: no point waiting
         sleep 0.5
       done
       rabbitmqctl await_startup >/dev/null
