@@ -31,7 +31,7 @@ internal static class IngestBenchmark
         Report.Line();
         try
         {
-            var kestrel = await BareKestrelCeilingAsync();
+            var (kestrel, kestrelWrk) = await BareKestrelCeilingAsync();
             var brokerCeiling = await BrokerCeilingAsync(broker, vhost);
 
             var environment = new Dictionary<string, string>
@@ -59,6 +59,7 @@ internal static class IngestBenchmark
             var latency = await LatencyAt100PerSecondAsync(gateway.Address);
             var eventsDb = Path.Combine(runDirectory, "storage", "events.db");
             var sustained = await SustainedAsync(gateway.Address, broker, vhost, eventsDb, TimeSpan.FromSeconds(seconds), 1);
+            var wrk = Wrk.IsInstalled ? await SustainedWithWrkAsync(gateway.Address, broker, vhost, eventsDb, TimeSpan.FromSeconds(Math.Min(seconds, 30))) : null;
             var batched = await SustainedAsync(gateway.Address, broker, vhost, eventsDb, TimeSpan.FromSeconds(Math.Min(seconds, 30)), BatchRequestEvents);
 
             Report.Line("| measurement | result |");
@@ -71,6 +72,16 @@ internal static class IngestBenchmark
             Report.Line($"| sustained, {seconds} s: accepted by the gateway | {Report.F(sustained.Load.AcceptedPerSecond)} events/s ({sustained.Load.Accepted:N0} events; {sustained.Load.Refused:N0} answered 503, {sustained.Load.Failed:N0} failed); request p99 {Report.F(sustained.Load.Latency.Percentile(99), "0.0")} ms |");
             Report.Line($"| sustained, {seconds} s: stored (queryable) during the window | {Report.F(sustained.StoredPerSecond)} events/s (target ≥ 10,000: {(sustained.StoredPerSecond >= 10_000 ? "met" : "MISSED")}) |");
             Report.Line($"| storage queue during the window | max {sustained.MaxQueue:N0} messages, {sustained.QueueAtEnd:N0} at the end; every accepted event stored {Report.F(sustained.DrainSeconds, "0.0")} s after the load stopped |");
+            if (wrk is not null && kestrelWrk is not null)
+            {
+                Report.Line($"| ceiling: bare Kestrel, same POSTs sent by wrk (C client, less CPU), {Concurrency} connections | {Report.F(kestrelWrk.RequestsPerSecond)} req/s (p99 {kestrelWrk.P99}) |");
+                Report.Line($"| sustained, {Math.Min(seconds, 30)} s, sent by wrk: stored (queryable) | {Report.F(wrk.StoredPerSecond)} events/s ({Report.F(wrk.Load.RequestsPerSecond)} req/s answered, {wrk.Load.Non2xx:N0} not 202, p99 {wrk.Load.P99}; max queue {wrk.MaxQueue:N0}, all stored {Report.F(wrk.DrainSeconds, "0.0")} s after) — {Report.F(wrk.Load.RequestsPerSecond / kestrelWrk.RequestsPerSecond * 100)}% of bare Kestrel with the same client |");
+            }
+            else
+            {
+                Report.Line("| sustained with wrk as the client | not measured: wrk is not installed (apt-get install wrk) |");
+            }
+
             Report.Line($"| sustained, {Math.Min(seconds, 30)} s, {BatchRequestEvents} events per request (`/v1/events/batch`): stored | {Report.F(batched.StoredPerSecond)} events/s ({Report.F(batched.Load.AcceptedPerSecond / BatchRequestEvents)} requests/s; max queue {batched.MaxQueue:N0}, all stored {Report.F(batched.DrainSeconds, "0.0")} s after the load stopped) |");
             Report.Line($"| ratios | gateway accepted {Report.F(sustained.Load.AcceptedPerSecond / kestrel.AcceptedPerSecond * 100)}% of bare Kestrel's req/s; {Report.F(sustained.Load.AcceptedPerSecond / brokerCeiling, "0.0")} events per raw broker message/s (group commit) |");
             Report.Line();
@@ -91,13 +102,54 @@ internal static class IngestBenchmark
         }
     }
 
-    private static async Task<LoadGenerator.Result> BareKestrelCeilingAsync()
+    private static async Task<(LoadGenerator.Result DotNet, Wrk.Result? Wrk)> BareKestrelCeilingAsync()
     {
         Report.Progress("Measuring bare Kestrel...");
         await using var kestrel = await ServiceProcess.StartAsync("bare kestrel", "bench/Operational.Bench", "Operational.Bench",
             new Dictionary<string, string> { ["OPERATIONAL_BENCH_MODE"] = "kestrel" });
         await new LoadGenerator(kestrel.Address, IngestKey, Concurrency).RunAsync(TimeSpan.FromSeconds(2));
-        return await new LoadGenerator(kestrel.Address, IngestKey, Concurrency).RunAsync(CeilingDuration);
+        var dotnet = await new LoadGenerator(kestrel.Address, IngestKey, Concurrency).RunAsync(CeilingDuration);
+        var wrk = Wrk.IsInstalled ? await Wrk.RunAsync(kestrel.Address, IngestKey, CeilingDuration, Concurrency) : null;
+        return (dotnet, wrk);
+    }
+
+    private sealed record WrkSustained(Wrk.Result Load, double StoredPerSecond, long MaxQueue, double DrainSeconds);
+
+    private static async Task<WrkSustained> SustainedWithWrkAsync(Uri gateway, RabbitMqNode broker, string vhost, string eventsDb, TimeSpan duration)
+    {
+        Report.Progress($"Sustained load for {duration.TotalSeconds:0} s sent by wrk...");
+        var factory = new ConnectionFactory { HostName = broker.Host, Port = broker.Port, VirtualHost = vhost, UserName = "guest", Password = "guest" };
+        await using var connection = await factory.CreateConnectionAsync();
+        await using var channel = await connection.CreateChannelAsync();
+        await using var db = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = eventsDb, Mode = SqliteOpenMode.ReadOnly }.ToString());
+        await db.OpenAsync();
+        async Task<long> StoredAsync()
+        {
+            await using var command = db.CreateCommand();
+            command.CommandText = "SELECT COUNT(*) FROM events";
+            return (long)(await command.ExecuteScalarAsync())!;
+        }
+
+        var before = await StoredAsync();
+        var clock = Stopwatch.StartNew();
+        var load = Wrk.RunAsync(gateway, IngestKey, duration, Concurrency);
+        long maxQueue = 0, storedAtEnd = before;
+        while (!load.IsCompleted)
+        {
+            await Task.WhenAny(load, Task.Delay(1000));
+            maxQueue = Math.Max(maxQueue, (await channel.QueueDeclarePassiveAsync(EventSubscriberQueues.Storage)).MessageCount);
+            storedAtEnd = await StoredAsync();
+        }
+
+        var window = clock.Elapsed.TotalSeconds;
+        var result = await load;
+        var drain = Stopwatch.StartNew();
+        while (await StoredAsync() - before < result.Requests - result.Non2xx && drain.Elapsed < TimeSpan.FromMinutes(5))
+        {
+            await Task.Delay(100);
+        }
+
+        return new WrkSustained(result, (storedAtEnd - before) / window, maxQueue, drain.Elapsed.TotalSeconds);
     }
 
     private static async Task<double> BrokerCeilingAsync(RabbitMqNode broker, string vhost)
