@@ -118,38 +118,22 @@ internal static class IngestBenchmark
     private static async Task<WrkSustained> SustainedWithWrkAsync(Uri gateway, RabbitMqNode broker, string vhost, string eventsDb, TimeSpan duration)
     {
         Report.Progress($"Sustained load for {duration.TotalSeconds:0} s sent by wrk...");
-        var factory = new ConnectionFactory { HostName = broker.Host, Port = broker.Port, VirtualHost = vhost, UserName = "guest", Password = "guest" };
-        await using var connection = await factory.CreateConnectionAsync();
-        await using var channel = await connection.CreateChannelAsync();
-        await using var db = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = eventsDb, Mode = SqliteOpenMode.ReadOnly }.ToString());
-        await db.OpenAsync();
-        async Task<long> StoredAsync()
-        {
-            await using var command = db.CreateCommand();
-            command.CommandText = "SELECT COUNT(*) FROM events";
-            return (long)(await command.ExecuteScalarAsync())!;
-        }
-
-        var before = await StoredAsync();
+        await using var probe = await StorageProbe.OpenAsync(broker, vhost, eventsDb);
+        var before = await probe.StoredAsync();
         var clock = Stopwatch.StartNew();
         var load = Wrk.RunAsync(gateway, IngestKey, duration, Concurrency);
         long maxQueue = 0, storedAtEnd = before;
         while (!load.IsCompleted)
         {
             await Task.WhenAny(load, Task.Delay(1000));
-            maxQueue = Math.Max(maxQueue, (await channel.QueueDeclarePassiveAsync(EventSubscriberQueues.Storage)).MessageCount);
-            storedAtEnd = await StoredAsync();
+            maxQueue = Math.Max(maxQueue, await probe.QueueDepthAsync());
+            storedAtEnd = await probe.StoredAsync();
         }
 
         var window = clock.Elapsed.TotalSeconds;
         var result = await load;
-        var drain = Stopwatch.StartNew();
-        while (await StoredAsync() - before < result.Requests - result.Non2xx && drain.Elapsed < TimeSpan.FromMinutes(5))
-        {
-            await Task.Delay(100);
-        }
-
-        return new WrkSustained(result, (storedAtEnd - before) / window, maxQueue, drain.Elapsed.TotalSeconds);
+        var drainSeconds = await probe.DrainAsync(before, result.Requests - result.Non2xx);
+        return new WrkSustained(result, (storedAtEnd - before) / window, maxQueue, drainSeconds);
     }
 
     private static async Task<double> BrokerCeilingAsync(RabbitMqNode broker, string vhost)
@@ -248,20 +232,8 @@ internal static class IngestBenchmark
     private static async Task<SustainedResult> SustainedAsync(Uri gateway, RabbitMqNode broker, string vhost, string eventsDb, TimeSpan duration, int eventsPerRequest)
     {
         Report.Progress($"Sustained load for {duration.TotalSeconds:0} s, {eventsPerRequest} event(s) per request...");
-        var factory = new ConnectionFactory { HostName = broker.Host, Port = broker.Port, VirtualHost = vhost, UserName = "guest", Password = "guest" };
-        await using var connection = await factory.CreateConnectionAsync();
-        await using var channel = await connection.CreateChannelAsync();
-        async Task<long> QueueDepthAsync() => (await channel.QueueDeclarePassiveAsync(EventSubscriberQueues.Storage)).MessageCount;
-        await using var db = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = eventsDb, Mode = SqliteOpenMode.ReadOnly }.ToString());
-        await db.OpenAsync();
-        async Task<long> StoredAsync()
-        {
-            await using var command = db.CreateCommand();
-            command.CommandText = "SELECT COUNT(*) FROM events";
-            return (long)(await command.ExecuteScalarAsync())!;
-        }
-
-        var storedBefore = await StoredAsync();
+        await using var probe = await StorageProbe.OpenAsync(broker, vhost, eventsDb);
+        var storedBefore = await probe.StoredAsync();
         // Batches are large: fewer clients keep the gateway as busy.
         var generator = new LoadGenerator(gateway, IngestKey, eventsPerRequest == 1 ? Concurrency : 8, eventsPerRequest);
         var load = generator.RunAsync(duration);
@@ -272,8 +244,8 @@ internal static class IngestBenchmark
         {
             await Task.WhenAny(load, Task.Delay(TimeSpan.FromSeconds(second) - clock.Elapsed));
             var accepted = generator.Accepted;
-            var stored = await StoredAsync();
-            var queue = await QueueDepthAsync();
+            var stored = await probe.StoredAsync();
+            var queue = await probe.QueueDepthAsync();
             maxQueue = Math.Max(maxQueue, queue);
             timeline.Add($"{second,3} {accepted - lastAccepted,12:N0} {stored - lastStored,10:N0} {queue,7:N0}");
             (lastAccepted, lastStored, storedAtEnd) = (accepted, stored, stored);
@@ -281,13 +253,8 @@ internal static class IngestBenchmark
 
         var result = await load;
         var windowSeconds = clock.Elapsed.TotalSeconds;
-        var queueAtEnd = await QueueDepthAsync();
-        var drain = Stopwatch.StartNew();
-        while (await StoredAsync() - storedBefore < result.Accepted && drain.Elapsed < TimeSpan.FromMinutes(5))
-        {
-            await Task.Delay(100);
-        }
-
-        return new SustainedResult(result, (storedAtEnd - storedBefore) / windowSeconds, maxQueue, queueAtEnd, drain.Elapsed.TotalSeconds, timeline);
+        var queueAtEnd = await probe.QueueDepthAsync();
+        var drainSeconds = await probe.DrainAsync(storedBefore, result.Accepted);
+        return new SustainedResult(result, (storedAtEnd - storedBefore) / windowSeconds, maxQueue, queueAtEnd, drainSeconds, timeline);
     }
 }

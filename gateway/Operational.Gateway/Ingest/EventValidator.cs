@@ -105,12 +105,13 @@ internal static class EventValidator
 
         var content = Present(fields, "content");
         var type = ValidateType(fields, content, check);
-        var draft = new EventDraft(ClientId(fields, check), Name(fields, content, check) ?? "")
+        var clientId = ClientId(fields, check);
+        var timestamp = dialect == EventDialect.Native ? Timestamp(fields, now, check) : null;
+        // Id, project and times are placeholders here: the endpoint knows them (EventDraft.ToIngested).
+        var e = new IngestedEvent("", "", Name(fields, content, check) ?? "", Avatar(fields, check), Category(fields, check),
+            type is null ? null : ValidateContent(type, content, check), default, default)
         {
-            Avatar = Avatar(fields, check),
-            Category = Category(fields, check),
             Type = type ?? EventTypes.Text,
-            Content = type is null ? null : ValidateContent(type, content, check),
             ContextId = Identifier(fields, "contextId", MaxContextIdLength, check),
             ContextStart = Flag(fields, "contextStart", check),
             ContextEnd = Flag(fields, "contextEnd", check),
@@ -121,7 +122,6 @@ internal static class EventValidator
             UserId = Identifier(fields, "userId", MaxUserIdLength, check),
             Tags = dialect == EventDialect.Native ? Tags(fields, check) : null,
             Level = dialect == EventDialect.Native ? Level(fields, check) : EventLevels.Info,
-            Timestamp = dialect == EventDialect.Native ? Timestamp(fields, now, check) : null,
         };
 
         if (!check.Valid)
@@ -129,7 +129,7 @@ internal static class EventValidator
             return null;
         }
 
-        return check.Warnings.Count == 0 ? draft : draft with { Warnings = check.Warnings };
+        return new EventDraft(clientId, timestamp, check.Warnings.Count == 0 ? e : e with { Warnings = check.Warnings });
     }
 
     private static JsonElement? Present(Dictionary<string, JsonElement> fields, string name) =>

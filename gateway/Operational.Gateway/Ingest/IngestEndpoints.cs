@@ -34,24 +34,23 @@ public static class IngestEndpoints
         group.MapPost("", IngestEvent)
             .WithName("IngestEvent")
             .Produces<IngestAccepted>(StatusCodes.Status202Accepted)
-            .ProducesValidationProblem()
-            .ProducesProblem(StatusCodes.Status401Unauthorized)
-            .ProducesProblem(StatusCodes.Status403Forbidden)
-            .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
-            .ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
-            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
+            .ProducesIngestProblems();
 
         group.MapPost("/batch", IngestBatch)
             .WithName("IngestBatch")
             .Produces<BatchResult>(StatusCodes.Status200OK)
-            .ProducesValidationProblem()
-            .ProducesProblem(StatusCodes.Status401Unauthorized)
-            .ProducesProblem(StatusCodes.Status403Forbidden)
-            .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
-            .ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
-            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
+            .ProducesIngestProblems();
         return group;
     }
+
+    /// <summary>What every ingest endpoint may answer besides success.</summary>
+    internal static RouteHandlerBuilder ProducesIngestProblems(this RouteHandlerBuilder endpoint) => endpoint
+        .ProducesValidationProblem()
+        .ProducesProblem(StatusCodes.Status401Unauthorized)
+        .ProducesProblem(StatusCodes.Status403Forbidden)
+        .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
+        .ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
+        .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
 
     internal static async Task<IResult> IngestEvent(
         HttpContext http, IngestPublisher publisher, AcceptedIds acceptedIds, IOptions<IngestOptions> options, TimeProvider clock)
@@ -121,7 +120,7 @@ public static class IngestEndpoints
 
         var now = Now(clock);
         var projectId = http.User.GetProjectId();
-        var results = new BatchItemResult[0];
+        BatchItemResult[] results;
         var pending = new List<(int Index, IngestedEvent Event, bool ClientId, Task<IngestOutcome> Outcome)>();
         using (body.Document)
         {
@@ -143,6 +142,8 @@ public static class IngestEndpoints
             }
 
             results = new BatchItemResult[count];
+            // The publisher's byte cap is approximate; an even share of the body avoids re-serializing each item.
+            var itemSize = body.Size / count;
             var valid = new List<(int Index, IngestedEvent Event, bool ClientId, long Size)>(count);
             var index = 0;
             foreach (var item in events.EnumerateArray())
@@ -155,7 +156,7 @@ public static class IngestEndpoints
                 }
                 else
                 {
-                    valid.Add((index, draft.ToIngested(projectId, now), draft.ClientId is not null, item.GetRawText().Length));
+                    valid.Add((index, draft.ToIngested(projectId, now), draft.ClientId is not null, itemSize));
                 }
 
                 index++;

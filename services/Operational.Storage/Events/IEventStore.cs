@@ -26,9 +26,12 @@ public interface IEventStore : IStoragePing
 
     /// <summary>
     /// Events of the project in the order they were stored, after <paramref name="afterPosition"/>
-    /// (see <see cref="LiveFeedOverlap"/>): what the live feed reads.
+    /// and not among <paramref name="skip"/> (positions a stream already sent while re-reading its
+    /// <see cref="LiveFeedOverlap"/>): what the live feed reads. Skipped positions do not count
+    /// against <paramref name="limit"/>, so every read makes progress.
     /// </summary>
-    Task<IReadOnlyList<PositionedEvent>> ReadStoredAfterAsync(string projectId, long afterPosition, int limit, CancellationToken cancellationToken);
+    Task<IReadOnlyList<PositionedEvent>> ReadStoredAfterAsync(
+        string projectId, long afterPosition, int limit, IReadOnlyCollection<long> skip, CancellationToken cancellationToken);
 
     /// <summary>A position at or after the project's latest stored event (0 when none is stored): where a stream that starts now begins.</summary>
     Task<long> LatestPositionAsync(string projectId, CancellationToken cancellationToken);

@@ -40,10 +40,9 @@ public static class LiveFeedEndpoints
         string? test,
         string? lastEventId)
     {
-        var testOnly = false;
-        if (test is not null && !bool.TryParse(test, out testOnly))
+        if (!TestFlag.TryParse(test, out var testOnly))
         {
-            return ApiProblems.Validation("test", "must be true or false");
+            return ApiProblems.Validation("test", TestFlag.Problem);
         }
 
         // The header is what EventSource sends on reconnect; the query parameter serves clients that cannot set headers.
@@ -78,15 +77,11 @@ public static class LiveFeedEndpoints
             {
                 var wake = signal.Next;
                 var overlap = store.LiveFeedOverlap;
-                var events = await store.ReadStoredAfterAsync(projectId, Math.Max(0, last - overlap), ReadLimit, aborted);
+                // Everything returned is unsent: past the last position, or a late one inside the overlap.
+                var events = await store.ReadStoredAfterAsync(projectId, Math.Max(0, last - overlap), ReadLimit, sent, aborted);
                 var wrote = false;
                 foreach (var (eventPosition, e) in events)
                 {
-                    if (eventPosition <= last && (overlap == 0 || sent.Contains(eventPosition)))
-                    {
-                        continue;
-                    }
-
                     if (e.Test == testOnly)
                     {
                         await response.WriteAsync(Message(eventPosition, EventResponse.From(e), json.Value.SerializerOptions), aborted);

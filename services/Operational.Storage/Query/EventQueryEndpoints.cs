@@ -88,10 +88,9 @@ public static class EventQueryEndpoints
         var fromTime = Time(from, "from", errors);
         var toTime = Time(to, "to", errors);
         var words = q is null ? null : Words(q, errors);
-        var testOnly = false;
-        if (test is not null && !bool.TryParse(test, out testOnly))
+        if (!TestFlag.TryParse(test, out var testOnly))
         {
-            errors["test"] = ["must be true or false"];
+            errors["test"] = [TestFlag.Problem];
         }
 
         if (errors.Count > 0)
@@ -136,10 +135,9 @@ public static class EventQueryEndpoints
         string? test,
         CancellationToken cancellationToken)
     {
-        var testOnly = false;
-        if (test is not null && !bool.TryParse(test, out testOnly))
+        if (!TestFlag.TryParse(test, out var testOnly))
         {
-            return ApiProblems.Validation("test", "must be true or false");
+            return ApiProblems.Validation("test", TestFlag.Problem);
         }
 
         var categories = await store.CategoriesAsync(http.User.GetProjectId(), testOnly, cancellationToken);

@@ -4,31 +4,20 @@ using Operational.TestSupport;
 namespace Operational.UnitTests.Api;
 
 /// <summary><c>GET /v1/events/stream</c> on the standalone host: live delivery, project scoping, resume without gaps.</summary>
-public sealed class LiveFeedApiTests : IAsyncLifetime
+public sealed class LiveFeedApiTests : OwnStandaloneHostTests
 {
     private static readonly TimeSpan Wait = TimeSpan.FromSeconds(10);
-    private readonly StandaloneFactory _factory = new();
-    private OperationalClient _client = null!;
-
-    public ValueTask InitializeAsync()
-    {
-        _client = _factory.CreateOperationalClient();
-        return ValueTask.CompletedTask;
-    }
-
-    public ValueTask DisposeAsync() => _factory.DisposeAsync();
-
     [Fact]
     public async Task Stored_events_arrive_in_order_and_a_reconnect_resumes_after_the_last_one()
     {
         string lastId;
-        await using (var stream = await ServerSentEventReader.OpenAsync(_client.Http, StandaloneFactory.AdminKey, "/v1/events/stream"))
+        await using (var stream = await ServerSentEventReader.OpenAsync(Client.Http, StandaloneFactory.AdminKey, "/v1/events/stream"))
         {
             Assert.Equal("text/event-stream", stream.Response.Content.Headers.ContentType?.MediaType);
             var sent = new List<string>();
             for (var i = 0; i < 3; i++)
             {
-                sent.Add(await _client.IngestAsync(StandaloneFactory.IngestKey, $$"""{"name":"live {{i}}"}"""));
+                sent.Add(await Client.IngestAsync(StandaloneFactory.IngestKey, $$"""{"name":"live {{i}}"}"""));
             }
 
             var received = new List<ServerSentEvent>();
@@ -46,33 +35,33 @@ public sealed class LiveFeedApiTests : IAsyncLifetime
         // While nobody listens, two more events are stored.
         var missed = new[]
         {
-            await _client.IngestAsync(StandaloneFactory.IngestKey, """{"name":"while away 1"}"""),
-            await _client.IngestAsync(StandaloneFactory.IngestKey, """{"name":"while away 2"}"""),
+            await Client.IngestAsync(StandaloneFactory.IngestKey, """{"name":"while away 1"}"""),
+            await Client.IngestAsync(StandaloneFactory.IngestKey, """{"name":"while away 2"}"""),
         };
-        await _client.WaitForEventAsync(StandaloneFactory.AdminKey, missed[1], Wait);
+        await Client.WaitForEventAsync(StandaloneFactory.AdminKey, missed[1], Wait);
 
-        await using var resumed = await ServerSentEventReader.OpenAsync(_client.Http, StandaloneFactory.AdminKey, "/v1/events/stream", lastId);
+        await using var resumed = await ServerSentEventReader.OpenAsync(Client.Http, StandaloneFactory.AdminKey, "/v1/events/stream", lastId);
         Assert.Equal(missed[0], (await resumed.NextAsync(Wait)).Json.GetProperty("id").GetString());
         Assert.Equal(missed[1], (await resumed.NextAsync(Wait)).Json.GetProperty("id").GetString());
-        var next = await _client.IngestAsync(StandaloneFactory.IngestKey, """{"name":"after resume"}""");
+        var next = await Client.IngestAsync(StandaloneFactory.IngestKey, """{"name":"after resume"}""");
         Assert.Equal(next, (await resumed.NextAsync(Wait)).Json.GetProperty("id").GetString());
     }
 
     [Fact]
     public async Task Stream_carries_only_the_projects_live_events_unless_test_is_asked_for()
     {
-        using var create = await _client.Http.SendAsync(new HttpRequestMessage(HttpMethod.Post, "/v1/projects")
+        using var create = await Client.Http.SendAsync(new HttpRequestMessage(HttpMethod.Post, "/v1/projects")
         {
             Headers = { Authorization = new("Bearer", StandaloneFactory.AdminKey) },
             Content = System.Net.Http.Json.JsonContent.Create(new { name = "Other" }),
         });
         var otherIngest = System.Text.Json.JsonDocument.Parse(await create.Content.ReadAsStringAsync()).RootElement.GetProperty("ingestKey").GetProperty("key").GetString()!;
 
-        await using var live = await ServerSentEventReader.OpenAsync(_client.Http, StandaloneFactory.AdminKey, "/v1/events/stream");
-        await using var test = await ServerSentEventReader.OpenAsync(_client.Http, StandaloneFactory.AdminKey, "/v1/events/stream?test=true");
-        await _client.IngestAsync(otherIngest, """{"name":"other project"}""");
-        var testId = await _client.IngestAsync(StandaloneFactory.IngestKey, """{"name":"a test","test":true}""");
-        var liveId = await _client.IngestAsync(StandaloneFactory.IngestKey, """{"name":"a live one"}""");
+        await using var live = await ServerSentEventReader.OpenAsync(Client.Http, StandaloneFactory.AdminKey, "/v1/events/stream");
+        await using var test = await ServerSentEventReader.OpenAsync(Client.Http, StandaloneFactory.AdminKey, "/v1/events/stream?test=true");
+        await Client.IngestAsync(otherIngest, """{"name":"other project"}""");
+        var testId = await Client.IngestAsync(StandaloneFactory.IngestKey, """{"name":"a test","test":true}""");
+        var liveId = await Client.IngestAsync(StandaloneFactory.IngestKey, """{"name":"a live one"}""");
 
         Assert.Equal(liveId, (await live.NextAsync(Wait)).Json.GetProperty("id").GetString());
         Assert.Equal(testId, (await test.NextAsync(Wait)).Json.GetProperty("id").GetString());
@@ -81,8 +70,8 @@ public sealed class LiveFeedApiTests : IAsyncLifetime
     [Fact]
     public async Task Bad_resume_id_and_missing_scope_are_problems()
     {
-        await using var badId = await ServerSentEventReader.OpenAsync(_client.Http, StandaloneFactory.AdminKey, "/v1/events/stream", "not-a-number");
-        await using var ingestOnly = await ServerSentEventReader.OpenAsync(_client.Http, StandaloneFactory.IngestKey, "/v1/events/stream");
+        await using var badId = await ServerSentEventReader.OpenAsync(Client.Http, StandaloneFactory.AdminKey, "/v1/events/stream", "not-a-number");
+        await using var ingestOnly = await ServerSentEventReader.OpenAsync(Client.Http, StandaloneFactory.IngestKey, "/v1/events/stream");
 
         await ProblemAssert.NamesFieldAsync(badId.Response, "Last-Event-ID");
         await ProblemAssert.IsProblemAsync(ingestOnly.Response, HttpStatusCode.Forbidden);

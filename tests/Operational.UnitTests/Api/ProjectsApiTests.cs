@@ -6,19 +6,8 @@ using Operational.TestSupport;
 namespace Operational.UnitTests.Api;
 
 /// <summary>Projects and keys through the API, and what one project's keys can and cannot do to another's data.</summary>
-public sealed class ProjectsApiTests : IAsyncLifetime
+public sealed class ProjectsApiTests : OwnStandaloneHostTests
 {
-    private readonly StandaloneFactory _factory = new();
-    private OperationalClient _client = null!;
-
-    public ValueTask InitializeAsync()
-    {
-        _client = _factory.CreateOperationalClient();
-        return ValueTask.CompletedTask;
-    }
-
-    public ValueTask DisposeAsync() => _factory.DisposeAsync();
-
     [Fact]
     public async Task Installation_admin_creates_a_project_whose_keys_work_at_once()
     {
@@ -30,13 +19,13 @@ public sealed class ProjectsApiTests : IAsyncLifetime
         Assert.StartsWith("op_ingest_", ingestKey, StringComparison.Ordinal);
         Assert.StartsWith("op_admin_", adminKey, StringComparison.Ordinal);
 
-        var id = await _client.IngestAsync(ingestKey, """{"name":"order placed"}""");
-        var e = await _client.WaitForEventAsync(adminKey, id, TimeSpan.FromSeconds(5));
+        var id = await Client.IngestAsync(ingestKey, """{"name":"order placed"}""");
+        var e = await Client.WaitForEventAsync(adminKey, id, TimeSpan.FromSeconds(5));
         Assert.Equal("shop-backend-eu", e.GetProperty("project").GetString());
 
-        var projects = await _client.GetJsonAsync(StandaloneFactory.AdminKey, "/v1/projects");
+        var projects = await Client.GetJsonAsync(StandaloneFactory.AdminKey, "/v1/projects");
         Assert.Equal(["default", "shop-backend-eu"], projects.GetProperty("projects").EnumerateArray().Select(p => p.GetProperty("id").GetString()));
-        var keys = await _client.GetJsonAsync(adminKey, "/v1/keys");
+        var keys = await Client.GetJsonAsync(adminKey, "/v1/keys");
         Assert.All(keys.GetProperty("keys").EnumerateArray(), k => Assert.False(k.TryGetProperty("key", out _)));
         Assert.Equal(2, keys.GetProperty("keys").GetArrayLength());
     }
@@ -48,29 +37,29 @@ public sealed class ProjectsApiTests : IAsyncLifetime
         var b = await CreateProjectAsync("Project B");
         var (aIngest, aAdmin) = Keys(a);
         var (bIngest, bAdmin) = Keys(b);
-        var aEvent = await _client.IngestAsync(aIngest, """{"id":"shared-id","name":"A's secret","category":"a-only"}""");
-        await _client.WaitForEventAsync(aAdmin, aEvent, TimeSpan.FromSeconds(5));
+        var aEvent = await Client.IngestAsync(aIngest, """{"id":"shared-id","name":"A's secret","category":"a-only"}""");
+        await Client.WaitForEventAsync(aAdmin, aEvent, TimeSpan.FromSeconds(5));
 
         // Reads with B's keys: A's ids are unknown, A's events, categories and keys invisible.
-        using (var one = await _client.GetAsync(bAdmin, $"/v1/events/{aEvent}"))
+        using (var one = await Client.GetAsync(bAdmin, $"/v1/events/{aEvent}"))
         {
             await ProblemAssert.IsProblemAsync(one, HttpStatusCode.NotFound);
         }
 
         foreach (var query in new[] { "/v1/events", "/v1/events?category=a-only", "/v1/events?q=secret", "/v1/events?test=true" })
         {
-            Assert.Equal(0, (await _client.GetJsonAsync(bAdmin, query)).GetProperty("events").GetArrayLength());
+            Assert.Equal(0, (await Client.GetJsonAsync(bAdmin, query)).GetProperty("events").GetArrayLength());
         }
 
-        Assert.Equal(0, (await _client.GetJsonAsync(bAdmin, "/v1/categories")).GetProperty("categories").GetArrayLength());
-        var aKeyId = (await _client.GetJsonAsync(aAdmin, "/v1/keys")).GetProperty("keys")[0].GetProperty("id").GetString();
-        Assert.DoesNotContain((await _client.GetJsonAsync(bAdmin, "/v1/keys")).GetProperty("keys").EnumerateArray(), k => k.GetProperty("id").GetString() == aKeyId);
+        Assert.Equal(0, (await Client.GetJsonAsync(bAdmin, "/v1/categories")).GetProperty("categories").GetArrayLength());
+        var aKeyId = (await Client.GetJsonAsync(aAdmin, "/v1/keys")).GetProperty("keys")[0].GetProperty("id").GetString();
+        Assert.DoesNotContain((await Client.GetJsonAsync(bAdmin, "/v1/keys")).GetProperty("keys").EnumerateArray(), k => k.GetProperty("id").GetString() == aKeyId);
 
         // Writes with B's keys: the same id lands in B, A's event is untouched; A's key cannot be revoked; projects are off limits.
-        var bEvent = await _client.IngestAsync(bIngest, """{"id":"shared-id","name":"B's event"}""");
-        await _client.WaitForEventAsync(bAdmin, bEvent, TimeSpan.FromSeconds(5));
-        Assert.Equal("A's secret", (await _client.GetJsonAsync(aAdmin, "/v1/events/shared-id")).GetProperty("name").GetString());
-        Assert.Equal("B's event", (await _client.GetJsonAsync(bAdmin, "/v1/events/shared-id")).GetProperty("name").GetString());
+        var bEvent = await Client.IngestAsync(bIngest, """{"id":"shared-id","name":"B's event"}""");
+        await Client.WaitForEventAsync(bAdmin, bEvent, TimeSpan.FromSeconds(5));
+        Assert.Equal("A's secret", (await Client.GetJsonAsync(aAdmin, "/v1/events/shared-id")).GetProperty("name").GetString());
+        Assert.Equal("B's event", (await Client.GetJsonAsync(bAdmin, "/v1/events/shared-id")).GetProperty("name").GetString());
 
         using (var revoke = await SendAsync(HttpMethod.Delete, bAdmin, $"/v1/keys/{aKeyId}"))
         {
@@ -83,7 +72,7 @@ public sealed class ProjectsApiTests : IAsyncLifetime
             await ProblemAssert.IsProblemAsync(response, HttpStatusCode.Forbidden, "project 'default'");
         }
 
-        await _client.IngestAsync(aIngest, """{"name":"A still works"}""");
+        await Client.IngestAsync(aIngest, """{"name":"A still works"}""");
     }
 
     [Fact]
@@ -94,28 +83,28 @@ public sealed class ProjectsApiTests : IAsyncLifetime
         var created = await createKey.Content.ReadFromJsonAsync<JsonElement>();
         var key = created.GetProperty("key").GetString()!;
         Assert.StartsWith("op_read_", key, StringComparison.Ordinal);
-        await _client.IngestAsync(key, """{"name":"before"}""");
+        await Client.IngestAsync(key, """{"name":"before"}""");
 
         using (var revoke = await SendAsync(HttpMethod.Delete, StandaloneFactory.AdminKey, $"/v1/keys/{created.GetProperty("details").GetProperty("id").GetString()}"))
         {
             Assert.Equal(HttpStatusCode.NoContent, revoke.StatusCode);
         }
 
-        using (var after = await _client.PostEventAsync(key, """{"name":"after"}"""))
+        using (var after = await Client.PostEventAsync(key, """{"name":"after"}"""))
         {
             await ProblemAssert.IsProblemAsync(after, HttpStatusCode.Unauthorized, "revoked");
         }
 
         var project = await CreateProjectAsync("Short lived");
         var (ingest, admin) = Keys(project);
-        await _client.IngestAsync(ingest, """{"name":"alive"}""");
+        await Client.IngestAsync(ingest, """{"name":"alive"}""");
         using (var revoke = await SendAsync(HttpMethod.Delete, StandaloneFactory.AdminKey, "/v1/projects/short-lived"))
         {
             Assert.Equal(HttpStatusCode.NoContent, revoke.StatusCode);
         }
 
-        using var ingestAfter = await _client.PostEventAsync(ingest, """{"name":"dead"}""");
-        using var readAfter = await _client.GetAsync(admin, "/v1/events");
+        using var ingestAfter = await Client.PostEventAsync(ingest, """{"name":"dead"}""");
+        using var readAfter = await Client.GetAsync(admin, "/v1/events");
         await ProblemAssert.IsProblemAsync(ingestAfter, HttpStatusCode.Unauthorized);
         await ProblemAssert.IsProblemAsync(readAfter, HttpStatusCode.Unauthorized);
     }
@@ -141,7 +130,7 @@ public sealed class ProjectsApiTests : IAsyncLifetime
             request.Content = new StringContent(body, System.Text.Encoding.UTF8, "application/json");
         }
 
-        using var response = await _client.Http.SendAsync(request);
+        using var response = await Client.Http.SendAsync(request);
 
         var problem = await ProblemAssert.IsProblemAsync(response, (HttpStatusCode)status);
         if (field is not null)
@@ -153,7 +142,7 @@ public sealed class ProjectsApiTests : IAsyncLifetime
     [Fact]
     public async Task Ingest_and_read_keys_cannot_manage_keys()
     {
-        using var list = await _client.GetAsync(StandaloneFactory.IngestKey, "/v1/keys");
+        using var list = await Client.GetAsync(StandaloneFactory.IngestKey, "/v1/keys");
 
         await ProblemAssert.IsProblemAsync(list, HttpStatusCode.Forbidden, "scope 'admin'");
     }
@@ -178,6 +167,6 @@ public sealed class ProjectsApiTests : IAsyncLifetime
             request.Content = JsonContent.Create(body);
         }
 
-        return _client.Http.SendAsync(request);
+        return Client.Http.SendAsync(request);
     }
 }

@@ -7,23 +7,12 @@ using Operational.TestSupport;
 namespace Operational.UnitTests.Api;
 
 /// <summary>Per-project retention through the API, and the background deletion it drives.</summary>
-public sealed class RetentionApiTests : IAsyncLifetime
+public sealed class RetentionApiTests : OwnStandaloneHostTests
 {
-    private readonly StandaloneFactory _factory = new();
-    private OperationalClient _client = null!;
-
-    public ValueTask InitializeAsync()
-    {
-        _client = _factory.CreateOperationalClient();
-        return ValueTask.CompletedTask;
-    }
-
-    public ValueTask DisposeAsync() => _factory.DisposeAsync();
-
     [Fact]
     public async Task Project_sets_its_retention_and_expired_events_go()
     {
-        var defaults = await _client.GetJsonAsync(StandaloneFactory.AdminKey, "/v1/retention");
+        var defaults = await Client.GetJsonAsync(StandaloneFactory.AdminKey, "/v1/retention");
         Assert.Equal((365, 7, false), (defaults.GetProperty("liveDays").GetInt32(), defaults.GetProperty("testDays").GetInt32(), defaults.GetProperty("projectSpecific").GetBoolean()));
 
         using (var put = await PutAsync(StandaloneFactory.AdminKey, new { liveDays = 30, testDays = 2 }))
@@ -32,17 +21,17 @@ public sealed class RetentionApiTests : IAsyncLifetime
         }
 
         var now = DateTimeOffset.UtcNow;
-        var old = await _client.IngestAsync(StandaloneFactory.IngestKey, $$"""{"name":"imported long ago","timestamp":"{{now.AddDays(-40):O}}"}""");
-        var recent = await _client.IngestAsync(StandaloneFactory.IngestKey, $$"""{"name":"imported lately","timestamp":"{{now.AddDays(-20):O}}"}""");
-        await _client.WaitForEventAsync(StandaloneFactory.AdminKey, recent, TimeSpan.FromSeconds(5));
-        await _client.WaitForEventAsync(StandaloneFactory.AdminKey, old, TimeSpan.FromSeconds(5));
+        var old = await Client.IngestAsync(StandaloneFactory.IngestKey, $$"""{"name":"imported long ago","timestamp":"{{now.AddDays(-40):O}}"}""");
+        var recent = await Client.IngestAsync(StandaloneFactory.IngestKey, $$"""{"name":"imported lately","timestamp":"{{now.AddDays(-20):O}}"}""");
+        await Client.WaitForEventAsync(StandaloneFactory.AdminKey, recent, TimeSpan.FromSeconds(5));
+        await Client.WaitForEventAsync(StandaloneFactory.AdminKey, old, TimeSpan.FromSeconds(5));
 
-        var deleted = await _factory.Services.GetRequiredService<RetentionWorker>().RunOnceAsync(CancellationToken.None);
+        var deleted = await Factory.Services.GetRequiredService<RetentionWorker>().RunOnceAsync(CancellationToken.None);
 
         Assert.Equal(1, deleted);
-        using var gone = await _client.GetAsync(StandaloneFactory.AdminKey, $"/v1/events/{old}");
+        using var gone = await Client.GetAsync(StandaloneFactory.AdminKey, $"/v1/events/{old}");
         Assert.Equal(HttpStatusCode.NotFound, gone.StatusCode);
-        await _client.GetJsonAsync(StandaloneFactory.AdminKey, $"/v1/events/{recent}");
+        await Client.GetJsonAsync(StandaloneFactory.AdminKey, $"/v1/events/{recent}");
     }
 
     [Theory]
@@ -54,7 +43,7 @@ public sealed class RetentionApiTests : IAsyncLifetime
         using var request = new HttpRequestMessage(HttpMethod.Put, "/v1/retention") { Content = new StringContent(json, System.Text.Encoding.UTF8, "application/json") };
         request.Headers.Authorization = new("Bearer", StandaloneFactory.AdminKey);
 
-        using var response = await _client.Http.SendAsync(request);
+        using var response = await Client.Http.SendAsync(request);
 
         await ProblemAssert.NamesFieldAsync(response, field);
     }
@@ -65,13 +54,13 @@ public sealed class RetentionApiTests : IAsyncLifetime
         using var response = await PutAsync(StandaloneFactory.IngestKey, new { liveDays = 1, testDays = 1 });
 
         await ProblemAssert.IsProblemAsync(response, HttpStatusCode.Forbidden, "scope 'admin'");
-        Assert.False((await _client.GetJsonAsync(StandaloneFactory.AdminKey, "/v1/retention")).GetProperty("projectSpecific").GetBoolean());
+        Assert.False((await Client.GetJsonAsync(StandaloneFactory.AdminKey, "/v1/retention")).GetProperty("projectSpecific").GetBoolean());
     }
 
     private Task<HttpResponseMessage> PutAsync(string key, object body)
     {
         var request = new HttpRequestMessage(HttpMethod.Put, "/v1/retention") { Content = JsonContent.Create(body) };
         request.Headers.Authorization = new("Bearer", key);
-        return _client.Http.SendAsync(request);
+        return Client.Http.SendAsync(request);
     }
 }

@@ -12,10 +12,10 @@ public sealed class EventValidatorTests
         var fields = Validate("""{"name":"user signed up"}""", out var errors);
 
         Assert.Empty(errors);
-        Assert.Equal("user signed up", fields!.Name);
-        Assert.Null(fields.Avatar);
-        Assert.Null(fields.Category);
-        Assert.Null(fields.Content);
+        Assert.Equal("user signed up", fields!.Event.Name);
+        Assert.Null(fields.Event.Avatar);
+        Assert.Null(fields.Event.Category);
+        Assert.Null(fields.Event.Content);
     }
 
     [Fact]
@@ -23,9 +23,9 @@ public sealed class EventValidatorTests
     {
         var fields = Validate("""{"name":"  deploy  ","category":" ci ","content":{"n":12345678901234567890.5,"s":[1,"a",null]}}""", out _);
 
-        Assert.Equal("deploy", fields!.Name);
-        Assert.Equal("ci", fields.Category);
-        Assert.Equal("""{"n":12345678901234567890.5,"s":[1,"a",null]}""", fields.Content!.Value.GetRawText());
+        Assert.Equal("deploy", fields!.Event.Name);
+        Assert.Equal("ci", fields.Event.Category);
+        Assert.Equal("""{"n":12345678901234567890.5,"s":[1,"a",null]}""", fields.Event.Content!.Value.GetRawText());
     }
 
     [Theory]
@@ -38,7 +38,7 @@ public sealed class EventValidatorTests
         var fields = Validate($$"""{"name":"x","avatar":"{{avatar}}"}""", out var errors);
 
         Assert.Empty(errors);
-        Assert.Equal(avatar, fields!.Avatar);
+        Assert.Equal(avatar, fields!.Event.Avatar);
     }
 
     [Fact]
@@ -55,7 +55,7 @@ public sealed class EventValidatorTests
         var fields = Validate("""{"name":"x","content":null}""", out var errors);
 
         Assert.Empty(errors);
-        Assert.Null(fields!.Content);
+        Assert.Null(fields!.Event.Content);
     }
 
     [Fact]
@@ -105,22 +105,22 @@ public sealed class EventValidatorTests
 
         Assert.Empty(errors);
         Assert.Equal("order-42:paid", draft!.ClientId);
-        Assert.Equal(EventTypes.Rows, draft.Type);
-        Assert.Equal(2, draft.Content!.Value.GetArrayLength());
-        Assert.Equal("checkout-42", draft.ContextId);
-        Assert.True(draft.ContextStart && draft.ContextEnd && draft.Notify && draft.Test);
-        Assert.Equal(3600, draft.ContextTimeout);
-        Assert.Equal("u-7", draft.UserId);
-        Assert.Equal(["plan", "seats", "trial"], draft.Tags!.Keys.Order());
-        Assert.Equal(EventLevels.Success, draft.Level);
+        Assert.Equal(EventTypes.Rows, draft.Event.Type);
+        Assert.Equal(2, draft.Event.Content!.Value.GetArrayLength());
+        Assert.Equal("checkout-42", draft.Event.ContextId);
+        Assert.True(draft.Event.ContextStart && draft.Event.ContextEnd && draft.Event.Notify && draft.Event.Test);
+        Assert.Equal(3600, draft.Event.ContextTimeout);
+        Assert.Equal("u-7", draft.Event.UserId);
+        Assert.Equal(["plan", "seats", "trial"], draft.Event.Tags!.Keys.Order());
+        Assert.Equal(EventLevels.Success, draft.Event.Level);
         Assert.Equal(new DateTimeOffset(2026, 11, 22, 10, 0, 0, TimeSpan.Zero), draft.Timestamp);
-        var refund = draft.Actions![0];
+        var refund = draft.Event.Actions![0];
         Assert.Equal(("refund", "Refund", true, 60), (refund.Key, refund.ButtonText, refund.Repeat, refund.ExpireIn));
         Assert.Equal(42, refund.Meta!.Value.GetProperty("order").GetInt32());
-        Assert.True(draft.Actions[1].External);
-        Assert.Null(draft.Actions[1].Key);
-        Assert.Equal(EventValidator.DefaultExpireInMinutes, draft.Actions[1].ExpireIn);
-        Assert.Null(draft.Warnings);
+        Assert.True(draft.Event.Actions[1].External);
+        Assert.Null(draft.Event.Actions[1].Key);
+        Assert.Equal(EventValidator.DefaultExpireInMinutes, draft.Event.Actions[1].ExpireIn);
+        Assert.Null(draft.Event.Warnings);
     }
 
     [Theory]
@@ -159,7 +159,7 @@ public sealed class EventValidatorTests
         Validate("""{"name":"x","type":"rows","content":[{"label":"Raw","content":{"a":1}}]}""", out var structured);
 
         Assert.Empty(errors);
-        Assert.Equal(3, draft!.Content!.Value.GetArrayLength());
+        Assert.Equal(3, draft!.Event.Content!.Value.GetArrayLength());
         Assert.Contains("type\": \"json", structured["content[0].content"][0], StringComparison.Ordinal);
     }
 
@@ -182,10 +182,10 @@ public sealed class EventValidatorTests
         var draft = Validate($$"""{"name":"{{name}}","category":"{{category}}"}""", out var errors, EventDialect.Operational);
 
         Assert.Empty(errors);
-        Assert.Equal(name[..48].TrimEnd(), draft!.Name);
-        Assert.Equal(category[..24], draft.Category);
-        Assert.Contains(draft.Warnings!, w => w.Field == "name" && w.Original == name);
-        Assert.Contains(draft.Warnings!, w => w.Field == "category" && w.Original == category);
+        Assert.Equal(name[..48].TrimEnd(), draft!.Event.Name);
+        Assert.Equal(category[..24], draft.Event.Category);
+        Assert.Contains(draft.Event.Warnings!, w => w.Field == "name" && w.Original == name);
+        Assert.Contains(draft.Event.Warnings!, w => w.Field == "category" && w.Original == category);
     }
 
     [Fact]
@@ -197,13 +197,13 @@ public sealed class EventValidatorTests
             """, out var errors, EventDialect.Operational);
 
         Assert.Empty(errors);
-        Assert.True(draft!.Notify && draft.Test && draft.ContextStart);
-        Assert.Equal("1234", draft.ContextId);
-        Assert.Equal("99", draft.UserId);
-        Assert.Null(draft.Actions);
-        Assert.Equal("12 jobs", draft.Content!.Value.GetString());
-        Assert.Contains(draft.Warnings!, w => w.Field == "future_field");
-        Assert.DoesNotContain(draft.Warnings!, w => w.Field == "muted");
+        Assert.True(draft!.Event.Notify && draft.Event.Test && draft.Event.ContextStart);
+        Assert.Equal("1234", draft.Event.ContextId);
+        Assert.Equal("99", draft.Event.UserId);
+        Assert.Null(draft.Event.Actions);
+        Assert.Equal("12 jobs", draft.Event.Content!.Value.GetString());
+        Assert.Contains(draft.Event.Warnings!, w => w.Field == "future_field");
+        Assert.DoesNotContain(draft.Event.Warnings!, w => w.Field == "muted");
     }
 
     [Fact]
@@ -213,10 +213,10 @@ public sealed class EventValidatorTests
         var nameless = Validate("""{"content":"disk almost full\non db-1"}""", out var errors2, EventDialect.Operational);
 
         Assert.Empty(errors1);
-        Assert.Equal(EventTypes.Json, structured!.Type);
+        Assert.Equal(EventTypes.Json, structured!.Event.Type);
         Assert.Empty(errors2);
-        Assert.Equal("disk almost full", nameless!.Name);
-        Assert.Contains(nameless.Warnings!, w => w.Field == "name");
+        Assert.Equal("disk almost full", nameless!.Event.Name);
+        Assert.Contains(nameless.Event.Warnings!, w => w.Field == "name");
     }
 
     private static readonly DateTimeOffset Now = new(2026, 11, 22, 12, 0, 0, TimeSpan.Zero);

@@ -29,20 +29,12 @@ public static class OperationalLogEndpoints
         group.MapPost("/log", Log)
             .WithName("OperationalLog")
             .Produces<string>(StatusCodes.Status201Created, "text/plain")
-            .ProducesValidationProblem()
-            .ProducesProblem(StatusCodes.Status401Unauthorized)
-            .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
-            .ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
-            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
+            .ProducesIngestProblems();
 
         group.MapPost("/ingest", Ingest)
             .WithName("OperationalIngest")
             .Produces<string>(StatusCodes.Status201Created, "text/plain")
-            .ProducesValidationProblem()
-            .ProducesProblem(StatusCodes.Status401Unauthorized)
-            .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
-            .ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
-            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
+            .ProducesIngestProblems();
         return group;
     }
 

@@ -89,14 +89,22 @@ public sealed class MongoEventStore(IMongoDatabase database) : IEventStore
     }
 
     /// <summary>
-    /// Concurrent writers (consumers, replicas) reserve positions and then insert; a lower
-    /// position can become visible after a higher one. The feed re-reads this many positions.
+    /// Replicas reserve positions and then insert; a lower position can become visible after a
+    /// higher one. The feed re-reads this many positions behind its last, skipping what it sent.
     /// </summary>
-    public long LiveFeedOverlap => 10_000;
+    public long LiveFeedOverlap => 2_000;
 
-    public async Task<IReadOnlyList<PositionedEvent>> ReadStoredAfterAsync(string projectId, long afterPosition, int limit, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<PositionedEvent>> ReadStoredAfterAsync(
+        string projectId, long afterPosition, int limit, IReadOnlyCollection<long> skip, CancellationToken cancellationToken)
     {
-        var documents = await _events.Find(e => e.ProjectId == projectId && e.Position > afterPosition)
+        var filter = Builders<EventDocument>.Filter;
+        var where = filter.Eq(e => e.ProjectId, projectId) & filter.Gt(e => e.Position, afterPosition);
+        if (skip.Count > 0)
+        {
+            where &= filter.Nin(e => e.Position, skip);
+        }
+
+        var documents = await _events.Find(where)
             .Sort(Builders<EventDocument>.Sort.Ascending(e => e.Position))
             .Limit(limit)
             .ToListAsync(cancellationToken);

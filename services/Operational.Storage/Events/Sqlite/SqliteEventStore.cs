@@ -210,10 +210,10 @@ public sealed class SqliteEventStore(SqliteDatabase database) : IEventStore
         }
 
         var search = query.Words is { Count: > 0 };
-        string from_, order;
+        string source, order;
         if (search)
         {
-            from_ = "events_fts f CROSS JOIN events e ON e.seq = f.rowid";
+            source = "events_fts f CROSS JOIN events e ON e.seq = f.rowid";
             where.Insert(0, "f.events_fts MATCH $match AND ");
             command.Parameters.AddWithValue("$match", FtsQuery(query.Words!));
             order = "f.rowid DESC";
@@ -233,7 +233,7 @@ public sealed class SqliteEventStore(SqliteDatabase database) : IEventStore
         {
             if (query.Tag is not null)
             {
-                from_ = "event_tags t CROSS JOIN events e ON e.seq = t.event_seq";
+                source = "event_tags t CROSS JOIN events e ON e.seq = t.event_seq";
                 where.Append(" AND t.project_id = $project AND t.pair = $tag");
                 command.Parameters.AddWithValue("$tag", query.Tag);
                 order = "t.ts DESC, e.id DESC";
@@ -244,7 +244,7 @@ public sealed class SqliteEventStore(SqliteDatabase database) : IEventStore
             }
             else
             {
-                from_ = "events e";
+                source = "events e";
                 order = "e.ts DESC, e.id DESC";
             }
 
@@ -256,7 +256,7 @@ public sealed class SqliteEventStore(SqliteDatabase database) : IEventStore
             }
         }
 
-        command.CommandText = $"SELECT {PrefixedColumns}, e.seq FROM {from_} WHERE {where} ORDER BY {order} LIMIT $limit";
+        command.CommandText = $"SELECT {PrefixedColumns}, e.seq FROM {source} WHERE {where} ORDER BY {order} LIMIT $limit";
         command.Parameters.AddWithValue("$limit", query.Limit + 1);
 
         var events = new List<IngestedEvent>(Math.Min(query.Limit + 1, 64));
@@ -288,12 +288,20 @@ public sealed class SqliteEventStore(SqliteDatabase database) : IEventStore
     /// <summary>Writes are serialized and committed in order, so positions appear without gaps.</summary>
     public long LiveFeedOverlap => 0;
 
-    public async Task<IReadOnlyList<PositionedEvent>> ReadStoredAfterAsync(string projectId, long afterPosition, int limit, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<PositionedEvent>> ReadStoredAfterAsync(
+        string projectId, long afterPosition, int limit, IReadOnlyCollection<long> skip, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
         await using var command = connection.CreateCommand();
         // Walk the rowid range after the position (recent rows, few) rather than any project index.
-        command.CommandText = $"SELECT {Columns}, seq FROM events WHERE seq > $after AND +project_id = $project ORDER BY seq LIMIT $limit";
+        // With no overlap the feed never skips anything; the clause is there for the contract's sake.
+        var skipping = skip.Count > 0 ? " AND seq NOT IN (SELECT value FROM json_each($skip))" : "";
+        command.CommandText = $"SELECT {Columns}, seq FROM events WHERE seq > $after AND +project_id = $project{skipping} ORDER BY seq LIMIT $limit";
+        if (skip.Count > 0)
+        {
+            command.Parameters.AddWithValue("$skip", System.Text.Json.JsonSerializer.Serialize(skip));
+        }
+
         command.Parameters.AddWithValue("$project", projectId);
         command.Parameters.AddWithValue("$after", afterPosition);
         command.Parameters.AddWithValue("$limit", limit);
