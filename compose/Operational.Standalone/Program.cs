@@ -14,6 +14,7 @@ return ServiceProgram.Run(args, "standalone",
         .AddGateway()
         .AddStorageService()
         .AddContextsService()
+        .UseInProcessContextEvents()
         .AddRulesService()
         .AddNotificationsService()
         .AddOperationalBus(

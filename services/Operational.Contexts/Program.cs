@@ -3,7 +3,7 @@ using Operational.ServiceDefaults.Bus;
 using Operational.ServiceDefaults.Hosting;
 using Operational.ServiceDefaults.Identity;
 
-return ServiceProgram.Run(args, ContextsService.ServiceName,
+return ServiceProgram.Run(args, ContextsServiceExtensions.ServiceName,
     builder => builder
         .AddContextsService()
         .AddGatewayIdentityAuthentication()

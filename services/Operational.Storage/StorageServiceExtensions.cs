@@ -31,8 +31,7 @@ public static class StorageServiceExtensions
             };
         });
         builder.Services.TryAddSingleton<MongoClientProvider>();
-        builder.Services.AddHostedService<EventStoreInitializer>();
-        builder.Services.AddHealthChecks().AddStorageCheck<IEventStore>(ServiceName);
+        builder.Services.AddServiceStore<IEventStore>(ServiceName);
         builder.BindValidated<LiveFeedOptions, LiveFeedOptionsValidator>(LiveFeedOptions.SectionName);
         builder.Services.AddSingleton<StoredSignal>();
         builder.BindValidated<RetentionOptions, RetentionOptionsValidator>(RetentionOptions.SectionName);

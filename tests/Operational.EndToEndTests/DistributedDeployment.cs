@@ -4,8 +4,10 @@ using Operational.TestSupport;
 namespace Operational.EndToEndTests;
 
 /// <summary>
-/// The gateway and the storage service as two processes, talking over the RabbitMQ node of
-/// this test run on a virtual host of their own. Shared by the tests of one class.
+/// The gateway, the storage service and two replicas of the contexts service as separate
+/// processes, talking over the RabbitMQ node of this test run on a virtual host of their own.
+/// The two contexts replicas compete for the same queue and share one SQLite file, as replicas
+/// on one machine do. Shared by the tests of one class.
 /// </summary>
 public sealed class DistributedDeployment : IAsyncLifetime
 {
@@ -23,6 +25,9 @@ public sealed class DistributedDeployment : IAsyncLifetime
     public ServiceProcess Storage { get; private set; } = null!;
 
     public ServiceProcess Gateway { get; private set; } = null!;
+
+    /// <summary>The two contexts-service replicas; the gateway forwards to the first.</summary>
+    public IReadOnlyList<ServiceProcess> Contexts { get; private set; } = [];
 
     /// <summary>A client of the public API, i.e. of the gateway.</summary>
     public OperationalClient Client { get; private set; } = null!;
@@ -42,6 +47,16 @@ public sealed class DistributedDeployment : IAsyncLifetime
 
         Storage = await ServiceProcess.StartAsync("storage", "services/Operational.Storage", "Operational.Storage",
             new Dictionary<string, string>(common) { ["Storage__Sqlite__DataDirectory"] = Path.Combine(_data.Path, "storage") });
+        var contexts = new Dictionary<string, string>(common)
+        {
+            ["Storage__Sqlite__DataDirectory"] = Path.Combine(_data.Path, "contexts"),
+            ["Contexts__StorageApi"] = Storage.Address.ToString(),
+            // The tests read each replica's output to see that both consumed.
+            ["Logging__LogLevel__Operational.Contexts"] = "Debug",
+        };
+        Contexts = await Task.WhenAll(
+            ServiceProcess.StartAsync("contexts-1", "services/Operational.Contexts", "Operational.Contexts", contexts),
+            ServiceProcess.StartAsync("contexts-2", "services/Operational.Contexts", "Operational.Contexts", contexts));
         Gateway = await ServiceProcess.StartAsync("gateway", "gateway/Operational.Gateway", "Operational.Gateway",
             new Dictionary<string, string>(common)
             {
@@ -49,6 +64,7 @@ public sealed class DistributedDeployment : IAsyncLifetime
                 ["Bootstrap__AdminKey"] = AdminKey,
                 ["Bootstrap__IngestKey"] = IngestKey,
                 ["Gateway__Services__Storage"] = Storage.Address.ToString(),
+                ["Gateway__Services__Contexts"] = Contexts[0].Address.ToString(),
             });
 
         _http.BaseAddress = Gateway.Address;
@@ -61,6 +77,11 @@ public sealed class DistributedDeployment : IAsyncLifetime
         if (Gateway is not null)
         {
             await Gateway.DisposeAsync();
+        }
+
+        foreach (var replica in Contexts)
+        {
+            await replica.DisposeAsync();
         }
 
         if (Storage is not null)

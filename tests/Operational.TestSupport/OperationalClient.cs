@@ -33,6 +33,13 @@ public sealed class OperationalClient(HttpClient http)
         return http.SendAsync(request);
     }
 
+    public Task<HttpResponseMessage> PutAsync(string key, string path, string json)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Put, path) { Content = new StringContent(json, Encoding.UTF8, "application/json") };
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", key);
+        return http.SendAsync(request);
+    }
+
     public Task<HttpResponseMessage> GetAsync(string key, string path)
     {
         var request = new HttpRequestMessage(HttpMethod.Get, path);
@@ -84,5 +91,29 @@ public sealed class OperationalClient(HttpClient http)
 
             await Task.Delay(50);
         }
+    }
+
+    /// <summary>Polls <c>GET /v1/contexts/{contextId}</c> until <paramref name="done"/> holds for its answer, and returns that answer.</summary>
+    public async Task<JsonElement> WaitForContextAsync(string key, string contextId, Func<JsonElement, bool> done, TimeSpan timeout)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        var last = "";
+        while (DateTime.UtcNow <= deadline)
+        {
+            using var response = await GetAsync(key, $"/v1/contexts/{Uri.EscapeDataString(contextId)}");
+            last = $"{(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}";
+            if (response.IsSuccessStatusCode)
+            {
+                var context = JsonDocument.Parse(last[4..]).RootElement.Clone();
+                if (done(context))
+                {
+                    return context;
+                }
+            }
+
+            await Task.Delay(50);
+        }
+
+        throw new TimeoutException($"Context {contextId} did not reach the expected state within {timeout}; last answer {last}");
     }
 }

@@ -61,9 +61,14 @@ public sealed class RabbitMqNode
     public Task DeleteVirtualHostAsync(string name) => CtlAsync("delete_vhost", name);
 
     /// <summary>Message counts per queue in a virtual host.</summary>
-    public async Task<IReadOnlyDictionary<string, int>> QueueDepthsAsync(string virtualHost)
+    public Task<IReadOnlyDictionary<string, int>> QueueDepthsAsync(string virtualHost) => QueueColumnAsync(virtualHost, "messages");
+
+    /// <summary>Consumers attached to each queue in a virtual host.</summary>
+    public Task<IReadOnlyDictionary<string, int>> QueueConsumersAsync(string virtualHost) => QueueColumnAsync(virtualHost, "consumers");
+
+    private async Task<IReadOnlyDictionary<string, int>> QueueColumnAsync(string virtualHost, string column)
     {
-        var output = await CtlAsync("list_queues", "-q", "-p", virtualHost, "--no-table-headers", "name", "messages");
+        var output = await CtlAsync("list_queues", "-q", "-p", virtualHost, "--no-table-headers", "name", column);
         return output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
             .Select(line => line.Split('\t', StringSplitOptions.TrimEntries))
             .Where(parts => parts.Length == 2 && int.TryParse(parts[1], out _))

@@ -25,6 +25,10 @@ public static class ServiceProxyExtensions
         new("storage-categories", "storage", "/v1/categories", ["GET"], Policies.Read),
         new("storage-retention-read", "storage", "/v1/retention", ["GET"], Policies.Read),
         new("storage-retention-write", "storage", "/v1/retention", ["PUT"], Policies.Admin),
+        new("contexts-list", "contexts", "/v1/contexts", ["GET"], Policies.Read),
+        new("contexts-get", "contexts", "/v1/contexts/{contextId}", ["GET"], Policies.Read),
+        new("contexts-settings-read", "contexts", "/v1/context-settings", ["GET"], Policies.Read),
+        new("contexts-settings-write", "contexts", "/v1/context-settings", ["PUT"], Policies.Admin),
     ];
 
     public static IHostApplicationBuilder AddServiceProxy(this IHostApplicationBuilder builder)

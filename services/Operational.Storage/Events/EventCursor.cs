@@ -1,6 +1,5 @@
-using System.Buffers.Text;
 using System.Globalization;
-using System.Text;
+using Operational.ServiceDefaults.Paging;
 
 namespace Operational.Storage.Events;
 
@@ -17,25 +16,14 @@ public readonly record struct EventCursor(long TimestampMs, string Id, long? Sto
 
     public static EventCursor AfterPosition(long position) => new(0, "", position);
 
-    public string Encode() => Base64Url.EncodeToString(Encoding.UTF8.GetBytes(
-        StoragePosition is { } position
-            ? "p" + position.ToString(CultureInfo.InvariantCulture)
-            : TimestampMs.ToString(CultureInfo.InvariantCulture) + "." + Id));
+    public string Encode() => StoragePosition is { } position
+        ? TimeIdCursor.EncodeText("p" + position.ToString(CultureInfo.InvariantCulture))
+        : TimeIdCursor.Encode(TimestampMs, Id);
 
     public static bool TryDecode(string? value, out EventCursor cursor)
     {
         cursor = default;
-        if (string.IsNullOrEmpty(value) || value.Length > 1024)
-        {
-            return false;
-        }
-
-        string text;
-        try
-        {
-            text = Encoding.UTF8.GetString(Base64Url.DecodeFromChars(value));
-        }
-        catch (FormatException)
+        if (TimeIdCursor.DecodeText(value) is not { } text)
         {
             return false;
         }
@@ -51,14 +39,12 @@ public readonly record struct EventCursor(long TimestampMs, string Id, long? Sto
             return true;
         }
 
-        var dot = text.IndexOf('.', StringComparison.Ordinal);
-        if (dot <= 0 || dot == text.Length - 1 ||
-            !long.TryParse(text.AsSpan(0, dot), NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var ms))
+        if (!TimeIdCursor.TryParse(text, out var ms, out var id))
         {
             return false;
         }
 
-        cursor = new EventCursor(ms, text[(dot + 1)..]);
+        cursor = new EventCursor(ms, id);
         return true;
     }
 }

@@ -7,11 +7,8 @@ namespace Operational.Storage.Events;
 /// The events of every project. Implementations: SQLite (embedded) and MongoDB
 /// (distributed); both pass the same contract tests. Every read is scoped to one project.
 /// </summary>
-public interface IEventStore : IStoragePing
+public interface IEventStore : IServiceStore
 {
-    /// <summary>Creates tables or collections and indexes; safe to call on every start.</summary>
-    Task InitializeAsync(CancellationToken cancellationToken);
-
     /// <summary>
     /// Stores the batch atomically where the provider allows. An event whose (project, id)
     /// is already stored is skipped, so redelivered batches are harmless.

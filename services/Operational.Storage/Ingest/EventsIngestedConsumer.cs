@@ -61,16 +61,6 @@ public sealed class EventsIngestedConsumerDefinition : ConsumerDefinition<Events
     protected override void ConfigureConsumer(
         IReceiveEndpointConfigurator endpointConfigurator,
         IConsumerConfigurator<EventsIngestedConsumer> consumerConfigurator,
-        IRegistrationContext context)
-    {
-        // Enough prefetched to fill two writes while one is committing.
-        endpointConfigurator.PrefetchCount = MessageLimit * 2;
-        endpointConfigurator.UseOperationalConsumeResilience();
-        consumerConfigurator.Options<BatchOptions>(batch => batch
-            .SetMessageLimit(MessageLimit)
-            // Waits at most this long for more messages: a lone event is written after it.
-            .SetTimeLimit(TimeSpan.FromMilliseconds(5))
-            // One writer: SQLite has a single write lock anyway, and one writer keeps batches large.
-            .SetConcurrencyLimit(1));
-    }
+        IRegistrationContext context) =>
+        endpointConfigurator.ConsumeInBatches(consumerConfigurator, MessageLimit);
 }

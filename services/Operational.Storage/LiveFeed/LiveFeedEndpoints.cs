@@ -6,6 +6,7 @@ using Microsoft.AspNetCore.Http.Json;
 using Microsoft.Extensions.Options;
 using Operational.ServiceDefaults.Identity;
 using Operational.ServiceDefaults.Problems;
+using Operational.ServiceDefaults.Query;
 using Operational.Storage.Events;
 using Operational.Storage.Query;
 
@@ -40,9 +41,9 @@ public static class LiveFeedEndpoints
         string? test,
         string? lastEventId)
     {
-        if (!TestFlag.TryParse(test, out var testOnly))
+        if (!QueryParameters.TryParseTest(test, out var testOnly))
         {
-            return ApiProblems.Validation("test", TestFlag.Problem);
+            return ApiProblems.Validation("test", QueryParameters.TestProblem);
         }
 
         // The header is what EventSource sends on reconnect; the query parameter serves clients that cannot set headers.

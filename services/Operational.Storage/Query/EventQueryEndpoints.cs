@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Operational.Contracts.Events;
 using Operational.ServiceDefaults.Identity;
 using Operational.ServiceDefaults.Problems;
+using Operational.ServiceDefaults.Query;
 using Operational.Storage.Events;
 
 namespace Operational.Storage.Query;
@@ -46,12 +47,7 @@ public static class EventQueryEndpoints
         CancellationToken cancellationToken)
     {
         var errors = new Dictionary<string, string[]>();
-        var pageSize = EventQuery.DefaultLimit;
-        if (limit is not null &&
-            (!int.TryParse(limit, NumberStyles.None, CultureInfo.InvariantCulture, out pageSize) || pageSize < 1 || pageSize > EventQuery.MaxLimit))
-        {
-            errors["limit"] = [$"must be a whole number from 1 to {EventQuery.MaxLimit}"];
-        }
+        var pageSize = QueryParameters.Limit(limit, EventQuery.DefaultLimit, EventQuery.MaxLimit, errors);
 
         EventCursor? after = null;
         if (cursor is not null)
@@ -62,7 +58,7 @@ public static class EventQueryEndpoints
             }
             else
             {
-                errors["cursor"] = ["is not a cursor this API returned; pass the 'nextCursor' of a previous page unchanged"];
+                errors["cursor"] = [QueryParameters.CursorProblem];
             }
         }
 
@@ -85,13 +81,10 @@ public static class EventQueryEndpoints
             }
         }
 
-        var fromTime = Time(from, "from", errors);
-        var toTime = Time(to, "to", errors);
+        var fromTime = QueryParameters.Time(from, "from", errors);
+        var toTime = QueryParameters.Time(to, "to", errors);
         var words = q is null ? null : Words(q, errors);
-        if (!TestFlag.TryParse(test, out var testOnly))
-        {
-            errors["test"] = [TestFlag.Problem];
-        }
+        var testOnly = QueryParameters.Test(test, errors);
 
         if (errors.Count > 0)
         {
@@ -101,10 +94,10 @@ public static class EventQueryEndpoints
         var query = new EventQuery(pageSize, after)
         {
             Test = testOnly,
-            Category = Blank(category),
-            Name = Blank(name),
-            ContextId = Blank(contextId),
-            UserId = Blank(userId),
+            Category = QueryParameters.Filter(category),
+            Name = QueryParameters.Filter(name),
+            ContextId = QueryParameters.Filter(contextId),
+            UserId = QueryParameters.Filter(userId),
             Level = level,
             Tag = tagPair,
             From = fromTime,
@@ -135,31 +128,13 @@ public static class EventQueryEndpoints
         string? test,
         CancellationToken cancellationToken)
     {
-        if (!TestFlag.TryParse(test, out var testOnly))
+        if (!QueryParameters.TryParseTest(test, out var testOnly))
         {
-            return ApiProblems.Validation("test", TestFlag.Problem);
+            return ApiProblems.Validation("test", QueryParameters.TestProblem);
         }
 
         var categories = await store.CategoriesAsync(http.User.GetProjectId(), testOnly, cancellationToken);
         return TypedResults.Ok(new CategoryListResponse(categories.Select(c => new CategoryCountResponse(c.Category, c.Count, c.LastEventAt)).ToList()));
-    }
-
-    private static string? Blank(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
-
-    private static DateTimeOffset? Time(string? value, string field, Dictionary<string, string[]> errors)
-    {
-        if (value is null)
-        {
-            return null;
-        }
-
-        if (DateTimeOffset.TryParse(value, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var time))
-        {
-            return time;
-        }
-
-        errors[field] = ["must be an ISO 8601 date and time, e.g. 2026-11-22T08:00:00Z"];
-        return null;
     }
 
     /// <summary>The letters-and-digits words of a search, as both providers' text indexes tokenize them.</summary>

@@ -8,7 +8,9 @@ namespace Operational.UnitTests.Api;
 /// </summary>
 public abstract class OwnStandaloneHostTests : IAsyncLifetime
 {
-    protected StandaloneFactory Factory { get; } = new();
+    protected OwnStandaloneHostTests(TimeProvider? clock = null) => Factory = new StandaloneFactory { Clock = clock };
+
+    protected StandaloneFactory Factory { get; }
 
     protected OperationalClient Client { get; private set; } = null!;
 

@@ -26,6 +26,9 @@ public sealed class StandaloneFactory : WebApplicationFactory<StandaloneHost>
 
     public RecordingSink Sink { get; } = new();
 
+    /// <summary>Replaces the host's clock when set before the host starts (e.g. a FakeTimeProvider).</summary>
+    public TimeProvider? Clock { get; init; }
+
     public OperationalClient CreateOperationalClient() => new(CreateClient());
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
@@ -39,6 +42,10 @@ public sealed class StandaloneFactory : WebApplicationFactory<StandaloneHost>
             var real = services.Single(d => d.ServiceType == typeof(IIngestSink));
             services.Remove(real);
             services.AddSingleton(provider => Sink.Wrap((IIngestSink)real.ImplementationFactory!(provider)));
+            if (Clock is not null)
+            {
+                services.AddSingleton(Clock);
+            }
         });
     }
 

@@ -108,17 +108,17 @@ public sealed class SqliteEventStore(SqliteDatabase database) : IEventStore
         {
             await using var connection = await database.OpenAsync(cancellationToken);
             await using var transaction = connection.BeginTransaction(deferred: false);
-            await using var insert = Prepare(connection, transaction, $"""
+            await using var insert = connection.Command(transaction, $"""
                 INSERT INTO events ({Columns})
                 VALUES ($id, $project, $name, $avatar, $category, $content, $ts, $received, $type, $context, $contextStart,
                         $actions, $notify, $test, $user, $tags, $level, $backfilled, $warnings, $contextEnd, $contextTimeout)
                 ON CONFLICT (project_id, id) DO NOTHING
                 RETURNING seq
                 """);
-            await using var tag = Prepare(connection, transaction,
+            await using var tag = connection.Command(transaction,
                 "INSERT OR IGNORE INTO event_tags (project_id, pair, ts, event_seq) VALUES ($project, $pair, $ts, $seq)");
-            await using var search = Prepare(connection, transaction, "INSERT INTO events_fts (rowid, text) VALUES ($seq, $text)");
-            await using var category = Prepare(connection, transaction, """
+            await using var search = connection.Command(transaction, "INSERT INTO events_fts (rowid, text) VALUES ($seq, $text)");
+            await using var category = connection.Command(transaction, """
                 INSERT INTO categories (project_id, test, category, count, last_ts) VALUES ($project, $test, $category, 1, $ts)
                 ON CONFLICT (project_id, test, category) DO UPDATE SET count = count + 1, last_ts = MAX(last_ts, excluded.last_ts)
                 """);
@@ -135,16 +135,16 @@ public sealed class SqliteEventStore(SqliteDatabase database) : IEventStore
                 added++;
                 foreach (var pair in StoredEventJson.TagPairs(e))
                 {
-                    Set(tag, ("$project", e.ProjectId), ("$pair", pair), ("$ts", e.Timestamp.ToUnixTimeMilliseconds()), ("$seq", seq));
+                    tag.Set(("$project", e.ProjectId), ("$pair", pair), ("$ts", e.Timestamp.ToUnixTimeMilliseconds()), ("$seq", seq));
                     await tag.ExecuteNonQueryAsync(cancellationToken);
                 }
 
-                Set(search, ("$seq", seq), ("$text", StoredEventJson.SearchText(e)));
+                search.Set(("$seq", seq), ("$text", StoredEventJson.SearchText(e)));
                 await search.ExecuteNonQueryAsync(cancellationToken);
 
                 if (e.Category is not null)
                 {
-                    Set(category, ("$project", e.ProjectId), ("$test", e.Test), ("$category", e.Category), ("$ts", e.Timestamp.ToUnixTimeMilliseconds()));
+                    category.Set(("$project", e.ProjectId), ("$test", e.Test), ("$category", e.Category), ("$ts", e.Timestamp.ToUnixTimeMilliseconds()));
                     await category.ExecuteNonQueryAsync(cancellationToken);
                 }
             }
@@ -331,7 +331,7 @@ public sealed class SqliteEventStore(SqliteDatabase database) : IEventStore
         {
             await using var connection = await database.OpenAsync(cancellationToken);
             await using var transaction = connection.BeginTransaction(deferred: false);
-            await using var expired = Prepare(connection, transaction, "");
+            await using var expired = connection.Command(transaction, "");
             string Expired(int index, RetentionCutoffs cutoffs)
             {
                 expired.Parameters.AddWithValue($"$live{index}", cutoffs.Live.ToUnixTimeMilliseconds());
@@ -379,16 +379,16 @@ public sealed class SqliteEventStore(SqliteDatabase database) : IEventStore
                     "DELETE FROM events WHERE seq IN (SELECT value FROM json_each($seqs))",
                 ])
             {
-                await using var delete = Prepare(connection, transaction, sql);
+                await using var delete = connection.Command(transaction, sql);
                 delete.Parameters.AddWithValue("$seqs", seqs);
                 await delete.ExecuteNonQueryAsync(cancellationToken);
             }
 
-            await using var uncount = Prepare(connection, transaction,
+            await using var uncount = connection.Command(transaction,
                 "UPDATE categories SET count = MAX(count - $n, 0) WHERE project_id = $project AND test = $test AND category = $category");
             foreach (var group in rows.Where(r => r.Category is not null).GroupBy(r => (r.Project, r.Test, r.Category)))
             {
-                Set(uncount, ("$n", group.Count()), ("$project", group.Key.Project), ("$test", group.Key.Test), ("$category", group.Key.Category));
+                uncount.Set(("$n", group.Count()), ("$project", group.Key.Project), ("$test", group.Key.Test), ("$category", group.Key.Category));
                 await uncount.ExecuteNonQueryAsync(cancellationToken);
             }
 
@@ -466,32 +466,7 @@ public sealed class SqliteEventStore(SqliteDatabase database) : IEventStore
     private static string FtsQuery(IReadOnlyList<string> words) =>
         string.Join(' ', words.Select(w => "\"" + w.Replace("\"", "\"\"", StringComparison.Ordinal) + "\""));
 
-    private static SqliteCommand Prepare(SqliteConnection connection, SqliteTransaction transaction, string sql)
-    {
-        var command = connection.CreateCommand();
-        command.Transaction = transaction;
-        command.CommandText = sql;
-        return command;
-    }
-
-    /// <summary>Binds values by name, reusing the parameters of a command executed once per row.</summary>
-    private static void Set(SqliteCommand command, params (string Name, object? Value)[] values)
-    {
-        foreach (var (name, value) in values)
-        {
-            var index = command.Parameters.IndexOf(name);
-            if (index >= 0)
-            {
-                command.Parameters[index].Value = value ?? DBNull.Value;
-            }
-            else
-            {
-                command.Parameters.AddWithValue(name, value ?? DBNull.Value);
-            }
-        }
-    }
-
-    private static void Bind(SqliteCommand insert, IngestedEvent e) => Set(insert,
+    private static void Bind(SqliteCommand insert, IngestedEvent e) => insert.Set(
         ("$id", e.Id),
         ("$project", e.ProjectId),
         ("$name", e.Name),

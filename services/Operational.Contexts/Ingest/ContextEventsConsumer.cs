@@ -1,0 +1,42 @@
+using MassTransit;
+using Operational.Contexts.Announcements;
+using Operational.Contexts.Tracking;
+using Operational.Contracts.Events;
+using Operational.Contracts.Topology;
+using Operational.ServiceDefaults.Bus;
+
+namespace Operational.Contexts.Ingest;
+
+/// <summary>
+/// Adds the events that carry a context id to their contexts, for all the bus messages that
+/// arrived together in one store write. Order does not matter and duplicates are ignored by
+/// the store, so competing replicas and redeliveries need no coordination.
+/// </summary>
+public sealed class ContextEventsConsumer(IContextStore store, ContextsChanged changed, ILogger<ContextEventsConsumer> logger) : IConsumer<Batch<EventsIngested>>
+{
+    public async Task Consume(ConsumeContext<Batch<EventsIngested>> context)
+    {
+        var entries = ContextEntryFor.FromEvents(context.Message.SelectMany(m => m.Message.Events)).ToList();
+        if (entries.Count == 0)
+        {
+            return;
+        }
+
+        await store.ApplyAsync(entries, context.CancellationToken);
+        changed.Notify();
+        logger.LogDebug("Applied {Entries} context entries from {Messages} messages", entries.Count, context.Message.Length);
+    }
+}
+
+public sealed class ContextEventsConsumerDefinition : ConsumerDefinition<ContextEventsConsumer>
+{
+    public const int MessageLimit = 64;
+
+    public ContextEventsConsumerDefinition() => EndpointName = EventSubscriberQueues.Contexts;
+
+    protected override void ConfigureConsumer(
+        IReceiveEndpointConfigurator endpointConfigurator,
+        IConsumerConfigurator<ContextEventsConsumer> consumerConfigurator,
+        IRegistrationContext context) =>
+        endpointConfigurator.ConsumeInBatches(consumerConfigurator, MessageLimit);
+}
