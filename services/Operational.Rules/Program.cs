@@ -3,7 +3,7 @@ using Operational.ServiceDefaults.Bus;
 using Operational.ServiceDefaults.Hosting;
 using Operational.ServiceDefaults.Identity;
 
-return ServiceProgram.Run(args, RulesService.ServiceName,
+return ServiceProgram.Run(args, RulesServiceExtensions.ServiceName,
     builder => builder
         .AddRulesService()
         .AddGatewayIdentityAuthentication()

@@ -1,26 +1,89 @@
+using Hangfire;
+using Hangfire.Dashboard;
+using Hangfire.InMemory;
 using MassTransit;
-using Operational.Contracts.Topology;
-using Operational.ServiceDefaults.Bus;
+using Microsoft.Extensions.Options;
+using Operational.Rules.Alerts;
+using Operational.Rules.Checks;
+using Operational.Rules.Definitions;
+using Operational.Rules.Evaluation;
+using Operational.Rules.Matching;
+using Operational.Rules.Storage;
+using Operational.Rules.Storage.Sqlite;
+using Operational.ServiceDefaults.Hosting;
+using Operational.ServiceDefaults.Identity;
+using Operational.ServiceDefaults.Storage;
 
 namespace Operational.Rules;
 
-/// <summary>
-/// The rules service as a module. For now it consumes the ingested events from its own
-/// queue and logs them; its processing arrives with its own issue.
-/// </summary>
-public sealed class RulesService : IEventSubscriber
+/// <summary>The rules service as a module: the standalone host composes the same three calls.</summary>
+public static class RulesServiceExtensions
 {
     public const string ServiceName = "rules";
 
-    public static string QueueName => EventSubscriberQueues.Rules;
-}
+    /// <summary>Where the Hangfire dashboard is served (admins only).</summary>
+    public const string DashboardPath = "/hangfire";
 
-public static class RulesServiceExtensions
-{
-    public static IHostApplicationBuilder AddRulesService(this IHostApplicationBuilder builder) => builder;
+    public static IHostApplicationBuilder AddRulesService(this IHostApplicationBuilder builder)
+    {
+        var options = builder.BindValidated<RulesOptions, RulesOptionsValidator>(RulesOptions.SectionName);
+        builder.Services.AddSingleton<IRulesStore>(provider =>
+        {
+            var storage = provider.GetRequiredService<IOptions<StorageOptions>>().Value;
+            return storage.Provider switch
+            {
+                StorageProvider.Sqlite => new SqliteRulesStore(SqliteDatabase.InDataDirectory(storage, ServiceName)),
+                _ => throw new InvalidOperationException(
+                    "The rules service keeps its data in SQLite only for now: run it with Storage__Provider=Sqlite (one replica). " +
+                    "A MongoDB store for rules is not written yet."),
+            };
+        });
+        builder.Services.AddServiceStore<IRulesStore>(ServiceName);
+        builder.Services.AddSingleton<RuleBook>();
+        builder.Services.AddSingleton<RuleEvaluator>();
+        builder.Services.AddSingleton<RuleChecks>();
+        builder.Services.AddTransient<RuleCheckJob>();
+        builder.Services.AddSingleton<AlertsQueued>();
+        builder.Services.AddSingleton<AlertPublisher>();
+        builder.Services.AddHostedService(provider => provider.GetRequiredService<AlertPublisher>());
+
+        // Each occurrence of a rule's schedule runs once in the Hangfire server of this process.
+        // In-memory job storage: one rules replica (see docs/architecture.md).
+        builder.Services.AddHangfire(hangfire => hangfire
+            .SetDataCompatibilityLevel(CompatibilityLevel.Version_180)
+            .UseSimpleAssemblyNameTypeSerializer()
+            .UseRecommendedSerializerSettings()
+            .UseInMemoryStorage(new InMemoryStorageOptions()));
+        builder.Services.AddHangfireServer(server =>
+        {
+            server.WorkerCount = options.CheckWorkers;
+            server.SchedulePollingInterval = options.SchedulePollingInterval;
+            server.ServerName = $"{ServiceName}:{Environment.MachineName}:{Environment.ProcessId}";
+        });
+        builder.Services.AddSingleton<RuleSchedules>();
+        builder.Services.AddHostedService<RuleScheduleSync>();
+        return builder;
+    }
 
     public static void AddRulesConsumers(this IBusRegistrationConfigurator bus) =>
-        bus.AddConsumer<ObservingEventsConsumer<RulesService>, ObservingEventsConsumerDefinition<RulesService>>();
+        bus.AddConsumer<RulesEventsConsumer, RulesEventsConsumerDefinition>();
 
-    public static IEndpointRouteBuilder MapRulesService(this IEndpointRouteBuilder endpoints) => endpoints;
+    public static IEndpointRouteBuilder MapRulesService(this IEndpointRouteBuilder endpoints)
+    {
+        endpoints.MapRules();
+        endpoints.MapAlerts();
+        endpoints.MapHangfireDashboard(DashboardPath, new DashboardOptions
+        {
+            // The endpoint's own authorization (an admin key) decides; Hangfire's default allows local requests only.
+            Authorization = [new AuthenticatedDashboardFilter()],
+            DisplayStorageConnectionString = false,
+            DashboardTitle = "Operational rule checks",
+        }).RequireAuthorization(Policies.Admin);
+        return endpoints;
+    }
+
+    private sealed class AuthenticatedDashboardFilter : IDashboardAuthorizationFilter
+    {
+        public bool Authorize(DashboardContext context) => context.GetHttpContext().User.Identity?.IsAuthenticated == true;
+    }
 }

@@ -4,7 +4,7 @@ using Operational.TestSupport;
 namespace Operational.EndToEndTests;
 
 /// <summary>
-/// The gateway, the storage service and two replicas of the contexts service as separate
+/// The gateway, the storage service, the rules service and two replicas of the contexts service as separate
 /// processes, talking over the RabbitMQ node of this test run on a virtual host of their own.
 /// The two contexts replicas compete for the same queue and share one SQLite file, as replicas
 /// on one machine do. Shared by the tests of one class.
@@ -25,6 +25,8 @@ public sealed class DistributedDeployment : IAsyncLifetime
     public ServiceProcess Storage { get; private set; } = null!;
 
     public ServiceProcess Gateway { get; private set; } = null!;
+
+    public ServiceProcess Rules { get; private set; } = null!;
 
     /// <summary>The two contexts-service replicas; the gateway forwards to the first.</summary>
     public IReadOnlyList<ServiceProcess> Contexts { get; private set; } = [];
@@ -57,6 +59,8 @@ public sealed class DistributedDeployment : IAsyncLifetime
         Contexts = await Task.WhenAll(
             ServiceProcess.StartAsync("contexts-1", "services/Operational.Contexts", "Operational.Contexts", contexts),
             ServiceProcess.StartAsync("contexts-2", "services/Operational.Contexts", "Operational.Contexts", contexts));
+        Rules = await ServiceProcess.StartAsync("rules", "services/Operational.Rules", "Operational.Rules",
+            new Dictionary<string, string>(common) { ["Storage__Sqlite__DataDirectory"] = Path.Combine(_data.Path, "rules") });
         Gateway = await ServiceProcess.StartAsync("gateway", "gateway/Operational.Gateway", "Operational.Gateway",
             new Dictionary<string, string>(common)
             {
@@ -65,6 +69,7 @@ public sealed class DistributedDeployment : IAsyncLifetime
                 ["Bootstrap__IngestKey"] = IngestKey,
                 ["Gateway__Services__Storage"] = Storage.Address.ToString(),
                 ["Gateway__Services__Contexts"] = Contexts[0].Address.ToString(),
+                ["Gateway__Services__Rules"] = Rules.Address.ToString(),
             });
 
         _http.BaseAddress = Gateway.Address;
@@ -77,6 +82,11 @@ public sealed class DistributedDeployment : IAsyncLifetime
         if (Gateway is not null)
         {
             await Gateway.DisposeAsync();
+        }
+
+        if (Rules is not null)
+        {
+            await Rules.DisposeAsync();
         }
 
         foreach (var replica in Contexts)

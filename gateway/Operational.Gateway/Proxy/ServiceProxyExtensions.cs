@@ -29,6 +29,10 @@ public static class ServiceProxyExtensions
         new("contexts-get", "contexts", "/v1/contexts/{contextId}", ["GET"], Policies.Read),
         new("contexts-settings-read", "contexts", "/v1/context-settings", ["GET"], Policies.Read),
         new("contexts-settings-write", "contexts", "/v1/context-settings", ["PUT"], Policies.Admin),
+        new("rules-read", "rules", "/v1/rules/{**rest}", ["GET"], Policies.Read),
+        new("rules-write", "rules", "/v1/rules/{**rest}", ["POST", "PUT", "DELETE"], Policies.Admin),
+        new("alerts-read", "rules", "/v1/alerts", ["GET"], Policies.Read),
+        new("rules-dashboard", "rules", "/hangfire/{**rest}", ["GET", "POST"], Policies.Admin),
     ];
 
     public static IHostApplicationBuilder AddServiceProxy(this IHostApplicationBuilder builder)

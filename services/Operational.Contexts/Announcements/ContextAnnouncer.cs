@@ -47,29 +47,12 @@ public sealed class ContextAnnouncer(
         }
     }
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        while (!stoppingToken.IsCancellationRequested)
-        {
-            var wake = changed.Next;
-            try
-            {
-                await AnnounceDueAsync(stoppingToken);
-            }
-            catch (Exception e) when (!stoppingToken.IsCancellationRequested)
-            {
-                // The bus or the store is down: claims expire, so nothing is lost by trying later.
-                logger.LogWarning(e, "Could not announce context changes; trying again in {Interval}", options.Value.StallCheckInterval);
-            }
-
-            try
-            {
-                await Task.WhenAny(wake, Task.Delay(options.Value.StallCheckInterval, clock, stoppingToken));
-            }
-            catch (OperationCanceledException)
-            {
-                return;
-            }
-        }
-    }
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
+        changed.LoopAsync(
+            AnnounceDueAsync,
+            options.Value.StallCheckInterval,
+            clock,
+            // The bus or the store is down: claims expire, so nothing is lost by trying later.
+            e => logger.LogWarning(e, "Could not announce context changes; trying again in {Interval}", options.Value.StallCheckInterval),
+            stoppingToken);
 }

@@ -14,4 +14,29 @@ public abstract class Signal
 
     public void Notify() =>
         Interlocked.Exchange(ref _next, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).TrySetResult();
+
+    /// <summary>
+    /// Runs <paramref name="work"/> now, then again whenever this signal is set or
+    /// <paramref name="interval"/> passed, until <paramref name="stoppingToken"/> is cancelled. A
+    /// failing run is reported to <paramref name="onFailure"/> and tried again later: the work
+    /// must leave nothing half done that a later run cannot finish.
+    /// </summary>
+    public async Task LoopAsync(
+        Func<CancellationToken, Task> work, TimeSpan interval, TimeProvider clock, Action<Exception> onFailure, CancellationToken stoppingToken)
+    {
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            var wake = Next;
+            try
+            {
+                await work(stoppingToken);
+            }
+            catch (Exception e) when (!stoppingToken.IsCancellationRequested)
+            {
+                onFailure(e);
+            }
+
+            await Task.WhenAny(wake, Task.Delay(interval, clock, stoppingToken));
+        }
+    }
 }

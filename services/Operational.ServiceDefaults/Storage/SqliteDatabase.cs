@@ -10,6 +10,7 @@ namespace Operational.ServiceDefaults.Storage;
 public sealed class SqliteDatabase
 {
     private readonly string _connectionString;
+    private readonly SemaphoreSlim _writer = new(1, 1);
 
     public SqliteDatabase(string path)
     {
@@ -91,6 +92,28 @@ public sealed class SqliteDatabase
         }
 
         await transaction.CommitAsync(cancellationToken);
+    }
+
+    /// <summary>
+    /// Runs <paramref name="write"/> in an immediate transaction and commits it. Writers of this
+    /// process queue here (cheaper than spinning on the file lock); an immediate transaction takes
+    /// the write lock before reading, so writers in other processes sharing the file never both
+    /// read a row and then both write it.
+    /// </summary>
+    public async Task WriteAsync(Func<SqliteConnection, SqliteTransaction, Task> write, CancellationToken cancellationToken)
+    {
+        await _writer.WaitAsync(cancellationToken);
+        try
+        {
+            await using var connection = await OpenAsync(cancellationToken);
+            await using var transaction = connection.BeginTransaction(deferred: false);
+            await write(connection, transaction);
+            await transaction.CommitAsync(cancellationToken);
+        }
+        finally
+        {
+            _writer.Release();
+        }
     }
 
     public async Task PingAsync(CancellationToken cancellationToken)

@@ -52,14 +52,12 @@ public sealed class SqliteContextStore(SqliteDatabase database, int defaultTimeo
 
     private const string Columns = "project_id, context_id, state, timeout_s, announced, version";
 
-    private readonly SemaphoreSlim _writer = new(1, 1);
-
     public Task InitializeAsync(CancellationToken cancellationToken) => database.MigrateAsync(Migrations, cancellationToken);
 
     public Task PingAsync(CancellationToken cancellationToken) => database.PingAsync(cancellationToken);
 
     public Task ApplyAsync(IReadOnlyList<ContextEntryFor> entries, CancellationToken cancellationToken) =>
-        entries.Count == 0 ? Task.CompletedTask : WriteAsync(async (connection, transaction) =>
+        entries.Count == 0 ? Task.CompletedTask : database.WriteAsync(async (connection, transaction) =>
         {
             using var insert = connection.Command(transaction, """
                 INSERT INTO context_entries (project_id, context_id, event_id, ts) VALUES ($project, $context, $event, $ts)
@@ -165,7 +163,7 @@ public sealed class SqliteContextStore(SqliteDatabase database, int defaultTimeo
     public async Task<IReadOnlyList<ContextRecord>> ClaimDueAsync(DateTimeOffset now, TimeSpan lease, int limit, CancellationToken cancellationToken)
     {
         var claimed = new List<ContextRecord>();
-        await WriteAsync(async (connection, transaction) =>
+        await database.WriteAsync(async (connection, transaction) =>
         {
             using var claim = connection.Command(transaction, $"""
                 UPDATE contexts SET claimed_until = $until
@@ -186,7 +184,7 @@ public sealed class SqliteContextStore(SqliteDatabase database, int defaultTimeo
     }
 
     public Task MarkAnnouncedAsync(string projectId, string contextId, string announcement, CancellationToken cancellationToken) =>
-        WriteAsync(async (connection, transaction) =>
+        database.WriteAsync(async (connection, transaction) =>
         {
             if (await ReadAsync(connection, transaction, projectId, contextId, cancellationToken) is { } record)
             {
@@ -201,7 +199,7 @@ public sealed class SqliteContextStore(SqliteDatabase database, int defaultTimeo
     }
 
     public Task SetDefaultTimeoutAsync(string projectId, int seconds, CancellationToken cancellationToken) =>
-        WriteAsync(async (connection, transaction) =>
+        database.WriteAsync(async (connection, transaction) =>
         {
             using (var upsert = connection.Command(transaction, """
                 INSERT INTO context_settings (project_id, default_timeout_s) VALUES ($project, $seconds)
@@ -229,24 +227,6 @@ public sealed class SqliteContextStore(SqliteDatabase database, int defaultTimeo
                 await SaveAsync(connection, transaction, record with { TimeoutSeconds = seconds, Version = record.Version + 1 }, releaseClaim: false, cancellationToken);
             }
         }, cancellationToken);
-
-    private async Task WriteAsync(Func<SqliteConnection, SqliteTransaction, Task> write, CancellationToken cancellationToken)
-    {
-        await _writer.WaitAsync(cancellationToken);
-        try
-        {
-            await using var connection = await database.OpenAsync(cancellationToken);
-            // Immediate: takes the write lock first, so two processes sharing the file never
-            // both read a context and then both write it.
-            await using var transaction = connection.BeginTransaction(deferred: false);
-            await write(connection, transaction);
-            await transaction.CommitAsync(cancellationToken);
-        }
-        finally
-        {
-            _writer.Release();
-        }
-    }
 
     private static async Task<ContextRecord?> ReadAsync(SqliteConnection connection, SqliteTransaction? transaction, string projectId, string contextId, CancellationToken cancellationToken)
     {

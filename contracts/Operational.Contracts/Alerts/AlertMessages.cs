@@ -1,0 +1,48 @@
+namespace Operational.Contracts.Alerts;
+
+/// <summary>
+/// An alert as the rules service raised it: which rule, for which group, why, and whom to tell.
+/// </summary>
+/// <param name="AlertId">Stable for the alert's whole life: triggered, repeated and resolved carry the same id.</param>
+/// <param name="ProjectId">The rule's project.</param>
+/// <param name="RuleId">The rule that raised it.</param>
+/// <param name="RuleName">The rule's name when it was raised.</param>
+/// <param name="Kind">match, threshold, volume or heartbeat.</param>
+/// <param name="Group">The value of the rule's <c>groupBy</c> tag, or null for a rule without groups.</param>
+/// <param name="Evidence">What the rule saw.</param>
+/// <param name="Channels">The channel ids to notify.</param>
+/// <param name="TriggeredAt">When the alert was raised.</param>
+public sealed record AlertSnapshot(
+    string AlertId,
+    string ProjectId,
+    string RuleId,
+    string RuleName,
+    string Kind,
+    string? Group,
+    AlertEvidence Evidence,
+    IReadOnlyList<string> Channels,
+    DateTimeOffset TriggeredAt);
+
+/// <summary>What a rule saw when it decided.</summary>
+/// <param name="Summary">One sentence for people, e.g. "0 'lead created' in the last 60 s; at least 1 expected".</param>
+/// <param name="Count">Matching events counted in the window, where the rule counts.</param>
+/// <param name="WindowSeconds">The window counted over, where the rule has one.</param>
+/// <param name="LastEventId">The last matching event, if any was seen.</param>
+/// <param name="LastEventName">Its name.</param>
+/// <param name="LastEventAt">Its timestamp.</param>
+public sealed record AlertEvidence(
+    string Summary,
+    long? Count = null,
+    int? WindowSeconds = null,
+    string? LastEventId = null,
+    string? LastEventName = null,
+    DateTimeOffset? LastEventAt = null);
+
+/// <summary>A rule's condition started to hold (or a match rule matched an event).</summary>
+public sealed record AlertTriggered(AlertSnapshot Alert);
+
+/// <summary>An alert is still open after the rule's repeat interval: tell its channels again.</summary>
+public sealed record AlertRepeated(AlertSnapshot Alert, DateTimeOffset RepeatedAt);
+
+/// <summary>The rule's condition stopped holding: the open alert is closed.</summary>
+public sealed record AlertResolved(AlertSnapshot Alert, DateTimeOffset ResolvedAt, AlertEvidence Evidence);

@@ -1,0 +1,134 @@
+using System.Globalization;
+using Operational.Contracts.Alerts;
+using Operational.Rules.Definitions;
+using Operational.Rules.Evaluation;
+using Operational.Rules.Storage;
+
+namespace Operational.Rules.Checks;
+
+/// <summary>
+/// The scheduled side of the rules: a volume rule counts each group's window, a threshold rule
+/// sees whether its window dropped below the count, a heartbeat rule whether its next expected
+/// event is overdue. Each then opens, repeats or resolves its alert. Driven by the clock it is
+/// given, so tests move time instead of waiting.
+/// </summary>
+public sealed class RuleChecks(IRulesStore store)
+{
+    public async Task<bool> CheckAsync(CompiledRule rule, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var open = await store.OpenAlertsAsync(rule.Id, cancellationToken);
+        var changed = false;
+        switch (rule.Kind)
+        {
+            case RuleKinds.Volume:
+                var groups = rule.GroupBy is null
+                    ? [null]
+                    : (await store.GroupsSeenAsync(rule.Id, now - rule.GroupLookback, cancellationToken))
+                        .Concat(open.Select(a => a.Alert.Group).OfType<string>())
+                        .Distinct(StringComparer.Ordinal)
+                        .Select(g => (string?)g)
+                        .ToList();
+                foreach (var group in groups)
+                {
+                    var count = await store.SumAsync(rule.Id, group, AlertSnapshots.WindowStart(rule, now), now.AddMilliseconds(1), cancellationToken);
+                    var violated = count < rule.Min || count > rule.Max;
+                    var last = await store.LastSeenAsync(rule.Id, group, cancellationToken);
+                    changed |= await SettleAsync(rule, group, violated, VolumeEvidence(rule, group, count, last), open, now, cancellationToken);
+                }
+
+                await store.PruneCountsAsync(rule.Id, now - rule.GroupLookback - rule.Window - rule.Bucket, cancellationToken);
+                break;
+
+            case RuleKinds.Threshold:
+            {
+                var count = await store.SumAsync(rule.Id, null, AlertSnapshots.WindowStart(rule, now), now.AddMilliseconds(1), cancellationToken);
+                var last = await store.LastSeenAsync(rule.Id, null, cancellationToken);
+                changed |= await SettleAsync(rule, null, count >= rule.Min, ThresholdEvidence(rule, count, last), open, now, cancellationToken);
+                await store.PruneCountsAsync(rule.Id, now - rule.Window - rule.Bucket, cancellationToken);
+                break;
+            }
+
+            case RuleKinds.Heartbeat:
+            {
+                var last = await store.LastSeenAsync(rule.Id, null, cancellationToken);
+                var deadline = HeartbeatDeadline(rule, last);
+                var late = deadline is { } due && now > due;
+                changed |= await SettleAsync(rule, null, late, HeartbeatEvidence(rule, last, deadline), open, now, cancellationToken);
+                await store.PruneCountsAsync(rule.Id, now - TimeSpan.FromDays(1), cancellationToken);
+                break;
+            }
+        }
+
+        return changed;
+    }
+
+    /// <summary>
+    /// When the heartbeat's next event is overdue: the last event (or, before any, the rule's last
+    /// change) plus the period and grace; on a schedule, the first cron occurrence after it, in the
+    /// rule's time zone (so daylight-saving changes move it as a wall clock does), plus grace.
+    /// </summary>
+    public static DateTimeOffset? HeartbeatDeadline(CompiledRule rule, LastSeen? last)
+    {
+        var since = last is null || last.Timestamp < rule.Rule.UpdatedAt ? rule.Rule.UpdatedAt : last.Timestamp;
+        if (rule.Period is { } period)
+        {
+            return since + period + rule.Grace;
+        }
+
+        return rule.Cron!.GetNextOccurrence(since, rule.TimeZone) is { } next ? next + rule.Grace : null;
+    }
+
+    public static AlertEvidence ThresholdEvidence(CompiledRule rule, long count, LastSeen? last) => Evidence(
+        $"{count} matching events in the last {Seconds(rule.Window)}; the threshold is {rule.Min}.", count, rule.Window, last);
+
+    private static AlertEvidence VolumeEvidence(CompiledRule rule, string? group, long count, LastSeen? last)
+    {
+        var expected = rule.Max is { } max
+            ? rule.Min > 0 ? $"between {rule.Min} and {max}" : $"at most {max}"
+            : $"at least {rule.Min}";
+        var where = group is null ? "" : $" for {rule.GroupBy} = {group}";
+        return Evidence($"{count} matching events in the last {Seconds(rule.Window)}{where}; expected {expected}.", count, rule.Window, last);
+    }
+
+    private static AlertEvidence HeartbeatEvidence(CompiledRule rule, LastSeen? last, DateTimeOffset? deadline)
+    {
+        var seen = last is null ? "No matching event yet" : $"Last matching event at {last.Timestamp:O}";
+        var due = deadline is { } d ? $"; the next was due by {d:O}" : "";
+        return Evidence($"{seen}{due}.", null, null, last);
+    }
+
+    private static AlertEvidence Evidence(string summary, long? count, TimeSpan? window, LastSeen? last) =>
+        new(summary, count, window is { } w ? (int)w.TotalSeconds : null, last?.EventId, last?.EventName, last?.Timestamp);
+
+    private static string Seconds(TimeSpan window) => window.TotalSeconds.ToString(CultureInfo.InvariantCulture) + " s";
+
+    /// <summary>At most one open alert per rule and group: open it, repeat it when due, or resolve it.</summary>
+    private async Task<bool> SettleAsync(
+        CompiledRule rule, string? group, bool violated, AlertEvidence evidence, IReadOnlyList<AlertRecord> open, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var current = open.FirstOrDefault(a => a.Alert.Group == group);
+        if (violated)
+        {
+            if (current is null)
+            {
+                return await store.OpenAlertAsync(AlertSnapshots.For(rule, group, evidence, now), cancellationToken);
+            }
+
+            if (rule.RepeatInterval is { } repeat && now - current.LastNotifiedAt >= repeat)
+            {
+                await store.RepeatAlertAsync(current.Alert.AlertId, now, cancellationToken);
+                return true;
+            }
+
+            return false;
+        }
+
+        if (current is not null)
+        {
+            await store.ResolveAlertAsync(current.Alert.AlertId, now, evidence, cancellationToken);
+            return true;
+        }
+
+        return false;
+    }
+}

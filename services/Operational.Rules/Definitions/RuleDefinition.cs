@@ -1,0 +1,67 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace Operational.Rules.Definitions;
+
+/// <summary>The kinds of rule.</summary>
+public static class RuleKinds
+{
+    /// <summary>Fires for each matching event.</summary>
+    public const string Match = "match";
+
+    /// <summary>Fires when at least <c>count</c> matching events occur within a sliding window.</summary>
+    public const string Threshold = "threshold";
+
+    /// <summary>Expects at least <c>min</c> (and at most <c>max</c>) matching events per window, checked on a schedule.</summary>
+    public const string Volume = "volume";
+
+    /// <summary>Expects a matching event every period (or at every cron occurrence), with grace.</summary>
+    public const string Heartbeat = "heartbeat";
+
+    public static readonly IReadOnlyList<string> All = [Match, Threshold, Volume, Heartbeat];
+}
+
+/// <summary>
+/// A rule as operators write it (<c>POST</c>/<c>PUT /v1/rules</c>) and as it is stored. Every member
+/// is optional here so that a missing one is a 400 naming it (<see cref="RuleValidator"/>), not a
+/// binding failure.
+/// </summary>
+public sealed record RuleDefinition(
+    string? Name,
+    string? Kind,
+    bool? Enabled,
+    RuleConditions? Match,
+    ThresholdSettings? Threshold,
+    VolumeSettings? Volume,
+    HeartbeatSettings? Heartbeat,
+    IReadOnlyList<string>? Channels,
+    int? RepeatIntervalSeconds);
+
+/// <summary>What an event must have to match; every condition given must hold. No condition: every event matches.</summary>
+/// <param name="IncludeTest">Test events match too (by default they never do). Backfilled events never match.</param>
+public sealed record RuleConditions(
+    TextCondition? Name,
+    string? Category,
+    string? Level,
+    string? UserId,
+    IReadOnlyDictionary<string, JsonElement>? Tags,
+    IReadOnlyDictionary<string, JsonElement>? Content,
+    bool? IncludeTest);
+
+/// <summary>One of the three, compared case-sensitively.</summary>
+public sealed record TextCondition(
+    [property: JsonPropertyName("equals")] string? Exactly,
+    string? Prefix,
+    string? Contains);
+
+public sealed record ThresholdSettings(int? Count, int? WindowSeconds);
+
+/// <param name="GroupBy">A tag key: the rule is checked per value of this tag seen within <paramref name="GroupLookbackSeconds"/>.</param>
+public sealed record VolumeSettings(long? Min, long? Max, int? WindowSeconds, RuleSchedule? Schedule, string? GroupBy, int? GroupLookbackSeconds);
+
+/// <param name="Cron">Five fields (minute precision) or six (with seconds first).</param>
+/// <param name="TimeZone">An IANA time zone id such as Europe/Berlin; default UTC.</param>
+public sealed record RuleSchedule(string? Cron, string? TimeZone);
+
+/// <summary>Either <paramref name="PeriodSeconds"/> or <paramref name="Schedule"/>, plus grace.</summary>
+public sealed record HeartbeatSettings(int? PeriodSeconds, RuleSchedule? Schedule, int? GraceSeconds);

@@ -1,0 +1,309 @@
+using System.Text.Json;
+using Cronos;
+using Operational.Contracts.Events;
+using Operational.Rules.Matching;
+
+namespace Operational.Rules.Definitions;
+
+/// <summary>
+/// Checks a rule as written and compiles it. Every problem is reported under the path of its
+/// field (<c>volume.schedule.timeZone</c>), all at once, so an operator fixes a rule in one go.
+/// </summary>
+public static class RuleValidator
+{
+    public const int MaxNameLength = 100;
+    public const int MaxChannels = 20;
+    public const int MaxConditions = 20;
+    public const int MaxWindowSeconds = 30 * 24 * 3600;
+    public const int MinRepeatSeconds = 60;
+    public const string DefaultCron = "* * * * *";
+    public const int DefaultGraceSeconds = 60;
+    public const int DefaultGroupLookbackSeconds = 24 * 3600;
+
+    public static CompiledRule? Compile(Rule rule, IDictionary<string, string[]> errors)
+    {
+        var d = rule.Definition;
+        var check = new Check(errors);
+        var name = d.Name?.Trim();
+        if (string.IsNullOrEmpty(name) || name.Length > MaxNameLength)
+        {
+            check.Error("name", $"is required: 1 to {MaxNameLength} characters");
+        }
+
+        var kind = d.Kind;
+        if (kind is null || !RuleKinds.All.Contains(kind))
+        {
+            check.Error("kind", $"is required: one of {string.Join(", ", RuleKinds.All)}");
+        }
+
+        CheckConditions(d.Match, check);
+        CheckChannels(d.Channels, check);
+        OnlyFor(kind, RuleKinds.Threshold, d.Threshold, "threshold", check);
+        OnlyFor(kind, RuleKinds.Volume, d.Volume, "volume", check);
+        OnlyFor(kind, RuleKinds.Heartbeat, d.Heartbeat, "heartbeat", check);
+        if (d.RepeatIntervalSeconds is { } repeat)
+        {
+            if (kind == RuleKinds.Match)
+            {
+                check.Error("repeatIntervalSeconds", "does not apply to match rules: they fire once per event");
+            }
+            else if (repeat < MinRepeatSeconds || repeat > MaxWindowSeconds)
+            {
+                check.Error("repeatIntervalSeconds", $"must be from {MinRepeatSeconds} to {MaxWindowSeconds} seconds");
+            }
+        }
+
+        var compiled = kind switch
+        {
+            RuleKinds.Threshold => Threshold(d.Threshold, check),
+            RuleKinds.Volume => Volume(d.Volume, check),
+            RuleKinds.Heartbeat => Heartbeat(d.Heartbeat, check),
+            _ => new RuleSettings(),
+        };
+        if (check.Failed)
+        {
+            return null;
+        }
+
+        return new CompiledRule(compiled)
+        {
+            Rule = rule,
+            Kind = kind!,
+            Name = name!,
+            Enabled = d.Enabled ?? true,
+            Matcher = EventMatcher.Compile(d.Match),
+            Channels = d.Channels ?? [],
+            RepeatInterval = d.RepeatIntervalSeconds is { } seconds ? TimeSpan.FromSeconds(seconds) : null,
+        };
+    }
+
+    private static void CheckConditions(RuleConditions? match, Check check)
+    {
+        if (match is null)
+        {
+            return;
+        }
+
+        if (match.Name is { } text)
+        {
+            var given = new[] { text.Exactly, text.Prefix, text.Contains }.Count(v => !string.IsNullOrEmpty(v));
+            if (given != 1)
+            {
+                check.Error("match.name", "must have exactly one of equals, prefix, contains (non-empty)");
+            }
+        }
+
+        if (match.Level is { } level && !EventLevels.All.Contains(level))
+        {
+            check.Error("match.level", $"must be one of {string.Join(", ", EventLevels.All)}");
+        }
+
+        Scalars(match.Tags, "match.tags", check);
+        Scalars(match.Content, "match.content", check);
+    }
+
+    private static void Scalars(IReadOnlyDictionary<string, JsonElement>? values, string field, Check check)
+    {
+        if (values is null)
+        {
+            return;
+        }
+
+        if (values.Count > MaxConditions)
+        {
+            check.Error(field, $"may have at most {MaxConditions} entries");
+        }
+
+        foreach (var (key, value) in values)
+        {
+            if (string.IsNullOrWhiteSpace(key) || key.Length > 200)
+            {
+                check.Error(field, "keys must be 1 to 200 characters");
+            }
+            else if (value.ValueKind is not (JsonValueKind.String or JsonValueKind.Number or JsonValueKind.True or JsonValueKind.False))
+            {
+                check.Error($"{field}.{key}", "must be a string, number or boolean");
+            }
+        }
+    }
+
+    private static void CheckChannels(IReadOnlyList<string>? channels, Check check)
+    {
+        if (channels is null)
+        {
+            return;
+        }
+
+        if (channels.Count > MaxChannels)
+        {
+            check.Error("channels", $"may name at most {MaxChannels} channels");
+        }
+
+        if (channels.Any(c => string.IsNullOrEmpty(c) || c.Length > 64 || !c.All(ch => char.IsAsciiLetterOrDigit(ch) || ch is '-' or '_')))
+        {
+            check.Error("channels", "must be channel ids: 1 to 64 letters, digits, '-' or '_'");
+        }
+    }
+
+    private static void OnlyFor(string? kind, string owner, object? settings, string field, Check check)
+    {
+        if (kind is not null && kind != owner && settings is not null && RuleKinds.All.Contains(kind))
+        {
+            check.Error(field, $"is only for rules of kind {owner}");
+        }
+    }
+
+    private static RuleSettings Threshold(ThresholdSettings? settings, Check check)
+    {
+        if (settings is null)
+        {
+            check.Error("threshold", "is required for a threshold rule: {\"count\": N, \"windowSeconds\": W}");
+            return new RuleSettings();
+        }
+
+        if (settings.Count is not (>= 1 and <= 1_000_000))
+        {
+            check.Error("threshold.count", "is required: a whole number from 1 to 1000000");
+        }
+
+        return new RuleSettings { Min = settings.Count ?? 0, Window = Window(settings.WindowSeconds, "threshold.windowSeconds", check) };
+    }
+
+    private static RuleSettings Volume(VolumeSettings? settings, Check check)
+    {
+        if (settings is null)
+        {
+            check.Error("volume", "is required for a volume rule: {\"min\": N, \"windowSeconds\": W}");
+            return new RuleSettings();
+        }
+
+        if (settings.Min is not (>= 0 and <= 1_000_000_000))
+        {
+            check.Error("volume.min", "is required: a whole number from 0 to 1000000000");
+        }
+
+        if (settings.Max is { } max && (max < 0 || max < (settings.Min ?? 0)))
+        {
+            check.Error("volume.max", "must be at least min");
+        }
+
+        if (settings.Min == 0 && settings.Max is null)
+        {
+            check.Error("volume.min", "of 0 without a max can never fail: give min ≥ 1 or a max");
+        }
+
+        var window = Window(settings.WindowSeconds, "volume.windowSeconds", check);
+        var (cron, cronText, zone) = Schedule(settings.Schedule, "volume.schedule", check);
+        string? groupBy = null;
+        if (settings.GroupBy is { } tag)
+        {
+            groupBy = tag.Trim();
+            if (groupBy.Length is 0 or > 64)
+            {
+                check.Error("volume.groupBy", "must be a tag key of 1 to 64 characters");
+            }
+        }
+
+        var lookback = settings.GroupLookbackSeconds ?? Math.Max(DefaultGroupLookbackSeconds, (int)window.TotalSeconds);
+        if (lookback < window.TotalSeconds || lookback > MaxWindowSeconds)
+        {
+            check.Error("volume.groupLookbackSeconds", $"must be at least the window and at most {MaxWindowSeconds} seconds");
+        }
+
+        return new RuleSettings
+        {
+            Min = settings.Min ?? 0,
+            Max = settings.Max,
+            Window = window,
+            Cron = cron,
+            CronText = cronText,
+            TimeZone = zone,
+            GroupBy = groupBy,
+            GroupLookback = TimeSpan.FromSeconds(lookback),
+        };
+    }
+
+    private static RuleSettings Heartbeat(HeartbeatSettings? settings, Check check)
+    {
+        if (settings is null)
+        {
+            check.Error("heartbeat", "is required for a heartbeat rule: {\"periodSeconds\": P} or {\"schedule\": {\"cron\": …}}, with graceSeconds");
+            return new RuleSettings();
+        }
+
+        var grace = settings.GraceSeconds ?? DefaultGraceSeconds;
+        if (grace < 0 || grace > MaxWindowSeconds)
+        {
+            check.Error("heartbeat.graceSeconds", $"must be from 0 to {MaxWindowSeconds} seconds");
+        }
+
+        if ((settings.PeriodSeconds is null) == (settings.Schedule is null))
+        {
+            check.Error("heartbeat", "needs exactly one of periodSeconds and schedule");
+            return new RuleSettings();
+        }
+
+        if (settings.PeriodSeconds is { } period)
+        {
+            if (period < 10 || period > MaxWindowSeconds)
+            {
+                check.Error("heartbeat.periodSeconds", $"must be from 10 to {MaxWindowSeconds} seconds");
+            }
+
+            return new RuleSettings { Period = TimeSpan.FromSeconds(period), Grace = TimeSpan.FromSeconds(grace) };
+        }
+
+        var (cron, cronText, zone) = Schedule(settings.Schedule, "heartbeat.schedule", check);
+        return new RuleSettings { Cron = cron, CronText = cronText, TimeZone = zone, Grace = TimeSpan.FromSeconds(grace) };
+    }
+
+    private static TimeSpan Window(int? seconds, string field, Check check)
+    {
+        if (seconds is not (>= 1 and <= MaxWindowSeconds))
+        {
+            check.Error(field, $"is required: a whole number of seconds from 1 to {MaxWindowSeconds} (30 days)");
+            return TimeSpan.FromSeconds(1);
+        }
+
+        return TimeSpan.FromSeconds(seconds.Value);
+    }
+
+    /// <summary>The schedule's cron (five fields, or six with seconds) and IANA time zone; every minute in UTC when absent.</summary>
+    public static (CronExpression? Cron, string? Text, TimeZoneInfo Zone) Schedule(RuleSchedule? schedule, string field, Check check)
+    {
+        var text = string.IsNullOrWhiteSpace(schedule?.Cron) ? DefaultCron : schedule.Cron.Trim();
+        CronExpression? cron = null;
+        try
+        {
+            var fields = text.Split(' ', StringSplitOptions.RemoveEmptyEntries).Length;
+            cron = CronExpression.Parse(text, fields == 6 ? CronFormat.IncludeSeconds : CronFormat.Standard);
+        }
+        catch (CronFormatException e)
+        {
+            check.Error($"{field}.cron", $"is not a valid cron expression ({e.Message}); use five fields (minute hour day month weekday) or six with seconds first");
+        }
+
+        var zone = TimeZoneInfo.Utc;
+        if (!string.IsNullOrWhiteSpace(schedule?.TimeZone))
+        {
+            try
+            {
+                zone = TimeZoneInfo.FindSystemTimeZoneById(schedule.TimeZone.Trim());
+            }
+            catch (Exception e) when (e is TimeZoneNotFoundException or InvalidTimeZoneException)
+            {
+                check.Error($"{field}.timeZone", $"'{schedule.TimeZone}' is not a known time zone; use an IANA id such as Europe/Berlin");
+            }
+        }
+
+        return (cron, text, zone);
+    }
+
+    public sealed class Check(IDictionary<string, string[]> errors)
+    {
+        public bool Failed => errors.Count > 0;
+
+        public void Error(string field, string message) =>
+            errors[field] = errors.TryGetValue(field, out var existing) ? [.. existing, message] : [message];
+    }
+}

@@ -1,0 +1,95 @@
+using Operational.Contracts.Alerts;
+using Operational.Contracts.Events;
+using Operational.Rules.Checks;
+using Operational.Rules.Definitions;
+using Operational.Rules.Matching;
+using Operational.Rules.Storage;
+
+namespace Operational.Rules.Evaluation;
+
+/// <summary>
+/// What the rules service does with ingested events: match rules fire per event; threshold,
+/// volume and heartbeat rules count the event (per bucket, per group) and remember it as the
+/// last seen; a threshold reached opens an alert at once; a heartbeat that was late is resolved
+/// by the event that arrives.
+/// </summary>
+public sealed class RuleEvaluator(RuleBook book, IRulesStore store)
+{
+    /// <summary>Evaluates the events against their projects' rules; returns whether an alert changed.</summary>
+    public async Task<bool> EvaluateAsync(IReadOnlyList<IngestedEvent> events, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var rules = await book.CurrentAsync(cancellationToken);
+        var hits = new List<RuleHit>();
+        var fired = new List<AlertSnapshot>();
+        var thresholds = new HashSet<CompiledRule>();
+        var heartbeats = new Dictionary<CompiledRule, IngestedEvent>();
+        foreach (var e in events)
+        {
+            foreach (var rule in rules.For(e.ProjectId))
+            {
+                if (!rule.Matcher.Matches(e))
+                {
+                    continue;
+                }
+
+                switch (rule.Kind)
+                {
+                    case RuleKinds.Match:
+                        fired.Add(AlertSnapshots.For(rule, null, new AlertEvidence($"'{e.Name}' matched.", LastEventId: e.Id, LastEventName: e.Name, LastEventAt: e.Timestamp), now, $"{rule.Id}:{e.Id}"));
+                        break;
+                    case RuleKinds.Volume when rule.GroupBy is { } tag:
+                        if (EventMatcher.TagText(e, tag) is { Length: > 0 } group)
+                        {
+                            hits.Add(Hit(rule, group, e));
+                        }
+
+                        break;
+                    default:
+                        hits.Add(Hit(rule, null, e));
+                        if (rule.Kind == RuleKinds.Threshold)
+                        {
+                            thresholds.Add(rule);
+                        }
+                        else if (rule.Kind == RuleKinds.Heartbeat)
+                        {
+                            heartbeats[rule] = e;
+                        }
+
+                        break;
+                }
+            }
+        }
+
+        await store.CountAsync(hits, cancellationToken);
+        foreach (var alert in fired)
+        {
+            await store.RecordFiredAsync(alert, cancellationToken);
+        }
+
+        var changed = fired.Count > 0;
+        foreach (var rule in thresholds)
+        {
+            var count = await store.SumAsync(rule.Id, null, AlertSnapshots.WindowStart(rule, now), now.AddMilliseconds(1), cancellationToken);
+            if (count >= rule.Min)
+            {
+                var last = await store.LastSeenAsync(rule.Id, null, cancellationToken);
+                changed |= await store.OpenAlertAsync(AlertSnapshots.For(rule, null, RuleChecks.ThresholdEvidence(rule, count, last), now), cancellationToken);
+            }
+        }
+
+        foreach (var (rule, e) in heartbeats)
+        {
+            foreach (var open in await store.OpenAlertsAsync(rule.Id, cancellationToken))
+            {
+                await store.ResolveAlertAsync(open.Alert.AlertId, now,
+                    new AlertEvidence($"'{e.Name}' arrived.", LastEventId: e.Id, LastEventName: e.Name, LastEventAt: e.Timestamp), cancellationToken);
+                changed = true;
+            }
+        }
+
+        return changed;
+    }
+
+    private static RuleHit Hit(CompiledRule rule, string? group, IngestedEvent e) =>
+        new(rule.Id, group, AlertSnapshots.BucketOf(rule, e.Timestamp), e.Id, e.Name, e.Timestamp);
+}

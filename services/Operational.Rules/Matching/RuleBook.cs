@@ -1,0 +1,101 @@
+using Operational.Rules.Definitions;
+using Operational.Rules.Storage;
+
+namespace Operational.Rules.Matching;
+
+/// <summary>
+/// Every rule, compiled, by project: what the consumer evaluates each event against. Reloaded
+/// at once after a change on this replica, and within <see cref="RefreshInterval"/> after a
+/// change on another (the store's rules version tells).
+/// </summary>
+public sealed class RuleBook(IRulesStore store, TimeProvider clock, ILogger<RuleBook> logger)
+{
+    public static readonly TimeSpan RefreshInterval = TimeSpan.FromSeconds(2);
+
+    private readonly SemaphoreSlim _loading = new(1, 1);
+    private Rules? _rules;
+    private DateTimeOffset _checkedAt;
+
+    /// <summary>The rules as of now (at most <see cref="RefreshInterval"/> old).</summary>
+    public async ValueTask<Rules> CurrentAsync(CancellationToken cancellationToken)
+    {
+        var rules = Volatile.Read(ref _rules);
+        if (rules is not null && clock.GetUtcNow() - _checkedAt < RefreshInterval)
+        {
+            return rules;
+        }
+
+        await _loading.WaitAsync(cancellationToken);
+        try
+        {
+            rules = _rules;
+            if (rules is not null && clock.GetUtcNow() - _checkedAt < RefreshInterval)
+            {
+                return rules;
+            }
+
+            var version = await store.RulesVersionAsync(cancellationToken);
+            if (rules is null || rules.Version != version)
+            {
+                rules = Compile(version, await store.AllRulesAsync(cancellationToken));
+                Volatile.Write(ref _rules, rules);
+            }
+
+            _checkedAt = clock.GetUtcNow();
+            return rules;
+        }
+        finally
+        {
+            _loading.Release();
+        }
+    }
+
+    /// <summary>A rule changed on this replica: the next read reloads.</summary>
+    public void Invalidate() => Volatile.Write(ref _rules, null);
+
+    private Rules Compile(long version, IReadOnlyList<Rule> stored)
+    {
+        var compiled = new List<CompiledRule>(stored.Count);
+        foreach (var rule in stored)
+        {
+            var errors = new Dictionary<string, string[]>();
+            if (RuleValidator.Compile(rule, errors) is { } ok)
+            {
+                compiled.Add(ok);
+            }
+            else
+            {
+                // Only possible if validation became stricter than when the rule was saved.
+                logger.LogWarning("Rule {RuleId} of project {ProjectId} no longer validates and is skipped: {Errors}",
+                    rule.Id, rule.ProjectId, string.Join("; ", errors.Select(e => $"{e.Key}: {string.Join(", ", e.Value)}")));
+            }
+        }
+
+        return new Rules(version, compiled);
+    }
+
+    public sealed class Rules
+    {
+        private static readonly CompiledRule[] None = [];
+
+        private readonly Dictionary<string, CompiledRule[]> _byProject;
+        private readonly Dictionary<string, CompiledRule> _byId;
+
+        public Rules(long version, IReadOnlyList<CompiledRule> rules)
+        {
+            Version = version;
+            All = rules;
+            _byProject = rules.Where(r => r.Enabled).GroupBy(r => r.ProjectId).ToDictionary(g => g.Key, g => g.ToArray(), StringComparer.Ordinal);
+            _byId = rules.ToDictionary(r => r.Id, StringComparer.Ordinal);
+        }
+
+        public long Version { get; }
+
+        public IReadOnlyList<CompiledRule> All { get; }
+
+        /// <summary>The project's enabled rules.</summary>
+        public CompiledRule[] For(string projectId) => _byProject.GetValueOrDefault(projectId) ?? None;
+
+        public CompiledRule? Find(string ruleId) => _byId.GetValueOrDefault(ruleId);
+    }
+}

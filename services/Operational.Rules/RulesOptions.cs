@@ -1,0 +1,50 @@
+using Microsoft.Extensions.Options;
+
+namespace Operational.Rules;
+
+/// <summary>Configuration section <c>Rules</c>.</summary>
+public sealed class RulesOptions
+{
+    public const string SectionName = "Rules";
+
+    /// <summary>Most rules one project may have.</summary>
+    public int MaxRulesPerProject { get; set; } = 20_000;
+
+    /// <summary>How often queued alert messages are looked for when no change on this replica woke the publisher.</summary>
+    public TimeSpan OutboxPollInterval { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>Hangfire workers running rule checks in this process.</summary>
+    public int CheckWorkers { get; set; } = 4;
+
+    /// <summary>How often Hangfire looks for recurring checks that are due.</summary>
+    public TimeSpan SchedulePollingInterval { get; set; } = TimeSpan.FromSeconds(1);
+}
+
+internal sealed class RulesOptionsValidator : IValidateOptions<RulesOptions>
+{
+    public ValidateOptionsResult Validate(string? name, RulesOptions options)
+    {
+        var failures = new List<string>();
+        if (options.MaxRulesPerProject is < 1 or > 1_000_000)
+        {
+            failures.Add($"Rules:MaxRulesPerProject must be between 1 and 1000000, not {options.MaxRulesPerProject}.");
+        }
+
+        if (options.OutboxPollInterval < TimeSpan.FromMilliseconds(50) || options.OutboxPollInterval > TimeSpan.FromMinutes(1))
+        {
+            failures.Add($"Rules:OutboxPollInterval must be between 00:00:00.05 and 00:01:00, not {options.OutboxPollInterval}.");
+        }
+
+        if (options.CheckWorkers is < 1 or > 64)
+        {
+            failures.Add($"Rules:CheckWorkers must be between 1 and 64, not {options.CheckWorkers}.");
+        }
+
+        if (options.SchedulePollingInterval < TimeSpan.FromMilliseconds(100) || options.SchedulePollingInterval > TimeSpan.FromMinutes(1))
+        {
+            failures.Add($"Rules:SchedulePollingInterval must be between 00:00:00.1 and 00:01:00, not {options.SchedulePollingInterval}.");
+        }
+
+        return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
+}

@@ -1,0 +1,92 @@
+using Operational.Contracts.Alerts;
+using Operational.Rules.Definitions;
+using Operational.ServiceDefaults.Storage;
+
+namespace Operational.Rules.Storage;
+
+/// <summary>A matching event counted for a rule: in its bucket, and as the rule's (group's) last seen event.</summary>
+public sealed record RuleHit(string RuleId, string? Group, DateTimeOffset BucketStart, string EventId, string EventName, DateTimeOffset Timestamp);
+
+/// <summary>The last matching event a rule (group) saw.</summary>
+public sealed record LastSeen(string EventId, string EventName, DateTimeOffset Timestamp);
+
+public static class AlertStatus
+{
+    /// <summary>The condition holds; at most one open alert per rule and group.</summary>
+    public const string Open = "open";
+
+    /// <summary>The condition stopped holding, or the rule was deleted.</summary>
+    public const string Resolved = "resolved";
+
+    /// <summary>A match rule matched an event: an alert without duration.</summary>
+    public const string Fired = "fired";
+
+    public static readonly IReadOnlyList<string> All = [Open, Resolved, Fired];
+}
+
+/// <summary>An alert as stored: its snapshot, where it stands, and when its channels were last told.</summary>
+public sealed record AlertRecord(AlertSnapshot Alert, string Status, DateTimeOffset LastNotifiedAt, DateTimeOffset? ResolvedAt, AlertEvidence? Resolution);
+
+public sealed record AlertPage(IReadOnlyList<AlertRecord> Alerts, string? NextCursor);
+
+/// <summary>A message written in the same transaction as the change it announces, published afterwards.</summary>
+public sealed record OutboxMessage(long Sequence, object Message);
+
+/// <summary>
+/// Everything the rules service owns: rules, the counters of their windows, their alerts, and
+/// an outbox of alert messages written atomically with the alert change they announce.
+/// </summary>
+public interface IRulesStore : IServiceStore
+{
+    Task<Rule?> GetRuleAsync(string projectId, string ruleId, CancellationToken cancellationToken);
+
+    Task<IReadOnlyList<Rule>> ListRulesAsync(string projectId, CancellationToken cancellationToken);
+
+    /// <summary>Every project's rules, for the evaluation cache and the schedules.</summary>
+    Task<IReadOnlyList<Rule>> AllRulesAsync(CancellationToken cancellationToken);
+
+    /// <summary>Creates or replaces the rule and bumps <see cref="RulesVersionAsync"/>.</summary>
+    Task SaveRuleAsync(Rule rule, CancellationToken cancellationToken);
+
+    /// <summary>Deletes the rule with its counters, and resolves its open alerts (announcing it). False when it did not exist.</summary>
+    Task<bool> DeleteRuleAsync(string projectId, string ruleId, DateTimeOffset now, CancellationToken cancellationToken);
+
+    /// <summary>Changes whenever any rule changes: replicas compare it to know when to reload.</summary>
+    Task<long> RulesVersionAsync(CancellationToken cancellationToken);
+
+    /// <summary>Adds one to each hit's bucket and keeps the latest hit per rule and group.</summary>
+    Task CountAsync(IReadOnlyList<RuleHit> hits, CancellationToken cancellationToken);
+
+    /// <summary>Matching events of the rule (group) in buckets starting in [<paramref name="from"/>, <paramref name="to"/>).</summary>
+    Task<long> SumAsync(string ruleId, string? group, DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken);
+
+    /// <summary>The groups with a matching event in buckets starting at or after <paramref name="since"/>.</summary>
+    Task<IReadOnlyList<string>> GroupsSeenAsync(string ruleId, DateTimeOffset since, CancellationToken cancellationToken);
+
+    Task<LastSeen?> LastSeenAsync(string ruleId, string? group, CancellationToken cancellationToken);
+
+    /// <summary>Forgets the rule's buckets that start before <paramref name="before"/>.</summary>
+    Task PruneCountsAsync(string ruleId, DateTimeOffset before, CancellationToken cancellationToken);
+
+    /// <summary>Opens the alert and queues <see cref="AlertTriggered"/>, unless an alert is open for its rule and group already (then false).</summary>
+    Task<bool> OpenAlertAsync(AlertSnapshot alert, CancellationToken cancellationToken);
+
+    /// <summary>Records a match rule's alert (status fired) and queues <see cref="AlertTriggered"/>.</summary>
+    Task RecordFiredAsync(AlertSnapshot alert, CancellationToken cancellationToken);
+
+    Task<IReadOnlyList<AlertRecord>> OpenAlertsAsync(string ruleId, CancellationToken cancellationToken);
+
+    /// <summary>Closes the open alert and queues <see cref="AlertResolved"/>; nothing when it is not open.</summary>
+    Task ResolveAlertAsync(string alertId, DateTimeOffset at, AlertEvidence evidence, CancellationToken cancellationToken);
+
+    /// <summary>Queues <see cref="AlertRepeated"/> and notes when, unless the alert is no longer open.</summary>
+    Task RepeatAlertAsync(string alertId, DateTimeOffset at, CancellationToken cancellationToken);
+
+    /// <summary>The project's alerts, newest first; <paramref name="status"/> one of <see cref="AlertStatus.All"/> or null for all.</summary>
+    Task<AlertPage> ListAlertsAsync(string projectId, string? status, string? ruleId, int limit, string? cursor, CancellationToken cancellationToken);
+
+    /// <summary>The oldest queued messages, in order.</summary>
+    Task<IReadOnlyList<OutboxMessage>> PendingMessagesAsync(int limit, CancellationToken cancellationToken);
+
+    Task RemoveMessagesAsync(IReadOnlyList<long> sequences, CancellationToken cancellationToken);
+}

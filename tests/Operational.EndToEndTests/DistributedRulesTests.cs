@@ -1,0 +1,82 @@
+using System.Net;
+using System.Text.Json;
+using Operational.TestSupport;
+
+namespace Operational.EndToEndTests;
+
+/// <summary>Rules and alerts with the rules service as its own process, fed over RabbitMQ, checked by Hangfire.</summary>
+public sealed class DistributedRulesTests(DistributedDeployment deployment) : IClassFixture<DistributedDeployment>
+{
+    private OperationalClient Client => deployment.Client;
+
+    /// <summary>
+    /// "At least one lead per minute per campaign group": groups A and B keep sending, C goes
+    /// silent. Only C is alerted, and its alert resolves when C's leads return — no restart.
+    /// Real time (about 70 s): the window is a minute and Hangfire checks every 5 seconds.
+    /// </summary>
+    [Fact]
+    public async Task Volume_rule_alerts_the_silent_campaign_group_and_resolves_when_it_returns()
+    {
+        var run = Guid.NewGuid().ToString("N")[..8];
+        using var created = await Client.PostAsync(DistributedDeployment.AdminKey, "/v1/rules", $$"""
+            {"name":"leads per campaign group","kind":"volume",
+             "match":{"name":{"equals":"lead created"},"tags":{"run":"{{run}}"} },
+             "volume":{"min":1,"windowSeconds":60,"groupBy":"campaignGroup","schedule":{"cron":"*/5 * * * * *"} } }
+            """);
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        var ruleId = JsonDocument.Parse(await created.Content.ReadAsStringAsync()).RootElement.GetProperty("id").GetString()!;
+
+        async Task Lead(string group) =>
+            await Client.IngestAsync(DistributedDeployment.IngestKey, $$"""{"name":"lead created","tags":{"run":"{{run}}","campaignGroup":"{{group}}"} }""");
+
+        await Lead("A");
+        await Lead("B");
+        await Lead("C");
+
+        var alerted = await KeepSendingUntilAsync(["A", "B"], Lead, ruleId, alerts => alerts.Any(a => Is(a, "C", "open")), TimeSpan.FromSeconds(120));
+        Assert.DoesNotContain(alerted, a => a.GetProperty("group").GetString() is "A" or "B");
+        var alert = alerted.Single(a => Is(a, "C", "open"));
+        Assert.Equal(0, alert.GetProperty("evidence").GetProperty("count").GetInt64());
+
+        await Lead("C");
+        var after = await KeepSendingUntilAsync(["A", "B"], Lead, ruleId, alerts => alerts.Any(a => Is(a, "C", "resolved")), TimeSpan.FromSeconds(30));
+        Assert.Single(after);
+        Assert.Equal(1, after[0].GetProperty("resolution").GetProperty("count").GetInt64());
+    }
+
+    private async Task<List<JsonElement>> KeepSendingUntilAsync(
+        string[] groups, Func<string, Task> lead, string ruleId, Func<List<JsonElement>, bool> done, TimeSpan timeout)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        var lastLead = DateTime.MinValue;
+        while (true)
+        {
+            if (DateTime.UtcNow - lastLead > TimeSpan.FromSeconds(5))
+            {
+                foreach (var group in groups)
+                {
+                    await lead(group);
+                }
+
+                lastLead = DateTime.UtcNow;
+            }
+
+            var alerts = (await Client.GetJsonAsync(DistributedDeployment.AdminKey, $"/v1/alerts?ruleId={ruleId}"))
+                .GetProperty("alerts").EnumerateArray().ToList();
+            if (done(alerts))
+            {
+                return alerts;
+            }
+
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new TimeoutException($"Alerts did not reach the expected state within {timeout}: {string.Join(", ", alerts)}\n{deployment.Rules.Output}");
+            }
+
+            await Task.Delay(500);
+        }
+    }
+
+    private static bool Is(JsonElement alert, string group, string status) =>
+        alert.GetProperty("group").GetString() == group && alert.GetProperty("status").GetString() == status;
+}

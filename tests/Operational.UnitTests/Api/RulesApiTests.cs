@@ -1,0 +1,123 @@
+using System.Net;
+using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
+using Operational.Rules.Checks;
+using Operational.TestSupport;
+
+namespace Operational.UnitTests.Api;
+
+public sealed class RulesApiTests(StandaloneFactory factory) : IClassFixture<StandaloneFactory>
+{
+    private readonly OperationalClient _client = factory.CreateOperationalClient();
+
+    private RuleSchedules Schedules => factory.Services.GetRequiredService<RuleSchedules>();
+
+    [Fact]
+    public async Task Volume_rule_is_created_read_changed_and_deleted_with_its_schedule()
+    {
+        using var created = await _client.PostAsync(StandaloneFactory.AdminKey, "/v1/rules", """
+            {"name":"no leads","kind":"volume","match":{"name":{"equals":"lead created"}},
+             "volume":{"min":1,"windowSeconds":3600,"groupBy":"campaignGroup","schedule":{"cron":"*/5 * * * *","timeZone":"Europe/Berlin"}},
+             "channels":["ops-slack"],"repeatIntervalSeconds":1800}
+            """);
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        var rule = JsonDocument.Parse(await created.Content.ReadAsStringAsync()).RootElement.Clone();
+        var id = rule.GetProperty("id").GetString()!;
+        Assert.Equal($"/v1/rules/{id}", created.Headers.Location?.ToString());
+        Assert.Equal(("*/5 * * * *", "Europe/Berlin"), (Schedules.Job(id)?.Cron, Schedules.Job(id)?.TimeZoneId));
+
+        var read = await _client.GetJsonAsync(StandaloneFactory.AdminKey, $"/v1/rules/{id}");
+        Assert.Equal(rule.GetRawText(), read.GetRawText());
+        var listed = await _client.GetJsonAsync(StandaloneFactory.AdminKey, "/v1/rules");
+        Assert.Contains(listed.GetProperty("rules").EnumerateArray(), r => r.GetProperty("id").GetString() == id);
+
+        using var changed = await _client.PutAsync(StandaloneFactory.AdminKey, $"/v1/rules/{id}",
+            """{"name":"no leads","kind":"volume","volume":{"min":2,"windowSeconds":3600,"schedule":{"cron":"0 * * * *","timeZone":"America/New_York"}}}""");
+        Assert.Equal(HttpStatusCode.OK, changed.StatusCode);
+        Assert.Equal(("0 * * * *", "America/New_York"), (Schedules.Job(id)?.Cron, Schedules.Job(id)?.TimeZoneId));
+
+        using var disabled = await _client.PutAsync(StandaloneFactory.AdminKey, $"/v1/rules/{id}",
+            """{"name":"no leads","kind":"volume","enabled":false,"volume":{"min":2,"windowSeconds":3600}}""");
+        Assert.Equal(HttpStatusCode.OK, disabled.StatusCode);
+        Assert.Null(Schedules.Job(id));
+
+        using var deleted = await Send(HttpMethod.Delete, $"/v1/rules/{id}");
+        Assert.Equal(HttpStatusCode.NoContent, deleted.StatusCode);
+        using var gone = await _client.GetAsync(StandaloneFactory.AdminKey, $"/v1/rules/{id}");
+        await ProblemAssert.IsProblemAsync(gone, HttpStatusCode.NotFound, id);
+    }
+
+    [Theory]
+    [InlineData("""{"name":"x","kind":"volume","volume":{"min":1,"windowSeconds":0}}""", "volume.windowSeconds")]
+    [InlineData("""{"name":"x","kind":"volume","volume":{"min":1,"windowSeconds":60,"schedule":{"cron":"* * *"}}}""", "volume.schedule.cron")]
+    [InlineData("""{"name":"x","kind":"volume","volume":{"min":1,"windowSeconds":60,"schedule":{"timeZone":"Nowhere/Special"}}}""", "volume.schedule.timeZone")]
+    [InlineData("""{"name":"x","kind":"match","channels":["not a channel!"]}""", "channels")]
+    [InlineData("""{}""", "kind")]
+    public async Task Invalid_rule_is_a_400_naming_the_field(string body, string field)
+    {
+        using var response = await _client.PostAsync(StandaloneFactory.AdminKey, "/v1/rules", body);
+
+        await ProblemAssert.NamesFieldAsync(response, field);
+    }
+
+    [Fact]
+    public async Task Malformed_body_is_a_400_problem()
+    {
+        using var response = await _client.PostAsync(StandaloneFactory.AdminKey, "/v1/rules", """{"name": "x",""");
+
+        await ProblemAssert.IsProblemAsync(response, HttpStatusCode.BadRequest);
+    }
+
+    [Fact]
+    public async Task Rules_need_an_admin_key_to_change_and_a_read_key_to_see()
+    {
+        using var ingest = await _client.PostAsync(StandaloneFactory.IngestKey, "/v1/rules", """{"name":"x","kind":"match"}""");
+        await ProblemAssert.IsProblemAsync(ingest, HttpStatusCode.Forbidden);
+
+        using var list = await _client.GetAsync(StandaloneFactory.IngestKey, "/v1/alerts");
+        await ProblemAssert.IsProblemAsync(list, HttpStatusCode.Forbidden);
+
+        using var dashboard = await _client.GetAsync(StandaloneFactory.IngestKey, "/hangfire");
+        await ProblemAssert.IsProblemAsync(dashboard, HttpStatusCode.Forbidden);
+    }
+
+    [Fact]
+    public async Task Matching_event_shows_as_a_fired_alert()
+    {
+        var name = "payment failed " + Guid.NewGuid().ToString("N")[..6];
+        using var created = await _client.PostAsync(StandaloneFactory.AdminKey, "/v1/rules", """{"name":"payments","kind":"match","match":{"name":{"equals":""" + JsonSerializer.Serialize(name) + "}}}");
+        var ruleId = JsonDocument.Parse(await created.Content.ReadAsStringAsync()).RootElement.GetProperty("id").GetString();
+
+        var eventId = await _client.IngestAsync(StandaloneFactory.IngestKey, $$"""{"name":"{{name}}","level":"error"}""");
+
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        JsonElement alerts;
+        do
+        {
+            alerts = await _client.GetJsonAsync(StandaloneFactory.AdminKey, $"/v1/alerts?ruleId={ruleId}");
+        }
+        while (alerts.GetProperty("alerts").GetArrayLength() == 0 && DateTime.UtcNow < deadline && await Task.Delay(50).ContinueWith(_ => true));
+
+        var alert = Assert.Single(alerts.GetProperty("alerts").EnumerateArray());
+        Assert.Equal("fired", alert.GetProperty("status").GetString());
+        Assert.Equal(eventId, alert.GetProperty("evidence").GetProperty("lastEventId").GetString());
+    }
+
+    [Theory]
+    [InlineData("/v1/alerts?status=burning", "status")]
+    [InlineData("/v1/alerts?limit=0", "limit")]
+    [InlineData("/v1/alerts?cursor=%%%", "cursor")]
+    public async Task Invalid_alert_query_is_a_400_naming_the_parameter(string path, string field)
+    {
+        using var response = await _client.GetAsync(StandaloneFactory.AdminKey, path);
+
+        await ProblemAssert.NamesFieldAsync(response, field);
+    }
+
+    private Task<HttpResponseMessage> Send(HttpMethod method, string path)
+    {
+        var request = new HttpRequestMessage(method, path);
+        request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", StandaloneFactory.AdminKey);
+        return _client.Http.SendAsync(request);
+    }
+}

@@ -1,0 +1,177 @@
+using Operational.Contracts.Alerts;
+using Operational.Contracts.Events;
+using Operational.Rules.Checks;
+using Operational.Rules.Storage;
+
+namespace Operational.UnitTests.Rules;
+
+/// <summary>Every rule kind, driven by a fake clock: time is moved, never waited for.</summary>
+public sealed class RuleKindTests
+{
+    private static readonly DateTimeOffset T0 = new(2026, 11, 23, 9, 0, 0, TimeSpan.Zero);
+
+    [Fact]
+    public async Task Match_rule_fires_once_per_matching_event()
+    {
+        await using var bed = await RuleTestBed.StartAsync(T0);
+        await bed.AddRuleAsync("""{"name":"payment failed","kind":"match","match":{"name":{"prefix":"payment"},"level":"error","tags":{"plan":"pro"}},"channels":["ops"]}""");
+        var failed = bed.Tagged("payment failed", "plan", "pro") with { Level = EventLevels.Error };
+
+        await bed.SendAsync(failed, bed.Tagged("payment failed", "plan", "free") with { Level = EventLevels.Error }, bed.Event("payment ok"));
+        await bed.SendAsync(failed); // redelivered
+
+        var alert = Assert.Single(await bed.AlertsAsync());
+        Assert.Equal((AlertStatus.Fired, failed.Id), (alert.Status, alert.Alert.Evidence.LastEventId));
+        Assert.Equal(["ops"], alert.Alert.Channels);
+        Assert.IsType<AlertTriggered>(Assert.Single(await bed.DrainMessagesAsync()));
+    }
+
+    [Fact]
+    public async Task Test_and_backfilled_events_never_match_unless_test_is_asked_for()
+    {
+        await using var bed = await RuleTestBed.StartAsync(T0);
+        await bed.AddRuleAsync("""{"name":"any","kind":"match"}""");
+        var tests = await bed.AddRuleAsync("""{"name":"tests too","kind":"match","match":{"includeTest":true}}""");
+
+        await bed.SendAsync(bed.Event("history") with { Backfilled = true }, bed.Event("trial") with { Test = true });
+
+        Assert.Equal([tests.Id], (await bed.AlertsAsync()).Select(a => a.Alert.RuleId));
+    }
+
+    [Fact]
+    public async Task Threshold_opens_when_reached_in_the_window_repeats_and_resolves_when_it_drains()
+    {
+        await using var bed = await RuleTestBed.StartAsync(T0);
+        var rule = await bed.AddRuleAsync("""{"name":"login failures","kind":"threshold","match":{"name":{"equals":"login failed"}},"threshold":{"count":3,"windowSeconds":600},"repeatIntervalSeconds":300}""");
+
+        await bed.SendAsync(bed.Event("login failed"), bed.Event("login failed"));
+        bed.Clock.Advance(TimeSpan.FromMinutes(11)); // the first two leave the window
+        await bed.SendAsync(bed.Event("login failed"), bed.Event("login failed"));
+        Assert.Empty(await bed.AlertsAsync());
+
+        bed.Clock.Advance(TimeSpan.FromMinutes(1));
+        await bed.SendAsync(bed.Event("login failed"));
+        var open = Assert.Single(await bed.AlertsAsync(AlertStatus.Open));
+        Assert.Equal(3, open.Alert.Evidence.Count);
+
+        await bed.SendAsync(bed.Event("login failed")); // still open: one alert, not two
+        bed.Clock.Advance(TimeSpan.FromMinutes(5));
+        await bed.CheckAsync(rule);
+        bed.Clock.Advance(TimeSpan.FromMinutes(6)); // the window has drained
+        await bed.CheckAsync(rule);
+
+        Assert.Equal(AlertStatus.Resolved, Assert.Single(await bed.AlertsAsync()).Status);
+        Assert.Equal([typeof(AlertTriggered), typeof(AlertRepeated), typeof(AlertResolved)], (await bed.DrainMessagesAsync()).Select(m => m.GetType()));
+    }
+
+    [Fact]
+    public async Task Volume_rule_alerts_the_group_that_goes_silent_and_resolves_when_it_returns()
+    {
+        await using var bed = await RuleTestBed.StartAsync(T0);
+        var rule = await bed.AddRuleAsync("""
+            {"name":"leads per campaign group","kind":"volume","match":{"name":{"equals":"lead created"}},
+             "volume":{"min":1,"windowSeconds":60,"groupBy":"campaignGroup"}}
+            """);
+
+        foreach (var group in new[] { "A", "B", "C" })
+        {
+            await bed.SendAsync(bed.Tagged("lead created", "campaignGroup", group));
+        }
+
+        for (var minute = 0; minute < 3; minute++)
+        {
+            bed.Clock.Advance(TimeSpan.FromSeconds(45));
+            await bed.SendAsync(bed.Tagged("lead created", "campaignGroup", "A"), bed.Tagged("lead created", "campaignGroup", "B"));
+            await bed.CheckAsync(rule);
+        }
+
+        var open = Assert.Single(await bed.AlertsAsync(AlertStatus.Open));
+        Assert.Equal("C", open.Alert.Group);
+        Assert.Equal(0, open.Alert.Evidence.Count);
+
+        await bed.SendAsync(bed.Tagged("lead created", "campaignGroup", "C"));
+        await bed.CheckAsync(rule);
+
+        Assert.Empty(await bed.AlertsAsync(AlertStatus.Open));
+        var messages = await bed.DrainMessagesAsync();
+        Assert.Equal([typeof(AlertTriggered), typeof(AlertResolved)], messages.Select(m => m.GetType()));
+        Assert.All(messages, m => Assert.Equal("C", RuleTestBed.Group(m)));
+    }
+
+    [Fact]
+    public async Task Volume_rule_with_a_max_alerts_on_too_many()
+    {
+        await using var bed = await RuleTestBed.StartAsync(T0);
+        var rule = await bed.AddRuleAsync("""{"name":"signup burst","kind":"volume","match":{"name":{"equals":"signup"}},"volume":{"min":0,"max":2,"windowSeconds":300}}""");
+
+        await bed.SendAsync(bed.Event("signup"), bed.Event("signup"));
+        await bed.CheckAsync(rule);
+        Assert.Empty(await bed.AlertsAsync());
+
+        await bed.SendAsync(bed.Event("signup"));
+        await bed.CheckAsync(rule);
+        Assert.Equal(3, Assert.Single(await bed.AlertsAsync(AlertStatus.Open)).Alert.Evidence.Count);
+    }
+
+    [Fact]
+    public async Task Heartbeat_with_a_period_alerts_when_late_and_the_next_event_resolves_it()
+    {
+        await using var bed = await RuleTestBed.StartAsync(T0);
+        var rule = await bed.AddRuleAsync("""{"name":"backup ran","kind":"heartbeat","match":{"name":{"equals":"backup done"}},"heartbeat":{"periodSeconds":3600,"graceSeconds":300}}""");
+        await bed.SendAsync(bed.Event("backup done"));
+
+        bed.Clock.Advance(TimeSpan.FromMinutes(65));
+        await bed.CheckAsync(rule);
+        Assert.Empty(await bed.AlertsAsync());
+
+        bed.Clock.Advance(TimeSpan.FromSeconds(1));
+        await bed.CheckAsync(rule);
+        Assert.Single(await bed.AlertsAsync(AlertStatus.Open));
+
+        await bed.SendAsync(bed.Event("backup done"));
+        Assert.Equal(AlertStatus.Resolved, Assert.Single(await bed.AlertsAsync()).Status);
+    }
+
+    /// <summary>
+    /// Europe/Berlin leaves winter time on 2026-03-29: a job expected at 09:00 local runs at 08:00
+    /// UTC on Saturday and at 07:00 UTC on Sunday. The heartbeat follows the wall clock.
+    /// </summary>
+    [Fact]
+    public async Task Heartbeat_on_a_cron_schedule_follows_the_wall_clock_across_a_daylight_saving_change()
+    {
+        var saturday = new DateTimeOffset(2026, 3, 28, 8, 0, 0, TimeSpan.Zero); // 09:00 CET
+        await using var bed = await RuleTestBed.StartAsync(saturday.AddMinutes(-1));
+        var rule = await bed.AddRuleAsync("""
+            {"name":"daily report","kind":"heartbeat","match":{"name":{"equals":"report sent"}},
+             "heartbeat":{"schedule":{"cron":"0 9 * * *","timeZone":"Europe/Berlin"},"graceSeconds":600}}
+            """);
+        bed.Clock.SetUtcNow(saturday);
+        await bed.SendAsync(bed.Event("report sent"));
+
+        var sunday = new DateTimeOffset(2026, 3, 29, 7, 0, 0, TimeSpan.Zero); // 09:00 CEST
+        Assert.Equal(sunday.AddMinutes(10), RuleChecks.HeartbeatDeadline(rule, await bed.Store.LastSeenAsync(rule.Id, null, CancellationToken.None)));
+
+        bed.Clock.SetUtcNow(sunday.AddMinutes(10));
+        await bed.CheckAsync(rule);
+        Assert.Empty(await bed.AlertsAsync());
+
+        bed.Clock.SetUtcNow(sunday.AddMinutes(11)); // 24 hours after Saturday's would still be 49 minutes away
+        await bed.CheckAsync(rule);
+        Assert.Single(await bed.AlertsAsync(AlertStatus.Open));
+    }
+
+    [Fact]
+    public async Task Deleting_a_rule_resolves_its_open_alerts()
+    {
+        await using var bed = await RuleTestBed.StartAsync(T0);
+        var rule = await bed.AddRuleAsync("""{"name":"quiet","kind":"volume","volume":{"min":1,"windowSeconds":60}}""");
+        await bed.CheckAsync(rule);
+        Assert.Single(await bed.AlertsAsync(AlertStatus.Open));
+
+        Assert.True(await bed.Store.DeleteRuleAsync(RuleTestBed.Project, rule.Id, bed.Now, CancellationToken.None));
+
+        var resolved = Assert.Single(await bed.AlertsAsync());
+        Assert.Equal(AlertStatus.Resolved, resolved.Status);
+        Assert.Equal("The rule was deleted.", resolved.Resolution!.Summary);
+    }
+}
