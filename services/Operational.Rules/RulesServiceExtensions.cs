@@ -43,6 +43,7 @@ public static class RulesServiceExtensions
         builder.Services.AddSingleton<RuleEvaluator>();
         builder.Services.AddSingleton<RuleChecks>();
         builder.Services.AddTransient<RuleCheckJob>();
+        builder.Services.AddTransient<RulePruneJob>();
         builder.Services.AddSingleton<AlertsQueued>();
         builder.Services.AddSingleton<AlertPublisher>();
         builder.Services.AddHostedService(provider => provider.GetRequiredService<AlertPublisher>());
@@ -72,6 +73,7 @@ public static class RulesServiceExtensions
     {
         endpoints.MapRules();
         endpoints.MapAlerts();
+        endpoints.MapSilences();
         endpoints.MapHangfireDashboard(DashboardPath, new DashboardOptions
         {
             // The endpoint's own authorization (an admin key) decides; Hangfire's default allows local requests only.

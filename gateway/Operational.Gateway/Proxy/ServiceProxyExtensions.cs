@@ -32,6 +32,8 @@ public static class ServiceProxyExtensions
         new("rules-read", "rules", "/v1/rules/{**rest}", ["GET"], Policies.Read),
         new("rules-write", "rules", "/v1/rules/{**rest}", ["POST", "PUT", "DELETE"], Policies.Admin),
         new("alerts-read", "rules", "/v1/alerts", ["GET"], Policies.Read),
+        new("silences-read", "rules", "/v1/silences", ["GET"], Policies.Read),
+        new("silences-write", "rules", "/v1/silences/{**rest}", ["POST", "DELETE"], Policies.Admin),
         new("rules-dashboard", "rules", "/hangfire/{**rest}", ["GET", "POST"], Policies.Admin),
     ];
 

@@ -15,6 +15,7 @@ public sealed record AlertResponse(
     string Kind,
     string? Group,
     string Status,
+    bool Notified,
     DateTimeOffset TriggeredAt,
     DateTimeOffset LastNotifiedAt,
     DateTimeOffset? ResolvedAt,
@@ -25,7 +26,7 @@ public sealed record AlertResponse(
     public static AlertResponse From(AlertRecord record)
     {
         var a = record.Alert;
-        return new AlertResponse(a.AlertId, a.RuleId, a.RuleName, a.Kind, a.Group, record.Status, a.TriggeredAt, record.LastNotifiedAt,
+        return new AlertResponse(a.AlertId, a.RuleId, a.RuleName, a.Kind, a.Group, record.Status, record.Notified, a.TriggeredAt, record.LastNotifiedAt,
             record.ResolvedAt, a.Evidence, record.Resolution, a.Channels);
     }
 }

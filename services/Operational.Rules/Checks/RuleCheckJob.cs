@@ -20,3 +20,15 @@ public sealed class RuleCheckJob(RuleBook book, RuleChecks checks, AlertsQueued 
         }
     }
 }
+
+/// <summary>What Hangfire runs hourly: forgets the counters no rule's window reaches any more, in one transaction.</summary>
+public sealed class RulePruneJob(RuleBook book, RuleChecks checks, TimeProvider clock)
+{
+    public const string JobId = "maintenance:prune-counts";
+
+    public async Task RunAsync(CancellationToken cancellationToken)
+    {
+        var rules = await book.CurrentAsync(cancellationToken);
+        await checks.PruneAsync(rules.All, clock.GetUtcNow(), cancellationToken);
+    }
+}

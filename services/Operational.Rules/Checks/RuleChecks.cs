@@ -35,8 +35,6 @@ public sealed class RuleChecks(IRulesStore store)
                     var last = await store.LastSeenAsync(rule.Id, group, cancellationToken);
                     changed |= await SettleAsync(rule, group, violated, VolumeEvidence(rule, group, count, last), open, now, cancellationToken);
                 }
-
-                await store.PruneCountsAsync(rule.Id, now - rule.GroupLookback - rule.Window - rule.Bucket, cancellationToken);
                 break;
 
             case RuleKinds.Threshold:
@@ -44,7 +42,6 @@ public sealed class RuleChecks(IRulesStore store)
                 var count = await store.SumAsync(rule.Id, null, AlertSnapshots.WindowStart(rule, now), now.AddMilliseconds(1), cancellationToken);
                 var last = await store.LastSeenAsync(rule.Id, null, cancellationToken);
                 changed |= await SettleAsync(rule, null, count >= rule.Min, ThresholdEvidence(rule, count, last), open, now, cancellationToken);
-                await store.PruneCountsAsync(rule.Id, now - rule.Window - rule.Bucket, cancellationToken);
                 break;
             }
 
@@ -54,13 +51,24 @@ public sealed class RuleChecks(IRulesStore store)
                 var deadline = HeartbeatDeadline(rule, last);
                 var late = deadline is { } due && now > due;
                 changed |= await SettleAsync(rule, null, late, HeartbeatEvidence(rule, last, deadline), open, now, cancellationToken);
-                await store.PruneCountsAsync(rule.Id, now - TimeSpan.FromDays(1), cancellationToken);
                 break;
             }
         }
 
         return changed;
     }
+
+    /// <summary>Forgets the buckets no check will read again: older than the window (and, grouped, the lookback that finds groups).</summary>
+    public Task PruneAsync(IEnumerable<CompiledRule> rules, DateTimeOffset now, CancellationToken cancellationToken) =>
+        store.PruneCountsAsync(
+            rules.Where(r => r.Kind is RuleKinds.Threshold or RuleKinds.Volume)
+                .Select(r => (r.Id, now - r.Window - r.Bucket - (r.GroupBy is null ? TimeSpan.Zero : r.GroupLookback)))
+                .ToList(),
+            cancellationToken);
+
+    /// <summary>Whether an active silence covers the rule's alerts for <paramref name="group"/>.</summary>
+    public static async Task<bool> SilencedAsync(IRulesStore store, CompiledRule rule, string? group, DateTimeOffset now, CancellationToken cancellationToken) =>
+        (await store.SilencesAsync(rule.ProjectId, activeOnly: true, now, cancellationToken)).Any(s => s.Covers(rule.Id, group, now));
 
     /// <summary>
     /// When the heartbeat's next event is overdue: the last event (or, before any, the rule's last
@@ -102,7 +110,10 @@ public sealed class RuleChecks(IRulesStore store)
 
     private static string Seconds(TimeSpan window) => window.TotalSeconds.ToString(CultureInfo.InvariantCulture) + " s";
 
-    /// <summary>At most one open alert per rule and group: open it, repeat it when due, or resolve it.</summary>
+    /// <summary>
+    /// At most one open alert per rule and group: open it, tell its channels again when due (or
+    /// for the first time, once a silence over it has ended), or resolve it.
+    /// </summary>
     private async Task<bool> SettleAsync(
         CompiledRule rule, string? group, bool violated, AlertEvidence evidence, IReadOnlyList<AlertRecord> open, DateTimeOffset now, CancellationToken cancellationToken)
     {
@@ -111,12 +122,14 @@ public sealed class RuleChecks(IRulesStore store)
         {
             if (current is null)
             {
-                return await store.OpenAlertAsync(AlertSnapshots.For(rule, group, evidence, now), cancellationToken);
+                var silenced = await SilencedAsync(store, rule, group, now, cancellationToken);
+                return await store.OpenAlertAsync(AlertSnapshots.For(rule, group, evidence, now), notify: !silenced, cancellationToken);
             }
 
-            if (rule.RepeatInterval is { } repeat && now - current.LastNotifiedAt >= repeat)
+            var due = !current.Notified || (rule.RepeatInterval is { } repeat && now - current.LastNotifiedAt >= repeat);
+            if (due && !await SilencedAsync(store, rule, group, now, cancellationToken))
             {
-                await store.RepeatAlertAsync(current.Alert.AlertId, now, cancellationToken);
+                await store.NotifyAgainAsync(current.Alert.AlertId, now, cancellationToken);
                 return true;
             }
 

@@ -34,6 +34,10 @@ public sealed class RuleSchedules(IRecurringJobManager jobs, JobStorage storage)
 
     public void Remove(string ruleId) => jobs.RemoveIfExists(JobId(ruleId));
 
+    /// <summary>The hourly clean-up of old counters.</summary>
+    public void ApplyMaintenance() =>
+        jobs.AddOrUpdate<RulePruneJob>(RulePruneJob.JobId, job => job.RunAsync(CancellationToken.None), Cron.Hourly());
+
     /// <summary>The rule ids that have a recurring job.</summary>
     public IReadOnlyList<string> Scheduled()
     {
@@ -72,6 +76,7 @@ internal sealed class RuleScheduleSync(Matching.RuleBook book, RuleSchedules sch
             schedules.Remove(orphan);
         }
 
+        schedules.ApplyMaintenance();
         logger.LogInformation("Scheduled checks of {Count} rules", rules.All.Count(r => r.IsScheduled && r.Enabled));
     }
 

@@ -20,7 +20,7 @@ public sealed class RuleEvaluator(RuleBook book, IRulesStore store)
     {
         var rules = await book.CurrentAsync(cancellationToken);
         var hits = new List<RuleHit>();
-        var fired = new List<AlertSnapshot>();
+        var fired = new List<(CompiledRule Rule, AlertSnapshot Alert)>();
         var thresholds = new HashSet<CompiledRule>();
         var heartbeats = new Dictionary<CompiledRule, IngestedEvent>();
         foreach (var e in events)
@@ -35,7 +35,7 @@ public sealed class RuleEvaluator(RuleBook book, IRulesStore store)
                 switch (rule.Kind)
                 {
                     case RuleKinds.Match:
-                        fired.Add(AlertSnapshots.For(rule, null, new AlertEvidence($"'{e.Name}' matched.", LastEventId: e.Id, LastEventName: e.Name, LastEventAt: e.Timestamp), now, $"{rule.Id}:{e.Id}"));
+                        fired.Add((rule, AlertSnapshots.For(rule, null, new AlertEvidence($"'{e.Name}' matched.", LastEventId: e.Id, LastEventName: e.Name, LastEventAt: e.Timestamp), now, $"{rule.Id}:{e.Id}")));
                         break;
                     case RuleKinds.Volume when rule.GroupBy is { } tag:
                         if (EventMatcher.TagText(e, tag) is { Length: > 0 } group)
@@ -61,19 +61,25 @@ public sealed class RuleEvaluator(RuleBook book, IRulesStore store)
         }
 
         await store.CountAsync(hits, cancellationToken);
-        foreach (var alert in fired)
+        foreach (var (rule, alert) in fired)
         {
-            await store.RecordFiredAsync(alert, cancellationToken);
+            await store.RecordFiredAsync(alert, notify: !await RuleChecks.SilencedAsync(store, rule, null, now, cancellationToken), cancellationToken);
         }
 
         var changed = fired.Count > 0;
         foreach (var rule in thresholds)
         {
+            if ((await store.OpenAlertsAsync(rule.Id, cancellationToken)).Count > 0)
+            {
+                continue; // already alerting; the scheduled check repeats or resolves it
+            }
+
             var count = await store.SumAsync(rule.Id, null, AlertSnapshots.WindowStart(rule, now), now.AddMilliseconds(1), cancellationToken);
             if (count >= rule.Min)
             {
                 var last = await store.LastSeenAsync(rule.Id, null, cancellationToken);
-                changed |= await store.OpenAlertAsync(AlertSnapshots.For(rule, null, RuleChecks.ThresholdEvidence(rule, count, last), now), cancellationToken);
+                var silenced = await RuleChecks.SilencedAsync(store, rule, null, now, cancellationToken);
+                changed |= await store.OpenAlertAsync(AlertSnapshots.For(rule, null, RuleChecks.ThresholdEvidence(rule, count, last), now), notify: !silenced, cancellationToken);
             }
         }
 

@@ -24,8 +24,22 @@ public static class AlertStatus
     public static readonly IReadOnlyList<string> All = [Open, Resolved, Fired];
 }
 
-/// <summary>An alert as stored: its snapshot, where it stands, and when its channels were last told.</summary>
-public sealed record AlertRecord(AlertSnapshot Alert, string Status, DateTimeOffset LastNotifiedAt, DateTimeOffset? ResolvedAt, AlertEvidence? Resolution);
+/// <summary>
+/// An alert as stored: its snapshot, where it stands, and whether and when its channels were last
+/// told (an alert raised under a silence is not told until the silence ends).
+/// </summary>
+public sealed record AlertRecord(AlertSnapshot Alert, string Status, bool Notified, DateTimeOffset LastNotifiedAt, DateTimeOffset? ResolvedAt, AlertEvidence? Resolution);
+
+/// <summary>
+/// Mutes the alerts of a rule, of a group, or of a group of a rule, from <see cref="StartsAt"/> to
+/// <see cref="EndsAt"/>: they still open and resolve (and show in <c>GET /v1/alerts</c>), but their
+/// channels are not told. An alert still open when its silence ends is notified then.
+/// </summary>
+public sealed record Silence(string Id, string ProjectId, string? RuleId, string? Group, DateTimeOffset StartsAt, DateTimeOffset EndsAt, string Comment, DateTimeOffset CreatedAt)
+{
+    public bool Covers(string ruleId, string? group, DateTimeOffset now) =>
+        StartsAt <= now && now < EndsAt && (RuleId is null || RuleId == ruleId) && (Group is null || Group == group);
+}
 
 public sealed record AlertPage(IReadOnlyList<AlertRecord> Alerts, string? NextCursor);
 
@@ -65,22 +79,36 @@ public interface IRulesStore : IServiceStore
 
     Task<LastSeen?> LastSeenAsync(string ruleId, string? group, CancellationToken cancellationToken);
 
-    /// <summary>Forgets the rule's buckets that start before <paramref name="before"/>.</summary>
-    Task PruneCountsAsync(string ruleId, DateTimeOffset before, CancellationToken cancellationToken);
+    /// <summary>Forgets, for each rule, its buckets that start before its cutoff; one transaction.</summary>
+    Task PruneCountsAsync(IReadOnlyList<(string RuleId, DateTimeOffset Before)> cutoffs, CancellationToken cancellationToken);
 
-    /// <summary>Opens the alert and queues <see cref="AlertTriggered"/>, unless an alert is open for its rule and group already (then false).</summary>
-    Task<bool> OpenAlertAsync(AlertSnapshot alert, CancellationToken cancellationToken);
+    /// <summary>
+    /// Opens the alert, unless an alert is open for its rule and group already (then false), and
+    /// queues <see cref="AlertTriggered"/> when <paramref name="notify"/> (not under a silence).
+    /// </summary>
+    Task<bool> OpenAlertAsync(AlertSnapshot alert, bool notify, CancellationToken cancellationToken);
 
-    /// <summary>Records a match rule's alert (status fired) and queues <see cref="AlertTriggered"/>.</summary>
-    Task RecordFiredAsync(AlertSnapshot alert, CancellationToken cancellationToken);
+    /// <summary>Records a match rule's alert (status fired) and queues <see cref="AlertTriggered"/> when <paramref name="notify"/>.</summary>
+    Task RecordFiredAsync(AlertSnapshot alert, bool notify, CancellationToken cancellationToken);
 
     Task<IReadOnlyList<AlertRecord>> OpenAlertsAsync(string ruleId, CancellationToken cancellationToken);
 
-    /// <summary>Closes the open alert and queues <see cref="AlertResolved"/>; nothing when it is not open.</summary>
+    /// <summary>Closes the open alert and queues <see cref="AlertResolved"/> if its channels were told of it; nothing when it is not open.</summary>
     Task ResolveAlertAsync(string alertId, DateTimeOffset at, AlertEvidence evidence, CancellationToken cancellationToken);
 
-    /// <summary>Queues <see cref="AlertRepeated"/> and notes when, unless the alert is no longer open.</summary>
-    Task RepeatAlertAsync(string alertId, DateTimeOffset at, CancellationToken cancellationToken);
+    /// <summary>
+    /// Tells the open alert's channels again: <see cref="AlertRepeated"/>, or <see cref="AlertTriggered"/>
+    /// if they were never told (it opened under a silence that has ended). Nothing when it is not open.
+    /// </summary>
+    Task NotifyAgainAsync(string alertId, DateTimeOffset at, CancellationToken cancellationToken);
+
+    Task AddSilenceAsync(Silence silence, CancellationToken cancellationToken);
+
+    /// <summary>The project's silences, newest first; only those not ended at <paramref name="now"/> when <paramref name="activeOnly"/>.</summary>
+    Task<IReadOnlyList<Silence>> SilencesAsync(string projectId, bool activeOnly, DateTimeOffset now, CancellationToken cancellationToken);
+
+    /// <summary>Ends the silence at <paramref name="now"/>; false when it does not exist or had ended.</summary>
+    Task<bool> EndSilenceAsync(string projectId, string silenceId, DateTimeOffset now, CancellationToken cancellationToken);
 
     /// <summary>The project's alerts, newest first; <paramref name="status"/> one of <see cref="AlertStatus.All"/> or null for all.</summary>
     Task<AlertPage> ListAlertsAsync(string projectId, string? status, string? ruleId, int limit, string? cursor, CancellationToken cancellationToken);

@@ -114,6 +114,37 @@ public sealed class RulesApiTests(StandaloneFactory factory) : IClassFixture<Sta
         await ProblemAssert.NamesFieldAsync(response, field);
     }
 
+    [Fact]
+    public async Task Silence_is_added_listed_and_ended()
+    {
+        using var created = await _client.PostAsync(StandaloneFactory.AdminKey, "/v1/silences",
+            $$"""{"group":"campaign-A","endsAt":"{{DateTimeOffset.UtcNow.AddHours(2):O}}","comment":"campaign paused for the holidays"}""");
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        var id = JsonDocument.Parse(await created.Content.ReadAsStringAsync()).RootElement.GetProperty("id").GetString()!;
+
+        var active = await _client.GetJsonAsync(StandaloneFactory.AdminKey, "/v1/silences");
+        Assert.Contains(active.GetProperty("silences").EnumerateArray(), s => s.GetProperty("id").GetString() == id && s.GetProperty("active").GetBoolean());
+
+        using var ended = await Send(HttpMethod.Delete, $"/v1/silences/{id}");
+        Assert.Equal(HttpStatusCode.NoContent, ended.StatusCode);
+        var after = await _client.GetJsonAsync(StandaloneFactory.AdminKey, "/v1/silences");
+        Assert.DoesNotContain(after.GetProperty("silences").EnumerateArray(), s => s.GetProperty("id").GetString() == id);
+        var all = await _client.GetJsonAsync(StandaloneFactory.AdminKey, "/v1/silences?all=true");
+        Assert.Contains(all.GetProperty("silences").EnumerateArray(), s => s.GetProperty("id").GetString() == id && !s.GetProperty("active").GetBoolean());
+    }
+
+    [Theory]
+    [InlineData("""{"endsAt":"2099-01-01T00:00:00Z","comment":"why"}""", "ruleId")]
+    [InlineData("""{"ruleId":"r_unknown","endsAt":"2099-01-01T00:00:00Z","comment":"why"}""", "ruleId")]
+    [InlineData("""{"group":"A","endsAt":"2001-01-01T00:00:00Z","comment":"why"}""", "endsAt")]
+    [InlineData("""{"group":"A","endsAt":"2099-01-01T00:00:00Z"}""", "comment")]
+    public async Task Invalid_silence_is_a_400_naming_the_field(string body, string field)
+    {
+        using var response = await _client.PostAsync(StandaloneFactory.AdminKey, "/v1/silences", body);
+
+        await ProblemAssert.NamesFieldAsync(response, field);
+    }
+
     private Task<HttpResponseMessage> Send(HttpMethod method, string path)
     {
         var request = new HttpRequestMessage(method, path);

@@ -174,4 +174,45 @@ public sealed class RuleKindTests
         Assert.Equal(AlertStatus.Resolved, resolved.Status);
         Assert.Equal("The rule was deleted.", resolved.Resolution!.Summary);
     }
+
+    [Fact]
+    public async Task Silenced_group_opens_its_alert_quietly_and_is_told_when_the_silence_ends()
+    {
+        await using var bed = await RuleTestBed.StartAsync(T0);
+        var rule = await bed.AddRuleAsync("""{"name":"leads","kind":"volume","volume":{"min":1,"windowSeconds":60,"groupBy":"campaignGroup"}}""");
+        await bed.SendAsync(bed.Tagged("lead", "campaignGroup", "A"), bed.Tagged("lead", "campaignGroup", "B"));
+        await bed.Store.AddSilenceAsync(new Silence("s1", RuleTestBed.Project, rule.Id, "A", T0, T0.AddMinutes(10), "campaign A paused", T0), CancellationToken.None);
+
+        bed.Clock.Advance(TimeSpan.FromMinutes(2));
+        await bed.CheckAsync(rule);
+
+        var alerts = await bed.AlertsAsync(AlertStatus.Open);
+        Assert.Equal(2, alerts.Count);
+        Assert.False(alerts.Single(a => a.Alert.Group == "A").Notified);
+        Assert.Equal(["B"], (await bed.DrainMessagesAsync()).Select(RuleTestBed.Group));
+
+        bed.Clock.Advance(TimeSpan.FromMinutes(9)); // the silence has ended, A is still silent
+        await bed.CheckAsync(rule);
+        var told = Assert.IsType<AlertTriggered>(Assert.Single(await bed.DrainMessagesAsync()));
+        Assert.Equal("A", told.Alert.Group);
+    }
+
+    [Fact]
+    public async Task Alert_raised_and_resolved_under_a_silence_tells_nobody()
+    {
+        await using var bed = await RuleTestBed.StartAsync(T0);
+        await bed.AddRuleAsync("""{"name":"errors","kind":"match","match":{"level":"error"}}""");
+        var rule = await bed.AddRuleAsync("""{"name":"quiet","kind":"volume","volume":{"min":1,"windowSeconds":60}}""");
+        await bed.Store.AddSilenceAsync(new Silence("s1", RuleTestBed.Project, null, null, T0, T0.AddHours(1), "maintenance", T0) with { RuleId = rule.Id }, CancellationToken.None);
+
+        await bed.CheckAsync(rule);
+        await bed.SendAsync(bed.Event("tick"));
+        bed.Clock.Advance(TimeSpan.FromSeconds(1));
+        await bed.CheckAsync(rule);
+        await bed.SendAsync(bed.Event("boom") with { Level = EventLevels.Error }); // another rule: not silenced
+
+        Assert.Equal(AlertStatus.Resolved, (await bed.AlertsAsync()).Single(a => a.Alert.RuleId == rule.Id).Status);
+        var message = Assert.IsType<AlertTriggered>(Assert.Single(await bed.DrainMessagesAsync()));
+        Assert.Equal("errors", message.Alert.RuleName);
+    }
 }

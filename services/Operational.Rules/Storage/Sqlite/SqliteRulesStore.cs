@@ -63,9 +63,23 @@ public sealed class SqliteRulesStore(SqliteDatabase database) : IRulesStore
             payload TEXT NOT NULL
         );
         """,
+        """
+        ALTER TABLE alerts ADD COLUMN notified INTEGER NOT NULL DEFAULT 1;
+        CREATE TABLE silences (
+            id TEXT PRIMARY KEY,
+            project_id TEXT NOT NULL,
+            rule_id TEXT,
+            grp TEXT,
+            starts_at INTEGER NOT NULL,
+            ends_at INTEGER NOT NULL,
+            comment TEXT NOT NULL,
+            created_at INTEGER NOT NULL
+        );
+        CREATE INDEX ix_silences_project ON silences (project_id, ends_at);
+        """,
     ];
 
-    private const string AlertColumns = "snapshot, status, notified_at, resolved_at, resolution";
+    private const string AlertColumns = "snapshot, status, notified, notified_at, resolved_at, resolution";
 
     public Task InitializeAsync(CancellationToken cancellationToken) => database.MigrateAsync(Migrations, cancellationToken);
 
@@ -187,21 +201,24 @@ public sealed class SqliteRulesStore(SqliteDatabase database) : IRulesStore
             : null;
     }
 
-    public Task PruneCountsAsync(string ruleId, DateTimeOffset before, CancellationToken cancellationToken) =>
-        database.WriteAsync(async (connection, transaction) =>
+    public Task PruneCountsAsync(IReadOnlyList<(string RuleId, DateTimeOffset Before)> cutoffs, CancellationToken cancellationToken) =>
+        cutoffs.Count == 0 ? Task.CompletedTask : database.WriteAsync(async (connection, transaction) =>
         {
             using var prune = connection.Command(transaction, "DELETE FROM rule_counts WHERE rule_id = $rule AND bucket < $before");
-            prune.Set(("$rule", ruleId), ("$before", before.ToUnixTimeMilliseconds()));
-            await prune.ExecuteNonQueryAsync(cancellationToken);
+            foreach (var (ruleId, before) in cutoffs)
+            {
+                prune.Set(("$rule", ruleId), ("$before", before.ToUnixTimeMilliseconds()));
+                await prune.ExecuteNonQueryAsync(cancellationToken);
+            }
         }, cancellationToken);
 
-    public async Task<bool> OpenAlertAsync(AlertSnapshot alert, CancellationToken cancellationToken)
+    public async Task<bool> OpenAlertAsync(AlertSnapshot alert, bool notify, CancellationToken cancellationToken)
     {
         var opened = false;
         await database.WriteAsync(async (connection, transaction) =>
         {
-            opened = await InsertAlertAsync(connection, transaction, alert, AlertStatus.Open, cancellationToken);
-            if (opened)
+            opened = await InsertAlertAsync(connection, transaction, alert, AlertStatus.Open, notify, cancellationToken);
+            if (opened && notify)
             {
                 await EnqueueAsync(connection, transaction, new AlertTriggered(alert), cancellationToken);
             }
@@ -209,11 +226,11 @@ public sealed class SqliteRulesStore(SqliteDatabase database) : IRulesStore
         return opened;
     }
 
-    public Task RecordFiredAsync(AlertSnapshot alert, CancellationToken cancellationToken) =>
+    public Task RecordFiredAsync(AlertSnapshot alert, bool notify, CancellationToken cancellationToken) =>
         database.WriteAsync(async (connection, transaction) =>
         {
             // The id is the rule's and the event's: a redelivered event fires once.
-            if (await InsertAlertAsync(connection, transaction, alert, AlertStatus.Fired, cancellationToken))
+            if (await InsertAlertAsync(connection, transaction, alert, AlertStatus.Fired, notify, cancellationToken) && notify)
             {
                 await EnqueueAsync(connection, transaction, new AlertTriggered(alert), cancellationToken);
             }
@@ -235,18 +252,64 @@ public sealed class SqliteRulesStore(SqliteDatabase database) : IRulesStore
             }
         }, cancellationToken);
 
-    public Task RepeatAlertAsync(string alertId, DateTimeOffset at, CancellationToken cancellationToken) =>
+    public Task NotifyAgainAsync(string alertId, DateTimeOffset at, CancellationToken cancellationToken) =>
         database.WriteAsync(async (connection, transaction) =>
         {
             var open = await ReadAlertsAsync(connection, transaction, "WHERE id = $id AND status = 'open'", cancellationToken, ("$id", alertId));
             if (open.Count == 1)
             {
-                using var note = connection.Command(transaction, "UPDATE alerts SET notified_at = $at WHERE id = $id");
+                using var note = connection.Command(transaction, "UPDATE alerts SET notified = 1, notified_at = $at WHERE id = $id");
                 note.Set(("$id", alertId), ("$at", at.ToUnixTimeMilliseconds()));
                 await note.ExecuteNonQueryAsync(cancellationToken);
-                await EnqueueAsync(connection, transaction, new AlertRepeated(open[0].Alert, at), cancellationToken);
+                await EnqueueAsync(connection, transaction,
+                    open[0].Notified ? new AlertRepeated(open[0].Alert, at) : new AlertTriggered(open[0].Alert), cancellationToken);
             }
         }, cancellationToken);
+
+    public Task AddSilenceAsync(Silence silence, CancellationToken cancellationToken) =>
+        database.WriteAsync(async (connection, transaction) =>
+        {
+            using var insert = connection.Command(transaction, """
+                INSERT INTO silences (id, project_id, rule_id, grp, starts_at, ends_at, comment, created_at)
+                VALUES ($id, $project, $rule, $grp, $starts, $ends, $comment, $created)
+                """);
+            insert.Set(("$id", silence.Id), ("$project", silence.ProjectId), ("$rule", silence.RuleId), ("$grp", silence.Group),
+                ("$starts", silence.StartsAt.ToUnixTimeMilliseconds()), ("$ends", silence.EndsAt.ToUnixTimeMilliseconds()),
+                ("$comment", silence.Comment), ("$created", silence.CreatedAt.ToUnixTimeMilliseconds()));
+            await insert.ExecuteNonQueryAsync(cancellationToken);
+        }, cancellationToken);
+
+    public async Task<IReadOnlyList<Silence>> SilencesAsync(string projectId, bool activeOnly, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        using var select = connection.Command(null, $"""
+            SELECT id, project_id, rule_id, grp, starts_at, ends_at, comment, created_at FROM silences
+            WHERE project_id = $project {(activeOnly ? "AND ends_at > $now" : "")} ORDER BY created_at DESC, id DESC
+            """);
+        select.Set(("$project", projectId), ("$now", now.ToUnixTimeMilliseconds()));
+        var silences = new List<Silence>();
+        await using var reader = await select.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            silences.Add(new Silence(reader.GetString(0), reader.GetString(1), reader.IsDBNull(2) ? null : reader.GetString(2), reader.IsDBNull(3) ? null : reader.GetString(3),
+                DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(4)), DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(5)), reader.GetString(6),
+                DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(7))));
+        }
+
+        return silences;
+    }
+
+    public async Task<bool> EndSilenceAsync(string projectId, string silenceId, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var ended = false;
+        await database.WriteAsync(async (connection, transaction) =>
+        {
+            using var end = connection.Command(transaction, "UPDATE silences SET ends_at = $now WHERE project_id = $project AND id = $id AND ends_at > $now");
+            end.Set(("$project", projectId), ("$id", silenceId), ("$now", now.ToUnixTimeMilliseconds()));
+            ended = await end.ExecuteNonQueryAsync(cancellationToken) == 1;
+        }, cancellationToken);
+        return ended;
+    }
 
     public async Task<AlertPage> ListAlertsAsync(string projectId, string? status, string? ruleId, int limit, string? cursor, CancellationToken cancellationToken)
     {
@@ -302,15 +365,16 @@ public sealed class SqliteRulesStore(SqliteDatabase database) : IRulesStore
             }
         }, cancellationToken);
 
-    private static async Task<bool> InsertAlertAsync(SqliteConnection connection, SqliteTransaction transaction, AlertSnapshot alert, string status, CancellationToken cancellationToken)
+    private static async Task<bool> InsertAlertAsync(
+        SqliteConnection connection, SqliteTransaction transaction, AlertSnapshot alert, string status, bool notify, CancellationToken cancellationToken)
     {
         using var insert = connection.Command(transaction, """
-            INSERT INTO alerts (id, project_id, rule_id, grp, status, triggered_at, notified_at, snapshot)
-            VALUES ($id, $project, $rule, $grp, $status, $at, $at, $snapshot)
+            INSERT INTO alerts (id, project_id, rule_id, grp, status, triggered_at, notified, notified_at, snapshot)
+            VALUES ($id, $project, $rule, $grp, $status, $at, $notified, $at, $snapshot)
             ON CONFLICT DO NOTHING
             """);
         insert.Set(("$id", alert.AlertId), ("$project", alert.ProjectId), ("$rule", alert.RuleId), ("$grp", RulesJson.GroupKey(alert.Group)),
-            ("$status", status), ("$at", alert.TriggeredAt.ToUnixTimeMilliseconds()), ("$snapshot", RulesJson.Write(alert)));
+            ("$status", status), ("$at", alert.TriggeredAt.ToUnixTimeMilliseconds()), ("$notified", notify), ("$snapshot", RulesJson.Write(alert)));
         return await insert.ExecuteNonQueryAsync(cancellationToken) == 1;
     }
 
@@ -319,7 +383,10 @@ public sealed class SqliteRulesStore(SqliteDatabase database) : IRulesStore
         using var resolve = connection.Command(transaction, "UPDATE alerts SET status = 'resolved', resolved_at = $at, resolution = $resolution WHERE id = $id");
         resolve.Set(("$id", open.Alert.AlertId), ("$at", at.ToUnixTimeMilliseconds()), ("$resolution", RulesJson.Write(evidence)));
         await resolve.ExecuteNonQueryAsync(cancellationToken);
-        await EnqueueAsync(connection, transaction, new AlertResolved(open.Alert, at, evidence), cancellationToken);
+        if (open.Notified)
+        {
+            await EnqueueAsync(connection, transaction, new AlertResolved(open.Alert, at, evidence), cancellationToken);
+        }
     }
 
     private static async Task EnqueueAsync(SqliteConnection connection, SqliteTransaction transaction, object message, CancellationToken cancellationToken)
@@ -342,9 +409,10 @@ public sealed class SqliteRulesStore(SqliteDatabase database) : IRulesStore
             alerts.Add(new AlertRecord(
                 RulesJson.Read<AlertSnapshot>(reader.GetString(0)),
                 reader.GetString(1),
-                DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(2)),
-                reader.IsDBNull(3) ? null : DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(3)),
-                reader.IsDBNull(4) ? null : RulesJson.Read<AlertEvidence>(reader.GetString(4))));
+                reader.GetBoolean(2),
+                DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(3)),
+                reader.IsDBNull(4) ? null : DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(4)),
+                reader.IsDBNull(5) ? null : RulesJson.Read<AlertEvidence>(reader.GetString(5))));
         }
 
         return alerts;
