@@ -11,6 +11,8 @@ string Option(string name, string fallback)
 }
 
 var events = long.Parse(Option("--events", "10000000"), CultureInfo.InvariantCulture);
+var volumeRules = int.Parse(Option("--volume-rules", "10000"), CultureInfo.InvariantCulture);
+var matchRules = int.Parse(Option("--match-rules", "1000"), CultureInfo.InvariantCulture);
 var seconds = int.Parse(Option("--seconds", "60"), CultureInfo.InvariantCulture);
 var data = Path.GetFullPath(Option("--data", Path.Combine("bench", ".data")));
 var results = Option("--results", "");
@@ -30,13 +32,18 @@ switch (command)
     case "ingest":
         await IngestBenchmark.RunAsync(seconds, data);
         break;
+    case "rules":
+        await Machine.DescribeAsync();
+        await RulesBenchmark.RunAsync(volumeRules, matchRules, data);
+        break;
     case "all":
         await Machine.DescribeAsync();
         await QueryBenchmark.RunAsync(events, data);
         await IngestBenchmark.RunAsync(seconds, data);
+        await RulesBenchmark.RunAsync(volumeRules, matchRules, data);
         break;
     default:
-        Console.Error.WriteLine("usage: Operational.Bench [all|query|ingest] [--events N] [--seconds S] [--data DIR] [--results FILE]");
+        Console.Error.WriteLine("usage: Operational.Bench [all|query|ingest|rules] [--events N] [--seconds S] [--volume-rules N] [--match-rules N] [--data DIR] [--results FILE]");
         return 2;
 }
 
