@@ -1,6 +1,10 @@
 using Hangfire;
 using Hangfire.Dashboard;
 using Hangfire.InMemory;
+using Hangfire.Mongo;
+using Hangfire.Mongo.Migration.Strategies;
+using Hangfire.Mongo.Migration.Strategies.Backup;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using MassTransit;
 using Microsoft.Extensions.Options;
 using Operational.Rules.Alerts;
@@ -9,6 +13,7 @@ using Operational.Rules.Definitions;
 using Operational.Rules.Evaluation;
 using Operational.Rules.Matching;
 using Operational.Rules.Storage;
+using Operational.Rules.Storage.MongoDb;
 using Operational.Rules.Storage.Sqlite;
 using Operational.ServiceDefaults.Hosting;
 using Operational.ServiceDefaults.Identity;
@@ -33,11 +38,11 @@ public static class RulesServiceExtensions
             return storage.Provider switch
             {
                 StorageProvider.Sqlite => new SqliteRulesStore(SqliteDatabase.InDataDirectory(storage, ServiceName)),
-                _ => throw new InvalidOperationException(
-                    "The rules service keeps its data in SQLite only for now: run it with Storage__Provider=Sqlite (one replica). " +
-                    "A MongoDB store for rules is not written yet."),
+                StorageProvider.MongoDb => new MongoRulesStore(provider.GetRequiredService<MongoClientProvider>().GetDatabase(ServiceName)),
+                _ => throw new InvalidOperationException($"Unsupported storage provider {storage.Provider}."),
             };
         });
+        builder.Services.TryAddSingleton<MongoClientProvider>();
         builder.Services.AddServiceStore<IRulesStore>(ServiceName);
         builder.Services.AddSingleton<RuleBook>();
         builder.Services.AddSingleton<RuleEvaluator>();
@@ -48,13 +53,34 @@ public static class RulesServiceExtensions
         builder.Services.AddSingleton<AlertPublisher>();
         builder.Services.AddHostedService(provider => provider.GetRequiredService<AlertPublisher>());
 
-        // Each occurrence of a rule's schedule runs once in the Hangfire server of this process.
-        // In-memory job storage: one rules replica (see docs/architecture.md).
-        builder.Services.AddHangfire(hangfire => hangfire
-            .SetDataCompatibilityLevel(CompatibilityLevel.Version_180)
-            .UseSimpleAssemblyNameTypeSerializer()
-            .UseRecommendedSerializerSettings()
-            .UseInMemoryStorage(new InMemoryStorageOptions()));
+        // Each occurrence of a rule's schedule runs once: in this process with in-memory job storage
+        // (SQLite, one replica), across replicas with Hangfire.Mongo's distributed locks (MongoDB).
+        builder.Services.AddHangfire((provider, hangfire) =>
+        {
+            hangfire
+                .SetDataCompatibilityLevel(CompatibilityLevel.Version_180)
+                .UseSimpleAssemblyNameTypeSerializer()
+                .UseRecommendedSerializerSettings();
+            var storage = provider.GetRequiredService<IOptions<StorageOptions>>().Value;
+            if (storage.Provider == StorageProvider.MongoDb)
+            {
+                hangfire.UseMongoStorage(storage.MongoDb.ConnectionString, storage.MongoDb.DatabasePrefix + "hangfire", new MongoStorageOptions
+                {
+                    MigrationOptions = new MongoMigrationOptions
+                    {
+                        MigrationStrategy = new MigrateMongoMigrationStrategy(),
+                        BackupStrategy = new CollectionMongoBackupStrategy(),
+                    },
+                    // Change streams need a replica set; polling works on a single node too.
+                    CheckQueuedJobsStrategy = CheckQueuedJobsStrategy.Poll,
+                    CheckConnection = true,
+                });
+            }
+            else
+            {
+                hangfire.UseInMemoryStorage(new InMemoryStorageOptions());
+            }
+        });
         builder.Services.AddHangfireServer(server =>
         {
             server.WorkerCount = options.CheckWorkers;

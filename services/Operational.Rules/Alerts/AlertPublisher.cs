@@ -31,7 +31,7 @@ public sealed class AlertPublisher(IRulesStore store, IBus bus, AlertsQueued que
                 await bus.Publish(message.Message, cancellationToken);
             }
 
-            await store.RemoveMessagesAsync(messages.Select(m => m.Sequence).ToList(), cancellationToken);
+            await store.RemoveMessagesAsync(messages.Select(m => m.Id).ToList(), cancellationToken);
             published += messages.Count;
             if (messages.Count < BatchSize)
             {

@@ -43,8 +43,8 @@ public sealed record Silence(string Id, string ProjectId, string? RuleId, string
 
 public sealed record AlertPage(IReadOnlyList<AlertRecord> Alerts, string? NextCursor);
 
-/// <summary>A message written in the same transaction as the change it announces, published afterwards.</summary>
-public sealed record OutboxMessage(long Sequence, object Message);
+/// <summary>A message written atomically with the change it announces, published afterwards; <see cref="Id"/> is the store's own.</summary>
+public sealed record OutboxMessage(string Id, object Message);
 
 /// <summary>
 /// Everything the rules service owns: rules, the counters of their windows, their alerts, and
@@ -113,8 +113,8 @@ public interface IRulesStore : IServiceStore
     /// <summary>The project's alerts, newest first; <paramref name="status"/> one of <see cref="AlertStatus.All"/> or null for all.</summary>
     Task<AlertPage> ListAlertsAsync(string projectId, string? status, string? ruleId, int limit, string? cursor, CancellationToken cancellationToken);
 
-    /// <summary>The oldest queued messages, in order.</summary>
+    /// <summary>Queued messages, oldest first (in the order they were queued for the same alert).</summary>
     Task<IReadOnlyList<OutboxMessage>> PendingMessagesAsync(int limit, CancellationToken cancellationToken);
 
-    Task RemoveMessagesAsync(IReadOnlyList<long> sequences, CancellationToken cancellationToken);
+    Task RemoveMessagesAsync(IReadOnlyList<string> ids, CancellationToken cancellationToken);
 }

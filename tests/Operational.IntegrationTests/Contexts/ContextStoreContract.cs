@@ -8,25 +8,11 @@ namespace Operational.IntegrationTests.Contexts;
 /// tests. <see cref="CreateStoreAsync"/> may be called twice: both stores then share one
 /// database, as two replicas of the contexts service do.
 /// </summary>
-public abstract class ContextStoreContract : IAsyncLifetime
+public abstract class ContextStoreContract : StoreContract<IContextStore>
 {
     protected const int DefaultTimeout = 3600;
 
     private static readonly DateTimeOffset T0 = new(2026, 11, 23, 4, 0, 0, TimeSpan.Zero);
-
-    protected IContextStore Store { get; private set; } = null!;
-
-    /// <summary>A store over this test's database; a second call gives another store (another replica) over the same database.</summary>
-    protected abstract Task<IContextStore> CreateStoreAsync();
-
-    public async ValueTask InitializeAsync()
-    {
-        Store = await CreateStoreAsync();
-        await Store.InitializeAsync(CancellationToken.None);
-        await Store.InitializeAsync(CancellationToken.None); // idempotent: every start calls it
-    }
-
-    public virtual ValueTask DisposeAsync() => ValueTask.CompletedTask;
 
     [Fact]
     public async Task Applied_entries_read_back_as_their_fold()

@@ -8,22 +8,9 @@ namespace Operational.IntegrationTests.Storage;
 /// What every event store must do, whatever its database. SQLite and MongoDB run the same
 /// tests; a provider that passes is interchangeable with the others.
 /// </summary>
-public abstract class EventStoreContract : IAsyncLifetime
+public abstract class EventStoreContract : StoreContract<IEventStore>
 {
     private static readonly DateTimeOffset T0 = new(2026, 11, 22, 10, 0, 0, TimeSpan.Zero);
-
-    protected IEventStore Store { get; private set; } = null!;
-
-    protected abstract Task<IEventStore> CreateStoreAsync();
-
-    public async ValueTask InitializeAsync()
-    {
-        Store = await CreateStoreAsync();
-        await Store.InitializeAsync(CancellationToken.None);
-        await Store.InitializeAsync(CancellationToken.None); // idempotent: every start calls it
-    }
-
-    public virtual ValueTask DisposeAsync() => ValueTask.CompletedTask;
 
     [Fact]
     public async Task Stored_event_reads_back_field_for_field()

@@ -83,7 +83,7 @@ public sealed class RuleTestBed : IAsyncDisposable
     public async Task<IReadOnlyList<object>> DrainMessagesAsync()
     {
         var pending = await Store.PendingMessagesAsync(1000, CancellationToken.None);
-        await Store.RemoveMessagesAsync(pending.Select(m => m.Sequence).ToList(), CancellationToken.None);
+        await Store.RemoveMessagesAsync(pending.Select(m => m.Id).ToList(), CancellationToken.None);
         return pending.Select(m => m.Message).ToList();
     }
 

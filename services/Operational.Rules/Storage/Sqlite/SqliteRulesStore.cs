@@ -348,19 +348,19 @@ public sealed class SqliteRulesStore(SqliteDatabase database) : IRulesStore
         await using var reader = await select.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
         {
-            messages.Add(new OutboxMessage(reader.GetInt64(0), RulesJson.ReadMessage(reader.GetString(1), reader.GetString(2))));
+            messages.Add(new OutboxMessage(reader.GetInt64(0).ToString(System.Globalization.CultureInfo.InvariantCulture), RulesJson.ReadMessage(reader.GetString(1), reader.GetString(2))));
         }
 
         return messages;
     }
 
-    public Task RemoveMessagesAsync(IReadOnlyList<long> sequences, CancellationToken cancellationToken) =>
-        sequences.Count == 0 ? Task.CompletedTask : database.WriteAsync(async (connection, transaction) =>
+    public Task RemoveMessagesAsync(IReadOnlyList<string> ids, CancellationToken cancellationToken) =>
+        ids.Count == 0 ? Task.CompletedTask : database.WriteAsync(async (connection, transaction) =>
         {
             using var delete = connection.Command(transaction, "DELETE FROM outbox WHERE seq = $seq");
-            foreach (var sequence in sequences)
+            foreach (var id in ids)
             {
-                delete.Set(("$seq", sequence));
+                delete.Set(("$seq", long.Parse(id, System.Globalization.CultureInfo.InvariantCulture)));
                 await delete.ExecuteNonQueryAsync(cancellationToken);
             }
         }, cancellationToken);

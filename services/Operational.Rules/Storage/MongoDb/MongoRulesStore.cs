@@ -1,0 +1,477 @@
+using MongoDB.Bson;
+using MongoDB.Bson.Serialization.Attributes;
+using MongoDB.Driver;
+using Operational.Contracts.Alerts;
+using Operational.Rules.Definitions;
+using Operational.ServiceDefaults.Storage;
+
+namespace Operational.Rules.Storage.MongoDb;
+
+/// <summary>
+/// The rules service's MongoDB database, for replicas. Without multi-document transactions, what
+/// must change together lives in one document: an alert carries its own queue of messages
+/// (<c>pending</c>), pushed in the same update that opens, repeats or resolves it, and pulled by
+/// the publisher once sent. One open alert per rule and group is a unique index over open alerts
+/// only; counters are upserts that add one.
+/// </summary>
+public sealed class MongoRulesStore(IMongoDatabase database) : IRulesStore
+{
+    private const string VersionId = "rules-version";
+
+    private readonly IMongoCollection<RuleDocument> _rules = database.GetCollection<RuleDocument>("rules");
+    private readonly IMongoCollection<BsonDocument> _meta = database.GetCollection<BsonDocument>("rules_meta");
+    private readonly IMongoCollection<CountDocument> _counts = database.GetCollection<CountDocument>("rule_counts");
+    private readonly IMongoCollection<LastSeenDocument> _lastSeen = database.GetCollection<LastSeenDocument>("rule_last_seen");
+    private readonly IMongoCollection<AlertDocument> _alerts = database.GetCollection<AlertDocument>("alerts");
+    private readonly IMongoCollection<SilenceDocument> _silences = database.GetCollection<SilenceDocument>("silences");
+
+    public async Task InitializeAsync(CancellationToken cancellationToken)
+    {
+        await _rules.Indexes.CreateOneAsync(new CreateIndexModel<RuleDocument>(
+            Builders<RuleDocument>.IndexKeys.Ascending(r => r.ProjectId).Ascending(r => r.CreatedAt), new CreateIndexOptions { Name = "project" }), cancellationToken: cancellationToken);
+        await _counts.Indexes.CreateOneAsync(new CreateIndexModel<CountDocument>(
+            Builders<CountDocument>.IndexKeys.Ascending(c => c.RuleId).Ascending(c => c.Group).Ascending(c => c.Bucket),
+            new CreateIndexOptions { Name = "bucket", Unique = true }), cancellationToken: cancellationToken);
+        await _lastSeen.Indexes.CreateOneAsync(new CreateIndexModel<LastSeenDocument>(
+            Builders<LastSeenDocument>.IndexKeys.Ascending(l => l.RuleId).Ascending(l => l.Group),
+            new CreateIndexOptions { Name = "rule_group", Unique = true }), cancellationToken: cancellationToken);
+        var alertKeys = Builders<AlertDocument>.IndexKeys;
+        await _alerts.Indexes.CreateManyAsync(
+            [
+                new CreateIndexModel<AlertDocument>(alertKeys.Ascending(a => a.RuleId).Ascending(a => a.Group),
+                    new CreateIndexOptions<AlertDocument> { Name = "one_open", Unique = true, PartialFilterExpression = Builders<AlertDocument>.Filter.Eq(a => a.Status, AlertStatus.Open) }),
+                new CreateIndexModel<AlertDocument>(alertKeys.Ascending(a => a.ProjectId).Descending(a => a.TriggeredAt).Descending(a => a.Id),
+                    new CreateIndexOptions { Name = "list" }),
+                new CreateIndexModel<AlertDocument>(alertKeys.Ascending(a => a.HasPending),
+                    new CreateIndexOptions<AlertDocument> { Name = "pending", PartialFilterExpression = Builders<AlertDocument>.Filter.Eq(a => a.HasPending, true) }),
+            ],
+            cancellationToken);
+        await _silences.Indexes.CreateOneAsync(new CreateIndexModel<SilenceDocument>(
+            Builders<SilenceDocument>.IndexKeys.Ascending(s => s.ProjectId).Ascending(s => s.EndsAt), new CreateIndexOptions { Name = "project" }), cancellationToken: cancellationToken);
+    }
+
+    public Task PingAsync(CancellationToken cancellationToken) => MongoClientProvider.PingAsync(database, cancellationToken);
+
+    public async Task<Rule?> GetRuleAsync(string projectId, string ruleId, CancellationToken cancellationToken) =>
+        (await _rules.Find(r => r.Id == ruleId && r.ProjectId == projectId).FirstOrDefaultAsync(cancellationToken))?.ToRule();
+
+    public async Task<IReadOnlyList<Rule>> ListRulesAsync(string projectId, CancellationToken cancellationToken) =>
+        (await _rules.Find(r => r.ProjectId == projectId).SortBy(r => r.CreatedAt).ThenBy(r => r.Id).ToListAsync(cancellationToken)).Select(r => r.ToRule()).ToList();
+
+    public async Task<IReadOnlyList<Rule>> AllRulesAsync(CancellationToken cancellationToken) =>
+        (await _rules.Find(FilterDefinition<RuleDocument>.Empty).ToListAsync(cancellationToken)).Select(r => r.ToRule()).ToList();
+
+    public async Task SaveRuleAsync(Rule rule, CancellationToken cancellationToken)
+    {
+        await _rules.ReplaceOneAsync(r => r.Id == rule.Id, RuleDocument.From(rule), new ReplaceOptions { IsUpsert = true }, cancellationToken);
+        await BumpVersionAsync(cancellationToken);
+    }
+
+    public async Task<bool> DeleteRuleAsync(string projectId, string ruleId, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var deleted = await _rules.DeleteOneAsync(r => r.Id == ruleId && r.ProjectId == projectId, cancellationToken);
+        if (deleted.DeletedCount == 0)
+        {
+            return false;
+        }
+
+        await BumpVersionAsync(cancellationToken);
+        await _counts.DeleteManyAsync(c => c.RuleId == ruleId, cancellationToken);
+        await _lastSeen.DeleteManyAsync(l => l.RuleId == ruleId, cancellationToken);
+        foreach (var open in await OpenAlertsAsync(ruleId, cancellationToken))
+        {
+            await ResolveAlertAsync(open.Alert.AlertId, now, new AlertEvidence("The rule was deleted."), cancellationToken);
+        }
+
+        return true;
+    }
+
+    public async Task<long> RulesVersionAsync(CancellationToken cancellationToken)
+    {
+        var meta = await _meta.Find(Builders<BsonDocument>.Filter.Eq("_id", VersionId)).FirstOrDefaultAsync(cancellationToken);
+        return meta?["v"].ToInt64() ?? 0;
+    }
+
+    public async Task CountAsync(IReadOnlyList<RuleHit> hits, CancellationToken cancellationToken)
+    {
+        if (hits.Count == 0)
+        {
+            return;
+        }
+
+        var counts = hits
+            .GroupBy(h => (h.RuleId, Group: RulesJson.GroupKey(h.Group), Bucket: h.BucketStart.ToUnixTimeMilliseconds()))
+            .Select(g => new UpdateOneModel<CountDocument>(
+                Builders<CountDocument>.Filter.Eq(c => c.RuleId, g.Key.RuleId) & Builders<CountDocument>.Filter.Eq(c => c.Group, g.Key.Group) & Builders<CountDocument>.Filter.Eq(c => c.Bucket, g.Key.Bucket),
+                Builders<CountDocument>.Update.Inc(c => c.Count, g.Count()))
+            { IsUpsert = true })
+            .ToList();
+        await AddCountsAsync(counts, cancellationToken);
+
+        foreach (var latest in hits.GroupBy(h => (h.RuleId, Group: RulesJson.GroupKey(h.Group))).Select(g => g.MaxBy(h => h.Timestamp)!))
+        {
+            var ts = latest.Timestamp.ToUnixTimeMilliseconds();
+            var filter = Builders<LastSeenDocument>.Filter;
+            try
+            {
+                // Only a later event replaces the last seen; an earlier one finds no match and its
+                // upsert collides with the unique index, which means "keep what is there".
+                await _lastSeen.UpdateOneAsync(
+                    filter.Eq(l => l.RuleId, latest.RuleId) & filter.Eq(l => l.Group, RulesJson.GroupKey(latest.Group)) & filter.Lte(l => l.Timestamp, ts),
+                    Builders<LastSeenDocument>.Update.Set(l => l.EventId, latest.EventId).Set(l => l.EventName, latest.EventName).Set(l => l.Timestamp, ts),
+                    new UpdateOptions { IsUpsert = true },
+                    cancellationToken);
+            }
+            catch (MongoWriteException e) when (e.WriteError.Category == ServerErrorCategory.DuplicateKey)
+            {
+            }
+        }
+    }
+
+    public async Task<long> SumAsync(string ruleId, string? group, DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken)
+    {
+        var key = RulesJson.GroupKey(group);
+        long fromMs = from.ToUnixTimeMilliseconds(), toMs = to.ToUnixTimeMilliseconds();
+        var counts = await _counts.Find(c => c.RuleId == ruleId && c.Group == key && c.Bucket >= fromMs && c.Bucket < toMs)
+            .Project(c => c.Count)
+            .ToListAsync(cancellationToken);
+        return counts.Sum();
+    }
+
+    public async Task<IReadOnlyList<string>> GroupsSeenAsync(string ruleId, DateTimeOffset since, CancellationToken cancellationToken)
+    {
+        var sinceMs = since.ToUnixTimeMilliseconds();
+        var groups = await _counts.DistinctAsync(c => c.Group, c => c.RuleId == ruleId && c.Bucket >= sinceMs && c.Group != "", cancellationToken: cancellationToken);
+        return await groups.ToListAsync(cancellationToken);
+    }
+
+    public async Task<LastSeen?> LastSeenAsync(string ruleId, string? group, CancellationToken cancellationToken)
+    {
+        var key = RulesJson.GroupKey(group);
+        var last = await _lastSeen.Find(l => l.RuleId == ruleId && l.Group == key).FirstOrDefaultAsync(cancellationToken);
+        return last is null ? null : new LastSeen(last.EventId, last.EventName, DateTimeOffset.FromUnixTimeMilliseconds(last.Timestamp));
+    }
+
+    public async Task PruneCountsAsync(IReadOnlyList<(string RuleId, DateTimeOffset Before)> cutoffs, CancellationToken cancellationToken)
+    {
+        if (cutoffs.Count == 0)
+        {
+            return;
+        }
+
+        var deletes = cutoffs.Select(c =>
+        {
+            var before = c.Before.ToUnixTimeMilliseconds();
+            return new DeleteManyModel<CountDocument>(Builders<CountDocument>.Filter.Where(d => d.RuleId == c.RuleId && d.Bucket < before));
+        }).ToList();
+        await _counts.BulkWriteAsync(deletes, new BulkWriteOptions { IsOrdered = false }, cancellationToken);
+    }
+
+    public async Task<bool> OpenAlertAsync(AlertSnapshot alert, bool notify, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await _alerts.InsertOneAsync(AlertDocument.From(alert, AlertStatus.Open, notify, notify ? [Pending.Of(new AlertTriggered(alert))] : []), cancellationToken: cancellationToken);
+            return true;
+        }
+        catch (MongoWriteException e) when (e.WriteError.Category == ServerErrorCategory.DuplicateKey)
+        {
+            return false; // an alert is open for this rule and group already
+        }
+    }
+
+    public async Task RecordFiredAsync(AlertSnapshot alert, bool notify, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await _alerts.InsertOneAsync(AlertDocument.From(alert, AlertStatus.Fired, notify, notify ? [Pending.Of(new AlertTriggered(alert))] : []), cancellationToken: cancellationToken);
+        }
+        catch (MongoWriteException e) when (e.WriteError.Category == ServerErrorCategory.DuplicateKey)
+        {
+            // Its id is the rule's and the event's: the event was redelivered.
+        }
+    }
+
+    public async Task<IReadOnlyList<AlertRecord>> OpenAlertsAsync(string ruleId, CancellationToken cancellationToken) =>
+        (await _alerts.Find(a => a.RuleId == ruleId && a.Status == AlertStatus.Open).ToListAsync(cancellationToken)).Select(a => a.ToRecord()).ToList();
+
+    public async Task ResolveAlertAsync(string alertId, DateTimeOffset at, AlertEvidence evidence, CancellationToken cancellationToken)
+    {
+        if (await _alerts.Find(a => a.Id == alertId && a.Status == AlertStatus.Open).FirstOrDefaultAsync(cancellationToken) is not { } open)
+        {
+            return;
+        }
+
+        var update = Builders<AlertDocument>.Update
+            .Set(a => a.Status, AlertStatus.Resolved)
+            .Set(a => a.ResolvedAt, at.ToUnixTimeMilliseconds())
+            .Set(a => a.Resolution, RulesJson.Write(evidence));
+        if (open.Notified)
+        {
+            update = update.Push(a => a.Pending, Pending.Of(new AlertResolved(open.ToRecord().Alert, at, evidence))).Set(a => a.HasPending, true);
+        }
+
+        await _alerts.UpdateOneAsync(a => a.Id == alertId && a.Status == AlertStatus.Open, update, cancellationToken: cancellationToken);
+    }
+
+    public async Task NotifyAgainAsync(string alertId, DateTimeOffset at, CancellationToken cancellationToken)
+    {
+        if (await _alerts.Find(a => a.Id == alertId && a.Status == AlertStatus.Open).FirstOrDefaultAsync(cancellationToken) is not { } open)
+        {
+            return;
+        }
+
+        var snapshot = open.ToRecord().Alert;
+        object message = open.Notified ? new AlertRepeated(snapshot, at) : new AlertTriggered(snapshot);
+        await _alerts.UpdateOneAsync(
+            a => a.Id == alertId && a.Status == AlertStatus.Open && a.Notified == open.Notified,
+            Builders<AlertDocument>.Update.Set(a => a.Notified, true).Set(a => a.NotifiedAt, at.ToUnixTimeMilliseconds())
+                .Push(a => a.Pending, Pending.Of(message)).Set(a => a.HasPending, true),
+            cancellationToken: cancellationToken);
+    }
+
+    public async Task<AlertPage> ListAlertsAsync(string projectId, string? status, string? ruleId, int limit, string? cursor, CancellationToken cancellationToken)
+    {
+        var filter = Builders<AlertDocument>.Filter;
+        var where = filter.Eq(a => a.ProjectId, projectId);
+        if (status is not null)
+        {
+            where &= filter.Eq(a => a.Status, status);
+        }
+
+        if (ruleId is not null)
+        {
+            where &= filter.Eq(a => a.RuleId, ruleId);
+        }
+
+        if (AlertCursor.TryDecode(cursor, out var afterMs, out var afterId))
+        {
+            where &= filter.Lt(a => a.TriggeredAt, afterMs) | (filter.Eq(a => a.TriggeredAt, afterMs) & filter.Lt(a => a.Id, afterId));
+        }
+
+        var alerts = await _alerts.Find(where).SortByDescending(a => a.TriggeredAt).ThenByDescending(a => a.Id).Limit(limit + 1).ToListAsync(cancellationToken);
+        return AlertCursor.Page(alerts.Select(a => a.ToRecord()).ToList(), limit);
+    }
+
+    public async Task<IReadOnlyList<OutboxMessage>> PendingMessagesAsync(int limit, CancellationToken cancellationToken)
+    {
+        var alerts = await _alerts.Find(a => a.HasPending).Limit(limit).ToListAsync(cancellationToken);
+        return alerts
+            .SelectMany(a => a.Pending.Select(p => new OutboxMessage($"{a.Id}\n{p.Id}", RulesJson.ReadMessage(p.Type, p.Payload))))
+            .Take(limit)
+            .ToList();
+    }
+
+    public async Task RemoveMessagesAsync(IReadOnlyList<string> ids, CancellationToken cancellationToken)
+    {
+        foreach (var byAlert in ids.Select(id => id.Split('\n', 2)).GroupBy(parts => parts[0], parts => parts[1]))
+        {
+            var sent = byAlert.ToList();
+            await _alerts.UpdateOneAsync(a => a.Id == byAlert.Key,
+                Builders<AlertDocument>.Update.PullFilter(a => a.Pending, p => sent.Contains(p.Id)), cancellationToken: cancellationToken);
+            await _alerts.UpdateOneAsync(a => a.Id == byAlert.Key && a.Pending.Count == 0,
+                Builders<AlertDocument>.Update.Set(a => a.HasPending, false), cancellationToken: cancellationToken);
+        }
+    }
+
+    public Task AddSilenceAsync(Silence silence, CancellationToken cancellationToken) =>
+        _silences.InsertOneAsync(SilenceDocument.From(silence), cancellationToken: cancellationToken);
+
+    public async Task<IReadOnlyList<Silence>> SilencesAsync(string projectId, bool activeOnly, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var nowMs = now.ToUnixTimeMilliseconds();
+        var found = await _silences.Find(s => s.ProjectId == projectId && (!activeOnly || s.EndsAt > nowMs))
+            .SortByDescending(s => s.CreatedAt).ThenByDescending(s => s.Id)
+            .ToListAsync(cancellationToken);
+        return found.Select(s => s.ToSilence()).ToList();
+    }
+
+    public async Task<bool> EndSilenceAsync(string projectId, string silenceId, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var nowMs = now.ToUnixTimeMilliseconds();
+        var ended = await _silences.UpdateOneAsync(s => s.Id == silenceId && s.ProjectId == projectId && s.EndsAt > nowMs,
+            Builders<SilenceDocument>.Update.Set(s => s.EndsAt, nowMs), cancellationToken: cancellationToken);
+        return ended.ModifiedCount == 1;
+    }
+
+    private Task BumpVersionAsync(CancellationToken cancellationToken) =>
+        _meta.UpdateOneAsync(Builders<BsonDocument>.Filter.Eq("_id", VersionId), Builders<BsonDocument>.Update.Inc("v", 1L),
+            new UpdateOptions { IsUpsert = true }, cancellationToken);
+
+    /// <summary>
+    /// Two replicas upserting the same new counter: one inserts, the other collides with the unique
+    /// index and its increment did not apply. Unordered, so only the collided ones are sent again
+    /// (now as updates of the existing counter); the others were applied once and must not be again.
+    /// </summary>
+    private async Task AddCountsAsync(List<UpdateOneModel<CountDocument>> counts, CancellationToken cancellationToken)
+    {
+        var pending = counts;
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await _counts.BulkWriteAsync(pending, new BulkWriteOptions { IsOrdered = false }, cancellationToken);
+                return;
+            }
+            catch (MongoBulkWriteException<CountDocument> e)
+                when (attempt < 3 && e.WriteConcernError is null && e.WriteErrors.All(w => w.Category == ServerErrorCategory.DuplicateKey))
+            {
+                pending = e.WriteErrors.Select(w => pending[w.Index]).ToList();
+            }
+        }
+    }
+
+    private sealed class RuleDocument
+    {
+        [BsonId] public required string Id { get; init; }
+
+        [BsonElement("p")] public required string ProjectId { get; init; }
+
+        [BsonElement("definition")] public required string Definition { get; init; }
+
+        [BsonElement("createdAt")] public long CreatedAt { get; init; }
+
+        [BsonElement("updatedAt")] public long UpdatedAt { get; init; }
+
+        public static RuleDocument From(Rule rule) => new()
+        {
+            Id = rule.Id,
+            ProjectId = rule.ProjectId,
+            Definition = RulesJson.Write(rule.Definition),
+            CreatedAt = rule.CreatedAt.ToUnixTimeMilliseconds(),
+            UpdatedAt = rule.UpdatedAt.ToUnixTimeMilliseconds(),
+        };
+
+        public Rule ToRule() => new(Id, ProjectId, RulesJson.ReadDefinition(Definition),
+            DateTimeOffset.FromUnixTimeMilliseconds(CreatedAt), DateTimeOffset.FromUnixTimeMilliseconds(UpdatedAt));
+    }
+
+    private sealed class CountDocument
+    {
+        [BsonId] public ObjectId Id { get; init; }
+
+        [BsonElement("r")] public required string RuleId { get; init; }
+
+        [BsonElement("g")] public required string Group { get; init; }
+
+        [BsonElement("b")] public long Bucket { get; init; }
+
+        [BsonElement("n")] public long Count { get; init; }
+    }
+
+    private sealed class LastSeenDocument
+    {
+        [BsonId] public ObjectId Id { get; init; }
+
+        [BsonElement("r")] public required string RuleId { get; init; }
+
+        [BsonElement("g")] public required string Group { get; init; }
+
+        [BsonElement("e")] public required string EventId { get; init; }
+
+        [BsonElement("name")] public required string EventName { get; init; }
+
+        [BsonElement("ts")] public long Timestamp { get; init; }
+    }
+
+    private sealed class Pending
+    {
+        [BsonElement("id")] public required string Id { get; init; }
+
+        [BsonElement("type")] public required string Type { get; init; }
+
+        [BsonElement("payload")] public required string Payload { get; init; }
+
+        public static Pending Of(object message)
+        {
+            var (type, payload) = RulesJson.WriteMessage(message);
+            return new Pending { Id = Guid.NewGuid().ToString("N"), Type = type, Payload = payload };
+        }
+    }
+
+    private sealed class AlertDocument
+    {
+        [BsonId] public required string Id { get; init; }
+
+        [BsonElement("p")] public required string ProjectId { get; init; }
+
+        [BsonElement("r")] public required string RuleId { get; init; }
+
+        [BsonElement("g")] public required string Group { get; init; }
+
+        [BsonElement("status")] public required string Status { get; init; }
+
+        [BsonElement("triggeredAt")] public long TriggeredAt { get; init; }
+
+        [BsonElement("notified")] public bool Notified { get; init; }
+
+        [BsonElement("notifiedAt")] public long NotifiedAt { get; init; }
+
+        [BsonElement("resolvedAt")] public long? ResolvedAt { get; init; }
+
+        [BsonElement("snapshot")] public required string Snapshot { get; init; }
+
+        [BsonElement("resolution")] public string? Resolution { get; init; }
+
+        [BsonElement("pending")] public List<Pending> Pending { get; init; } = [];
+
+        [BsonElement("hasPending")] public bool HasPending { get; init; }
+
+        public static AlertDocument From(AlertSnapshot alert, string status, bool notified, List<Pending> pending) => new()
+        {
+            Id = alert.AlertId,
+            ProjectId = alert.ProjectId,
+            RuleId = alert.RuleId,
+            Group = RulesJson.GroupKey(alert.Group),
+            Status = status,
+            TriggeredAt = alert.TriggeredAt.ToUnixTimeMilliseconds(),
+            Notified = notified,
+            NotifiedAt = alert.TriggeredAt.ToUnixTimeMilliseconds(),
+            Snapshot = RulesJson.Write(alert),
+            Pending = pending,
+            HasPending = pending.Count > 0,
+        };
+
+        public AlertRecord ToRecord() => new(
+            RulesJson.Read<AlertSnapshot>(Snapshot),
+            Status,
+            Notified,
+            DateTimeOffset.FromUnixTimeMilliseconds(NotifiedAt),
+            ResolvedAt is { } resolved ? DateTimeOffset.FromUnixTimeMilliseconds(resolved) : null,
+            Resolution is null ? null : RulesJson.Read<AlertEvidence>(Resolution));
+    }
+
+    private sealed class SilenceDocument
+    {
+        [BsonId] public required string Id { get; init; }
+
+        [BsonElement("p")] public required string ProjectId { get; init; }
+
+        [BsonElement("r")] public string? RuleId { get; init; }
+
+        [BsonElement("g")] public string? Group { get; init; }
+
+        [BsonElement("startsAt")] public long StartsAt { get; init; }
+
+        [BsonElement("endsAt")] public long EndsAt { get; init; }
+
+        [BsonElement("comment")] public required string Comment { get; init; }
+
+        [BsonElement("createdAt")] public long CreatedAt { get; init; }
+
+        public static SilenceDocument From(Silence s) => new()
+        {
+            Id = s.Id,
+            ProjectId = s.ProjectId,
+            RuleId = s.RuleId,
+            Group = s.Group,
+            StartsAt = s.StartsAt.ToUnixTimeMilliseconds(),
+            EndsAt = s.EndsAt.ToUnixTimeMilliseconds(),
+            Comment = s.Comment,
+            CreatedAt = s.CreatedAt.ToUnixTimeMilliseconds(),
+        };
+
+        public Silence ToSilence() => new(Id, ProjectId, RuleId, Group, DateTimeOffset.FromUnixTimeMilliseconds(StartsAt),
+            DateTimeOffset.FromUnixTimeMilliseconds(EndsAt), Comment, DateTimeOffset.FromUnixTimeMilliseconds(CreatedAt));
+    }
+}

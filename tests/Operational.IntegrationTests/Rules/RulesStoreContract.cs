@@ -1,0 +1,180 @@
+using System.Text.Json;
+using Operational.Contracts.Alerts;
+using Operational.Rules.Definitions;
+using Operational.Rules.Storage;
+
+namespace Operational.IntegrationTests.Rules;
+
+/// <summary>
+/// What every rules store must do, whatever its database; SQLite and MongoDB run the same tests.
+/// <see cref="CreateStoreAsync"/> may be called twice: both stores then share one database, as
+/// replicas of the rules service do.
+/// </summary>
+public abstract class RulesStoreContract : StoreContract<IRulesStore>
+{
+    private static readonly DateTimeOffset T0 = new(2026, 11, 23, 10, 0, 0, TimeSpan.Zero);
+
+    [Fact]
+    public async Task Rules_are_saved_listed_per_project_and_deleted_each_change_moving_the_version()
+    {
+        var version = await Store.RulesVersionAsync(CancellationToken.None);
+        var rule = Rule("p1", "r1");
+        await Store.SaveRuleAsync(rule, CancellationToken.None);
+        await Store.SaveRuleAsync(Rule("p2", "r2"), CancellationToken.None);
+        var changed = rule with { Definition = rule.Definition with { Name = "renamed" }, UpdatedAt = T0.AddMinutes(1) };
+        await Store.SaveRuleAsync(changed, CancellationToken.None);
+
+        var read = await Store.GetRuleAsync("p1", "r1", CancellationToken.None);
+        Assert.Equal("renamed", read!.Definition.Name);
+        Assert.Equal((T0, T0.AddMinutes(1)), (read.CreatedAt, read.UpdatedAt));
+        Assert.Equal(JsonSerializer.Serialize(changed.Definition), JsonSerializer.Serialize(read.Definition));
+        Assert.Null(await Store.GetRuleAsync("p2", "r1", CancellationToken.None));
+        Assert.Equal(["r1"], (await Store.ListRulesAsync("p1", CancellationToken.None)).Select(r => r.Id));
+        Assert.Equal(2, (await Store.AllRulesAsync(CancellationToken.None)).Count);
+        var afterSaves = await Store.RulesVersionAsync(CancellationToken.None);
+        Assert.True(afterSaves > version);
+
+        Assert.False(await Store.DeleteRuleAsync("p2", "r1", T0, CancellationToken.None));
+        Assert.True(await Store.DeleteRuleAsync("p1", "r1", T0, CancellationToken.None));
+        Assert.True(await Store.RulesVersionAsync(CancellationToken.None) > afterSaves);
+        Assert.Empty(await Store.ListRulesAsync("p1", CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task Counts_sum_over_bucket_ranges_per_group_and_prune()
+    {
+        await Store.CountAsync(
+            [
+                Hit("r1", "A", T0), Hit("r1", "A", T0), Hit("r1", "A", T0.AddMinutes(1)), Hit("r1", "B", T0.AddMinutes(1)),
+                Hit("r1", null, T0), Hit("r2", "A", T0),
+            ],
+            CancellationToken.None);
+
+        Assert.Equal(3, await Store.SumAsync("r1", "A", T0, T0.AddMinutes(2), CancellationToken.None));
+        Assert.Equal(1, await Store.SumAsync("r1", "A", T0.AddMinutes(1), T0.AddMinutes(2), CancellationToken.None));
+        Assert.Equal(2, await Store.SumAsync("r1", "A", T0, T0.AddMinutes(1), CancellationToken.None)); // end exclusive
+        Assert.Equal(1, await Store.SumAsync("r1", null, T0, T0.AddMinutes(2), CancellationToken.None));
+        Assert.Equal(["A", "B"], (await Store.GroupsSeenAsync("r1", T0, CancellationToken.None)).Order());
+        Assert.Equal(["A", "B"], (await Store.GroupsSeenAsync("r1", T0.AddMinutes(1), CancellationToken.None)).Order());
+
+        await Store.PruneCountsAsync([("r1", T0.AddMinutes(1))], CancellationToken.None);
+        Assert.Equal(1, await Store.SumAsync("r1", "A", T0, T0.AddMinutes(2), CancellationToken.None));
+        Assert.Equal(1, await Store.SumAsync("r2", "A", T0, T0.AddMinutes(2), CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task Counters_of_two_replicas_add_up()
+    {
+        var replica = await CreateStoreAsync();
+        await Task.WhenAll(
+            Task.Run(async () => { for (var i = 0; i < 40; i++) { await Store.CountAsync([Hit("r1", "A", T0), Hit("r1", "B", T0)], CancellationToken.None); } }),
+            Task.Run(async () => { for (var i = 0; i < 40; i++) { await replica.CountAsync([Hit("r1", "A", T0)], CancellationToken.None); } }));
+
+        Assert.Equal(80, await Store.SumAsync("r1", "A", T0, T0.AddMinutes(1), CancellationToken.None));
+        Assert.Equal(40, await replica.SumAsync("r1", "B", T0, T0.AddMinutes(1), CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task Last_seen_keeps_the_latest_event_whatever_the_order()
+    {
+        await Store.CountAsync([Hit("r1", "A", T0.AddMinutes(5), "late")], CancellationToken.None);
+        await Store.CountAsync([Hit("r1", "A", T0, "early")], CancellationToken.None);
+
+        var last = await Store.LastSeenAsync("r1", "A", CancellationToken.None);
+        Assert.Equal(("late", T0.AddMinutes(5)), (last!.EventId, last.Timestamp));
+        Assert.Null(await Store.LastSeenAsync("r1", "B", CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task One_open_alert_per_rule_and_group_and_its_messages_are_queued_with_it()
+    {
+        Assert.True(await Store.OpenAlertAsync(Alert("a1", "A"), notify: true, CancellationToken.None));
+        Assert.False(await Store.OpenAlertAsync(Alert("a2", "A"), notify: true, CancellationToken.None));
+        Assert.True(await Store.OpenAlertAsync(Alert("a3", "B"), notify: false, CancellationToken.None));
+
+        await Store.NotifyAgainAsync("a1", T0.AddMinutes(30), CancellationToken.None); // repeat
+        await Store.NotifyAgainAsync("a3", T0.AddMinutes(30), CancellationToken.None); // first telling, after a silence
+        await Store.ResolveAlertAsync("a1", T0.AddHours(1), new AlertEvidence("back"), CancellationToken.None);
+        await Store.ResolveAlertAsync("a1", T0.AddHours(2), new AlertEvidence("again"), CancellationToken.None); // not open: nothing
+        Assert.True(await Store.OpenAlertAsync(Alert("a4", "A"), notify: true, CancellationToken.None)); // A may open again
+
+        var messages = await Store.PendingMessagesAsync(100, CancellationToken.None);
+        string[] expected = ["AlertTriggered a1", "AlertRepeated a1", "AlertResolved a1", "AlertTriggered a3", "AlertTriggered a4"];
+        Assert.Equal(expected.Order(), messages.Select(m => Describe(m.Message)).Order());
+        await Store.RemoveMessagesAsync(messages.Select(m => m.Id).ToList(), CancellationToken.None);
+        Assert.Empty(await Store.PendingMessagesAsync(100, CancellationToken.None));
+
+        var open = await Store.OpenAlertsAsync("r1", CancellationToken.None);
+        Assert.Equal(["a3", "a4"], open.Select(a => a.Alert.AlertId).Order());
+        Assert.True(open.Single(a => a.Alert.AlertId == "a3").Notified);
+    }
+
+    [Fact]
+    public async Task Fired_alert_is_recorded_once_per_id()
+    {
+        await Store.RecordFiredAsync(Alert("r1:e1", null), notify: true, CancellationToken.None);
+        await Store.RecordFiredAsync(Alert("r1:e1", null), notify: true, CancellationToken.None);
+        await Store.RecordFiredAsync(Alert("r1:e2", null), notify: false, CancellationToken.None);
+
+        var page = await Store.ListAlertsAsync("p1", AlertStatus.Fired, null, 10, null, CancellationToken.None);
+        Assert.Equal(2, page.Alerts.Count);
+        Assert.Single(await Store.PendingMessagesAsync(100, CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task Alerts_list_newest_first_with_filters_and_a_cursor()
+    {
+        for (var i = 0; i < 5; i++)
+        {
+            await Store.OpenAlertAsync(Alert($"a{i}", $"g{i}") with { TriggeredAt = T0.AddMinutes(i) }, notify: true, CancellationToken.None);
+        }
+
+        await Store.ResolveAlertAsync("a1", T0.AddHours(1), new AlertEvidence("ok"), CancellationToken.None);
+        var seen = new List<string>();
+        string? cursor = null;
+        do
+        {
+            var page = await Store.ListAlertsAsync("p1", null, "r1", 2, cursor, CancellationToken.None);
+            seen.AddRange(page.Alerts.Select(a => a.Alert.AlertId));
+            cursor = page.NextCursor;
+        }
+        while (cursor is not null);
+
+        Assert.Equal(["a4", "a3", "a2", "a1", "a0"], seen);
+        var resolved = Assert.Single((await Store.ListAlertsAsync("p1", AlertStatus.Resolved, null, 10, null, CancellationToken.None)).Alerts);
+        Assert.Equal(("a1", "ok", T0.AddHours(1)), (resolved.Alert.AlertId, resolved.Resolution!.Summary, resolved.ResolvedAt));
+        Assert.Empty((await Store.ListAlertsAsync("p2", null, null, 10, null, CancellationToken.None)).Alerts);
+    }
+
+    [Fact]
+    public async Task Silences_are_listed_while_active_and_end_on_request()
+    {
+        await Store.AddSilenceAsync(new Silence("s1", "p1", "r1", null, T0, T0.AddHours(1), "deploy", T0), CancellationToken.None);
+        await Store.AddSilenceAsync(new Silence("s2", "p1", null, "A", T0, T0.AddMinutes(10), "paused", T0.AddSeconds(1)), CancellationToken.None);
+
+        Assert.Equal(["s2", "s1"], (await Store.SilencesAsync("p1", activeOnly: true, T0.AddMinutes(5), CancellationToken.None)).Select(s => s.Id));
+        Assert.Equal(["s1"], (await Store.SilencesAsync("p1", activeOnly: true, T0.AddMinutes(20), CancellationToken.None)).Select(s => s.Id));
+        Assert.True(await Store.EndSilenceAsync("p1", "s1", T0.AddMinutes(30), CancellationToken.None));
+        Assert.False(await Store.EndSilenceAsync("p1", "s1", T0.AddMinutes(31), CancellationToken.None));
+        Assert.Empty(await Store.SilencesAsync("p1", activeOnly: true, T0.AddMinutes(31), CancellationToken.None));
+        Assert.Equal(2, (await Store.SilencesAsync("p1", activeOnly: false, T0.AddMinutes(31), CancellationToken.None)).Count);
+        Assert.Empty(await Store.SilencesAsync("p2", activeOnly: false, T0, CancellationToken.None));
+    }
+
+    private static string Describe(object message) => message switch
+    {
+        AlertTriggered t => $"AlertTriggered {t.Alert.AlertId}",
+        AlertRepeated r => $"AlertRepeated {r.Alert.AlertId}",
+        AlertResolved r => $"AlertResolved {r.Alert.AlertId}",
+        _ => message.GetType().Name,
+    };
+
+    private static Rule Rule(string projectId, string id) =>
+        new(id, projectId, new RuleDefinition("leads", RuleKinds.Volume, true, null, null, new VolumeSettings(1, null, 60, null, "campaignGroup", null), null, ["ops"], null), T0, T0);
+
+    private static RuleHit Hit(string ruleId, string? group, DateTimeOffset bucket, string? eventId = null) =>
+        new(ruleId, group, bucket, eventId ?? Guid.NewGuid().ToString("N"), "lead created", bucket);
+
+    private static AlertSnapshot Alert(string id, string? group) =>
+        new(id, "p1", "r1", "leads", RuleKinds.Volume, group, new AlertEvidence("0 leads", 0, 60), ["ops"], T0);
+}
