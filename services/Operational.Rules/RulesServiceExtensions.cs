@@ -47,6 +47,7 @@ public static class RulesServiceExtensions
         builder.Services.AddSingleton<RuleBook>();
         builder.Services.AddSingleton<RuleEvaluator>();
         builder.Services.AddSingleton<RuleChecks>();
+        builder.Services.AddSingleton<RunOutcomes>();
         builder.Services.AddTransient<RuleCheckJob>();
         builder.Services.AddTransient<RulePruneJob>();
         builder.Services.AddSingleton<AlertsQueued>();
@@ -92,8 +93,11 @@ public static class RulesServiceExtensions
         return builder;
     }
 
-    public static void AddRulesConsumers(this IBusRegistrationConfigurator bus) =>
+    public static void AddRulesConsumers(this IBusRegistrationConfigurator bus)
+    {
         bus.AddConsumer<RulesEventsConsumer, RulesEventsConsumerDefinition>();
+        bus.AddConsumer<ContextOutcomesConsumer, ContextOutcomesConsumerDefinition>();
+    }
 
     public static IEndpointRouteBuilder MapRulesService(this IEndpointRouteBuilder endpoints)
     {

@@ -51,6 +51,14 @@ public sealed class RuleChecks(IRulesStore store)
                 var deadline = HeartbeatDeadline(rule, last);
                 var late = deadline is { } due && now > due;
                 changed |= await SettleAsync(rule, null, late, HeartbeatEvidence(rule, last, deadline), open, now, cancellationToken);
+                foreach (var run in await store.OverdueRunsAsync(rule.Id, now, cancellationToken))
+                {
+                    // Open (or repeat) the run's alert; the run's end resolves it (RunOutcomes).
+                    var evidence = new AlertEvidence(
+                        $"Run {run.ContextId} started at {run.StartedAt:O} has not completed within {Seconds(rule.MaxRun!.Value)}.");
+                    changed |= await SettleAsync(rule, run.ContextId, violated: true, evidence, open, now, cancellationToken);
+                }
+
                 break;
             }
         }

@@ -36,6 +36,9 @@ public record RuleSettings
     public TimeSpan? Period { get; init; }
 
     public TimeSpan Grace { get; init; }
+
+    /// <summary>Heartbeat: how long a run it saw start may take to complete, if watched.</summary>
+    public TimeSpan? MaxRun { get; init; }
 }
 
 /// <summary>

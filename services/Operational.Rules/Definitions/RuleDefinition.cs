@@ -64,4 +64,9 @@ public sealed record VolumeSettings(long? Min, long? Max, int? WindowSeconds, Ru
 public sealed record RuleSchedule(string? Cron, string? TimeZone);
 
 /// <summary>Either <paramref name="PeriodSeconds"/> or <paramref name="Schedule"/>, plus grace.</summary>
-public sealed record HeartbeatSettings(int? PeriodSeconds, RuleSchedule? Schedule, int? GraceSeconds);
+/// <param name="MaxRunSeconds">
+/// Optional: a matching event that starts a context (<c>contextStart</c> with a <c>contextId</c>)
+/// starts a run, which must complete (the contexts service's <c>ContextCompleted</c>) within this
+/// many seconds; an overrun opens an alert for that run, a failed run fires one.
+/// </param>
+public sealed record HeartbeatSettings(int? PeriodSeconds, RuleSchedule? Schedule, int? GraceSeconds, int? MaxRunSeconds = null);

@@ -237,6 +237,17 @@ public static class RuleValidator
             check.Error("heartbeat.graceSeconds", $"must be from 0 to {MaxWindowSeconds} seconds");
         }
 
+        TimeSpan? maxRun = null;
+        if (settings.MaxRunSeconds is { } maxRunSeconds)
+        {
+            if (maxRunSeconds < 1 || maxRunSeconds > MaxWindowSeconds)
+            {
+                check.Error("heartbeat.maxRunSeconds", $"must be from 1 to {MaxWindowSeconds} seconds");
+            }
+
+            maxRun = TimeSpan.FromSeconds(maxRunSeconds);
+        }
+
         if ((settings.PeriodSeconds is null) == (settings.Schedule is null))
         {
             check.Error("heartbeat", "needs exactly one of periodSeconds and schedule");
@@ -250,11 +261,11 @@ public static class RuleValidator
                 check.Error("heartbeat.periodSeconds", $"must be from 10 to {MaxWindowSeconds} seconds");
             }
 
-            return new RuleSettings { Period = TimeSpan.FromSeconds(period), Grace = TimeSpan.FromSeconds(grace) };
+            return new RuleSettings { Period = TimeSpan.FromSeconds(period), Grace = TimeSpan.FromSeconds(grace), MaxRun = maxRun };
         }
 
         var (cron, cronText, zone) = Schedule(settings.Schedule, "heartbeat.schedule", check);
-        return new RuleSettings { Cron = cron, CronText = cronText, TimeZone = zone, Grace = TimeSpan.FromSeconds(grace) };
+        return new RuleSettings { Cron = cron, CronText = cronText, TimeZone = zone, Grace = TimeSpan.FromSeconds(grace), MaxRun = maxRun };
     }
 
     private static TimeSpan Window(int? seconds, string field, Check check)

@@ -23,6 +23,7 @@ public sealed class RuleEvaluator(RuleBook book, IRulesStore store)
         var fired = new List<(CompiledRule Rule, AlertSnapshot Alert)>();
         var thresholds = new HashSet<CompiledRule>();
         var heartbeats = new Dictionary<CompiledRule, IngestedEvent>();
+        var runs = new List<RuleRun>();
         foreach (var e in events)
         {
             foreach (var rule in rules.For(e.ProjectId))
@@ -53,6 +54,10 @@ public sealed class RuleEvaluator(RuleBook book, IRulesStore store)
                         else if (rule.Kind == RuleKinds.Heartbeat)
                         {
                             heartbeats[rule] = e;
+                            if (rule.MaxRun is { } maxRun && e.ContextStart && e.ContextId is { } contextId)
+                            {
+                                runs.Add(new RuleRun(rule.Id, e.ProjectId, contextId, e.Timestamp, e.Timestamp + maxRun));
+                            }
                         }
 
                         break;
@@ -61,6 +66,7 @@ public sealed class RuleEvaluator(RuleBook book, IRulesStore store)
         }
 
         await store.CountAsync(hits, cancellationToken);
+        await store.StartRunsAsync(runs, cancellationToken);
         foreach (var (rule, alert) in fired)
         {
             await store.RecordFiredAsync(alert, notify: !await RuleChecks.SilencedAsync(store, rule, null, now, cancellationToken), cancellationToken);
@@ -85,7 +91,7 @@ public sealed class RuleEvaluator(RuleBook book, IRulesStore store)
 
         foreach (var (rule, e) in heartbeats)
         {
-            foreach (var open in await store.OpenAlertsAsync(rule.Id, cancellationToken))
+            foreach (var open in (await store.OpenAlertsAsync(rule.Id, cancellationToken)).Where(a => a.Alert.Group is null))
             {
                 await store.ResolveAlertAsync(open.Alert.AlertId, now,
                     new AlertEvidence($"'{e.Name}' arrived.", LastEventId: e.Id, LastEventName: e.Name, LastEventAt: e.Timestamp), cancellationToken);

@@ -43,6 +43,12 @@ public sealed record Silence(string Id, string ProjectId, string? RuleId, string
 
 public sealed record AlertPage(IReadOnlyList<AlertRecord> Alerts, string? NextCursor);
 
+/// <summary>
+/// A run a heartbeat rule with a maximum run time is watching: a context its matching event
+/// started, and the time it must have completed by.
+/// </summary>
+public sealed record RuleRun(string RuleId, string ProjectId, string ContextId, DateTimeOffset StartedAt, DateTimeOffset Deadline);
+
 /// <summary>A message written atomically with the change it announces, published afterwards; <see cref="Id"/> is the store's own.</summary>
 public sealed record OutboxMessage(string Id, object Message);
 
@@ -81,6 +87,15 @@ public interface IRulesStore : IServiceStore
 
     /// <summary>Forgets, for each rule, its buckets that start before its cutoff; one transaction.</summary>
     Task PruneCountsAsync(IReadOnlyList<(string RuleId, DateTimeOffset Before)> cutoffs, CancellationToken cancellationToken);
+
+    /// <summary>Starts watching the runs; a (rule, context) already watched keeps its first start.</summary>
+    Task StartRunsAsync(IReadOnlyList<RuleRun> runs, CancellationToken cancellationToken);
+
+    /// <summary>Stops watching the context's runs (it completed or failed) and returns them.</summary>
+    Task<IReadOnlyList<RuleRun>> EndRunsAsync(string projectId, string contextId, CancellationToken cancellationToken);
+
+    /// <summary>The rule's watched runs past their deadline at <paramref name="now"/>.</summary>
+    Task<IReadOnlyList<RuleRun>> OverdueRunsAsync(string ruleId, DateTimeOffset now, CancellationToken cancellationToken);
 
     /// <summary>
     /// Opens the alert, unless an alert is open for its rule and group already (then false), and

@@ -90,17 +90,44 @@ public sealed class RulesApiTests(StandaloneFactory factory) : IClassFixture<Sta
 
         var eventId = await _client.IngestAsync(StandaloneFactory.IngestKey, $$"""{"name":"{{name}}","level":"error"}""");
 
-        var deadline = DateTime.UtcNow.AddSeconds(10);
-        JsonElement alerts;
-        do
-        {
-            alerts = await _client.GetJsonAsync(StandaloneFactory.AdminKey, $"/v1/alerts?ruleId={ruleId}");
-        }
-        while (alerts.GetProperty("alerts").GetArrayLength() == 0 && DateTime.UtcNow < deadline && await Task.Delay(50).ContinueWith(_ => true));
-
-        var alert = Assert.Single(alerts.GetProperty("alerts").EnumerateArray());
+        var alert = await WaitForAlertAsync(ruleId!, TimeSpan.FromSeconds(10));
         Assert.Equal("fired", alert.GetProperty("status").GetString());
         Assert.Equal(eventId, alert.GetProperty("evidence").GetProperty("lastEventId").GetString());
+    }
+
+    /// <summary>The contexts module announces the failure on the bus; the rules module fires the run's alert.</summary>
+    [Fact]
+    public async Task Failed_run_of_a_watched_context_fires_an_alert_through_the_contexts_announcement()
+    {
+        var name = "import started " + Guid.NewGuid().ToString("N")[..6];
+        var contextId = "import-" + Guid.NewGuid().ToString("N")[..8];
+        using var created = await _client.PostAsync(StandaloneFactory.AdminKey, "/v1/rules",
+            """{"name":"import","kind":"heartbeat","heartbeat":{"periodSeconds":3600,"maxRunSeconds":900},"match":{"name":{"equals":""" + JsonSerializer.Serialize(name) + "}}}");
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        var ruleId = JsonDocument.Parse(await created.Content.ReadAsStringAsync()).RootElement.GetProperty("id").GetString();
+
+        await _client.IngestAsync(StandaloneFactory.IngestKey, $$"""{"name":{{JsonSerializer.Serialize(name)}},"contextId":"{{contextId}}","contextStart":true}""");
+        await _client.WaitForContextAsync(StandaloneFactory.AdminKey, contextId, _ => true, TimeSpan.FromSeconds(10));
+        await _client.IngestAsync(StandaloneFactory.IngestKey, $$"""{"name":"import crashed","level":"error","contextId":"{{contextId}}"}""");
+
+        var alert = await WaitForAlertAsync(ruleId!, TimeSpan.FromSeconds(20));
+        Assert.Equal(("fired", contextId), (alert.GetProperty("status").GetString(), alert.GetProperty("group").GetString()));
+    }
+
+    private async Task<JsonElement> WaitForAlertAsync(string ruleId, TimeSpan timeout)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (true)
+        {
+            var alerts = (await _client.GetJsonAsync(StandaloneFactory.AdminKey, $"/v1/alerts?ruleId={ruleId}")).GetProperty("alerts");
+            if (alerts.GetArrayLength() > 0)
+            {
+                return alerts[0].Clone();
+            }
+
+            Assert.True(DateTime.UtcNow < deadline, $"no alert of rule {ruleId} within {timeout}");
+            await Task.Delay(50);
+        }
     }
 
     [Theory]

@@ -215,4 +215,50 @@ public sealed class RuleKindTests
         var message = Assert.IsType<AlertTriggered>(Assert.Single(await bed.DrainMessagesAsync()));
         Assert.Equal("errors", message.Alert.RuleName);
     }
+
+    [Fact]
+    public async Task Heartbeat_with_a_maximum_run_time_alerts_an_overrun_and_the_run_end_resolves_it()
+    {
+        await using var bed = await RuleTestBed.StartAsync(T0);
+        var rule = await bed.AddRuleAsync("""
+            {"name":"nightly import","kind":"heartbeat","match":{"name":{"equals":"import started"}},
+             "heartbeat":{"periodSeconds":86400,"graceSeconds":600,"maxRunSeconds":900}}
+            """);
+        await bed.SendAsync(bed.Event("import started", e => e with { ContextId = "run-1", ContextStart = true }));
+        await bed.SendAsync(bed.Event("import started", e => e with { ContextId = "run-2", ContextStart = true }));
+
+        bed.Clock.Advance(TimeSpan.FromSeconds(900));
+        await bed.CheckAsync(rule);
+        Assert.Empty(await bed.AlertsAsync());
+        Assert.False(await bed.Runs.EndedAsync(Context("run-2", T0, T0.AddSeconds(890)), failed: false, bed.Now, CancellationToken.None)); // in time
+
+        bed.Clock.Advance(TimeSpan.FromSeconds(1));
+        await bed.CheckAsync(rule);
+        var overrun = Assert.Single(await bed.AlertsAsync(AlertStatus.Open));
+        Assert.Equal("run-1", overrun.Alert.Group);
+
+        bed.Clock.Advance(TimeSpan.FromMinutes(5));
+        Assert.True(await bed.Runs.EndedAsync(Context("run-1", T0, bed.Now), failed: false, bed.Now, CancellationToken.None));
+        Assert.Equal(AlertStatus.Resolved, Assert.Single(await bed.AlertsAsync()).Status);
+        await bed.CheckAsync(rule);
+        Assert.Empty(await bed.AlertsAsync(AlertStatus.Open));
+    }
+
+    [Fact]
+    public async Task Failed_run_fires_an_alert()
+    {
+        await using var bed = await RuleTestBed.StartAsync(T0);
+        await bed.AddRuleAsync("""{"name":"import","kind":"heartbeat","match":{"name":{"equals":"import started"}},"heartbeat":{"periodSeconds":3600,"maxRunSeconds":900}}""");
+        await bed.SendAsync(bed.Event("import started", e => e with { ContextId = "run-1", ContextStart = true }));
+
+        await bed.Runs.EndedAsync(Context("run-1", T0, T0.AddMinutes(2)), failed: true, bed.Now, CancellationToken.None);
+        await bed.Runs.EndedAsync(Context("run-1", T0, T0.AddMinutes(2)), failed: true, bed.Now, CancellationToken.None); // announced twice
+
+        var fired = Assert.Single(await bed.AlertsAsync());
+        Assert.Equal((AlertStatus.Fired, "run-1"), (fired.Status, fired.Alert.Group));
+        Assert.Contains("failed after 120 s", fired.Alert.Evidence.Summary, StringComparison.Ordinal);
+    }
+
+    private static Operational.Contracts.Contexts.ContextSnapshot Context(string contextId, DateTimeOffset first, DateTimeOffset last) =>
+        new(RuleTestBed.Project, contextId, "import started", null, null, first, last, 2, new(2, 0, 0, 0), Test: false);
 }

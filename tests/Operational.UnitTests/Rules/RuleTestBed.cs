@@ -30,7 +30,10 @@ public sealed class RuleTestBed : IAsyncDisposable
         Book = new RuleBook(Store, Clock, NullLogger<RuleBook>.Instance);
         Evaluator = new RuleEvaluator(Book, Store);
         Checks = new RuleChecks(Store);
+        Runs = new RunOutcomes(Store, Book);
     }
+
+    public RunOutcomes Runs { get; }
 
     public FakeTimeProvider Clock { get; }
 

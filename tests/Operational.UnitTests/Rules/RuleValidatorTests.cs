@@ -19,6 +19,7 @@ public sealed class RuleValidatorTests
     [InlineData("""{"name":"x","kind":"volume","volume":{"min":1,"windowSeconds":3600,"groupLookbackSeconds":60}}""", "volume.groupLookbackSeconds")]
     [InlineData("""{"name":"x","kind":"heartbeat","heartbeat":{"periodSeconds":3600,"schedule":{"cron":"0 9 * * *"}}}""", "heartbeat")]
     [InlineData("""{"name":"x","kind":"heartbeat","heartbeat":{"periodSeconds":5}}""", "heartbeat.periodSeconds")]
+    [InlineData("""{"name":"x","kind":"heartbeat","heartbeat":{"periodSeconds":60,"maxRunSeconds":0}}""", "heartbeat.maxRunSeconds")]
     [InlineData("""{"name":"x","kind":"match","volume":{"min":1,"windowSeconds":60}}""", "volume")]
     [InlineData("""{"name":"x","kind":"match","repeatIntervalSeconds":600}""", "repeatIntervalSeconds")]
     [InlineData("""{"name":"x","kind":"match","match":{"level":"fatal"}}""", "match.level")]

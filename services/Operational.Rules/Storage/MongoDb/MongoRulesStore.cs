@@ -24,6 +24,7 @@ public sealed class MongoRulesStore(IMongoDatabase database) : IRulesStore
     private readonly IMongoCollection<LastSeenDocument> _lastSeen = database.GetCollection<LastSeenDocument>("rule_last_seen");
     private readonly IMongoCollection<AlertDocument> _alerts = database.GetCollection<AlertDocument>("alerts");
     private readonly IMongoCollection<SilenceDocument> _silences = database.GetCollection<SilenceDocument>("silences");
+    private readonly IMongoCollection<RunDocument> _runs = database.GetCollection<RunDocument>("rule_runs");
 
     public async Task InitializeAsync(CancellationToken cancellationToken)
     {
@@ -44,6 +45,14 @@ public sealed class MongoRulesStore(IMongoDatabase database) : IRulesStore
                     new CreateIndexOptions { Name = "list" }),
                 new CreateIndexModel<AlertDocument>(alertKeys.Ascending(a => a.HasPending),
                     new CreateIndexOptions<AlertDocument> { Name = "pending", PartialFilterExpression = Builders<AlertDocument>.Filter.Eq(a => a.HasPending, true) }),
+            ],
+            cancellationToken);
+        var runKeys = Builders<RunDocument>.IndexKeys;
+        await _runs.Indexes.CreateManyAsync(
+            [
+                new CreateIndexModel<RunDocument>(runKeys.Ascending(r => r.RuleId).Ascending(r => r.ContextId), new CreateIndexOptions { Name = "rule_context", Unique = true }),
+                new CreateIndexModel<RunDocument>(runKeys.Ascending(r => r.ProjectId).Ascending(r => r.ContextId), new CreateIndexOptions { Name = "context" }),
+                new CreateIndexModel<RunDocument>(runKeys.Ascending(r => r.RuleId).Ascending(r => r.Deadline), new CreateIndexOptions { Name = "deadline" }),
             ],
             cancellationToken);
         await _silences.Indexes.CreateOneAsync(new CreateIndexModel<SilenceDocument>(
@@ -78,6 +87,7 @@ public sealed class MongoRulesStore(IMongoDatabase database) : IRulesStore
         await BumpVersionAsync(cancellationToken);
         await _counts.DeleteManyAsync(c => c.RuleId == ruleId, cancellationToken);
         await _lastSeen.DeleteManyAsync(l => l.RuleId == ruleId, cancellationToken);
+        await _runs.DeleteManyAsync(r => r.RuleId == ruleId, cancellationToken);
         foreach (var open in await OpenAlertsAsync(ruleId, cancellationToken))
         {
             await ResolveAlertAsync(open.Alert.AlertId, now, new AlertEvidence("The rule was deleted."), cancellationToken);
@@ -165,6 +175,39 @@ public sealed class MongoRulesStore(IMongoDatabase database) : IRulesStore
             return new DeleteManyModel<CountDocument>(Builders<CountDocument>.Filter.Where(d => d.RuleId == c.RuleId && d.Bucket < before));
         }).ToList();
         await _counts.BulkWriteAsync(deletes, new BulkWriteOptions { IsOrdered = false }, cancellationToken);
+    }
+
+    public async Task StartRunsAsync(IReadOnlyList<RuleRun> runs, CancellationToken cancellationToken)
+    {
+        foreach (var run in runs)
+        {
+            try
+            {
+                await _runs.InsertOneAsync(RunDocument.From(run), cancellationToken: cancellationToken);
+            }
+            catch (MongoWriteException e) when (e.WriteError.Category == ServerErrorCategory.DuplicateKey)
+            {
+                // Watched already: the first start stands.
+            }
+        }
+    }
+
+    public async Task<IReadOnlyList<RuleRun>> EndRunsAsync(string projectId, string contextId, CancellationToken cancellationToken)
+    {
+        var ended = new List<RuleRun>();
+        // One at a time, each removed by the replica that returns it, so two replicas never both end the same run.
+        while (await _runs.FindOneAndDeleteAsync(r => r.ProjectId == projectId && r.ContextId == contextId, cancellationToken: cancellationToken) is { } run)
+        {
+            ended.Add(run.ToRun());
+        }
+
+        return ended;
+    }
+
+    public async Task<IReadOnlyList<RuleRun>> OverdueRunsAsync(string ruleId, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var nowMs = now.ToUnixTimeMilliseconds();
+        return (await _runs.Find(r => r.RuleId == ruleId && r.Deadline < nowMs).ToListAsync(cancellationToken)).Select(r => r.ToRun()).ToList();
     }
 
     public async Task<bool> OpenAlertAsync(AlertSnapshot alert, bool notify, CancellationToken cancellationToken)
@@ -439,6 +482,32 @@ public sealed class MongoRulesStore(IMongoDatabase database) : IRulesStore
             DateTimeOffset.FromUnixTimeMilliseconds(NotifiedAt),
             ResolvedAt is { } resolved ? DateTimeOffset.FromUnixTimeMilliseconds(resolved) : null,
             Resolution is null ? null : RulesJson.Read<AlertEvidence>(Resolution));
+    }
+
+    private sealed class RunDocument
+    {
+        [BsonId] public ObjectId Id { get; init; }
+
+        [BsonElement("r")] public required string RuleId { get; init; }
+
+        [BsonElement("p")] public required string ProjectId { get; init; }
+
+        [BsonElement("c")] public required string ContextId { get; init; }
+
+        [BsonElement("startedAt")] public long StartedAt { get; init; }
+
+        [BsonElement("deadline")] public long Deadline { get; init; }
+
+        public static RunDocument From(RuleRun run) => new()
+        {
+            RuleId = run.RuleId,
+            ProjectId = run.ProjectId,
+            ContextId = run.ContextId,
+            StartedAt = run.StartedAt.ToUnixTimeMilliseconds(),
+            Deadline = run.Deadline.ToUnixTimeMilliseconds(),
+        };
+
+        public RuleRun ToRun() => new(RuleId, ProjectId, ContextId, DateTimeOffset.FromUnixTimeMilliseconds(StartedAt), DateTimeOffset.FromUnixTimeMilliseconds(Deadline));
     }
 
     private sealed class SilenceDocument

@@ -77,6 +77,18 @@ public sealed class SqliteRulesStore(SqliteDatabase database) : IRulesStore
         );
         CREATE INDEX ix_silences_project ON silences (project_id, ends_at);
         """,
+        """
+        CREATE TABLE rule_runs (
+            rule_id TEXT NOT NULL,
+            context_id TEXT NOT NULL,
+            project_id TEXT NOT NULL,
+            started_at INTEGER NOT NULL,
+            deadline INTEGER NOT NULL,
+            PRIMARY KEY (rule_id, context_id)
+        ) WITHOUT ROWID;
+        CREATE INDEX ix_rule_runs_context ON rule_runs (project_id, context_id);
+        CREATE INDEX ix_rule_runs_deadline ON rule_runs (rule_id, deadline);
+        """,
     ];
 
     private const string AlertColumns = "snapshot, status, notified, notified_at, resolved_at, resolution";
@@ -125,6 +137,7 @@ public sealed class SqliteRulesStore(SqliteDatabase database) : IRulesStore
 
             using var forget = connection.Command(transaction, """
                 DELETE FROM rule_counts WHERE rule_id = $id;
+                DELETE FROM rule_runs WHERE rule_id = $id;
                 DELETE FROM rule_last_seen WHERE rule_id = $id;
                 UPDATE rules_version SET version = version + 1;
                 """);
@@ -211,6 +224,55 @@ public sealed class SqliteRulesStore(SqliteDatabase database) : IRulesStore
                 await prune.ExecuteNonQueryAsync(cancellationToken);
             }
         }, cancellationToken);
+
+    public Task StartRunsAsync(IReadOnlyList<RuleRun> runs, CancellationToken cancellationToken) =>
+        runs.Count == 0 ? Task.CompletedTask : database.WriteAsync(async (connection, transaction) =>
+        {
+            using var insert = connection.Command(transaction, """
+                INSERT INTO rule_runs (rule_id, context_id, project_id, started_at, deadline) VALUES ($rule, $context, $project, $started, $deadline)
+                ON CONFLICT DO NOTHING
+                """);
+            foreach (var run in runs)
+            {
+                insert.Set(("$rule", run.RuleId), ("$context", run.ContextId), ("$project", run.ProjectId),
+                    ("$started", run.StartedAt.ToUnixTimeMilliseconds()), ("$deadline", run.Deadline.ToUnixTimeMilliseconds()));
+                await insert.ExecuteNonQueryAsync(cancellationToken);
+            }
+        }, cancellationToken);
+
+    public async Task<IReadOnlyList<RuleRun>> EndRunsAsync(string projectId, string contextId, CancellationToken cancellationToken)
+    {
+        var ended = new List<RuleRun>();
+        await database.WriteAsync(async (connection, transaction) =>
+        {
+            using var delete = connection.Command(transaction,
+                "DELETE FROM rule_runs WHERE project_id = $project AND context_id = $context RETURNING rule_id, project_id, context_id, started_at, deadline");
+            delete.Set(("$project", projectId), ("$context", contextId));
+            ended.AddRange(await ReadRunsAsync(delete, cancellationToken));
+        }, cancellationToken);
+        return ended;
+    }
+
+    public async Task<IReadOnlyList<RuleRun>> OverdueRunsAsync(string ruleId, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        using var select = connection.Command(null, "SELECT rule_id, project_id, context_id, started_at, deadline FROM rule_runs WHERE rule_id = $rule AND deadline < $now");
+        select.Set(("$rule", ruleId), ("$now", now.ToUnixTimeMilliseconds()));
+        return await ReadRunsAsync(select, cancellationToken);
+    }
+
+    private static async Task<List<RuleRun>> ReadRunsAsync(SqliteCommand command, CancellationToken cancellationToken)
+    {
+        var runs = new List<RuleRun>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            runs.Add(new RuleRun(reader.GetString(0), reader.GetString(1), reader.GetString(2),
+                DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(3)), DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(4))));
+        }
+
+        return runs;
+    }
 
     public async Task<bool> OpenAlertAsync(AlertSnapshot alert, bool notify, CancellationToken cancellationToken)
     {

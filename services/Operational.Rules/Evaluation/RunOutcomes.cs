@@ -1,0 +1,83 @@
+using System.Globalization;
+using MassTransit;
+using Operational.Contracts.Alerts;
+using Operational.Contracts.Contexts;
+using Operational.Rules.Alerts;
+using Operational.Rules.Checks;
+using Operational.Rules.Matching;
+using Operational.Rules.Storage;
+using Operational.ServiceDefaults.Bus;
+
+namespace Operational.Rules.Evaluation;
+
+/// <summary>
+/// The end of a run a heartbeat rule watches (<c>maxRunSeconds</c>), as the contexts service
+/// announces it: a completion resolves the run's overrun alert if one is open; a failure resolves
+/// it too and fires an alert saying the run failed.
+/// </summary>
+public sealed class RunOutcomes(IRulesStore store, RuleBook book)
+{
+    public async Task<bool> EndedAsync(ContextSnapshot context, bool failed, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var runs = await store.EndRunsAsync(context.ProjectId, context.ContextId, cancellationToken);
+        if (runs.Count == 0)
+        {
+            return false;
+        }
+
+        var rules = await book.CurrentAsync(cancellationToken);
+        var changed = false;
+        foreach (var run in runs)
+        {
+            if (rules.Find(run.RuleId) is not { } rule)
+            {
+                continue;
+            }
+
+            var took = (context.LastEventAt - run.StartedAt).TotalSeconds.ToString("0", CultureInfo.InvariantCulture);
+            var evidence = new AlertEvidence(failed ? $"Run {run.ContextId} failed after {took} s." : $"Run {run.ContextId} completed after {took} s.");
+            foreach (var overrun in (await store.OpenAlertsAsync(rule.Id, cancellationToken)).Where(a => a.Alert.Group == run.ContextId))
+            {
+                await store.ResolveAlertAsync(overrun.Alert.AlertId, now, evidence, cancellationToken);
+                changed = true;
+            }
+
+            if (failed)
+            {
+                var silenced = await RuleChecks.SilencedAsync(store, rule, run.ContextId, now, cancellationToken);
+                await store.RecordFiredAsync(AlertSnapshots.For(rule, run.ContextId, evidence, now, $"{rule.Id}:failed:{run.ContextId}"), notify: !silenced, cancellationToken);
+                changed = true;
+            }
+        }
+
+        return changed;
+    }
+}
+
+/// <summary>Receives the contexts service's completions and failures for the runs heartbeat rules watch.</summary>
+public sealed class ContextOutcomesConsumer(RunOutcomes outcomes, AlertsQueued queued, TimeProvider clock)
+    : IConsumer<ContextCompleted>, IConsumer<ContextFailed>
+{
+    public Task Consume(ConsumeContext<ContextCompleted> context) => EndAsync(context.Message.Context, failed: false, context.CancellationToken);
+
+    public Task Consume(ConsumeContext<ContextFailed> context) => EndAsync(context.Message.Context, failed: true, context.CancellationToken);
+
+    private async Task EndAsync(ContextSnapshot context, bool failed, CancellationToken cancellationToken)
+    {
+        if (await outcomes.EndedAsync(context, failed, clock.GetUtcNow(), cancellationToken))
+        {
+            queued.Notify();
+        }
+    }
+}
+
+public sealed class ContextOutcomesConsumerDefinition : ConsumerDefinition<ContextOutcomesConsumer>
+{
+    public ContextOutcomesConsumerDefinition() => EndpointName = "rules-context-outcomes";
+
+    protected override void ConfigureConsumer(
+        IReceiveEndpointConfigurator endpointConfigurator,
+        IConsumerConfigurator<ContextOutcomesConsumer> consumerConfigurator,
+        IRegistrationContext context) =>
+        endpointConfigurator.UseOperationalConsumeResilience();
+}
