@@ -16,6 +16,7 @@ return ServiceProgram.Run(args, "standalone",
         .AddContextsService()
         .UseInProcessContextEvents()
         .AddRulesService()
+        .UseInProcessChannelDirectory()
         .AddNotificationsService()
         .AddOperationalBus(
             bus =>

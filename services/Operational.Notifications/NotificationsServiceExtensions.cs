@@ -1,12 +1,20 @@
 using MassTransit;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
 using Operational.Contracts.Topology;
+using Operational.Notifications.Channels;
+using Operational.Notifications.Channels.MongoDb;
+using Operational.Notifications.Channels.Sqlite;
 using Operational.ServiceDefaults.Bus;
+using Operational.ServiceDefaults.Hosting;
+using Operational.ServiceDefaults.Storage;
 
 namespace Operational.Notifications;
 
 /// <summary>
-/// The notifications service as a module. For now it consumes the ingested events from its own
-/// queue and logs them; its processing arrives with its own issue.
+/// The notifications service as a module. Channels can be managed; sending through them (web push,
+/// webhooks, Slack, …), deliveries and event actions arrive with the rest of its issue, so the
+/// ingested events are only observed for now.
 /// </summary>
 public sealed class NotificationsService : IEventSubscriber
 {
@@ -17,10 +25,30 @@ public sealed class NotificationsService : IEventSubscriber
 
 public static class NotificationsServiceExtensions
 {
-    public static IHostApplicationBuilder AddNotificationsService(this IHostApplicationBuilder builder) => builder;
+    public static IHostApplicationBuilder AddNotificationsService(this IHostApplicationBuilder builder)
+    {
+        builder.BindValidated<NotificationsOptions, NotificationsOptionsValidator>(NotificationsOptions.SectionName);
+        builder.Services.AddSingleton<IChannelStore>(provider =>
+        {
+            var storage = provider.GetRequiredService<IOptions<StorageOptions>>().Value;
+            return storage.Provider switch
+            {
+                StorageProvider.Sqlite => new SqliteChannelStore(SqliteDatabase.InDataDirectory(storage, NotificationsService.ServiceName)),
+                StorageProvider.MongoDb => new MongoChannelStore(provider.GetRequiredService<MongoClientProvider>().GetDatabase(NotificationsService.ServiceName)),
+                _ => throw new InvalidOperationException($"Unsupported storage provider {storage.Provider}."),
+            };
+        });
+        builder.Services.TryAddSingleton<MongoClientProvider>();
+        builder.Services.AddServiceStore<IChannelStore>(NotificationsService.ServiceName);
+        return builder;
+    }
 
     public static void AddNotificationsConsumers(this IBusRegistrationConfigurator bus) =>
         bus.AddConsumer<ObservingEventsConsumer<NotificationsService>, ObservingEventsConsumerDefinition<NotificationsService>>();
 
-    public static IEndpointRouteBuilder MapNotificationsService(this IEndpointRouteBuilder endpoints) => endpoints;
+    public static IEndpointRouteBuilder MapNotificationsService(this IEndpointRouteBuilder endpoints)
+    {
+        endpoints.MapChannels();
+        return endpoints;
+    }
 }

@@ -18,6 +18,12 @@ public sealed class RulesOptions
 
     /// <summary>How often Hangfire looks for recurring checks that are due.</summary>
     public TimeSpan SchedulePollingInterval { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>Where the notifications service's API is, to check a rule's channel ids (distributed mode).</summary>
+    public string NotificationsApi { get; set; } = "http://127.0.0.1:5084";
+
+    /// <summary>How long to wait for it.</summary>
+    public TimeSpan NotificationsTimeout { get; set; } = TimeSpan.FromSeconds(5);
 }
 
 internal sealed class RulesOptionsValidator : IValidateOptions<RulesOptions>
@@ -43,6 +49,16 @@ internal sealed class RulesOptionsValidator : IValidateOptions<RulesOptions>
         if (options.SchedulePollingInterval < TimeSpan.FromMilliseconds(100) || options.SchedulePollingInterval > TimeSpan.FromMinutes(1))
         {
             failures.Add($"Rules:SchedulePollingInterval must be between 00:00:00.1 and 00:01:00, not {options.SchedulePollingInterval}.");
+        }
+
+        if (!Uri.TryCreate(options.NotificationsApi, UriKind.Absolute, out var api) || (api.Scheme != Uri.UriSchemeHttp && api.Scheme != Uri.UriSchemeHttps))
+        {
+            failures.Add($"Rules:NotificationsApi must be an absolute http(s) URL such as http://notifications:8080, not '{options.NotificationsApi}'.");
+        }
+
+        if (options.NotificationsTimeout <= TimeSpan.Zero)
+        {
+            failures.Add("Rules:NotificationsTimeout must be positive.");
         }
 
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);

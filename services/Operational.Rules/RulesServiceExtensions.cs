@@ -88,6 +88,7 @@ public static class RulesServiceExtensions
             server.SchedulePollingInterval = options.SchedulePollingInterval;
             server.ServerName = $"{ServiceName}:{Environment.MachineName}:{Environment.ProcessId}";
         });
+        builder.Services.AddNotificationsApiChannels();
         builder.Services.AddSingleton<RuleSchedules>();
         builder.Services.AddHostedService<RuleScheduleSync>();
         return builder;

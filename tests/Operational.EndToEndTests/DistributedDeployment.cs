@@ -1,10 +1,11 @@
 using System.Globalization;
+using Operational.Contracts.Topology;
 using Operational.TestSupport;
 
 namespace Operational.EndToEndTests;
 
 /// <summary>
-/// The gateway, the storage service, the rules service and two replicas of the contexts service as separate
+/// The gateway, the storage, rules and notifications services and two replicas of the contexts service as separate
 /// processes, talking over the RabbitMQ node of this test run on a virtual host of their own.
 /// The two contexts replicas compete for the same queue and share one SQLite file, as replicas
 /// on one machine do. Shared by the tests of one class.
@@ -27,6 +28,11 @@ public sealed class DistributedDeployment : IAsyncLifetime
     public ServiceProcess Gateway { get; private set; } = null!;
 
     public ServiceProcess Rules { get; private set; } = null!;
+
+    public ServiceProcess Notifications { get; private set; } = null!;
+
+    /// <summary>A queue the gateway binds like a service's but nothing consumes: its depth counts the batches published.</summary>
+    public const string ProbeQueue = "e2e-probe-events-ingested";
 
     /// <summary>The two contexts-service replicas; the gateway forwards to the first.</summary>
     public IReadOnlyList<ServiceProcess> Contexts { get; private set; } = [];
@@ -59,8 +65,14 @@ public sealed class DistributedDeployment : IAsyncLifetime
         Contexts = await Task.WhenAll(
             ServiceProcess.StartAsync("contexts-1", "services/Operational.Contexts", "Operational.Contexts", contexts),
             ServiceProcess.StartAsync("contexts-2", "services/Operational.Contexts", "Operational.Contexts", contexts));
+        Notifications = await ServiceProcess.StartAsync("notifications", "services/Operational.Notifications", "Operational.Notifications",
+            new Dictionary<string, string>(common) { ["Storage__Sqlite__DataDirectory"] = Path.Combine(_data.Path, "notifications") });
         Rules = await ServiceProcess.StartAsync("rules", "services/Operational.Rules", "Operational.Rules",
-            new Dictionary<string, string>(common) { ["Storage__Sqlite__DataDirectory"] = Path.Combine(_data.Path, "rules") });
+            new Dictionary<string, string>(common)
+            {
+                ["Storage__Sqlite__DataDirectory"] = Path.Combine(_data.Path, "rules"),
+                ["Rules__NotificationsApi"] = Notifications.Address.ToString(),
+            });
         Gateway = await ServiceProcess.StartAsync("gateway", "gateway/Operational.Gateway", "Operational.Gateway",
             new Dictionary<string, string>(common)
             {
@@ -70,6 +82,12 @@ public sealed class DistributedDeployment : IAsyncLifetime
                 ["Gateway__Services__Storage"] = Storage.Address.ToString(),
                 ["Gateway__Services__Contexts"] = Contexts[0].Address.ToString(),
                 ["Gateway__Services__Rules"] = Rules.Address.ToString(),
+                ["Gateway__Services__Notifications"] = Notifications.Address.ToString(),
+                ["Ingest__SubscriberQueues__0"] = EventSubscriberQueues.Storage,
+                ["Ingest__SubscriberQueues__1"] = EventSubscriberQueues.Contexts,
+                ["Ingest__SubscriberQueues__2"] = EventSubscriberQueues.Rules,
+                ["Ingest__SubscriberQueues__3"] = EventSubscriberQueues.Notifications,
+                ["Ingest__SubscriberQueues__4"] = ProbeQueue,
             });
 
         _http.BaseAddress = Gateway.Address;
@@ -87,6 +105,11 @@ public sealed class DistributedDeployment : IAsyncLifetime
         if (Rules is not null)
         {
             await Rules.DisposeAsync();
+        }
+
+        if (Notifications is not null)
+        {
+            await Notifications.DisposeAsync();
         }
 
         foreach (var replica in Contexts)

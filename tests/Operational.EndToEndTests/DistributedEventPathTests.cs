@@ -57,8 +57,8 @@ public sealed class DistributedEventPathTests(DistributedDeployment deployment) 
     [Fact]
     public async Task Refused_requests_never_reach_the_bus()
     {
-        // Nothing consumes the notifications queue in this deployment, so its depth counts every batch the gateway published.
-        var before = await NotificationsQueueDepthAsync();
+        // Nothing consumes the probe queue, so its depth counts every batch the gateway published.
+        var before = await ProbeQueueDepthAsync();
 
         using (var noKey = await Client.Http.PostAsync("/v1/events", new StringContent("""{"name":"x"}""", System.Text.Encoding.UTF8, "application/json")))
         {
@@ -82,7 +82,7 @@ public sealed class DistributedEventPathTests(DistributedDeployment deployment) 
 
         // One accepted event afterwards proves the queue is counted and the refusals left no trace.
         await Client.IngestAsync(DistributedDeployment.IngestKey, """{"name":"accepted"}""");
-        Assert.Equal(before + 1, await NotificationsQueueDepthAsync());
+        Assert.Equal(before + 1, await ProbeQueueDepthAsync());
     }
 
     [Fact]
@@ -120,8 +120,8 @@ public sealed class DistributedEventPathTests(DistributedDeployment deployment) 
         await AssertProblemAsync(response, HttpStatusCode.Unauthorized);
     }
 
-    private async Task<int> NotificationsQueueDepthAsync() =>
-        (await deployment.Broker.QueueDepthsAsync(deployment.VirtualHost)).GetValueOrDefault(EventSubscriberQueues.Notifications);
+    private async Task<int> ProbeQueueDepthAsync() =>
+        (await deployment.Broker.QueueDepthsAsync(deployment.VirtualHost)).GetValueOrDefault(DistributedDeployment.ProbeQueue);
 
     private static Task AssertProblemAsync(HttpResponseMessage response, HttpStatusCode expected) => ProblemAssert.IsProblemAsync(response, expected);
 }

@@ -44,6 +44,23 @@ public sealed class DistributedRulesTests(DistributedDeployment deployment) : IC
         Assert.Equal(1, after[0].GetProperty("resolution").GetProperty("count").GetInt64());
     }
 
+    /// <summary>The rules process checks a rule's channels against the notifications process's API, as the caller.</summary>
+    [Fact]
+    public async Task Rule_channels_are_checked_against_the_notifications_service()
+    {
+        using var unknown = await Client.PostAsync(DistributedDeployment.AdminKey, "/v1/rules", """{"name":"x","kind":"match","channels":["ch_missing"]}""");
+        var problem = await ProblemAssert.NamesFieldAsync(unknown, "channels");
+        Assert.Contains("ch_missing", problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
+
+        using var channel = await Client.PostAsync(DistributedDeployment.AdminKey, "/v1/channels",
+            """{"name":"ops","kind":"ntfy","ntfy":{"topic":"operational-e2e"}}""");
+        Assert.Equal(HttpStatusCode.Created, channel.StatusCode);
+        var channelId = JsonDocument.Parse(await channel.Content.ReadAsStringAsync()).RootElement.GetProperty("id").GetString();
+
+        using var known = await Client.PostAsync(DistributedDeployment.AdminKey, "/v1/rules", $$"""{"name":"x","kind":"match","channels":["{{channelId}}"]}""");
+        Assert.Equal(HttpStatusCode.Created, known.StatusCode);
+    }
+
     private async Task<List<JsonElement>> KeepSendingUntilAsync(
         string[] groups, Func<string, Task> lead, string ruleId, Func<List<JsonElement>, bool> done, TimeSpan timeout)
     {

@@ -35,6 +35,8 @@ public static class ServiceProxyExtensions
         new("silences-read", "rules", "/v1/silences", ["GET"], Policies.Read),
         new("silences-write", "rules", "/v1/silences/{**rest}", ["POST", "DELETE"], Policies.Admin),
         new("rules-dashboard", "rules", "/hangfire/{**rest}", ["GET", "POST"], Policies.Admin),
+        new("channels-read", "notifications", "/v1/channels/{**rest}", ["GET"], Policies.Read),
+        new("channels-write", "notifications", "/v1/channels/{**rest}", ["POST", "PUT", "DELETE"], Policies.Admin),
     ];
 
     public static IHostApplicationBuilder AddServiceProxy(this IHostApplicationBuilder builder)

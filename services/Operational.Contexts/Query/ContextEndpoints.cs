@@ -4,6 +4,7 @@ using Operational.Contexts.Tracking;
 using Operational.ServiceDefaults.Identity;
 using Operational.ServiceDefaults.Problems;
 using Operational.ServiceDefaults.Query;
+using Operational.ServiceDefaults.ServiceApis;
 
 namespace Operational.Contexts.Query;
 
@@ -106,7 +107,7 @@ public static class ContextEndpoints
             var found = await events.ReadAsync(request, cancellationToken);
             return TypedResults.Ok(new ContextDetailResponse(context, found.Events, found.Truncated, null));
         }
-        catch (ContextEventsUnavailableException e)
+        catch (ServiceApiUnavailableException e)
         {
             loggers.CreateLogger(typeof(ContextEndpoints)).LogWarning(e, "Answered context {ContextId} without its events", contextId);
             return TypedResults.Ok(new ContextDetailResponse(context, null, false, e.Message));

@@ -1,7 +1,6 @@
-using System.Net.Http.Headers;
 using System.Text.Json;
 using Microsoft.Extensions.Options;
-using Operational.ServiceDefaults.Identity;
+using Operational.ServiceDefaults.ServiceApis;
 
 namespace Operational.Contexts.Query;
 
@@ -11,16 +10,13 @@ public sealed record ContextEventsRequest(string ProjectId, string ContextId, bo
 /// <summary>The latest <c>Max</c> events of a context, oldest first, as the storage API returns events.</summary>
 public sealed record ContextEvents(IReadOnlyList<JsonElement> Events, bool Truncated);
 
-/// <summary>The storage service could not give a context's events.</summary>
-public sealed class ContextEventsUnavailableException(string message, Exception? inner = null) : Exception(message, inner);
-
 /// <summary>
 /// Where the contexts API gets a context's events: the storage service owns them, so they come
 /// from its API, never from its database.
 /// </summary>
 public interface IContextEventSource
 {
-    /// <exception cref="ContextEventsUnavailableException">The storage service did not answer usefully.</exception>
+    /// <exception cref="ServiceApiUnavailableException">The storage service did not answer usefully.</exception>
     Task<ContextEvents> ReadAsync(ContextEventsRequest request, CancellationToken cancellationToken);
 }
 
@@ -44,29 +40,7 @@ public sealed class StorageApiContextEvents(HttpClient http) : IContextEventSour
             var limit = Math.Min(PageSize, request.Max - events.Count);
             var path = $"/v1/events?contextId={Uri.EscapeDataString(request.ContextId)}&limit={limit}&test={(request.Test ? "true" : "false")}" +
                        (cursor is null ? "" : "&cursor=" + Uri.EscapeDataString(cursor));
-            using var message = new HttpRequestMessage(HttpMethod.Get, path);
-            message.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
-            if (request.ForwardedIdentity is not null)
-            {
-                message.Headers.Add(GatewayIdentityToken.HeaderName, request.ForwardedIdentity);
-            }
-
-            JsonElement page;
-            try
-            {
-                using var response = await http.SendAsync(message, cancellationToken);
-                if (!response.IsSuccessStatusCode)
-                {
-                    throw new ContextEventsUnavailableException($"The storage service answered {(int)response.StatusCode} {response.ReasonPhrase}.");
-                }
-
-                page = await response.Content.ReadFromJsonAsync<JsonElement>(cancellationToken);
-            }
-            catch (Exception e) when (e is HttpRequestException or JsonException or (TaskCanceledException and not OperationCanceledException { CancellationToken.IsCancellationRequested: true }))
-            {
-                throw new ContextEventsUnavailableException($"The storage service did not answer: {e.Message}", e);
-            }
-
+            var page = await http.GetJsonAsync("storage", path, request.ForwardedIdentity, cancellationToken);
             events.AddRange(page.GetProperty("events").EnumerateArray().Select(e => e.Clone()));
             cursor = page.TryGetProperty("nextCursor", out var next) && next.ValueKind == JsonValueKind.String ? next.GetString() : null;
         }

@@ -5,6 +5,7 @@ using Operational.Rules.Matching;
 using Operational.Rules.Storage;
 using Operational.ServiceDefaults.Identity;
 using Operational.ServiceDefaults.Problems;
+using Operational.ServiceDefaults.ServiceApis;
 
 namespace Operational.Rules.Definitions;
 
@@ -56,7 +57,7 @@ public static class RuleEndpoints
             : NotFound(ruleId);
 
     private static async Task<Results<Created<RuleResponse>, ValidationProblem, ProblemHttpResult>> CreateAsync(
-        HttpContext http, RuleDefinition? definition, IRulesStore store, RuleBook book, RuleSchedules schedules,
+        HttpContext http, RuleDefinition? definition, IRulesStore store, RuleBook book, RuleSchedules schedules, IChannelDirectory channels,
         IOptions<RulesOptions> options, TimeProvider clock, CancellationToken ct)
     {
         var projectId = http.User.GetProjectId();
@@ -66,6 +67,17 @@ public static class RuleEndpoints
         if (RuleValidator.Compile(rule, errors) is not { } compiled)
         {
             return ApiProblems.Validation(errors);
+        }
+
+        var (unknownChannels, cannotCheck) = await CheckChannelsAsync(http, compiled, channels, ct);
+        if (unknownChannels is not null)
+        {
+            return unknownChannels;
+        }
+
+        if (cannotCheck is not null)
+        {
+            return cannotCheck;
         }
 
         if ((await store.ListRulesAsync(projectId, ct)).Count >= options.Value.MaxRulesPerProject)
@@ -79,7 +91,7 @@ public static class RuleEndpoints
     }
 
     private static async Task<Results<Ok<RuleResponse>, ValidationProblem, ProblemHttpResult>> UpdateAsync(
-        HttpContext http, string ruleId, RuleDefinition? definition, IRulesStore store, RuleBook book, RuleSchedules schedules,
+        HttpContext http, string ruleId, RuleDefinition? definition, IRulesStore store, RuleBook book, RuleSchedules schedules, IChannelDirectory channels,
         TimeProvider clock, CancellationToken ct)
     {
         if (await store.GetRuleAsync(http.User.GetProjectId(), ruleId, ct) is not { } existing)
@@ -99,6 +111,17 @@ public static class RuleEndpoints
             return ApiProblems.Validation("kind", $"cannot change from {existing.Definition.Kind}: create a new rule instead");
         }
 
+        var (unknownChannels, cannotCheck) = await CheckChannelsAsync(http, compiled, channels, ct);
+        if (unknownChannels is not null)
+        {
+            return unknownChannels;
+        }
+
+        if (cannotCheck is not null)
+        {
+            return cannotCheck;
+        }
+
         await SaveAsync(compiled, store, book, schedules, ct);
         return TypedResults.Ok(RuleResponse.From(rule));
     }
@@ -116,6 +139,29 @@ public static class RuleEndpoints
         book.Invalidate();
         queued.Notify();
         return TypedResults.NoContent();
+    }
+
+    /// <summary>A 400 naming the channel ids the project does not have, or a 503 when that cannot be known now; neither when all exist.</summary>
+    private static async Task<(ValidationProblem? Unknown, ProblemHttpResult? CannotCheck)> CheckChannelsAsync(
+        HttpContext http, CompiledRule rule, IChannelDirectory channels, CancellationToken ct)
+    {
+        if (rule.Channels.Count == 0)
+        {
+            return (null, null);
+        }
+
+        try
+        {
+            var unknown = await channels.UnknownAsync(rule.ProjectId, rule.Channels, http.Request.Headers[GatewayIdentityToken.HeaderName].FirstOrDefault(), ct);
+            return unknown.Count == 0
+                ? (null, null)
+                : (ApiProblems.Validation("channels", $"has ids this project has no channel for: {string.Join(", ", unknown)}; create them with POST /v1/channels first"), null);
+        }
+        catch (ServiceApiUnavailableException e)
+        {
+            http.Response.Headers.RetryAfter = "5";
+            return (null, ApiProblems.Status(StatusCodes.Status503ServiceUnavailable, "Cannot check the channels now.", e.Message));
+        }
     }
 
     private static async Task SaveAsync(CompiledRule rule, IRulesStore store, RuleBook book, RuleSchedules schedules, CancellationToken ct)

@@ -15,10 +15,12 @@ public sealed class RulesApiTests(StandaloneFactory factory) : IClassFixture<Sta
     [Fact]
     public async Task Volume_rule_is_created_read_changed_and_deleted_with_its_schedule()
     {
-        using var created = await _client.PostAsync(StandaloneFactory.AdminKey, "/v1/rules", """
-            {"name":"no leads","kind":"volume","match":{"name":{"equals":"lead created"}},
-             "volume":{"min":1,"windowSeconds":3600,"groupBy":"campaignGroup","schedule":{"cron":"*/5 * * * *","timeZone":"Europe/Berlin"}},
-             "channels":["ops-slack"],"repeatIntervalSeconds":1800}
+        using var channel = await _client.PostAsync(StandaloneFactory.AdminKey, "/v1/channels", """{"name":"ops","kind":"ntfy","ntfy":{"topic":"ops"}}""");
+        var channelId = JsonDocument.Parse(await channel.Content.ReadAsStringAsync()).RootElement.GetProperty("id").GetString();
+        using var created = await _client.PostAsync(StandaloneFactory.AdminKey, "/v1/rules", $$"""
+            {"name":"no leads","kind":"volume","match":{"name":{"equals":"lead created"} },
+             "volume":{"min":1,"windowSeconds":3600,"groupBy":"campaignGroup","schedule":{"cron":"*/5 * * * *","timeZone":"Europe/Berlin"} },
+             "channels":["{{channelId}}"],"repeatIntervalSeconds":1800}
             """);
         Assert.Equal(HttpStatusCode.Created, created.StatusCode);
         var rule = JsonDocument.Parse(await created.Content.ReadAsStringAsync()).RootElement.Clone();

@@ -1,0 +1,109 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.Options;
+using Operational.ServiceDefaults.Identity;
+using Operational.ServiceDefaults.Problems;
+
+namespace Operational.Notifications.Channels;
+
+/// <summary>A channel as answers show it: settings without secrets, and which secrets are set.</summary>
+/// <param name="Secret">Only in the answer that created a webhook channel without a secret: the one made for it, shown once.</param>
+public sealed record ChannelResponse(
+    string Id,
+    string? Name,
+    string? Kind,
+    WebhookSettings? Webhook,
+    IncomingWebhookSettings? Slack,
+    IncomingWebhookSettings? Discord,
+    EmailSettings? Email,
+    TelegramSettings? Telegram,
+    NtfySettings? Ntfy,
+    IReadOnlyList<string> SecretsSet,
+    DateTimeOffset CreatedAt,
+    DateTimeOffset UpdatedAt,
+    string? Secret = null)
+{
+    public static ChannelResponse From(Channel channel, string? generatedSecret = null)
+    {
+        var (d, secrets) = ChannelValidator.Redact(channel.Definition);
+        return new ChannelResponse(channel.Id, d.Name, d.Kind, d.Webhook, d.Slack, d.Discord, d.Email, d.Telegram, d.Ntfy, secrets,
+            channel.CreatedAt, channel.UpdatedAt, generatedSecret);
+    }
+}
+
+public sealed record ChannelListResponse(IReadOnlyList<ChannelResponse> Channels);
+
+/// <summary><c>/v1/channels</c>: where the project's notifications go. Reading needs <c>read</c>, changing needs <c>admin</c>.</summary>
+public static class ChannelEndpoints
+{
+    public static IEndpointRouteBuilder MapChannels(this IEndpointRouteBuilder endpoints)
+    {
+        var channels = endpoints.MapGroup("/v1/channels").WithTags("Channels");
+        channels.MapGet("", ListAsync).RequireAuthorization(Policies.Read).WithName("ListChannels");
+        channels.MapGet("/{channelId}", GetAsync).RequireAuthorization(Policies.Read).WithName("GetChannel");
+        channels.MapPost("", CreateAsync).RequireAuthorization(Policies.Admin).WithName("CreateChannel");
+        channels.MapPut("/{channelId}", UpdateAsync).RequireAuthorization(Policies.Admin).WithName("UpdateChannel");
+        channels.MapDelete("/{channelId}", DeleteAsync).RequireAuthorization(Policies.Admin).WithName("DeleteChannel");
+        return endpoints;
+    }
+
+    private static async Task<Ok<ChannelListResponse>> ListAsync(HttpContext http, IChannelStore store, CancellationToken ct) =>
+        TypedResults.Ok(new ChannelListResponse((await store.ListAsync(http.User.GetProjectId(), ct)).Select(c => ChannelResponse.From(c)).ToList()));
+
+    private static async Task<Results<Ok<ChannelResponse>, ProblemHttpResult>> GetAsync(HttpContext http, string channelId, IChannelStore store, CancellationToken ct) =>
+        await store.GetAsync(http.User.GetProjectId(), channelId, ct) is { } channel ? TypedResults.Ok(ChannelResponse.From(channel)) : NotFound(channelId);
+
+    private static async Task<Results<Created<ChannelResponse>, ValidationProblem, ProblemHttpResult>> CreateAsync(
+        HttpContext http, ChannelDefinition? definition, IChannelStore store, IOptions<NotificationsOptions> options, TimeProvider clock, CancellationToken ct)
+    {
+        var projectId = http.User.GetProjectId();
+        var errors = new Dictionary<string, string[]>();
+        if (ChannelValidator.Validate(definition ?? Empty, null, options.Value.Outbound.AllowedHosts, errors, out var secret) is not { } valid)
+        {
+            return ApiProblems.Validation(errors);
+        }
+
+        if ((await store.ListAsync(projectId, ct)).Count >= options.Value.MaxChannelsPerProject)
+        {
+            return ApiProblems.Status(StatusCodes.Status409Conflict, "Too many channels.",
+                $"This project has {options.Value.MaxChannelsPerProject} channels, the most allowed (Notifications:MaxChannelsPerProject).");
+        }
+
+        var now = Now(clock);
+        var channel = new Channel("ch_" + Guid.CreateVersion7(now).ToString("N"), projectId, valid, now, now);
+        await store.SaveAsync(channel, ct);
+        return TypedResults.Created($"/v1/channels/{channel.Id}", ChannelResponse.From(channel, secret));
+    }
+
+    private static async Task<Results<Ok<ChannelResponse>, ValidationProblem, ProblemHttpResult>> UpdateAsync(
+        HttpContext http, string channelId, ChannelDefinition? definition, IChannelStore store, IOptions<NotificationsOptions> options, TimeProvider clock, CancellationToken ct)
+    {
+        if (await store.GetAsync(http.User.GetProjectId(), channelId, ct) is not { } existing)
+        {
+            return NotFound(channelId);
+        }
+
+        var errors = new Dictionary<string, string[]>();
+        if (definition?.Kind is { } kind && kind != existing.Definition.Kind)
+        {
+            return ApiProblems.Validation("kind", $"cannot change from {existing.Definition.Kind}: create a new channel instead");
+        }
+
+        if (ChannelValidator.Validate(definition ?? Empty, existing.Definition, options.Value.Outbound.AllowedHosts, errors, out var secret) is not { } valid)
+        {
+            return ApiProblems.Validation(errors);
+        }
+
+        var channel = existing with { Definition = valid, UpdatedAt = Now(clock) };
+        await store.SaveAsync(channel, ct);
+        return TypedResults.Ok(ChannelResponse.From(channel, secret));
+    }
+
+    private static async Task<Results<NoContent, ProblemHttpResult>> DeleteAsync(HttpContext http, string channelId, IChannelStore store, CancellationToken ct) =>
+        await store.DeleteAsync(http.User.GetProjectId(), channelId, ct) ? TypedResults.NoContent() : NotFound(channelId);
+
+    private static DateTimeOffset Now(TimeProvider clock) => DateTimeOffset.FromUnixTimeMilliseconds(clock.GetUtcNow().ToUnixTimeMilliseconds());
+
+    private static readonly ChannelDefinition Empty = new(null, null, null, null, null, null, null, null);
+
+    private static ProblemHttpResult NotFound(string channelId) => ApiProblems.NotFound($"No channel with id '{channelId}' in this project.");
+}

@@ -1,0 +1,55 @@
+using System.Net;
+using Operational.Notifications.Outbound;
+
+namespace Operational.UnitTests.Notifications;
+
+public sealed class OutboundAddressesTests
+{
+    [Theory]
+    [InlineData("127.0.0.1")]
+    [InlineData("10.1.2.3")]
+    [InlineData("172.16.0.1")]
+    [InlineData("172.31.255.255")]
+    [InlineData("192.168.1.10")]
+    [InlineData("169.254.169.254")] // cloud metadata
+    [InlineData("100.64.0.1")]
+    [InlineData("0.0.0.0")]
+    [InlineData("::1")]
+    [InlineData("fe80::1")]
+    [InlineData("fd00::1")]
+    [InlineData("::ffff:10.0.0.1")]
+    public void Internal_addresses_are_refused(string address)
+    {
+        Assert.NotNull(OutboundAddresses.Refusal(IPAddress.Parse(address)));
+    }
+
+    [Theory]
+    [InlineData("8.8.8.8")]
+    [InlineData("172.32.0.1")]
+    [InlineData("2606:4700:4700::1111")]
+    public void Public_addresses_are_allowed(string address)
+    {
+        Assert.Null(OutboundAddresses.Refusal(IPAddress.Parse(address)));
+    }
+
+    [Theory]
+    [InlineData("http://localhost:8080/hook")]
+    [InlineData("http://127.0.0.1/hook")]
+    [InlineData("http://[::1]/hook")]
+    [InlineData("http://169.254.169.254/latest/meta-data")]
+    [InlineData("ftp://example.com/hook")]
+    [InlineData("https://user:pass@example.com/hook")]
+    [InlineData("not a url")]
+    public void Urls_to_internal_hosts_or_odd_schemes_are_refused(string url)
+    {
+        Assert.NotNull(OutboundAddresses.CheckUrl(url, httpsOnly: false, []));
+    }
+
+    [Fact]
+    public void Allow_list_admits_an_internal_host_and_https_only_refuses_http()
+    {
+        Assert.Null(OutboundAddresses.CheckUrl("http://127.0.0.1:9000/hook", httpsOnly: false, ["127.0.0.1"]));
+        Assert.Null(OutboundAddresses.CheckUrl("https://hooks.slack.com/services/T/B/X", httpsOnly: true, []));
+        Assert.NotNull(OutboundAddresses.CheckUrl("http://hooks.slack.com/services/T/B/X", httpsOnly: true, []));
+    }
+}
