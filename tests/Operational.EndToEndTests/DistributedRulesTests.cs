@@ -61,6 +61,21 @@ public sealed class DistributedRulesTests(DistributedDeployment deployment) : IC
         Assert.Equal(HttpStatusCode.Created, known.StatusCode);
     }
 
+    [Fact]
+    public async Task Hangfire_dashboard_is_reached_through_the_gateway_by_admins_only()
+    {
+        using var admin = await Client.GetAsync(DistributedDeployment.AdminKey, "/hangfire");
+        Assert.Equal(HttpStatusCode.OK, admin.StatusCode);
+        Assert.Contains("Operational rule checks", await admin.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+
+        using var ingest = await Client.GetAsync(DistributedDeployment.IngestKey, "/hangfire");
+        await ProblemAssert.IsProblemAsync(ingest, HttpStatusCode.Forbidden);
+
+        using var direct = new HttpClient { BaseAddress = deployment.Rules.Address };
+        using var around = await direct.GetAsync("/hangfire");
+        Assert.Equal(HttpStatusCode.Unauthorized, around.StatusCode);
+    }
+
     private async Task<List<JsonElement>> KeepSendingUntilAsync(
         string[] groups, Func<string, Task> lead, string ruleId, Func<List<JsonElement>, bool> done, TimeSpan timeout)
     {
