@@ -3,8 +3,9 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Operational.Contracts.Topology;
 using Operational.Notifications.Channels;
-using Operational.Notifications.Channels.MongoDb;
-using Operational.Notifications.Channels.Sqlite;
+using Operational.Notifications.Push;
+using Operational.Notifications.Storage.MongoDb;
+using Operational.Notifications.Storage.Sqlite;
 using Operational.ServiceDefaults.Bus;
 using Operational.ServiceDefaults.Hosting;
 using Operational.ServiceDefaults.Storage;
@@ -28,18 +29,22 @@ public static class NotificationsServiceExtensions
     public static IHostApplicationBuilder AddNotificationsService(this IHostApplicationBuilder builder)
     {
         builder.BindValidated<NotificationsOptions, NotificationsOptionsValidator>(NotificationsOptions.SectionName);
+        // One store, one file or database, for channels and push: both interfaces are the same object.
         builder.Services.AddSingleton<IChannelStore>(provider =>
         {
             var storage = provider.GetRequiredService<IOptions<StorageOptions>>().Value;
             return storage.Provider switch
             {
-                StorageProvider.Sqlite => new SqliteChannelStore(SqliteDatabase.InDataDirectory(storage, NotificationsService.ServiceName)),
-                StorageProvider.MongoDb => new MongoChannelStore(provider.GetRequiredService<MongoClientProvider>().GetDatabase(NotificationsService.ServiceName)),
+                StorageProvider.Sqlite => new SqliteNotificationsStore(SqliteDatabase.InDataDirectory(storage, NotificationsService.ServiceName)),
+                StorageProvider.MongoDb => new MongoNotificationsStore(provider.GetRequiredService<MongoClientProvider>().GetDatabase(NotificationsService.ServiceName)),
                 _ => throw new InvalidOperationException($"Unsupported storage provider {storage.Provider}."),
             };
         });
+        builder.Services.AddSingleton(provider => (IPushStore)provider.GetRequiredService<IChannelStore>());
         builder.Services.TryAddSingleton<MongoClientProvider>();
         builder.Services.AddServiceStore<IChannelStore>(NotificationsService.ServiceName);
+        builder.Services.AddSingleton<VapidKeys>();
+        builder.Services.AddHostedService(provider => provider.GetRequiredService<VapidKeys>());
         return builder;
     }
 
@@ -49,6 +54,7 @@ public static class NotificationsServiceExtensions
     public static IEndpointRouteBuilder MapNotificationsService(this IEndpointRouteBuilder endpoints)
     {
         endpoints.MapChannels();
+        endpoints.MapPush();
         return endpoints;
     }
 }

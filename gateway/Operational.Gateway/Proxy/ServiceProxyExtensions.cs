@@ -37,6 +37,7 @@ public static class ServiceProxyExtensions
         new("rules-dashboard", "rules", "/hangfire/{**rest}", ["GET", "POST"], Policies.Admin),
         new("channels-read", "notifications", "/v1/channels/{**rest}", ["GET"], Policies.Read),
         new("channels-write", "notifications", "/v1/channels/{**rest}", ["POST", "PUT", "DELETE"], Policies.Admin),
+        new("push", "notifications", "/v1/push/{**rest}", ["GET", "POST", "DELETE"], Policies.Read),
     ];
 
     public static IHostApplicationBuilder AddServiceProxy(this IHostApplicationBuilder builder)

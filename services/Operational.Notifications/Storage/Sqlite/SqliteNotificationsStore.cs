@@ -1,0 +1,184 @@
+using System.Text.Json;
+using Microsoft.Data.Sqlite;
+using Operational.Notifications.Channels;
+using Operational.Notifications.Push;
+using Operational.ServiceDefaults.Storage;
+
+namespace Operational.Notifications.Storage.Sqlite;
+
+/// <summary>
+/// The notifications service's SQLite file: channels (each definition one JSON document), the
+/// VAPID key and the push subscriptions.
+/// </summary>
+public sealed class SqliteNotificationsStore(SqliteDatabase database) : IChannelStore, IPushStore
+{
+    private static readonly string[] Migrations =
+    [
+        """
+        CREATE TABLE channels (
+            project_id TEXT NOT NULL,
+            id TEXT NOT NULL,
+            definition TEXT NOT NULL,
+            created_at INTEGER NOT NULL,
+            updated_at INTEGER NOT NULL,
+            PRIMARY KEY (project_id, id)
+        ) WITHOUT ROWID;
+        """,
+        """
+        CREATE TABLE vapid_key (
+            id INTEGER PRIMARY KEY CHECK (id = 1),
+            private_key BLOB NOT NULL,
+            public_key BLOB NOT NULL,
+            created_at INTEGER NOT NULL
+        );
+        CREATE TABLE push_subscriptions (
+            project_id TEXT NOT NULL,
+            id TEXT NOT NULL,
+            endpoint TEXT NOT NULL,
+            p256dh BLOB NOT NULL,
+            auth BLOB NOT NULL,
+            created_at INTEGER NOT NULL,
+            PRIMARY KEY (project_id, id)
+        ) WITHOUT ROWID;
+        CREATE UNIQUE INDEX ux_push_endpoint ON push_subscriptions (project_id, endpoint);
+        CREATE INDEX ix_push_endpoint ON push_subscriptions (endpoint);
+        """,
+    ];
+
+    public Task InitializeAsync(CancellationToken cancellationToken) => database.MigrateAsync(Migrations, cancellationToken);
+
+    public Task PingAsync(CancellationToken cancellationToken) => database.PingAsync(cancellationToken);
+
+    public async Task<Channel?> GetAsync(string projectId, string channelId, CancellationToken cancellationToken) =>
+        (await ReadAsync("WHERE project_id = $project AND id = $id", cancellationToken, ("$project", projectId), ("$id", channelId))).SingleOrDefault();
+
+    public Task<IReadOnlyList<Channel>> ListAsync(string projectId, CancellationToken cancellationToken) =>
+        ReadAsync("WHERE project_id = $project ORDER BY created_at, id", cancellationToken, ("$project", projectId));
+
+    public Task SaveAsync(Channel channel, CancellationToken cancellationToken) =>
+        database.WriteAsync(async (connection, transaction) =>
+        {
+            using var save = connection.Command(transaction, """
+                INSERT INTO channels (project_id, id, definition, created_at, updated_at) VALUES ($project, $id, $definition, $created, $updated)
+                ON CONFLICT (project_id, id) DO UPDATE SET definition = excluded.definition, updated_at = excluded.updated_at
+                """);
+            save.Set(("$project", channel.ProjectId), ("$id", channel.Id), ("$definition", ChannelJson.Write(channel.Definition)),
+                ("$created", channel.CreatedAt.ToUnixTimeMilliseconds()), ("$updated", channel.UpdatedAt.ToUnixTimeMilliseconds()));
+            await save.ExecuteNonQueryAsync(cancellationToken);
+        }, cancellationToken);
+
+    public async Task<bool> DeleteAsync(string projectId, string channelId, CancellationToken cancellationToken)
+    {
+        var deleted = false;
+        await database.WriteAsync(async (connection, transaction) =>
+        {
+            using var delete = connection.Command(transaction, "DELETE FROM channels WHERE project_id = $project AND id = $id");
+            delete.Set(("$project", projectId), ("$id", channelId));
+            deleted = await delete.ExecuteNonQueryAsync(cancellationToken) == 1;
+        }, cancellationToken);
+        return deleted;
+    }
+
+    public async Task<VapidKey> GetOrAddVapidKeyAsync(VapidKey created, CancellationToken cancellationToken)
+    {
+        VapidKey? stored = null;
+        await database.WriteAsync(async (connection, transaction) =>
+        {
+            using var insert = connection.Command(transaction,
+                "INSERT INTO vapid_key (id, private_key, public_key, created_at) VALUES (1, $private, $public, $created) ON CONFLICT DO NOTHING");
+            insert.Set(("$private", created.PrivateKey), ("$public", created.PublicKey), ("$created", created.CreatedAt.ToUnixTimeMilliseconds()));
+            await insert.ExecuteNonQueryAsync(cancellationToken);
+            using var select = connection.Command(transaction, "SELECT private_key, public_key, created_at FROM vapid_key WHERE id = 1");
+            await using var reader = await select.ExecuteReaderAsync(cancellationToken);
+            await reader.ReadAsync(cancellationToken);
+            stored = new VapidKey((byte[])reader[0], (byte[])reader[1], DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(2)));
+        }, cancellationToken);
+        return stored!;
+    }
+
+    public async Task<PushSubscription> SaveSubscriptionAsync(PushSubscription subscription, CancellationToken cancellationToken)
+    {
+        PushSubscription? stored = null;
+        await database.WriteAsync(async (connection, transaction) =>
+        {
+            using var upsert = connection.Command(transaction, """
+                INSERT INTO push_subscriptions (project_id, id, endpoint, p256dh, auth, created_at) VALUES ($project, $id, $endpoint, $p256dh, $auth, $created)
+                ON CONFLICT (project_id, endpoint) DO UPDATE SET p256dh = excluded.p256dh, auth = excluded.auth
+                RETURNING id, project_id, endpoint, p256dh, auth, created_at
+                """);
+            upsert.Set(("$project", subscription.ProjectId), ("$id", subscription.Id), ("$endpoint", subscription.Endpoint),
+                ("$p256dh", subscription.P256dh), ("$auth", subscription.Auth), ("$created", subscription.CreatedAt.ToUnixTimeMilliseconds()));
+            stored = (await ReadSubscriptionsAsync(upsert, cancellationToken)).Single();
+        }, cancellationToken);
+        return stored!;
+    }
+
+    public async Task<IReadOnlyList<PushSubscription>> SubscriptionsAsync(string projectId, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        using var select = connection.Command(null,
+            "SELECT id, project_id, endpoint, p256dh, auth, created_at FROM push_subscriptions WHERE project_id = $project ORDER BY created_at, id");
+        select.Set(("$project", projectId));
+        return await ReadSubscriptionsAsync(select, cancellationToken);
+    }
+
+    public async Task<bool> DeleteSubscriptionAsync(string projectId, string subscriptionId, CancellationToken cancellationToken)
+    {
+        var deleted = false;
+        await database.WriteAsync(async (connection, transaction) =>
+        {
+            using var delete = connection.Command(transaction, "DELETE FROM push_subscriptions WHERE project_id = $project AND id = $id");
+            delete.Set(("$project", projectId), ("$id", subscriptionId));
+            deleted = await delete.ExecuteNonQueryAsync(cancellationToken) == 1;
+        }, cancellationToken);
+        return deleted;
+    }
+
+    public Task DeleteSubscriptionsByEndpointAsync(string endpoint, CancellationToken cancellationToken) =>
+        database.WriteAsync(async (connection, transaction) =>
+        {
+            using var delete = connection.Command(transaction, "DELETE FROM push_subscriptions WHERE endpoint = $endpoint");
+            delete.Set(("$endpoint", endpoint));
+            await delete.ExecuteNonQueryAsync(cancellationToken);
+        }, cancellationToken);
+
+    private static async Task<List<PushSubscription>> ReadSubscriptionsAsync(SqliteCommand command, CancellationToken cancellationToken)
+    {
+        var subscriptions = new List<PushSubscription>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            subscriptions.Add(new PushSubscription(reader.GetString(0), reader.GetString(1), reader.GetString(2), (byte[])reader[3], (byte[])reader[4],
+                DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(5))));
+        }
+
+        return subscriptions;
+    }
+
+    private async Task<IReadOnlyList<Channel>> ReadAsync(string where, CancellationToken cancellationToken, params (string, object?)[] parameters)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        using var select = connection.Command(null, $"SELECT id, project_id, definition, created_at, updated_at FROM channels {where}");
+        select.Set(parameters);
+        var channels = new List<Channel>();
+        await using var reader = await select.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            channels.Add(new Channel(reader.GetString(0), reader.GetString(1), ChannelJson.Read(reader.GetString(2)),
+                DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(3)), DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(4))));
+        }
+
+        return channels;
+    }
+}
+
+/// <summary>How both stores keep a definition: one JSON document.</summary>
+internal static class ChannelJson
+{
+    private static readonly JsonSerializerOptions Options = new(JsonSerializerDefaults.Web);
+
+    public static string Write(ChannelDefinition definition) => JsonSerializer.Serialize(definition, Options);
+
+    public static ChannelDefinition Read(string json) =>
+        JsonSerializer.Deserialize<ChannelDefinition>(json, Options) ?? throw new InvalidDataException("A stored channel is empty.");
+}

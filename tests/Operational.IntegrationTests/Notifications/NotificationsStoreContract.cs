@@ -1,0 +1,102 @@
+using Operational.Notifications.Channels;
+using Operational.Notifications.Push;
+using Operational.Notifications.Storage.MongoDb;
+using Operational.Notifications.Storage.Sqlite;
+using Operational.ServiceDefaults.Storage;
+using Operational.TestSupport;
+
+namespace Operational.IntegrationTests.Notifications;
+
+/// <summary>What every notifications store (channels, VAPID key, push subscriptions) must do; SQLite and MongoDB run the same tests.</summary>
+public abstract class NotificationsStoreContract : StoreContract<IChannelStore>
+{
+    private static readonly DateTimeOffset T0 = new(2026, 11, 23, 11, 0, 0, TimeSpan.Zero);
+
+    private IPushStore Push => (IPushStore)Store;
+
+    [Fact]
+    public async Task First_vapid_key_stored_is_the_one_every_replica_gets()
+    {
+        var first = new VapidKey([1, 2, 3], [4, 5, 6], T0);
+        var replica = (IPushStore)await CreateStoreAsync();
+
+        var stored = await Push.GetOrAddVapidKeyAsync(first, CancellationToken.None);
+        var again = await replica.GetOrAddVapidKeyAsync(new VapidKey([9], [9], T0.AddHours(1)), CancellationToken.None);
+
+        Assert.Equal(first.PublicKey, stored.PublicKey);
+        Assert.Equal(first.PrivateKey, again.PrivateKey);
+        Assert.Equal(first.PublicKey, again.PublicKey);
+        Assert.Equal(T0, again.CreatedAt);
+    }
+
+    [Fact]
+    public async Task Subscriptions_are_one_per_project_and_endpoint_and_can_be_forgotten_by_endpoint()
+    {
+        var first = await Push.SaveSubscriptionAsync(new PushSubscription("ps1", "p1", "https://push.example/a", [1], [2], T0), CancellationToken.None);
+        var refreshed = await Push.SaveSubscriptionAsync(new PushSubscription("ps2", "p1", "https://push.example/a", [3], [4], T0.AddMinutes(1)), CancellationToken.None);
+        await Push.SaveSubscriptionAsync(new PushSubscription("ps3", "p1", "https://push.example/b", [5], [6], T0.AddMinutes(2)), CancellationToken.None);
+        await Push.SaveSubscriptionAsync(new PushSubscription("ps4", "p2", "https://push.example/a", [7], [8], T0), CancellationToken.None);
+
+        Assert.Equal(("ps1", T0), (first.Id, first.CreatedAt));
+        Assert.Equal(("ps1", (byte)3, (byte)4), (refreshed.Id, refreshed.P256dh[0], refreshed.Auth[0]));
+        Assert.Equal(["ps1", "ps3"], (await Push.SubscriptionsAsync("p1", CancellationToken.None)).Select(s => s.Id));
+
+        Assert.True(await Push.DeleteSubscriptionAsync("p1", "ps3", CancellationToken.None));
+        Assert.False(await Push.DeleteSubscriptionAsync("p1", "ps3", CancellationToken.None));
+        await Push.DeleteSubscriptionsByEndpointAsync("https://push.example/a", CancellationToken.None); // the push service said 410
+        Assert.Empty(await Push.SubscriptionsAsync("p1", CancellationToken.None));
+        Assert.Empty(await Push.SubscriptionsAsync("p2", CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task Channels_are_saved_listed_per_project_replaced_and_deleted()
+    {
+        var hook = new Channel("ch1", "p1", new ChannelDefinition("hook", ChannelKinds.Webhook, new WebhookSettings("https://example.com", "whsec_x"), null, null, null, null, null), T0, T0);
+        await Store.SaveAsync(hook, CancellationToken.None);
+        await Store.SaveAsync(new Channel("ch2", "p1", new ChannelDefinition("phones", ChannelKinds.Ntfy, null, null, null, null, null, new NtfySettings("https://ntfy.sh", "ops", null)), T0.AddSeconds(1), T0.AddSeconds(1)), CancellationToken.None);
+        await Store.SaveAsync(new Channel("ch1", "p2", hook.Definition, T0, T0), CancellationToken.None);
+        await Store.SaveAsync(hook with { Definition = hook.Definition with { Name = "renamed" }, UpdatedAt = T0.AddMinutes(1) }, CancellationToken.None);
+
+        var read = await Store.GetAsync("p1", "ch1", CancellationToken.None);
+        Assert.Equal(("renamed", "whsec_x", T0, T0.AddMinutes(1)), (read!.Definition.Name, read.Definition.Webhook!.Secret, read.CreatedAt, read.UpdatedAt));
+        Assert.Equal(["ch1", "ch2"], (await Store.ListAsync("p1", CancellationToken.None)).Select(c => c.Id));
+
+        Assert.True(await Store.DeleteAsync("p1", "ch1", CancellationToken.None));
+        Assert.False(await Store.DeleteAsync("p1", "ch1", CancellationToken.None));
+        Assert.Null(await Store.GetAsync("p1", "ch1", CancellationToken.None));
+        Assert.NotNull(await Store.GetAsync("p2", "ch1", CancellationToken.None));
+    }
+}
+
+public sealed class SqliteNotificationsStoreTests : NotificationsStoreContract
+{
+    private readonly TempDirectory _data = new("operational-channels");
+
+    protected override Task<IChannelStore> CreateStoreAsync() =>
+        Task.FromResult<IChannelStore>(new SqliteNotificationsStore(new SqliteDatabase(Path.Combine(_data.Path, "notifications.db"))));
+
+    public override ValueTask DisposeAsync()
+    {
+        _data.Dispose();
+        return ValueTask.CompletedTask;
+    }
+}
+
+public sealed class MongoNotificationsStoreTests : NotificationsStoreContract
+{
+    private MongoTestDatabase? _mongo;
+
+    protected override Task<IChannelStore> CreateStoreAsync()
+    {
+        _mongo ??= MongoTestDatabase.FromEnvironment();
+        return Task.FromResult<IChannelStore>(new MongoNotificationsStore(_mongo.Database));
+    }
+
+    public override async ValueTask DisposeAsync()
+    {
+        if (_mongo is not null)
+        {
+            await _mongo.DisposeAsync();
+        }
+    }
+}
