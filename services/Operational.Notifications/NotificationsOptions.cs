@@ -10,6 +10,35 @@ public sealed class NotificationsOptions
     public int MaxChannelsPerProject { get; set; } = 100;
 
     public OutboundOptions Outbound { get; set; } = new();
+
+    public DeliveryOptions Delivery { get; set; } = new();
+
+    /// <summary>Where Telegram's Bot API is (a test stub, or a self-hosted Bot API server).</summary>
+    public string TelegramApi { get; set; } = "https://api.telegram.org";
+}
+
+/// <summary>Configuration section <c>Notifications:Delivery</c>: attempts, backoff and isolation.</summary>
+public sealed class DeliveryOptions
+{
+    /// <summary>Attempts per delivery before it is marked failed.</summary>
+    public int MaxAttempts { get; set; } = 6;
+
+    /// <summary>The wait before the second attempt; doubled for each one after, with jitter.</summary>
+    public TimeSpan BaseDelay { get; set; } = TimeSpan.FromSeconds(5);
+
+    public TimeSpan MaxDelay { get; set; } = TimeSpan.FromMinutes(10);
+
+    /// <summary>How long one attempt may take before it counts as failed.</summary>
+    public TimeSpan AttemptTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>Attempts in flight in this process.</summary>
+    public int MaxInFlight { get; set; } = 64;
+
+    /// <summary>Attempts in flight to one channel: a slow channel holds at most this many slots.</summary>
+    public int MaxInFlightPerChannel { get; set; } = 4;
+
+    /// <summary>How often due deliveries are looked for when nothing new woke the dispatcher.</summary>
+    public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(1);
 }
 
 /// <summary>Configuration section <c>Notifications:Outbound</c>: where outbound calls may go.</summary>
@@ -30,6 +59,37 @@ internal sealed class NotificationsOptionsValidator : IValidateOptions<Notificat
         if (options.MaxChannelsPerProject is < 1 or > 10_000)
         {
             failures.Add($"Notifications:MaxChannelsPerProject must be between 1 and 10000, not {options.MaxChannelsPerProject}.");
+        }
+
+        var d = options.Delivery;
+        if (d.MaxAttempts is < 1 or > 50)
+        {
+            failures.Add($"Notifications:Delivery:MaxAttempts must be between 1 and 50, not {d.MaxAttempts}.");
+        }
+
+        if (d.BaseDelay <= TimeSpan.Zero || d.MaxDelay < d.BaseDelay)
+        {
+            failures.Add("Notifications:Delivery:BaseDelay must be positive and MaxDelay at least BaseDelay.");
+        }
+
+        if (d.AttemptTimeout <= TimeSpan.Zero || d.AttemptTimeout > TimeSpan.FromMinutes(5))
+        {
+            failures.Add($"Notifications:Delivery:AttemptTimeout must be between 0 and 00:05:00, not {d.AttemptTimeout}.");
+        }
+
+        if (d.MaxInFlight is < 1 or > 10_000 || d.MaxInFlightPerChannel < 1 || d.MaxInFlightPerChannel > d.MaxInFlight)
+        {
+            failures.Add("Notifications:Delivery:MaxInFlight must be 1–10000 and MaxInFlightPerChannel between 1 and MaxInFlight.");
+        }
+
+        if (d.PollInterval < TimeSpan.FromMilliseconds(50) || d.PollInterval > TimeSpan.FromMinutes(1))
+        {
+            failures.Add($"Notifications:Delivery:PollInterval must be between 00:00:00.05 and 00:01:00, not {d.PollInterval}.");
+        }
+
+        if (!Uri.TryCreate(options.TelegramApi, UriKind.Absolute, out _))
+        {
+            failures.Add($"Notifications:TelegramApi must be an absolute URL, not '{options.TelegramApi}'.");
         }
 
         if (options.Outbound.AllowedHosts.Any(string.IsNullOrWhiteSpace))

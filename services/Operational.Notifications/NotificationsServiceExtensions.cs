@@ -3,6 +3,9 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Operational.Contracts.Topology;
 using Operational.Notifications.Channels;
+using Operational.Notifications.Deliveries;
+using Operational.Notifications.Deliveries.Senders;
+using Operational.Notifications.Outbound;
 using Operational.Notifications.Push;
 using Operational.Notifications.Storage.MongoDb;
 using Operational.Notifications.Storage.Sqlite;
@@ -13,9 +16,10 @@ using Operational.ServiceDefaults.Storage;
 namespace Operational.Notifications;
 
 /// <summary>
-/// The notifications service as a module. Channels can be managed; sending through them (web push,
-/// webhooks, Slack, …), deliveries and event actions arrive with the rest of its issue, so the
-/// ingested events are only observed for now.
+/// The notifications service as a module: channels, push subscriptions, and deliveries of alerts
+/// to webhook, Slack, Discord, ntfy and Telegram channels. Web push and email sending, notifying
+/// events and event actions arrive with the rest of its issue, so ingested events are only
+/// observed for now.
 /// </summary>
 public sealed class NotificationsService : IEventSubscriber
 {
@@ -41,6 +45,16 @@ public static class NotificationsServiceExtensions
             };
         });
         builder.Services.AddSingleton(provider => (IPushStore)provider.GetRequiredService<IChannelStore>());
+        builder.Services.AddSingleton(provider => (IDeliveryStore)provider.GetRequiredService<IChannelStore>());
+        builder.Services.AddOutboundHttp();
+        builder.Services.AddSingleton<IChannelSender, WebhookSender>();
+        builder.Services.AddSingleton<IChannelSender, SlackSender>();
+        builder.Services.AddSingleton<IChannelSender, DiscordSender>();
+        builder.Services.AddSingleton<IChannelSender, NtfySender>();
+        builder.Services.AddSingleton<IChannelSender, TelegramSender>();
+        builder.Services.AddSingleton<DeliveriesQueued>();
+        builder.Services.AddSingleton<DeliveryDispatcher>();
+        builder.Services.AddHostedService(provider => provider.GetRequiredService<DeliveryDispatcher>());
         builder.Services.TryAddSingleton<MongoClientProvider>();
         builder.Services.AddServiceStore<IChannelStore>(NotificationsService.ServiceName);
         builder.Services.AddSingleton<VapidKeys>();
@@ -48,13 +62,17 @@ public static class NotificationsServiceExtensions
         return builder;
     }
 
-    public static void AddNotificationsConsumers(this IBusRegistrationConfigurator bus) =>
+    public static void AddNotificationsConsumers(this IBusRegistrationConfigurator bus)
+    {
         bus.AddConsumer<ObservingEventsConsumer<NotificationsService>, ObservingEventsConsumerDefinition<NotificationsService>>();
+        bus.AddConsumer<AlertNotificationsConsumer, AlertNotificationsConsumerDefinition>();
+    }
 
     public static IEndpointRouteBuilder MapNotificationsService(this IEndpointRouteBuilder endpoints)
     {
         endpoints.MapChannels();
         endpoints.MapPush();
+        endpoints.MapDeliveries();
         return endpoints;
     }
 }

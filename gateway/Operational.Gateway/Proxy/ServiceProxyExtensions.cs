@@ -38,6 +38,7 @@ public static class ServiceProxyExtensions
         new("channels-read", "notifications", "/v1/channels/{**rest}", ["GET"], Policies.Read),
         new("channels-write", "notifications", "/v1/channels/{**rest}", ["POST", "PUT", "DELETE"], Policies.Admin),
         new("push", "notifications", "/v1/push/{**rest}", ["GET", "POST", "DELETE"], Policies.Read),
+        new("deliveries-read", "notifications", "/v1/deliveries", ["GET"], Policies.Read),
     ];
 
     public static IHostApplicationBuilder AddServiceProxy(this IHostApplicationBuilder builder)

@@ -1,4 +1,5 @@
 using Operational.Notifications.Channels;
+using Operational.Notifications.Deliveries;
 using Operational.Notifications.Push;
 using Operational.Notifications.Storage.MongoDb;
 using Operational.Notifications.Storage.Sqlite;
@@ -13,6 +14,37 @@ public abstract class NotificationsStoreContract : StoreContract<IChannelStore>
     private static readonly DateTimeOffset T0 = new(2026, 11, 23, 11, 0, 0, TimeSpan.Zero);
 
     private IPushStore Push => (IPushStore)Store;
+
+    private IDeliveryStore Deliveries => (IDeliveryStore)Store;
+
+    [Fact]
+    public async Task Deliveries_are_queued_once_claimed_by_one_replica_and_recorded()
+    {
+        var replica = (IDeliveryStore)await CreateStoreAsync();
+        Delivery Queued(string source, string channel, DateTimeOffset at) =>
+            new(Delivery.IdFor(source, channel), "p1", channel, source, new NotificationMessage("alert.triggered", "t", "b", "error", null, null), DeliveryStatus.Pending, 0, at, at, at);
+        await Deliveries.AddDeliveriesAsync([Queued("a", "ch1", T0), Queued("a", "ch2", T0), Queued("b", "ch1", T0.AddSeconds(10))], CancellationToken.None);
+        await Deliveries.AddDeliveriesAsync([Queued("a", "ch1", T0)], CancellationToken.None); // the source message again
+
+        var claimed = await Deliveries.ClaimDueAsync(T0.AddSeconds(1), TimeSpan.FromSeconds(30), 10, CancellationToken.None);
+        Assert.Equal(["a:ch1", "a:ch2"], claimed.Select(d => d.Id).Order());
+        Assert.Empty(await replica.ClaimDueAsync(T0.AddSeconds(2), TimeSpan.FromSeconds(30), 10, CancellationToken.None));
+
+        await Deliveries.RecordAttemptAsync(claimed[0] with { Status = DeliveryStatus.Pending, Attempts = 1, NextAttemptAt = T0.AddSeconds(5), LastError = "500", LastStatusCode = 500 }, CancellationToken.None);
+        var retried = await replica.ClaimDueAsync(T0.AddSeconds(11), TimeSpan.FromSeconds(30), 10, CancellationToken.None);
+        Assert.Equal([claimed[0].Id, "b:ch1"], retried.Select(d => d.Id).Order());
+        Assert.Equal((1, "500", 500), (retried.Single(d => d.Id == claimed[0].Id).Attempts, retried.Single(d => d.Id == claimed[0].Id).LastError, retried.Single(d => d.Id == claimed[0].Id).LastStatusCode));
+
+        await replica.RecordAttemptAsync(retried[0] with { Status = DeliveryStatus.Succeeded, Attempts = 2, UpdatedAt = T0.AddSeconds(12) }, CancellationToken.None);
+        var page = await Deliveries.ListDeliveriesAsync("p1", null, DeliveryStatus.Succeeded, 10, null, CancellationToken.None);
+        Assert.Equal([retried[0].Id], page.Deliveries.Select(d => d.Id));
+        var byChannel = await Deliveries.ListDeliveriesAsync("p1", "ch1", null, 1, null, CancellationToken.None);
+        Assert.Single(byChannel.Deliveries);
+        Assert.NotNull(byChannel.NextCursor);
+        var next = await Deliveries.ListDeliveriesAsync("p1", "ch1", null, 1, byChannel.NextCursor, CancellationToken.None);
+        Assert.NotEqual(byChannel.Deliveries[0].Id, Assert.Single(next.Deliveries).Id);
+        Assert.Null((await Deliveries.GetDeliveryAsync("p2", "a:ch1", CancellationToken.None)));
+    }
 
     [Fact]
     public async Task First_vapid_key_stored_is_the_one_every_replica_gets()

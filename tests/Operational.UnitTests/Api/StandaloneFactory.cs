@@ -26,6 +26,9 @@ public sealed class StandaloneFactory : WebApplicationFactory<StandaloneHost>
 
     public RecordingSink Sink { get; } = new();
 
+    /// <summary>More settings for the host, applied after the defaults above.</summary>
+    public IReadOnlyDictionary<string, string> Settings { get; init; } = new Dictionary<string, string>();
+
     /// <summary>Replaces the host's clock when set before the host starts (e.g. a FakeTimeProvider).</summary>
     public TimeProvider? Clock { get; init; }
 
@@ -37,6 +40,10 @@ public sealed class StandaloneFactory : WebApplicationFactory<StandaloneHost>
         builder.UseSetting("Bootstrap:AdminKey", AdminKey);
         builder.UseSetting("Bootstrap:IngestKey", IngestKey);
         builder.UseSetting("Bus:Transport", "InMemory");
+        foreach (var (key, value) in Settings)
+        {
+            builder.UseSetting(key, value);
+        }
         builder.ConfigureTestServices(services =>
         {
             var real = services.Single(d => d.ServiceType == typeof(IIngestSink));

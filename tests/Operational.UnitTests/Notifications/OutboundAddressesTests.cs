@@ -1,4 +1,6 @@
 using System.Net;
+using Microsoft.Extensions.DependencyInjection;
+using Operational.Notifications;
 using Operational.Notifications.Outbound;
 
 namespace Operational.UnitTests.Notifications;
@@ -51,5 +53,25 @@ public sealed class OutboundAddressesTests
         Assert.Null(OutboundAddresses.CheckUrl("http://127.0.0.1:9000/hook", httpsOnly: false, ["127.0.0.1"]));
         Assert.Null(OutboundAddresses.CheckUrl("https://hooks.slack.com/services/T/B/X", httpsOnly: true, []));
         Assert.NotNull(OutboundAddresses.CheckUrl("http://hooks.slack.com/services/T/B/X", httpsOnly: true, []));
+    }
+
+    [Fact]
+    public async Task Outbound_client_refuses_to_connect_inward_at_send_time_unless_allowed()
+    {
+        using var refusing = Client([]);
+        var refused = await Assert.ThrowsAsync<HttpRequestException>(() => refusing.GetAsync("http://127.0.0.1:9/anything"));
+        Assert.Contains("Refused to connect to 127.0.0.1", refused.Message, StringComparison.Ordinal);
+
+        using var allowing = Client(["127.0.0.1"]);
+        var attempted = await Assert.ThrowsAsync<HttpRequestException>(() => allowing.GetAsync("http://127.0.0.1:9/anything")); // nothing listens on port 9
+        Assert.DoesNotContain("Refused to connect to", attempted.Message, StringComparison.Ordinal);
+    }
+
+    private static HttpClient Client(string[] allowedHosts)
+    {
+        var services = new ServiceCollection();
+        services.Configure<NotificationsOptions>(o => o.Outbound.AllowedHosts = allowedHosts);
+        services.AddOutboundHttp();
+        return services.BuildServiceProvider().GetRequiredService<IHttpClientFactory>().CreateClient(OutboundHttp.ClientName);
     }
 }

@@ -24,19 +24,23 @@ public sealed class WebhookSignatureTests
 
         var headers = WebhookSignature.Headers(secret, "msg_01", now, body).ToDictionary(h => h.Name, h => h.Value);
 
-        Assert.True(Verify(secret, headers, body, now));
-        Assert.False(Verify(secret, headers, [.. body, (byte)' '], now));
-        Assert.False(Verify(secret, new Dictionary<string, string>(headers) { ["webhook-id"] = "msg_02" }, body, now));
-        Assert.False(Verify(secret, headers, body, now.AddMinutes(10))); // replayed too late
-        Assert.False(Verify(ChannelValidator.WebhookSecretPrefix + Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)), headers, body, now));
+        Assert.True(StandardWebhooks.Verify(secret, headers, body, now));
+        Assert.False(StandardWebhooks.Verify(secret, headers, [.. body, (byte)' '], now));
+        Assert.False(StandardWebhooks.Verify(secret, new Dictionary<string, string>(headers) { ["webhook-id"] = "msg_02" }, body, now));
+        Assert.False(StandardWebhooks.Verify(secret, headers, body, now.AddMinutes(10))); // replayed too late
+        Assert.False(StandardWebhooks.Verify(ChannelValidator.WebhookSecretPrefix + Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)), headers, body, now));
     }
+}
 
-    /// <summary>
-    /// A receiver, written from the Standard Webhooks specification (not from our signer): the
-    /// timestamp within five minutes, then any of the space-separated <c>v1,</c> signatures equal,
-    /// in constant time, to HMAC-SHA256(base64-decoded secret, id.timestamp.body).
-    /// </summary>
-    private static bool Verify(string secret, IReadOnlyDictionary<string, string> headers, byte[] body, DateTimeOffset now)
+/// <summary>
+/// A receiver, written from the Standard Webhooks specification (not from our signer): the
+/// timestamp within five minutes, then any of the space-separated <c>v1,</c> signatures equal,
+/// in constant time, to HMAC-SHA256(base64-decoded secret, id.timestamp.body).
+/// </summary>
+public static class StandardWebhooks
+{
+
+    public static bool Verify(string secret, IReadOnlyDictionary<string, string> headers, byte[] body, DateTimeOffset now)
     {
         var timestamp = long.Parse(headers["webhook-timestamp"], System.Globalization.CultureInfo.InvariantCulture);
         if (Math.Abs(now.ToUnixTimeSeconds() - timestamp) > 300)

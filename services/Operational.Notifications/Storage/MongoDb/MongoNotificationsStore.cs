@@ -1,6 +1,7 @@
 using MongoDB.Bson.Serialization.Attributes;
 using MongoDB.Driver;
 using Operational.Notifications.Channels;
+using Operational.Notifications.Deliveries;
 using Operational.Notifications.Push;
 using Operational.Notifications.Storage.Sqlite;
 using Operational.ServiceDefaults.Storage;
@@ -11,13 +12,14 @@ namespace Operational.Notifications.Storage.MongoDb;
 /// The notifications service's MongoDB database: channels (id <c>{project}/{channel}</c>), the VAPID
 /// key (one document, inserted once) and push subscriptions (unique per project and endpoint).
 /// </summary>
-public sealed class MongoNotificationsStore(IMongoDatabase database) : IChannelStore, IPushStore
+public sealed class MongoNotificationsStore(IMongoDatabase database) : IChannelStore, IPushStore, IDeliveryStore
 {
     private const string VapidId = "vapid";
 
     private readonly IMongoCollection<ChannelDocument> _channels = database.GetCollection<ChannelDocument>("channels");
     private readonly IMongoCollection<VapidDocument> _vapid = database.GetCollection<VapidDocument>("vapid");
     private readonly IMongoCollection<SubscriptionDocument> _subscriptions = database.GetCollection<SubscriptionDocument>("push_subscriptions");
+    private readonly IMongoCollection<DeliveryDocument> _deliveries = database.GetCollection<DeliveryDocument>("deliveries");
 
     public async Task InitializeAsync(CancellationToken cancellationToken)
     {
@@ -31,6 +33,88 @@ public sealed class MongoNotificationsStore(IMongoDatabase database) : IChannelS
                 new CreateIndexModel<SubscriptionDocument>(keys.Ascending(s => s.Endpoint), new CreateIndexOptions { Name = "endpoint" }),
             ],
             cancellationToken);
+        var deliveryKeys = Builders<DeliveryDocument>.IndexKeys;
+        await _deliveries.Indexes.CreateManyAsync(
+            [
+                new CreateIndexModel<DeliveryDocument>(deliveryKeys.Ascending(d => d.NextAttemptAt),
+                    new CreateIndexOptions<DeliveryDocument> { Name = "due", PartialFilterExpression = Builders<DeliveryDocument>.Filter.Eq(d => d.Status, DeliveryStatus.Pending) }),
+                new CreateIndexModel<DeliveryDocument>(deliveryKeys.Ascending(d => d.ProjectId).Descending(d => d.CreatedAt).Descending(d => d.Id),
+                    new CreateIndexOptions { Name = "list" }),
+            ],
+            cancellationToken);
+    }
+
+    public async Task AddDeliveriesAsync(IReadOnlyList<Delivery> deliveries, CancellationToken cancellationToken)
+    {
+        if (deliveries.Count == 0)
+        {
+            return;
+        }
+
+        try
+        {
+            await _deliveries.InsertManyAsync(deliveries.Select(DeliveryDocument.From), new InsertManyOptions { IsOrdered = false }, cancellationToken);
+        }
+        catch (MongoBulkWriteException<DeliveryDocument> e)
+            when (e.WriteConcernError is null && e.WriteErrors.All(w => w.Category == ServerErrorCategory.DuplicateKey))
+        {
+            // Queued already by an earlier delivery of the same source message.
+        }
+    }
+
+    public async Task<IReadOnlyList<Delivery>> ClaimDueAsync(DateTimeOffset now, TimeSpan lease, int limit, CancellationToken cancellationToken)
+    {
+        var nowMs = now.ToUnixTimeMilliseconds();
+        var filter = Builders<DeliveryDocument>.Filter;
+        var due = filter.Eq(d => d.Status, DeliveryStatus.Pending) & filter.Lte(d => d.NextAttemptAt, nowMs) &
+                  (filter.Eq(d => d.ClaimedUntil, null) | filter.Lte(d => d.ClaimedUntil, nowMs));
+        var claim = Builders<DeliveryDocument>.Update.Set(d => d.ClaimedUntil, (now + lease).ToUnixTimeMilliseconds());
+        var options = new FindOneAndUpdateOptions<DeliveryDocument> { Sort = Builders<DeliveryDocument>.Sort.Ascending(d => d.NextAttemptAt), ReturnDocument = ReturnDocument.After };
+        var claimed = new List<Delivery>();
+        while (claimed.Count < limit && await _deliveries.FindOneAndUpdateAsync(due, claim, options, cancellationToken) is { } document)
+        {
+            claimed.Add(document.ToDelivery());
+        }
+
+        return claimed;
+    }
+
+    public Task RecordAttemptAsync(Delivery delivery, CancellationToken cancellationToken) =>
+        _deliveries.UpdateOneAsync(d => d.Id == delivery.Id,
+            Builders<DeliveryDocument>.Update
+                .Set(d => d.Status, delivery.Status)
+                .Set(d => d.Attempts, delivery.Attempts)
+                .Set(d => d.NextAttemptAt, delivery.NextAttemptAt.ToUnixTimeMilliseconds())
+                .Set(d => d.UpdatedAt, delivery.UpdatedAt.ToUnixTimeMilliseconds())
+                .Set(d => d.LastError, delivery.LastError)
+                .Set(d => d.LastStatusCode, delivery.LastStatusCode)
+                .Set(d => d.ClaimedUntil, null),
+            cancellationToken: cancellationToken);
+
+    public async Task<Delivery?> GetDeliveryAsync(string projectId, string deliveryId, CancellationToken cancellationToken) =>
+        (await _deliveries.Find(d => d.Id == deliveryId && d.ProjectId == projectId).FirstOrDefaultAsync(cancellationToken))?.ToDelivery();
+
+    public async Task<DeliveryPage> ListDeliveriesAsync(string projectId, string? channelId, string? status, int limit, string? cursor, CancellationToken cancellationToken)
+    {
+        var filter = Builders<DeliveryDocument>.Filter;
+        var where = filter.Eq(d => d.ProjectId, projectId);
+        if (channelId is not null)
+        {
+            where &= filter.Eq(d => d.ChannelId, channelId);
+        }
+
+        if (status is not null)
+        {
+            where &= filter.Eq(d => d.Status, status);
+        }
+
+        if (DeliveryCursor.TryDecode(cursor, out var afterMs, out var afterId))
+        {
+            where &= filter.Lt(d => d.CreatedAt, afterMs) | (filter.Eq(d => d.CreatedAt, afterMs) & filter.Lt(d => d.Id, afterId));
+        }
+
+        var documents = await _deliveries.Find(where).SortByDescending(d => d.CreatedAt).ThenByDescending(d => d.Id).Limit(limit + 1).ToListAsync(cancellationToken);
+        return DeliveryCursor.Page(documents.Select(d => d.ToDelivery()).ToList(), limit);
     }
 
     public async Task<VapidKey> GetOrAddVapidKeyAsync(VapidKey created, CancellationToken cancellationToken)
@@ -105,6 +189,55 @@ public sealed class MongoNotificationsStore(IMongoDatabase database) : IChannelS
 
     // Project ids are generated (letters, digits, '-'), so '/' cannot make two keys collide.
     private static string Key(string projectId, string channelId) => projectId + "/" + channelId;
+
+    private sealed class DeliveryDocument
+    {
+        [BsonId] public required string Id { get; init; }
+
+        [BsonElement("p")] public required string ProjectId { get; init; }
+
+        [BsonElement("channel")] public required string ChannelId { get; init; }
+
+        [BsonElement("source")] public required string SourceId { get; init; }
+
+        [BsonElement("message")] public required string Message { get; init; }
+
+        [BsonElement("status")] public required string Status { get; init; }
+
+        [BsonElement("attempts")] public int Attempts { get; init; }
+
+        [BsonElement("nextAttemptAt")] public long NextAttemptAt { get; init; }
+
+        [BsonElement("createdAt")] public long CreatedAt { get; init; }
+
+        [BsonElement("updatedAt")] public long UpdatedAt { get; init; }
+
+        [BsonElement("lastError")] public string? LastError { get; init; }
+
+        [BsonElement("lastStatus")] public int? LastStatusCode { get; init; }
+
+        [BsonElement("claimedUntil")] public long? ClaimedUntil { get; init; }
+
+        public static DeliveryDocument From(Delivery d) => new()
+        {
+            Id = d.Id,
+            ProjectId = d.ProjectId,
+            ChannelId = d.ChannelId,
+            SourceId = d.SourceId,
+            Message = DeliveryJson.Write(d.Message),
+            Status = d.Status,
+            Attempts = d.Attempts,
+            NextAttemptAt = d.NextAttemptAt.ToUnixTimeMilliseconds(),
+            CreatedAt = d.CreatedAt.ToUnixTimeMilliseconds(),
+            UpdatedAt = d.UpdatedAt.ToUnixTimeMilliseconds(),
+            LastError = d.LastError,
+            LastStatusCode = d.LastStatusCode,
+        };
+
+        public Delivery ToDelivery() => new(Id, ProjectId, ChannelId, SourceId, DeliveryJson.Read(Message), Status, Attempts,
+            DateTimeOffset.FromUnixTimeMilliseconds(NextAttemptAt), DateTimeOffset.FromUnixTimeMilliseconds(CreatedAt),
+            DateTimeOffset.FromUnixTimeMilliseconds(UpdatedAt), LastError, LastStatusCode);
+    }
 
     private sealed class VapidDocument
     {

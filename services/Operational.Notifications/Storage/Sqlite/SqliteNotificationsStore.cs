@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Microsoft.Data.Sqlite;
 using Operational.Notifications.Channels;
+using Operational.Notifications.Deliveries;
 using Operational.Notifications.Push;
 using Operational.ServiceDefaults.Storage;
 
@@ -8,9 +9,9 @@ namespace Operational.Notifications.Storage.Sqlite;
 
 /// <summary>
 /// The notifications service's SQLite file: channels (each definition one JSON document), the
-/// VAPID key and the push subscriptions.
+/// VAPID key, the push subscriptions and the deliveries.
 /// </summary>
-public sealed class SqliteNotificationsStore(SqliteDatabase database) : IChannelStore, IPushStore
+public sealed class SqliteNotificationsStore(SqliteDatabase database) : IChannelStore, IPushStore, IDeliveryStore
 {
     private static readonly string[] Migrations =
     [
@@ -42,6 +43,25 @@ public sealed class SqliteNotificationsStore(SqliteDatabase database) : IChannel
         ) WITHOUT ROWID;
         CREATE UNIQUE INDEX ux_push_endpoint ON push_subscriptions (project_id, endpoint);
         CREATE INDEX ix_push_endpoint ON push_subscriptions (endpoint);
+        """,
+        """
+        CREATE TABLE deliveries (
+            id TEXT PRIMARY KEY,
+            project_id TEXT NOT NULL,
+            channel_id TEXT NOT NULL,
+            source_id TEXT NOT NULL,
+            message TEXT NOT NULL,
+            status TEXT NOT NULL,
+            attempts INTEGER NOT NULL,
+            next_attempt_at INTEGER NOT NULL,
+            created_at INTEGER NOT NULL,
+            updated_at INTEGER NOT NULL,
+            last_error TEXT,
+            last_status INTEGER,
+            claimed_until INTEGER
+        );
+        CREATE INDEX ix_deliveries_due ON deliveries (next_attempt_at) WHERE status = 'pending';
+        CREATE INDEX ix_deliveries_list ON deliveries (project_id, created_at DESC, id DESC);
         """,
     ];
 
@@ -141,6 +161,104 @@ public sealed class SqliteNotificationsStore(SqliteDatabase database) : IChannel
             delete.Set(("$endpoint", endpoint));
             await delete.ExecuteNonQueryAsync(cancellationToken);
         }, cancellationToken);
+
+    private const string DeliveryColumns =
+        "id, project_id, channel_id, source_id, message, status, attempts, next_attempt_at, created_at, updated_at, last_error, last_status";
+
+    public Task AddDeliveriesAsync(IReadOnlyList<Delivery> deliveries, CancellationToken cancellationToken) =>
+        deliveries.Count == 0 ? Task.CompletedTask : database.WriteAsync(async (connection, transaction) =>
+        {
+            using var insert = connection.Command(transaction, $"""
+                INSERT INTO deliveries ({DeliveryColumns}) VALUES ($id, $project, $channel, $source, $message, $status, $attempts, $next, $created, $updated, $error, $code)
+                ON CONFLICT (id) DO NOTHING
+                """);
+            foreach (var delivery in deliveries)
+            {
+                BindDelivery(insert, delivery);
+                await insert.ExecuteNonQueryAsync(cancellationToken);
+            }
+        }, cancellationToken);
+
+    public async Task<IReadOnlyList<Delivery>> ClaimDueAsync(DateTimeOffset now, TimeSpan lease, int limit, CancellationToken cancellationToken)
+    {
+        var claimed = new List<Delivery>();
+        await database.WriteAsync(async (connection, transaction) =>
+        {
+            using var claim = connection.Command(transaction, $"""
+                UPDATE deliveries SET claimed_until = $until
+                WHERE id IN (SELECT id FROM deliveries WHERE status = 'pending' AND next_attempt_at <= $now
+                             AND (claimed_until IS NULL OR claimed_until <= $now) ORDER BY next_attempt_at LIMIT $limit)
+                RETURNING {DeliveryColumns}
+                """);
+            claim.Set(("$now", now.ToUnixTimeMilliseconds()), ("$until", (now + lease).ToUnixTimeMilliseconds()), ("$limit", limit));
+            claimed.AddRange(await ReadDeliveriesAsync(claim, cancellationToken));
+        }, cancellationToken);
+        return claimed;
+    }
+
+    public Task RecordAttemptAsync(Delivery delivery, CancellationToken cancellationToken) =>
+        database.WriteAsync(async (connection, transaction) =>
+        {
+            using var update = connection.Command(transaction, """
+                UPDATE deliveries SET status = $status, attempts = $attempts, next_attempt_at = $next, updated_at = $updated,
+                                      last_error = $error, last_status = $code, claimed_until = NULL
+                WHERE id = $id
+                """);
+            BindDelivery(update, delivery);
+            await update.ExecuteNonQueryAsync(cancellationToken);
+        }, cancellationToken);
+
+    public async Task<Delivery?> GetDeliveryAsync(string projectId, string deliveryId, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        using var select = connection.Command(null, $"SELECT {DeliveryColumns} FROM deliveries WHERE project_id = $project AND id = $id");
+        select.Set(("$project", projectId), ("$id", deliveryId));
+        return (await ReadDeliveriesAsync(select, cancellationToken)).SingleOrDefault();
+    }
+
+    public async Task<DeliveryPage> ListDeliveriesAsync(string projectId, string? channelId, string? status, int limit, string? cursor, CancellationToken cancellationToken)
+    {
+        var where = "project_id = $project";
+        if (channelId is not null)
+        {
+            where += " AND channel_id = $channel";
+        }
+
+        if (status is not null)
+        {
+            where += " AND status = $status";
+        }
+
+        var after = DeliveryCursor.TryDecode(cursor, out var afterMs, out var afterId);
+        if (after)
+        {
+            where += " AND (created_at < $afterMs OR (created_at = $afterMs AND id < $afterId))";
+        }
+
+        await using var connection = await database.OpenAsync(cancellationToken);
+        using var select = connection.Command(null, $"SELECT {DeliveryColumns} FROM deliveries WHERE {where} ORDER BY created_at DESC, id DESC LIMIT $limit");
+        select.Set(("$project", projectId), ("$channel", channelId), ("$status", status), ("$afterMs", afterMs), ("$afterId", afterId), ("$limit", limit + 1));
+        return DeliveryCursor.Page(await ReadDeliveriesAsync(select, cancellationToken), limit);
+    }
+
+    private static void BindDelivery(SqliteCommand command, Delivery d) => command.Set(
+        ("$id", d.Id), ("$project", d.ProjectId), ("$channel", d.ChannelId), ("$source", d.SourceId), ("$message", DeliveryJson.Write(d.Message)),
+        ("$status", d.Status), ("$attempts", d.Attempts), ("$next", d.NextAttemptAt.ToUnixTimeMilliseconds()), ("$created", d.CreatedAt.ToUnixTimeMilliseconds()),
+        ("$updated", d.UpdatedAt.ToUnixTimeMilliseconds()), ("$error", d.LastError), ("$code", d.LastStatusCode));
+
+    private static async Task<List<Delivery>> ReadDeliveriesAsync(SqliteCommand command, CancellationToken cancellationToken)
+    {
+        var deliveries = new List<Delivery>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            deliveries.Add(new Delivery(reader.GetString(0), reader.GetString(1), reader.GetString(2), reader.GetString(3), DeliveryJson.Read(reader.GetString(4)),
+                reader.GetString(5), reader.GetInt32(6), DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(7)), DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(8)),
+                DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(9)), reader.IsDBNull(10) ? null : reader.GetString(10), reader.IsDBNull(11) ? null : reader.GetInt32(11)));
+        }
+
+        return deliveries;
+    }
 
     private static async Task<List<PushSubscription>> ReadSubscriptionsAsync(SqliteCommand command, CancellationToken cancellationToken)
     {

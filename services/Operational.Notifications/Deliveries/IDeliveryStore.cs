@@ -1,0 +1,24 @@
+namespace Operational.Notifications.Deliveries;
+
+public sealed record DeliveryPage(IReadOnlyList<Delivery> Deliveries, string? NextCursor);
+
+/// <summary>Deliveries and their attempts; the notifications store implements it next to the channels.</summary>
+public interface IDeliveryStore
+{
+    /// <summary>Queues the deliveries; one whose id is stored already (a redelivered source message) is skipped.</summary>
+    Task AddDeliveriesAsync(IReadOnlyList<Delivery> deliveries, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Claims up to <paramref name="limit"/> pending deliveries due at <paramref name="now"/>, for
+    /// <paramref name="lease"/>: no other replica attempts them meanwhile; a claim whose replica died expires.
+    /// </summary>
+    Task<IReadOnlyList<Delivery>> ClaimDueAsync(DateTimeOffset now, TimeSpan lease, int limit, CancellationToken cancellationToken);
+
+    /// <summary>Records an attempt's outcome: the delivery's new status, attempts, next attempt and last error; releases the claim.</summary>
+    Task RecordAttemptAsync(Delivery delivery, CancellationToken cancellationToken);
+
+    Task<Delivery?> GetDeliveryAsync(string projectId, string deliveryId, CancellationToken cancellationToken);
+
+    /// <summary>The project's deliveries, newest first.</summary>
+    Task<DeliveryPage> ListDeliveriesAsync(string projectId, string? channelId, string? status, int limit, string? cursor, CancellationToken cancellationToken);
+}

@@ -1,0 +1,170 @@
+using System.Collections.Concurrent;
+using System.Net;
+using System.Text.Json;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
+using Operational.TestSupport;
+using Operational.UnitTests.Notifications;
+
+namespace Operational.UnitTests.Api;
+
+/// <summary>
+/// Alerts delivered to channels whose endpoints are a local stub: one that answers, one that
+/// answers 500, one that hangs. Short delays and timeouts so the retries play out in seconds.
+/// </summary>
+public sealed class DeliveriesApiTests : IAsyncLifetime
+{
+    private const string Secret = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
+
+    private readonly ConcurrentQueue<(string Path, Dictionary<string, string> Headers, byte[] Body, DateTimeOffset At)> _received = new();
+    private WebApplication _stub = null!;
+    private StandaloneFactory _factory = null!;
+    private OperationalClient _client = null!;
+    private string _stubUrl = "";
+
+    public async ValueTask InitializeAsync()
+    {
+        var port = FreePort.Next();
+        _stubUrl = $"http://127.0.0.1:{port}";
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.WebHost.UseUrls(_stubUrl);
+        _stub = builder.Build();
+        _stub.MapPost("/{**path}", async (HttpContext http) =>
+        {
+            using var body = new MemoryStream();
+            await http.Request.Body.CopyToAsync(body);
+            var path = http.Request.Path.Value!;
+            _received.Enqueue((path, http.Request.Headers.ToDictionary(h => h.Key.ToLowerInvariant(), h => h.Value.ToString()), body.ToArray(), DateTimeOffset.UtcNow));
+            if (path.StartsWith("/fail", StringComparison.Ordinal))
+            {
+                return Results.StatusCode(500);
+            }
+
+            if (path.StartsWith("/hang", StringComparison.Ordinal))
+            {
+                await Task.Delay(TimeSpan.FromSeconds(30), http.RequestAborted).ContinueWith(_ => { }, TaskScheduler.Default);
+            }
+
+            return Results.Ok();
+        });
+        await _stub.StartAsync();
+
+        _factory = new StandaloneFactory
+        {
+            Settings = new Dictionary<string, string>
+            {
+                ["Notifications:Outbound:AllowedHosts:0"] = "127.0.0.1",
+                ["Notifications:Delivery:MaxAttempts"] = "3",
+                ["Notifications:Delivery:BaseDelay"] = "00:00:00.2",
+                ["Notifications:Delivery:MaxDelay"] = "00:00:00.5",
+                ["Notifications:Delivery:AttemptTimeout"] = "00:00:01",
+                ["Notifications:Delivery:PollInterval"] = "00:00:00.1",
+            },
+        };
+        _client = _factory.CreateOperationalClient();
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _factory.DisposeAsync();
+        await _stub.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task Failing_and_hanging_channels_are_retried_and_fail_while_the_others_deliver_on_time()
+    {
+        var ok = await ChannelAsync($$"""{"name":"ok","kind":"webhook","webhook":{"url":"{{_stubUrl}}/ok","secret":"{{Secret}}"} }""");
+        var broken = await ChannelAsync($$"""{"name":"broken","kind":"webhook","webhook":{"url":"{{_stubUrl}}/fail"} }""");
+        var hanging = await ChannelAsync($$"""{"name":"hanging","kind":"webhook","webhook":{"url":"{{_stubUrl}}/hang"} }""");
+        var phones = await ChannelAsync($$"""{"name":"phones","kind":"ntfy","ntfy":{"serverUrl":"{{_stubUrl}}/ntfy","topic":"ops"} }""");
+        using var rule = await _client.PostAsync(StandaloneFactory.AdminKey, "/v1/rules",
+            $$"""{"name":"payments failing","kind":"match","match":{"name":{"equals":"payment failed"} },"channels":["{{hanging}}","{{broken}}","{{ok}}","{{phones}}"]}""");
+        Assert.Equal(HttpStatusCode.Created, rule.StatusCode);
+
+        var sent = DateTimeOffset.UtcNow;
+        await _client.IngestAsync(StandaloneFactory.IngestKey, """{"name":"payment failed","level":"error"}""");
+
+        var delivered = await ReceivedAsync("/ok", TimeSpan.FromSeconds(10));
+        Assert.True(delivered.At - sent < TimeSpan.FromSeconds(2), $"the healthy channel waited {delivered.At - sent}");
+        Assert.True(StandardWebhooks.Verify(Secret, delivered.Headers, delivered.Body, DateTimeOffset.UtcNow));
+        using (var payload = JsonDocument.Parse(delivered.Body))
+        {
+            Assert.Equal("alert.triggered", payload.RootElement.GetProperty("type").GetString());
+            Assert.Equal("payments failing", payload.RootElement.GetProperty("data").GetProperty("ruleName").GetString());
+        }
+
+        var ntfy = await ReceivedAsync("/ntfy", TimeSpan.FromSeconds(10));
+        using (var published = JsonDocument.Parse(ntfy.Body))
+        {
+            Assert.Equal(("ops", "payments failing", 4), (published.RootElement.GetProperty("topic").GetString(),
+                published.RootElement.GetProperty("title").GetString(), published.RootElement.GetProperty("priority").GetInt32())); // a match rule alerts at warning
+        }
+
+        var failed = await WaitForDeliveriesAsync("failed", 2, TimeSpan.FromSeconds(20));
+        Assert.Equal([broken, hanging], failed.Select(d => d.GetProperty("channelId").GetString()).Order());
+        Assert.All(failed, d => Assert.Equal(3, d.GetProperty("attempts").GetInt32()));
+        Assert.Contains(failed, d => d.TryGetProperty("lastStatusCode", out var code) && code.GetInt32() == 500);
+        Assert.Contains(failed, d => d.GetProperty("lastError").GetString()!.Contains("No answer within", StringComparison.Ordinal));
+        Assert.Equal(3, _received.Count(r => r.Path == "/fail"));
+        Assert.Single(_received, r => r.Path == "/ok"); // delivered once, never retried
+        // Retries carry the same webhook-id, so the receiver can tell them apart from new messages.
+        Assert.Single(_received.Where(r => r.Path == "/fail").Select(r => r.Headers["webhook-id"]).Distinct());
+    }
+
+    [Fact]
+    public async Task Send_test_delivers_a_test_message_to_the_channel()
+    {
+        var ok = await ChannelAsync($$"""{"name":"ok","kind":"webhook","webhook":{"url":"{{_stubUrl}}/test-target","secret":"{{Secret}}"} }""");
+
+        using var test = await _client.PostAsync(StandaloneFactory.AdminKey, $"/v1/channels/{ok}/test", "");
+        Assert.Equal(HttpStatusCode.Accepted, test.StatusCode);
+
+        var received = await ReceivedAsync("/test-target", TimeSpan.FromSeconds(10));
+        using var payload = JsonDocument.Parse(received.Body);
+        Assert.Equal("channel.test", payload.RootElement.GetProperty("type").GetString());
+        var succeeded = await WaitForDeliveriesAsync("succeeded", 1, TimeSpan.FromSeconds(10));
+        Assert.Equal(ok, succeeded[0].GetProperty("channelId").GetString());
+    }
+
+    private async Task<string> ChannelAsync(string body)
+    {
+        using var response = await _client.PostAsync(StandaloneFactory.AdminKey, "/v1/channels", body);
+        var text = await response.Content.ReadAsStringAsync();
+        Assert.True(response.StatusCode == HttpStatusCode.Created, text);
+        return JsonDocument.Parse(text).RootElement.GetProperty("id").GetString()!;
+    }
+
+    private async Task<(string Path, Dictionary<string, string> Headers, byte[] Body, DateTimeOffset At)> ReceivedAsync(string path, TimeSpan timeout)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (true)
+        {
+            var match = _received.FirstOrDefault(r => r.Path.StartsWith(path, StringComparison.Ordinal));
+            if (match.Path is not null)
+            {
+                return match;
+            }
+
+            Assert.True(DateTime.UtcNow < deadline, $"nothing reached {path} within {timeout}");
+            await Task.Delay(25);
+        }
+    }
+
+    private async Task<List<JsonElement>> WaitForDeliveriesAsync(string status, int count, TimeSpan timeout)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (true)
+        {
+            var page = await _client.GetJsonAsync(StandaloneFactory.AdminKey, $"/v1/deliveries?status={status}");
+            var deliveries = page.GetProperty("deliveries").EnumerateArray().ToList();
+            if (deliveries.Count >= count)
+            {
+                return deliveries;
+            }
+
+            Assert.True(DateTime.UtcNow < deadline, $"fewer than {count} {status} deliveries within {timeout}: {page}");
+            await Task.Delay(100);
+        }
+    }
+}
