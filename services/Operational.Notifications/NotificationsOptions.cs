@@ -13,8 +13,23 @@ public sealed class NotificationsOptions
 
     public DeliveryOptions Delivery { get; set; } = new();
 
+    public PushOptions Push { get; set; } = new();
+
     /// <summary>Where Telegram's Bot API is (a test stub, or a self-hosted Bot API server).</summary>
     public string TelegramApi { get; set; } = "https://api.telegram.org";
+}
+
+/// <summary>Configuration section <c>Notifications:Push</c>.</summary>
+public sealed class PushOptions
+{
+    /// <summary>
+    /// Who push services may contact about this installation (RFC 8292 <c>sub</c>): a <c>mailto:</c>
+    /// or <c>https:</c> URI. Set it to an address you read; some push services refuse placeholders.
+    /// </summary>
+    public string Subject { get; set; } = "mailto:operational@example.invalid";
+
+    /// <summary>Send test events' notifications too (to push subscriptions).</summary>
+    public bool NotifyTestEvents { get; set; }
 }
 
 /// <summary>Configuration section <c>Notifications:Delivery</c>: attempts, backoff and isolation.</summary>
@@ -90,6 +105,11 @@ internal sealed class NotificationsOptionsValidator : IValidateOptions<Notificat
         if (!Uri.TryCreate(options.TelegramApi, UriKind.Absolute, out _))
         {
             failures.Add($"Notifications:TelegramApi must be an absolute URL, not '{options.TelegramApi}'.");
+        }
+
+        if (!options.Push.Subject.StartsWith("mailto:", StringComparison.Ordinal) && !options.Push.Subject.StartsWith("https://", StringComparison.Ordinal))
+        {
+            failures.Add($"Notifications:Push:Subject must be a mailto: or https:// URI, not '{options.Push.Subject}'.");
         }
 
         if (options.Outbound.AllowedHosts.Any(string.IsNullOrWhiteSpace))

@@ -17,9 +17,8 @@ namespace Operational.Notifications;
 
 /// <summary>
 /// The notifications service as a module: channels, push subscriptions, and deliveries of alerts
-/// to webhook, Slack, Discord, ntfy and Telegram channels. Web push and email sending, notifying
-/// events and event actions arrive with the rest of its issue, so ingested events are only
-/// observed for now.
+/// (to webhook, Slack, Discord, ntfy, Telegram and web push channels) and of notifying events (to
+/// the project's push subscriptions). Email and event actions arrive with the rest of its issue.
 /// </summary>
 public sealed class NotificationsService : IEventSubscriber
 {
@@ -52,6 +51,8 @@ public static class NotificationsServiceExtensions
         builder.Services.AddSingleton<IChannelSender, DiscordSender>();
         builder.Services.AddSingleton<IChannelSender, NtfySender>();
         builder.Services.AddSingleton<IChannelSender, TelegramSender>();
+        builder.Services.AddSingleton<WebPushSender>();
+        builder.Services.AddSingleton<DeliveryTargets>();
         builder.Services.AddSingleton<DeliveriesQueued>();
         builder.Services.AddSingleton<DeliveryDispatcher>();
         builder.Services.AddHostedService(provider => provider.GetRequiredService<DeliveryDispatcher>());
@@ -64,7 +65,7 @@ public static class NotificationsServiceExtensions
 
     public static void AddNotificationsConsumers(this IBusRegistrationConfigurator bus)
     {
-        bus.AddConsumer<ObservingEventsConsumer<NotificationsService>, ObservingEventsConsumerDefinition<NotificationsService>>();
+        bus.AddConsumer<EventNotificationsConsumer, EventNotificationsConsumerDefinition>();
         bus.AddConsumer<AlertNotificationsConsumer, AlertNotificationsConsumerDefinition>();
     }
 

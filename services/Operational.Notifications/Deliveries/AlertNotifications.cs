@@ -7,7 +7,7 @@ using Operational.ServiceDefaults.Bus;
 namespace Operational.Notifications.Deliveries;
 
 /// <summary>Turns the rules service's alert messages into deliveries to each of the rule's channels.</summary>
-public sealed class AlertNotificationsConsumer(IDeliveryStore deliveries, DeliveriesQueued queued, TimeProvider clock)
+public sealed class AlertNotificationsConsumer(IDeliveryStore deliveries, DeliveryTargets targets, DeliveriesQueued queued)
     : IConsumer<AlertTriggered>, IConsumer<AlertRepeated>, IConsumer<AlertResolved>
 {
     public Task Consume(ConsumeContext<AlertTriggered> context) =>
@@ -30,13 +30,9 @@ public sealed class AlertNotificationsConsumer(IDeliveryStore deliveries, Delive
             return;
         }
 
-        var now = clock.GetUtcNow();
         var group = alert.Group is null ? "" : $" ({alert.Group})";
         var message = new NotificationMessage(type, title + group, body, level, $"/alerts/{alert.AlertId}", JsonSerializer.SerializeToElement(alert, JsonSerializerOptions.Web));
-        await deliveries.AddDeliveriesAsync(
-            alert.Channels.Select(channel => new Delivery(Delivery.IdFor(sourceId, channel), alert.ProjectId, channel, sourceId, message,
-                DeliveryStatus.Pending, 0, now, now, now)).ToList(),
-            cancellationToken);
+        await deliveries.AddDeliveriesAsync(await targets.ForChannelsAsync(alert.ProjectId, alert.Channels, sourceId, message, cancellationToken), cancellationToken);
         queued.Notify();
     }
 

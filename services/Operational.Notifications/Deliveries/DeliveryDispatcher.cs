@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Options;
 using Operational.Notifications.Channels;
 using Operational.Notifications.Deliveries.Senders;
+using Operational.Notifications.Push;
 using Operational.ServiceDefaults.Hosting;
 
 namespace Operational.Notifications.Deliveries;
@@ -18,6 +19,8 @@ public sealed class DeliveryDispatcher(
     IDeliveryStore deliveries,
     IChannelStore channels,
     IEnumerable<IChannelSender> senders,
+    IPushStore subscriptions,
+    WebPushSender push,
     DeliveriesQueued queued,
     IOptions<NotificationsOptions> options,
     TimeProvider clock,
@@ -118,21 +121,36 @@ public sealed class DeliveryDispatcher(
 
     private async Task<AttemptResult> SendAsync(Delivery delivery, TimeSpan timeout, CancellationToken stoppingToken)
     {
-        if (await channels.GetAsync(delivery.ProjectId, delivery.ChannelId, stoppingToken) is not { } channel)
+        Func<CancellationToken, Task<AttemptResult>> send;
+        if (delivery.ChannelId.StartsWith(WebPushSender.TargetPrefix, StringComparison.Ordinal))
         {
-            return new AttemptResult(false, null, "The channel was deleted.", Permanent: true);
-        }
+            if (await subscriptions.GetSubscriptionAsync(delivery.ProjectId, delivery.ChannelId[WebPushSender.TargetPrefix.Length..], stoppingToken) is not { } subscription)
+            {
+                return new AttemptResult(false, null, "The device turned push off.", Permanent: true);
+            }
 
-        if (!_senders.TryGetValue(channel.Definition.Kind!, out var sender))
+            send = token => push.SendAsync(subscription, delivery, token);
+        }
+        else
         {
-            return new AttemptResult(false, null, $"Sending to {channel.Definition.Kind} channels is not built yet.", Permanent: true);
+            if (await channels.GetAsync(delivery.ProjectId, delivery.ChannelId, stoppingToken) is not { } channel)
+            {
+                return new AttemptResult(false, null, "The channel was deleted.", Permanent: true);
+            }
+
+            if (!_senders.TryGetValue(channel.Definition.Kind!, out var sender))
+            {
+                return new AttemptResult(false, null, $"Sending to {channel.Definition.Kind} channels is not built yet.", Permanent: true);
+            }
+
+            send = token => sender.SendAsync(channel, delivery, token);
         }
 
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
         deadline.CancelAfter(timeout);
         try
         {
-            return await sender.SendAsync(channel, delivery, deadline.Token);
+            return await send(deadline.Token);
         }
         catch (OperationCanceledException) when (!stoppingToken.IsCancellationRequested)
         {

@@ -63,7 +63,7 @@ public static class OutboundAddresses
     public static string? CheckUrl(string? url, bool httpsOnly, IReadOnlyCollection<string> allowedHosts)
     {
         if (string.IsNullOrWhiteSpace(url) || url.Length > 2000 || !Uri.TryCreate(url, UriKind.Absolute, out var uri) ||
-            (uri.Scheme != Uri.UriSchemeHttps && (httpsOnly || uri.Scheme != Uri.UriSchemeHttp)))
+            (uri.Scheme != Uri.UriSchemeHttps && uri.Scheme != Uri.UriSchemeHttp))
         {
             return httpsOnly ? "must be an absolute https URL" : "must be an absolute http(s) URL";
         }
@@ -73,9 +73,15 @@ public static class OutboundAddresses
             return "must not carry a user name or password";
         }
 
+        // An allow-listed host is one the operator runs (a LAN push service, a test stub): plain http is their call.
         if (allowedHosts.Contains(uri.Host, StringComparer.OrdinalIgnoreCase))
         {
             return null;
+        }
+
+        if (httpsOnly && uri.Scheme != Uri.UriSchemeHttps)
+        {
+            return "must be an absolute https URL";
         }
 
         if (uri.IsLoopback || uri.Host.Equals("localhost", StringComparison.OrdinalIgnoreCase))

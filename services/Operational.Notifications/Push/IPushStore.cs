@@ -21,6 +21,8 @@ public interface IPushStore
 
     Task<IReadOnlyList<PushSubscription>> SubscriptionsAsync(string projectId, CancellationToken cancellationToken);
 
+    Task<PushSubscription?> GetSubscriptionAsync(string projectId, string subscriptionId, CancellationToken cancellationToken);
+
     Task<bool> DeleteSubscriptionAsync(string projectId, string subscriptionId, CancellationToken cancellationToken);
 
     /// <summary>Forgets a subscription the push service said is gone (404/410), in whatever project.</summary>

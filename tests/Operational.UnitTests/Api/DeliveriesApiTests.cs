@@ -1,9 +1,12 @@
+using System.Buffers.Text;
 using System.Collections.Concurrent;
 using System.Net;
+using System.Security.Cryptography;
 using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
+using Operational.Notifications.Push;
 using Operational.TestSupport;
 using Operational.UnitTests.Notifications;
 
@@ -39,6 +42,11 @@ public sealed class DeliveriesApiTests : IAsyncLifetime
             if (path.StartsWith("/fail", StringComparison.Ordinal))
             {
                 return Results.StatusCode(500);
+            }
+
+            if (path.StartsWith("/push/gone", StringComparison.Ordinal))
+            {
+                return Results.StatusCode(410);
             }
 
             if (path.StartsWith("/hang", StringComparison.Ordinal))
@@ -125,6 +133,56 @@ public sealed class DeliveriesApiTests : IAsyncLifetime
         Assert.Equal("channel.test", payload.RootElement.GetProperty("type").GetString());
         var succeeded = await WaitForDeliveriesAsync("succeeded", 1, TimeSpan.FromSeconds(10));
         Assert.Equal(ok, succeeded[0].GetProperty("channelId").GetString());
+    }
+
+    /// <summary>
+    /// The local push-service stub receives each device's notification and decrypts it with that
+    /// device's private key, as the browser would; a subscription the push service says is gone
+    /// (410) is removed.
+    /// </summary>
+    [Fact]
+    public async Task Notifying_event_reaches_every_subscribed_device_encrypted_for_it()
+    {
+        var devices = new Dictionary<string, (ECDiffieHellman Key, byte[] Auth)>();
+        foreach (var name in new[] { "phone", "laptop", "gone" })
+        {
+            var key = ECDiffieHellman.Create(ECCurve.NamedCurves.nistP256);
+            var auth = RandomNumberGenerator.GetBytes(16);
+            devices[name] = (key, auth);
+            using var subscribed = await _client.PostAsync(StandaloneFactory.AdminKey, "/v1/push/subscriptions", JsonSerializer.Serialize(new
+            {
+                endpoint = $"{_stubUrl}/push/{name}",
+                keys = new { p256dh = Base64Url.EncodeToString(WebPushEncryption.PublicKey(key)), auth = Base64Url.EncodeToString(auth) },
+            }));
+            Assert.Equal(HttpStatusCode.Created, subscribed.StatusCode);
+        }
+
+        await _client.IngestAsync(StandaloneFactory.IngestKey, """{"name":"quiet test","notify":true,"test":true}""");
+        var id = await _client.IngestAsync(StandaloneFactory.IngestKey, """{"name":"user signed up","avatar":"🎉","content":"plan: pro","notify":true}""");
+
+        var vapidKey = (await _client.GetJsonAsync(StandaloneFactory.AdminKey, "/v1/push/vapid-public-key")).GetProperty("publicKey").GetString();
+        foreach (var name in new[] { "phone", "laptop" })
+        {
+            var push = await ReceivedAsync($"/push/{name}", TimeSpan.FromSeconds(10));
+            Assert.Equal("aes128gcm", push.Headers["content-encoding"]);
+            Assert.Matches($"^vapid t=[\\w-]+\\.[\\w-]+\\.[\\w-]+, k={vapidKey}$", push.Headers["authorization"]);
+            var (key, auth) = devices[name];
+            var plaintext = BrowserPush.Decrypt(push.Body, key.ExportParameters(true).D!, WebPushEncryption.PublicKey(key), auth);
+            using var shown = JsonDocument.Parse(plaintext);
+            Assert.Equal("🎉 user signed up", shown.RootElement.GetProperty("title").GetString());
+            Assert.Equal("plan: pro", shown.RootElement.GetProperty("body").GetString());
+            Assert.Equal($"/events/{id}", shown.RootElement.GetProperty("url").GetString());
+        }
+
+        var failed = await WaitForDeliveriesAsync("failed", 1, TimeSpan.FromSeconds(10));
+        Assert.Contains("gone", failed[0].GetProperty("lastError").GetString(), StringComparison.Ordinal);
+        var left = await _client.GetJsonAsync(StandaloneFactory.AdminKey, "/v1/push/subscriptions");
+        Assert.Equal(2, left.GetProperty("subscriptions").GetArrayLength());
+        Assert.Single(_received, r => r.Path == "/push/phone"); // the test event notified nobody
+        foreach (var (key, _) in devices.Values)
+        {
+            key.Dispose();
+        }
     }
 
     private async Task<string> ChannelAsync(string body)

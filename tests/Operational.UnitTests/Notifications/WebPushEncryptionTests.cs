@@ -33,7 +33,7 @@ public sealed class WebPushEncryptionTests
     [Fact]
     public void Independent_decryption_reads_the_rfc_body_and_ours()
     {
-        Assert.Equal(Plaintext, Encoding.UTF8.GetString(Decrypt(B(Body), B(UaPrivate), B(UaPublic), B(Auth))));
+        Assert.Equal(Plaintext, Encoding.UTF8.GetString(BrowserPush.Decrypt(B(Body), B(UaPrivate), B(UaPublic), B(Auth))));
 
         using var browser = ECDiffieHellman.Create(ECCurve.NamedCurves.nistP256);
         var auth = RandomNumberGenerator.GetBytes(16);
@@ -41,7 +41,7 @@ public sealed class WebPushEncryptionTests
         var body = WebPushEncryption.Encrypt(Encoding.UTF8.GetBytes(message), WebPushEncryption.PublicKey(browser), auth);
 
         var parameters = browser.ExportParameters(true);
-        Assert.Equal(message, Encoding.UTF8.GetString(Decrypt(body, parameters.D!, WebPushEncryption.PublicKey(browser), auth)));
+        Assert.Equal(message, Encoding.UTF8.GetString(BrowserPush.Decrypt(body, parameters.D!, WebPushEncryption.PublicKey(browser), auth)));
         Assert.NotEqual(body, WebPushEncryption.Encrypt(Encoding.UTF8.GetBytes(message), WebPushEncryption.PublicKey(browser), auth)); // fresh salt and key
     }
 
@@ -51,7 +51,7 @@ public sealed class WebPushEncryptionTests
         var body = B(Body);
         body[^5] ^= 1;
 
-        Assert.ThrowsAny<CryptographicException>(() => Decrypt(body, B(UaPrivate), B(UaPublic), B(Auth)));
+        Assert.ThrowsAny<CryptographicException>(() => BrowserPush.Decrypt(body, B(UaPrivate), B(UaPublic), B(Auth)));
     }
 
     [Fact]
@@ -93,18 +93,33 @@ public sealed class WebPushEncryptionTests
         Assert.True(verifier.VerifyData(Encoding.ASCII.GetBytes(segments[0] + "." + segments[1]), signature, HashAlgorithmName.SHA256, DSASignatureFormat.IeeeP1363FixedFieldConcatenation));
     }
 
+    private static ECDiffieHellman PrivateKey(string d, string q)
+    {
+        var point = B(q);
+        return ECDiffieHellman.Create(new ECParameters { Curve = ECCurve.NamedCurves.nistP256, D = B(d), Q = new ECPoint { X = point[1..33], Y = point[33..] } });
+    }
+
+    private static byte[] B(string base64Url) => Base64Url.DecodeFromChars(base64Url);
+}
+
+/// <summary>What a browser does with a push message; also the local push-service stub's check.</summary>
+public static class BrowserPush
+{
     /// <summary>
     /// A browser's side, written from RFC 8291 §3.4 and RFC 8188 §2 with primitives only (not from
     /// the sender's code): read the header, agree on the secret, derive, open the record.
     /// </summary>
-    private static byte[] Decrypt(byte[] body, byte[] uaPrivate, byte[] uaPublic, byte[] auth)
+    public static byte[] Decrypt(byte[] body, byte[] uaPrivate, byte[] uaPublic, byte[] auth)
     {
         var salt = body[..16];
         var recordSize = BinaryPrimitives.ReadUInt32BigEndian(body.AsSpan(16, 4));
         var idLength = body[20];
         var asPublic = body[21..(21 + idLength)];
         var record = body[(21 + idLength)..];
-        Assert.True(record.Length <= recordSize);
+        if (record.Length > recordSize)
+        {
+            throw new CryptographicException("The record is longer than the header says.");
+        }
 
         using var ua = ECDiffieHellman.Create(new ECParameters
         {
@@ -128,15 +143,11 @@ public sealed class WebPushEncryptionTests
         using var aes = new AesGcm(cek, 16);
         aes.Decrypt(nonce, record[..^16], record[^16..], padded);
         var delimiter = Array.FindLastIndex(padded, b => b != 0);
-        Assert.Equal(0x02, padded[delimiter]); // the last (only) record
+        if (padded[delimiter] != 0x02)
+        {
+            throw new CryptographicException("Not the last record."); // only single-record messages are sent
+        }
         return padded[..delimiter];
     }
 
-    private static ECDiffieHellman PrivateKey(string d, string q)
-    {
-        var point = B(q);
-        return ECDiffieHellman.Create(new ECParameters { Curve = ECCurve.NamedCurves.nistP256, D = B(d), Q = new ECPoint { X = point[1..33], Y = point[33..] } });
-    }
-
-    private static byte[] B(string base64Url) => Base64Url.DecodeFromChars(base64Url);
 }

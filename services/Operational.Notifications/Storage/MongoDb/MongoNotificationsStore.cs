@@ -166,6 +166,9 @@ public sealed class MongoNotificationsStore(IMongoDatabase database) : IChannelS
         (await _subscriptions.Find(s => s.ProjectId == projectId).SortBy(s => s.CreatedAt).ThenBy(s => s.Id).ToListAsync(cancellationToken))
         .Select(s => s.ToSubscription()).ToList();
 
+    public async Task<PushSubscription?> GetSubscriptionAsync(string projectId, string subscriptionId, CancellationToken cancellationToken) =>
+        (await _subscriptions.Find(s => s.Id == projectId + "/" + subscriptionId).FirstOrDefaultAsync(cancellationToken))?.ToSubscription();
+
     public async Task<bool> DeleteSubscriptionAsync(string projectId, string subscriptionId, CancellationToken cancellationToken) =>
         (await _subscriptions.DeleteOneAsync(s => s.Id == projectId + "/" + subscriptionId, cancellationToken)).DeletedCount == 1;
 

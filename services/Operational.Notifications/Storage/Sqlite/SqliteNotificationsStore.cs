@@ -142,6 +142,15 @@ public sealed class SqliteNotificationsStore(SqliteDatabase database) : IChannel
         return await ReadSubscriptionsAsync(select, cancellationToken);
     }
 
+    public async Task<PushSubscription?> GetSubscriptionAsync(string projectId, string subscriptionId, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        using var select = connection.Command(null,
+            "SELECT id, project_id, endpoint, p256dh, auth, created_at FROM push_subscriptions WHERE project_id = $project AND id = $id");
+        select.Set(("$project", projectId), ("$id", subscriptionId));
+        return (await ReadSubscriptionsAsync(select, cancellationToken)).SingleOrDefault();
+    }
+
     public async Task<bool> DeleteSubscriptionAsync(string projectId, string subscriptionId, CancellationToken cancellationToken)
     {
         var deleted = false;

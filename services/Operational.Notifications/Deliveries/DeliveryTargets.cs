@@ -1,0 +1,44 @@
+using Operational.Notifications.Channels;
+using Operational.Notifications.Push;
+
+namespace Operational.Notifications.Deliveries;
+
+/// <summary>
+/// Where one message goes, as deliveries: a channel each, except a web push channel, which stands
+/// for every device of the project that turned push on, so it becomes one delivery per
+/// subscription (each retried, and removed when gone, on its own).
+/// </summary>
+public sealed class DeliveryTargets(IChannelStore channels, IPushStore subscriptions, TimeProvider clock)
+{
+    public async Task<IReadOnlyList<Delivery>> ForChannelsAsync(
+        string projectId, IReadOnlyList<string> channelIds, string sourceId, NotificationMessage message, CancellationToken cancellationToken)
+    {
+        var targets = new List<string>();
+        foreach (var channelId in channelIds.Distinct(StringComparer.Ordinal))
+        {
+            if ((await channels.GetAsync(projectId, channelId, cancellationToken))?.Definition.Kind == ChannelKinds.WebPush)
+            {
+                targets.AddRange(await DevicesAsync(projectId, cancellationToken));
+            }
+            else
+            {
+                targets.Add(channelId); // a deleted channel still gets its (failed) delivery: the log says why nothing arrived
+            }
+        }
+
+        return Deliveries(projectId, targets.Distinct(StringComparer.Ordinal), sourceId, message);
+    }
+
+    /// <summary>One delivery per device of the project that turned push on.</summary>
+    public async Task<IReadOnlyList<Delivery>> ForDevicesAsync(string projectId, string sourceId, NotificationMessage message, CancellationToken cancellationToken) =>
+        Deliveries(projectId, await DevicesAsync(projectId, cancellationToken), sourceId, message);
+
+    private async Task<IEnumerable<string>> DevicesAsync(string projectId, CancellationToken cancellationToken) =>
+        (await subscriptions.SubscriptionsAsync(projectId, cancellationToken)).Select(s => WebPushSender.TargetFor(s.Id));
+
+    private List<Delivery> Deliveries(string projectId, IEnumerable<string> targets, string sourceId, NotificationMessage message)
+    {
+        var now = clock.GetUtcNow();
+        return targets.Select(target => new Delivery(Delivery.IdFor(sourceId, target), projectId, target, sourceId, message, DeliveryStatus.Pending, 0, now, now, now)).ToList();
+    }
+}

@@ -1,0 +1,49 @@
+using System.Text.Json;
+using MassTransit;
+using Microsoft.Extensions.Options;
+using Operational.Contracts.Events;
+using Operational.Contracts.Topology;
+using Operational.ServiceDefaults.Bus;
+
+namespace Operational.Notifications.Deliveries;
+
+/// <summary>
+/// Events sent with <c>notify: true</c> go to every device of their project that turned push on.
+/// Backfilled events never notify; test events only when <c>Notifications:Push:NotifyTestEvents</c>.
+/// </summary>
+public sealed class EventNotificationsConsumer(IDeliveryStore deliveries, DeliveryTargets targets, DeliveriesQueued queued, IOptions<NotificationsOptions> options)
+    : IConsumer<EventsIngested>
+{
+    public async Task Consume(ConsumeContext<EventsIngested> context)
+    {
+        var queuedAny = false;
+        foreach (var e in context.Message.Events.Where(e => e.Notify && !e.Backfilled && (!e.Test || options.Value.Push.NotifyTestEvents)))
+        {
+            var title = e.Avatar is null ? e.Name : $"{e.Avatar} {e.Name}";
+            var body = e.Type == EventTypes.Text && e.Content is { ValueKind: JsonValueKind.String } text ? text.GetString()! : e.Category ?? "";
+            var message = new NotificationMessage("event", title, body, e.Level, $"/events/{e.Id}", null);
+            var forDevices = await targets.ForDevicesAsync(e.ProjectId, $"event:{e.Id}", message, context.CancellationToken);
+            await deliveries.AddDeliveriesAsync(forDevices, context.CancellationToken);
+            queuedAny |= forDevices.Count > 0;
+        }
+
+        if (queuedAny)
+        {
+            queued.Notify();
+        }
+    }
+}
+
+public sealed class EventNotificationsConsumerDefinition : ConsumerDefinition<EventNotificationsConsumer>
+{
+    public EventNotificationsConsumerDefinition() => EndpointName = EventSubscriberQueues.Notifications;
+
+    protected override void ConfigureConsumer(
+        IReceiveEndpointConfigurator endpointConfigurator,
+        IConsumerConfigurator<EventNotificationsConsumer> consumerConfigurator,
+        IRegistrationContext context)
+    {
+        endpointConfigurator.PrefetchCount = 64;
+        endpointConfigurator.UseOperationalConsumeResilience();
+    }
+}

@@ -1,0 +1,51 @@
+using System.Net;
+using System.Text.Json;
+using Microsoft.Extensions.Options;
+using Operational.Notifications.Deliveries;
+using Operational.Notifications.Deliveries.Senders;
+using Operational.Notifications.Outbound;
+
+namespace Operational.Notifications.Push;
+
+/// <summary>
+/// Sends a delivery to one push subscription: the message as JSON (title, body, url, level, type),
+/// encrypted for the subscription (RFC 8291), with a VAPID token (RFC 8292). A 404 or 410 means
+/// the subscription is gone: it is removed and the delivery ends. A 429's Retry-After is honoured.
+/// </summary>
+public sealed class WebPushSender(
+    IHttpClientFactory http, VapidKeys vapid, IPushStore store, IOptions<NotificationsOptions> options, TimeProvider clock, ILogger<WebPushSender> logger)
+{
+    /// <summary>A delivery's pseudo-channel id for one subscription.</summary>
+    public const string TargetPrefix = "push:";
+
+    public static string TargetFor(string subscriptionId) => TargetPrefix + subscriptionId;
+
+    public async Task<AttemptResult> SendAsync(PushSubscription subscription, Delivery delivery, CancellationToken cancellationToken)
+    {
+        var m = delivery.Message;
+        var payload = JsonSerializer.SerializeToUtf8Bytes(new { title = m.Title, body = m.Body, url = m.Url, level = m.Level, type = m.Type, id = delivery.SourceId });
+        var endpoint = new Uri(subscription.Endpoint);
+        using var request = new HttpRequestMessage(HttpMethod.Post, endpoint)
+        {
+            Content = new ByteArrayContent(WebPushEncryption.Encrypt(payload, subscription.P256dh, subscription.Auth)),
+        };
+        request.Content.Headers.ContentType = new("application/octet-stream");
+        request.Content.Headers.ContentEncoding.Add("aes128gcm");
+        request.Headers.Add("TTL", "86400");
+        request.Headers.Add("Urgency", m.Level == "error" ? "high" : "normal");
+        using (var key = vapid.SigningKey())
+        {
+            request.Headers.TryAddWithoutValidation("Authorization", VapidToken.AuthorizationHeader(endpoint, options.Value.Push.Subject, key, clock.GetUtcNow()));
+        }
+
+        using var response = await http.CreateClient(OutboundHttp.ClientName).SendAsync(request, cancellationToken);
+        if (response.StatusCode is HttpStatusCode.NotFound or HttpStatusCode.Gone)
+        {
+            await store.DeleteSubscriptionsByEndpointAsync(subscription.Endpoint, cancellationToken);
+            logger.LogInformation("Push subscription {SubscriptionId} is gone ({Status}); removed it", subscription.Id, (int)response.StatusCode);
+            return new AttemptResult(false, (int)response.StatusCode, "The push service says this subscription is gone; it was removed.", Permanent: true);
+        }
+
+        return await HttpOutcome.ReadAsync(response, clock, cancellationToken);
+    }
+}
