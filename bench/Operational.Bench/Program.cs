@@ -13,6 +13,7 @@ string Option(string name, string fallback)
 var events = long.Parse(Option("--events", "10000000"), CultureInfo.InvariantCulture);
 var volumeRules = int.Parse(Option("--volume-rules", "10000"), CultureInfo.InvariantCulture);
 var matchRules = int.Parse(Option("--match-rules", "1000"), CultureInfo.InvariantCulture);
+var subscriptions = int.Parse(Option("--subscriptions", "1000"), CultureInfo.InvariantCulture);
 var seconds = int.Parse(Option("--seconds", "60"), CultureInfo.InvariantCulture);
 var data = Path.GetFullPath(Option("--data", Path.Combine("bench", ".data")));
 var results = Option("--results", "");
@@ -36,14 +37,19 @@ switch (command)
         await Machine.DescribeAsync();
         await RulesBenchmark.RunAsync(volumeRules, matchRules, data);
         break;
+    case "notifications":
+        await Machine.DescribeAsync();
+        await NotificationsBenchmark.RunAsync(subscriptions, data);
+        break;
     case "all":
         await Machine.DescribeAsync();
         await QueryBenchmark.RunAsync(events, data);
         await IngestBenchmark.RunAsync(seconds, data);
         await RulesBenchmark.RunAsync(volumeRules, matchRules, data);
+        await NotificationsBenchmark.RunAsync(subscriptions, data);
         break;
     default:
-        Console.Error.WriteLine("usage: Operational.Bench [all|query|ingest|rules] [--events N] [--seconds S] [--volume-rules N] [--match-rules N] [--data DIR] [--results FILE]");
+        Console.Error.WriteLine("usage: Operational.Bench [all|query|ingest|rules|notifications] [--events N] [--seconds S] [--volume-rules N] [--match-rules N] [--subscriptions N] [--data DIR] [--results FILE]");
         return 2;
 }
 

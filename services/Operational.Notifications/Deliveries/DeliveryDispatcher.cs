@@ -14,6 +14,8 @@ public sealed class DeliveriesQueued : Signal;
 /// at most <c>MaxInFlightPerChannel</c> slots until its attempts time out, so the others keep
 /// being delivered on time. A failed attempt is retried after an exponential delay with jitter
 /// (or the destination's Retry-After); after the last attempt the delivery is marked failed.
+/// Outcomes are recorded in batches: one commit per attempt would cost a disk sync each, which is
+/// what bounded a 1,000-device fan-out before (see docs/benchmarks.md).
 /// </summary>
 public sealed class DeliveryDispatcher(
     IDeliveryStore deliveries,
@@ -27,8 +29,49 @@ public sealed class DeliveryDispatcher(
     ILogger<DeliveryDispatcher> logger) : BackgroundService
 {
     private readonly Dictionary<string, IChannelSender> _senders = senders.ToDictionary(s => s.Kind, StringComparer.Ordinal);
+    private static readonly TimeSpan RecordLinger = TimeSpan.FromMilliseconds(20);
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    private readonly System.Threading.Channels.Channel<Delivery> _outcomes = System.Threading.Channels.Channel.CreateUnbounded<Delivery>();
+
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
+        Task.WhenAll(DispatchAsync(stoppingToken), RecordAsync(stoppingToken));
+
+    /// <summary>Writes the outcomes that have come in since the last write, together.</summary>
+    private async Task RecordAsync(CancellationToken stoppingToken)
+    {
+        var batch = new List<Delivery>();
+        try
+        {
+            while (await _outcomes.Reader.WaitToReadAsync(stoppingToken))
+            {
+                // Linger a moment: under load, outcomes arrive a few per millisecond, and one commit
+                // (one disk sync) for all of them beats one each (measured: 755 commits for 1,000
+                // pushes without the linger; they held the writer lock the claims need).
+                await Task.Delay(RecordLinger, stoppingToken);
+                while (batch.Count < 500 && _outcomes.Reader.TryRead(out var outcome))
+                {
+                    batch.Add(outcome);
+                }
+
+                try
+                {
+                    await deliveries.RecordAttemptsAsync(batch, CancellationToken.None);
+                }
+                catch (Exception e)
+                {
+                    // Their claims expire and they are attempted again: at least once, not at most once.
+                    logger.LogWarning(e, "Could not record {Count} delivery attempts", batch.Count);
+                }
+
+                batch.Clear();
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+        }
+    }
+
+    private async Task DispatchAsync(CancellationToken stoppingToken)
     {
         var running = new List<(string ChannelId, Task Attempt)>();
         while (!stoppingToken.IsCancellationRequested)
@@ -47,7 +90,7 @@ public sealed class DeliveryDispatcher(
                         if (running.Count(r => r.ChannelId == delivery.ChannelId) >= settings.MaxInFlightPerChannel)
                         {
                             // This channel has its share of slots; the others' deliveries go first.
-                            await deliveries.RecordAttemptAsync(delivery with { NextAttemptAt = now + TimeSpan.FromSeconds(1) }, stoppingToken);
+                            _outcomes.Writer.TryWrite(delivery with { NextAttemptAt = now + TimeSpan.FromSeconds(1) });
                             continue;
                         }
 
@@ -95,15 +138,7 @@ public sealed class DeliveryDispatcher(
             LastError = result.Succeeded ? null : result.Error,
             LastStatusCode = result.StatusCode,
         };
-        try
-        {
-            await deliveries.RecordAttemptAsync(recorded, CancellationToken.None);
-        }
-        catch (Exception e)
-        {
-            // The claim expires and the delivery is attempted again: at least once, not at most once.
-            logger.LogWarning(e, "Could not record attempt {Attempt} of delivery {DeliveryId}", attempts, delivery.Id);
-        }
+        _outcomes.Writer.TryWrite(recorded);
 
         if (status == DeliveryStatus.Failed)
         {

@@ -14,8 +14,8 @@ public interface IDeliveryStore
     /// </summary>
     Task<IReadOnlyList<Delivery>> ClaimDueAsync(DateTimeOffset now, TimeSpan lease, int limit, CancellationToken cancellationToken);
 
-    /// <summary>Records an attempt's outcome: the delivery's new status, attempts, next attempt and last error; releases the claim.</summary>
-    Task RecordAttemptAsync(Delivery delivery, CancellationToken cancellationToken);
+    /// <summary>Records attempts' outcomes (each delivery's new status, attempts, next attempt and last error) in one write, and releases their claims.</summary>
+    Task RecordAttemptsAsync(IReadOnlyList<Delivery> deliveries, CancellationToken cancellationToken);
 
     Task<Delivery?> GetDeliveryAsync(string projectId, string deliveryId, CancellationToken cancellationToken);
 

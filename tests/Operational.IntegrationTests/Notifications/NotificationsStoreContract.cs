@@ -30,12 +30,12 @@ public abstract class NotificationsStoreContract : StoreContract<IChannelStore>
         Assert.Equal(["a:ch1", "a:ch2"], claimed.Select(d => d.Id).Order());
         Assert.Empty(await replica.ClaimDueAsync(T0.AddSeconds(2), TimeSpan.FromSeconds(30), 10, CancellationToken.None));
 
-        await Deliveries.RecordAttemptAsync(claimed[0] with { Status = DeliveryStatus.Pending, Attempts = 1, NextAttemptAt = T0.AddSeconds(5), LastError = "500", LastStatusCode = 500 }, CancellationToken.None);
+        await Deliveries.RecordAttemptsAsync([claimed[0] with { Status = DeliveryStatus.Pending, Attempts = 1, NextAttemptAt = T0.AddSeconds(5), LastError = "500", LastStatusCode = 500 }], CancellationToken.None);
         var retried = await replica.ClaimDueAsync(T0.AddSeconds(11), TimeSpan.FromSeconds(30), 10, CancellationToken.None);
         Assert.Equal([claimed[0].Id, "b:ch1"], retried.Select(d => d.Id).Order());
         Assert.Equal((1, "500", 500), (retried.Single(d => d.Id == claimed[0].Id).Attempts, retried.Single(d => d.Id == claimed[0].Id).LastError, retried.Single(d => d.Id == claimed[0].Id).LastStatusCode));
 
-        await replica.RecordAttemptAsync(retried[0] with { Status = DeliveryStatus.Succeeded, Attempts = 2, UpdatedAt = T0.AddSeconds(12) }, CancellationToken.None);
+        await replica.RecordAttemptsAsync([retried[0] with { Status = DeliveryStatus.Succeeded, Attempts = 2, UpdatedAt = T0.AddSeconds(12) }], CancellationToken.None);
         var page = await Deliveries.ListDeliveriesAsync("p1", null, DeliveryStatus.Succeeded, 10, null, CancellationToken.None);
         Assert.Equal([retried[0].Id], page.Deliveries.Select(d => d.Id));
         var byChannel = await Deliveries.ListDeliveriesAsync("p1", "ch1", null, 1, null, CancellationToken.None);

@@ -79,17 +79,20 @@ public sealed class MongoNotificationsStore(IMongoDatabase database) : IChannelS
         return claimed;
     }
 
-    public Task RecordAttemptAsync(Delivery delivery, CancellationToken cancellationToken) =>
-        _deliveries.UpdateOneAsync(d => d.Id == delivery.Id,
-            Builders<DeliveryDocument>.Update
-                .Set(d => d.Status, delivery.Status)
-                .Set(d => d.Attempts, delivery.Attempts)
-                .Set(d => d.NextAttemptAt, delivery.NextAttemptAt.ToUnixTimeMilliseconds())
-                .Set(d => d.UpdatedAt, delivery.UpdatedAt.ToUnixTimeMilliseconds())
-                .Set(d => d.LastError, delivery.LastError)
-                .Set(d => d.LastStatusCode, delivery.LastStatusCode)
-                .Set(d => d.ClaimedUntil, null),
-            cancellationToken: cancellationToken);
+    public Task RecordAttemptsAsync(IReadOnlyList<Delivery> deliveries, CancellationToken cancellationToken) =>
+        deliveries.Count == 0 ? Task.CompletedTask : _deliveries.BulkWriteAsync(
+            deliveries.Select(delivery => new UpdateOneModel<DeliveryDocument>(
+                Builders<DeliveryDocument>.Filter.Eq(d => d.Id, delivery.Id),
+                Builders<DeliveryDocument>.Update
+                    .Set(d => d.Status, delivery.Status)
+                    .Set(d => d.Attempts, delivery.Attempts)
+                    .Set(d => d.NextAttemptAt, delivery.NextAttemptAt.ToUnixTimeMilliseconds())
+                    .Set(d => d.UpdatedAt, delivery.UpdatedAt.ToUnixTimeMilliseconds())
+                    .Set(d => d.LastError, delivery.LastError)
+                    .Set(d => d.LastStatusCode, delivery.LastStatusCode)
+                    .Set(d => d.ClaimedUntil, null))),
+            new BulkWriteOptions { IsOrdered = false },
+            cancellationToken);
 
     public async Task<Delivery?> GetDeliveryAsync(string projectId, string deliveryId, CancellationToken cancellationToken) =>
         (await _deliveries.Find(d => d.Id == deliveryId && d.ProjectId == projectId).FirstOrDefaultAsync(cancellationToken))?.ToDelivery();

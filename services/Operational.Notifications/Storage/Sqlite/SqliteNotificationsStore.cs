@@ -205,16 +205,19 @@ public sealed class SqliteNotificationsStore(SqliteDatabase database) : IChannel
         return claimed;
     }
 
-    public Task RecordAttemptAsync(Delivery delivery, CancellationToken cancellationToken) =>
-        database.WriteAsync(async (connection, transaction) =>
+    public Task RecordAttemptsAsync(IReadOnlyList<Delivery> deliveries, CancellationToken cancellationToken) =>
+        deliveries.Count == 0 ? Task.CompletedTask : database.WriteAsync(async (connection, transaction) =>
         {
             using var update = connection.Command(transaction, """
                 UPDATE deliveries SET status = $status, attempts = $attempts, next_attempt_at = $next, updated_at = $updated,
                                       last_error = $error, last_status = $code, claimed_until = NULL
                 WHERE id = $id
                 """);
-            BindDelivery(update, delivery);
-            await update.ExecuteNonQueryAsync(cancellationToken);
+            foreach (var delivery in deliveries)
+            {
+                BindDelivery(update, delivery);
+                await update.ExecuteNonQueryAsync(cancellationToken);
+            }
         }, cancellationToken);
 
     public async Task<Delivery?> GetDeliveryAsync(string projectId, string deliveryId, CancellationToken cancellationToken)
