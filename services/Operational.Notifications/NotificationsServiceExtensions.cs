@@ -67,6 +67,7 @@ public static class NotificationsServiceExtensions
     {
         bus.AddConsumer<EventNotificationsConsumer, EventNotificationsConsumerDefinition>();
         bus.AddConsumer<AlertNotificationsConsumer, AlertNotificationsConsumerDefinition>();
+        bus.AddConsumer<ContextNotificationsConsumer, ContextNotificationsConsumerDefinition>();
     }
 
     public static IEndpointRouteBuilder MapNotificationsService(this IEndpointRouteBuilder endpoints)

@@ -32,6 +32,10 @@ public static class ChannelKinds
 /// a kind, and the settings of that kind. Secrets are write-only: answers never show them, and a
 /// <c>PUT</c> that leaves one out keeps the stored one.
 /// </summary>
+/// <param name="Receive">
+/// What the channel gets besides the alerts of rules that name it: <c>events</c> (every event sent
+/// with <c>notify: true</c>) and <c>contexts</c> (contexts that fail or stall).
+/// </param>
 public sealed record ChannelDefinition(
     string? Name,
     string? Kind,
@@ -40,7 +44,22 @@ public sealed record ChannelDefinition(
     IncomingWebhookSettings? Discord,
     EmailSettings? Email,
     TelegramSettings? Telegram,
-    NtfySettings? Ntfy);
+    NtfySettings? Ntfy,
+    IReadOnlyList<string>? Receive = null);
+
+/// <summary>What a channel can receive besides rule alerts.</summary>
+public static class ChannelRoutes
+{
+    /// <summary>Events sent with <c>notify: true</c>.</summary>
+    public const string Events = "events";
+
+    /// <summary>Contexts that fail or stall.</summary>
+    public const string Contexts = "contexts";
+
+    public static readonly IReadOnlyList<string> All = [Events, Contexts];
+
+    public static bool Receives(this ChannelDefinition channel, string route) => channel.Receive?.Contains(route) == true;
+}
 
 /// <param name="Secret">Signs each payload; <c>whsec_</c> and base64 of 24 to 64 bytes. Generated when left out, and shown once.</param>
 public sealed record WebhookSettings(string? Url, string? Secret);

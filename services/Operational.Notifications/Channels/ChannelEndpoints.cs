@@ -17,6 +17,7 @@ public sealed record ChannelResponse(
     EmailSettings? Email,
     TelegramSettings? Telegram,
     NtfySettings? Ntfy,
+    IReadOnlyList<string> Receive,
     IReadOnlyList<string> SecretsSet,
     DateTimeOffset CreatedAt,
     DateTimeOffset UpdatedAt,
@@ -25,7 +26,7 @@ public sealed record ChannelResponse(
     public static ChannelResponse From(Channel channel, string? generatedSecret = null)
     {
         var (d, secrets) = ChannelValidator.Redact(channel.Definition);
-        return new ChannelResponse(channel.Id, d.Name, d.Kind, d.Webhook, d.Slack, d.Discord, d.Email, d.Telegram, d.Ntfy, secrets,
+        return new ChannelResponse(channel.Id, d.Name, d.Kind, d.Webhook, d.Slack, d.Discord, d.Email, d.Telegram, d.Ntfy, d.Receive ?? [], secrets,
             channel.CreatedAt, channel.UpdatedAt, generatedSecret);
     }
 }

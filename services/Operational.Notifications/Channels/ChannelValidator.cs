@@ -47,8 +47,13 @@ public static class ChannelValidator
             }
         }
 
+        if (definition.Receive is { } receive && receive.Any(r => !ChannelRoutes.All.Contains(r)))
+        {
+            errors["receive"] = [$"may hold only {string.Join(", ", ChannelRoutes.All)}"];
+        }
+
         var keep = existing?.Kind == kind ? existing : null;
-        var result = definition with { Name = name };
+        var result = definition with { Name = name, Receive = definition.Receive?.Distinct().ToList() };
         switch (kind)
         {
             case ChannelKinds.Webhook:

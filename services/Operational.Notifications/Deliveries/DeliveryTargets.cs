@@ -29,6 +29,13 @@ public sealed class DeliveryTargets(IChannelStore channels, IPushStore subscript
         return Deliveries(projectId, targets.Distinct(StringComparer.Ordinal), sourceId, message);
     }
 
+    /// <summary>The project's channels that receive <paramref name="route"/> (see <see cref="ChannelRoutes"/>), as deliveries.</summary>
+    public async Task<IReadOnlyList<Delivery>> ForRouteAsync(string projectId, string route, string sourceId, NotificationMessage message, CancellationToken cancellationToken)
+    {
+        var routed = (await channels.ListAsync(projectId, cancellationToken)).Where(c => c.Definition.Receives(route)).Select(c => c.Id).ToList();
+        return routed.Count == 0 ? [] : await ForChannelsAsync(projectId, routed, sourceId, message, cancellationToken);
+    }
+
     /// <summary>One delivery per device of the project that turned push on.</summary>
     public async Task<IReadOnlyList<Delivery>> ForDevicesAsync(string projectId, string sourceId, NotificationMessage message, CancellationToken cancellationToken) =>
         Deliveries(projectId, await DevicesAsync(projectId, cancellationToken), sourceId, message);

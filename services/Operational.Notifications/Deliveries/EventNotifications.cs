@@ -8,7 +8,8 @@ using Operational.ServiceDefaults.Bus;
 namespace Operational.Notifications.Deliveries;
 
 /// <summary>
-/// Events sent with <c>notify: true</c> go to every device of their project that turned push on.
+/// Events sent with <c>notify: true</c> go to every device of their project that turned push on,
+/// and to the project's channels that receive events.
 /// Backfilled events never notify; test events only when <c>Notifications:Push:NotifyTestEvents</c>.
 /// </summary>
 public sealed class EventNotificationsConsumer(IDeliveryStore deliveries, DeliveryTargets targets, DeliveriesQueued queued, IOptions<NotificationsOptions> options)
@@ -22,9 +23,13 @@ public sealed class EventNotificationsConsumer(IDeliveryStore deliveries, Delive
             var title = e.Avatar is null ? e.Name : $"{e.Avatar} {e.Name}";
             var body = e.Type == EventTypes.Text && e.Content is { ValueKind: JsonValueKind.String } text ? text.GetString()! : e.Category ?? "";
             var message = new NotificationMessage("event", title, body, e.Level, $"/events/{e.Id}", null);
-            var forDevices = await targets.ForDevicesAsync(e.ProjectId, $"event:{e.Id}", message, context.CancellationToken);
-            await deliveries.AddDeliveriesAsync(forDevices, context.CancellationToken);
-            queuedAny |= forDevices.Count > 0;
+            var sourceId = $"event:{e.Id}";
+            var forDevices = await targets.ForDevicesAsync(e.ProjectId, sourceId, message, context.CancellationToken);
+            var forChannels = await targets.ForRouteAsync(e.ProjectId, Channels.ChannelRoutes.Events, sourceId, message, context.CancellationToken);
+            // A webpush channel receiving events would target the same devices: one delivery each.
+            var all = forDevices.Concat(forChannels).DistinctBy(d => d.Id).ToList();
+            await deliveries.AddDeliveriesAsync(all, context.CancellationToken);
+            queuedAny |= all.Count > 0;
         }
 
         if (queuedAny)

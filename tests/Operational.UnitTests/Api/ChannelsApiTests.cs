@@ -42,6 +42,7 @@ public sealed class ChannelsApiTests(StandaloneFactory factory) : IClassFixture<
     [InlineData("""{"name":"x","kind":"email","email":{"host":"smtp.example.com","from":"ops@example.com","to":["not an address"]}}""", "email.to")]
     [InlineData("""{"name":"x","kind":"telegram","telegram":{"botToken":"nope","chatId":"42"}}""", "telegram.botToken")]
     [InlineData("""{"name":"x","kind":"ntfy","ntfy":{"topic":"has spaces"}}""", "ntfy.topic")]
+    [InlineData("""{"name":"x","kind":"ntfy","ntfy":{"topic":"a"},"receive":["everything"]}""", "receive")]
     [InlineData("""{"name":"x","kind":"ntfy","ntfy":{"topic":"a"},"slack":{"webhookUrl":"https://hooks.slack.com/x"}}""", "slack")]
     public async Task Invalid_channel_is_a_400_naming_the_field(string body, string field)
     {

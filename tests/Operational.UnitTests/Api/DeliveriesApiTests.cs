@@ -185,6 +185,29 @@ public sealed class DeliveriesApiTests : IAsyncLifetime
         }
     }
 
+    [Fact]
+    public async Task Channel_receiving_events_and_contexts_gets_notifying_events_and_failed_contexts()
+    {
+        await ChannelAsync($$"""{"name":"feed","kind":"webhook","receive":["events","contexts"],"webhook":{"url":"{{_stubUrl}}/routed","secret":"{{Secret}}"} }""");
+        await ChannelAsync($$"""{"name":"quiet","kind":"webhook","webhook":{"url":"{{_stubUrl}}/not-routed"} }""");
+
+        await _client.IngestAsync(StandaloneFactory.IngestKey, """{"name":"deploy finished","avatar":"🚀","notify":true}""");
+        await _client.IngestAsync(StandaloneFactory.IngestKey, """{"name":"import started","contextId":"import-7","contextStart":true}""");
+        await _client.IngestAsync(StandaloneFactory.IngestKey, """{"name":"import crashed","level":"error","contextId":"import-7"}""");
+
+        var deadline = DateTime.UtcNow.AddSeconds(15);
+        List<string?> types;
+        do
+        {
+            types = _received.Where(r => r.Path == "/routed").Select(r => JsonDocument.Parse(r.Body).RootElement.GetProperty("type").GetString()).ToList();
+            await Task.Delay(50);
+        }
+        while (types.Count < 2 && DateTime.UtcNow < deadline);
+
+        Assert.Equal(["context.failed", "event"], types.Order());
+        Assert.DoesNotContain(_received, r => r.Path == "/not-routed");
+    }
+
     private async Task<string> ChannelAsync(string body)
     {
         using var response = await _client.PostAsync(StandaloneFactory.AdminKey, "/v1/channels", body);
