@@ -17,8 +17,8 @@ namespace Operational.Notifications;
 
 /// <summary>
 /// The notifications service as a module: channels, push subscriptions, and deliveries of alerts
-/// (to webhook, Slack, Discord, ntfy, Telegram and web push channels) and of notifying events (to
-/// the project's push subscriptions). Email and event actions arrive with the rest of its issue.
+/// (to webhook, Slack, Discord, email, ntfy, Telegram and web push channels), of notifying events
+/// and of failed or stalled contexts. Event actions arrive with the rest of its issue.
 /// </summary>
 public sealed class NotificationsService : IEventSubscriber
 {
@@ -51,6 +51,7 @@ public static class NotificationsServiceExtensions
         builder.Services.AddSingleton<IChannelSender, DiscordSender>();
         builder.Services.AddSingleton<IChannelSender, NtfySender>();
         builder.Services.AddSingleton<IChannelSender, TelegramSender>();
+        builder.Services.AddSingleton<IChannelSender, EmailSender>();
         builder.Services.AddSingleton<WebPushSender>();
         builder.Services.AddSingleton<DeliveryTargets>();
         builder.Services.AddSingleton<DeliveriesQueued>();

@@ -32,7 +32,11 @@ public static class OutboundHttp
         return services;
     }
 
-    private static async ValueTask<Stream> ConnectAsync(DnsEndPoint endpoint, IReadOnlyCollection<string> allowedHosts, CancellationToken cancellationToken)
+    private static async ValueTask<Stream> ConnectAsync(DnsEndPoint endpoint, IReadOnlyCollection<string> allowedHosts, CancellationToken cancellationToken) =>
+        new NetworkStream(await ConnectSocketAsync(endpoint, allowedHosts, cancellationToken), ownsSocket: true);
+
+    /// <summary>A TCP connection to the host, made only to an address the guard permits (SMTP uses it too).</summary>
+    public static async Task<Socket> ConnectSocketAsync(DnsEndPoint endpoint, IReadOnlyCollection<string> allowedHosts, CancellationToken cancellationToken)
     {
         var allowed = allowedHosts.Contains(endpoint.Host, StringComparer.OrdinalIgnoreCase);
         var addresses = IPAddress.TryParse(endpoint.Host, out var literal) ? [literal] : await Dns.GetHostAddressesAsync(endpoint.Host, cancellationToken);
@@ -47,7 +51,7 @@ public static class OutboundHttp
         try
         {
             await socket.ConnectAsync(permitted, endpoint.Port, cancellationToken);
-            return new NetworkStream(socket, ownsSocket: true);
+            return socket;
         }
         catch
         {

@@ -208,6 +208,33 @@ public sealed class DeliveriesApiTests : IAsyncLifetime
         Assert.DoesNotContain(_received, r => r.Path == "/not-routed");
     }
 
+    [Fact]
+    public async Task Email_channel_sends_over_smtp_and_a_refused_recipient_fails_at_once()
+    {
+        await using var smtp = new SmtpStub();
+        var mail = await ChannelAsync($$"""{"name":"ops mail","kind":"email","email":{"host":"127.0.0.1","port":{{smtp.Port}},"security":"none","from":"operational@example.com","to":["ops@example.com"]} }""");
+        var refused = await ChannelAsync($$"""{"name":"bad mail","kind":"email","email":{"host":"127.0.0.1","port":{{smtp.Port}},"security":"none","from":"operational@example.com","to":["nobody@example.com"]} }""");
+
+        using (var test = await _client.PostAsync(StandaloneFactory.AdminKey, $"/v1/channels/{mail}/test", ""))
+        {
+            Assert.Equal(HttpStatusCode.Accepted, test.StatusCode);
+        }
+
+        using (var test = await _client.PostAsync(StandaloneFactory.AdminKey, $"/v1/channels/{refused}/test", ""))
+        {
+            Assert.Equal(HttpStatusCode.Accepted, test.StatusCode);
+        }
+
+        var failed = await WaitForDeliveriesAsync("failed", 1, TimeSpan.FromSeconds(10));
+        Assert.Equal((refused, 1), (failed[0].GetProperty("channelId").GetString(), failed[0].GetProperty("attempts").GetInt32()));
+        Assert.Contains("No such mailbox", failed[0].GetProperty("lastError").GetString(), StringComparison.Ordinal);
+        await WaitForDeliveriesAsync("succeeded", 1, TimeSpan.FromSeconds(10));
+        var (recipients, data) = Assert.Single(smtp.Messages);
+        Assert.Equal(["ops@example.com"], recipients);
+        Assert.Contains("Subject: Test from Operational", data, StringComparison.Ordinal);
+        Assert.Contains("channel 'ops mail' works", data, StringComparison.Ordinal);
+    }
+
     private async Task<string> ChannelAsync(string body)
     {
         using var response = await _client.PostAsync(StandaloneFactory.AdminKey, "/v1/channels", body);
