@@ -18,6 +18,7 @@ return ServiceProgram.Run(args, "standalone",
         .AddRulesService()
         .UseInProcessChannelDirectory()
         .AddNotificationsService()
+        .UseInProcessEventLookup()
         .AddOperationalBus(
             bus =>
             {

@@ -15,6 +15,9 @@ public sealed class NotificationsOptions
 
     public PushOptions Push { get; set; } = new();
 
+    /// <summary>Where the storage service's API is, to read an event whose action is pressed (distributed mode).</summary>
+    public string StorageApi { get; set; } = "http://127.0.0.1:5081";
+
     /// <summary>Where Telegram's Bot API is (a test stub, or a self-hosted Bot API server).</summary>
     public string TelegramApi { get; set; } = "https://api.telegram.org";
 }
@@ -100,6 +103,11 @@ internal sealed class NotificationsOptionsValidator : IValidateOptions<Notificat
         if (d.PollInterval < TimeSpan.FromMilliseconds(50) || d.PollInterval > TimeSpan.FromMinutes(1))
         {
             failures.Add($"Notifications:Delivery:PollInterval must be between 00:00:00.05 and 00:01:00, not {d.PollInterval}.");
+        }
+
+        if (!Uri.TryCreate(options.StorageApi, UriKind.Absolute, out _))
+        {
+            failures.Add($"Notifications:StorageApi must be an absolute URL such as http://storage:8080, not '{options.StorageApi}'.");
         }
 
         if (!Uri.TryCreate(options.TelegramApi, UriKind.Absolute, out _))

@@ -2,6 +2,7 @@ using MassTransit;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Operational.Contracts.Topology;
+using Operational.Notifications.Actions;
 using Operational.Notifications.Channels;
 using Operational.Notifications.Deliveries;
 using Operational.Notifications.Deliveries.Senders;
@@ -18,7 +19,7 @@ namespace Operational.Notifications;
 /// <summary>
 /// The notifications service as a module: channels, push subscriptions, and deliveries of alerts
 /// (to webhook, Slack, Discord, email, ntfy, Telegram and web push channels), of notifying events
-/// and of failed or stalled contexts. Event actions arrive with the rest of its issue.
+/// and of failed or stalled contexts; and event action buttons.
 /// </summary>
 public sealed class NotificationsService : IEventSubscriber
 {
@@ -45,6 +46,8 @@ public static class NotificationsServiceExtensions
         });
         builder.Services.AddSingleton(provider => (IPushStore)provider.GetRequiredService<IChannelStore>());
         builder.Services.AddSingleton(provider => (IDeliveryStore)provider.GetRequiredService<IChannelStore>());
+        builder.Services.AddSingleton(provider => (IActionStore)provider.GetRequiredService<IChannelStore>());
+        builder.Services.AddStorageApiEvents();
         builder.Services.AddOutboundHttp();
         builder.Services.AddSingleton<IChannelSender, WebhookSender>();
         builder.Services.AddSingleton<IChannelSender, SlackSender>();
@@ -76,6 +79,7 @@ public static class NotificationsServiceExtensions
         endpoints.MapChannels();
         endpoints.MapPush();
         endpoints.MapDeliveries();
+        endpoints.MapActions();
         return endpoints;
     }
 }

@@ -39,6 +39,9 @@ public static class ServiceProxyExtensions
         new("channels-write", "notifications", "/v1/channels/{**rest}", ["POST", "PUT", "DELETE"], Policies.Admin),
         new("push", "notifications", "/v1/push/{**rest}", ["GET", "POST", "DELETE"], Policies.Read),
         new("deliveries-read", "notifications", "/v1/deliveries", ["GET"], Policies.Read),
+        new("actions-run", "notifications", "/v1/events/{eventId}/actions/{key}", ["POST"], Policies.Read),
+        new("actions-list", "notifications", "/v1/events/{eventId}/actions", ["GET"], Policies.Read),
+        new("actions-secret", "notifications", "/v1/action-secret", ["GET"], Policies.Admin),
     ];
 
     public static IHostApplicationBuilder AddServiceProxy(this IHostApplicationBuilder builder)

@@ -16,7 +16,12 @@ public sealed class ServiceApiUnavailableException(string message, Exception? in
 public static class ServiceApi
 {
     /// <exception cref="ServiceApiUnavailableException">No answer, an error status, or not JSON.</exception>
-    public static async Task<JsonElement> GetJsonAsync(this HttpClient http, string service, string path, string? forwardedIdentity, CancellationToken cancellationToken)
+    public static async Task<JsonElement> GetJsonAsync(this HttpClient http, string service, string path, string? forwardedIdentity, CancellationToken cancellationToken) =>
+        await http.FindJsonAsync(service, path, forwardedIdentity, cancellationToken)
+        ?? throw new ServiceApiUnavailableException($"The {service} service answered 404 for {path}.");
+
+    /// <summary>Like <see cref="GetJsonAsync"/>, but a 404 is an answer: null.</summary>
+    public static async Task<JsonElement?> FindJsonAsync(this HttpClient http, string service, string path, string? forwardedIdentity, CancellationToken cancellationToken)
     {
         using var message = new HttpRequestMessage(HttpMethod.Get, path);
         message.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
@@ -28,6 +33,11 @@ public static class ServiceApi
         try
         {
             using var response = await http.SendAsync(message, cancellationToken);
+            if (response.StatusCode == System.Net.HttpStatusCode.NotFound)
+            {
+                return null;
+            }
+
             if (!response.IsSuccessStatusCode)
             {
                 throw new ServiceApiUnavailableException($"The {service} service answered {(int)response.StatusCode} {response.ReasonPhrase}.");

@@ -1,3 +1,4 @@
+using Operational.Notifications.Actions;
 using Operational.Notifications.Channels;
 using Operational.Notifications.Deliveries;
 using Operational.Notifications.Push;
@@ -16,6 +17,39 @@ public abstract class NotificationsStoreContract : StoreContract<IChannelStore>
     private IPushStore Push => (IPushStore)Store;
 
     private IDeliveryStore Deliveries => (IDeliveryStore)Store;
+
+    private IActionStore Actions => (IActionStore)Store;
+
+    [Fact]
+    public async Task Exclusive_action_runs_once_unless_it_failed_and_repeatable_ones_run_freely()
+    {
+        var replica = (IActionStore)await CreateStoreAsync();
+        ActionRun Run(string id, string key, bool exclusive) => new(id, "p1", "e1", key, ActionRunStatus.Pending, exclusive, "k1", T0, T0);
+
+        Assert.True(await Actions.TryStartRunAsync(Run("r1", "refund", exclusive: true), CancellationToken.None));
+        Assert.False(await replica.TryStartRunAsync(Run("r2", "refund", exclusive: true), CancellationToken.None)); // pressed twice at once
+        await Actions.FinishRunAsync(Run("r1", "refund", exclusive: true) with { Status = ActionRunStatus.Failed, Error = "500", StatusCode = 500 }, CancellationToken.None);
+        Assert.True(await replica.TryStartRunAsync(Run("r3", "refund", exclusive: true), CancellationToken.None)); // a failure does not count
+        await replica.FinishRunAsync(Run("r3", "refund", exclusive: true) with { Status = ActionRunStatus.Done }, CancellationToken.None);
+        Assert.False(await Actions.TryStartRunAsync(Run("r4", "refund", exclusive: true), CancellationToken.None));
+        Assert.True(await Actions.TryStartRunAsync(Run("r5", "resend", exclusive: false), CancellationToken.None));
+        Assert.True(await Actions.TryStartRunAsync(Run("r6", "resend", exclusive: false), CancellationToken.None));
+
+        var runs = await Actions.RunsAsync("p1", "e1", CancellationToken.None);
+        Assert.Equal(["r1", "r3", "r5", "r6"], runs.Select(r => r.Id).Order());
+        Assert.Equal((ActionRunStatus.Failed, 500), (runs.Single(r => r.Id == "r1").Status, runs.Single(r => r.Id == "r1").StatusCode));
+        Assert.Empty(await Actions.RunsAsync("p2", "e1", CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task Action_secret_is_made_once_per_project()
+    {
+        var first = await Actions.GetOrAddActionSecretAsync("p1", "whsec_first", CancellationToken.None);
+        var again = await Actions.GetOrAddActionSecretAsync("p1", "whsec_second", CancellationToken.None);
+        var other = await Actions.GetOrAddActionSecretAsync("p2", "whsec_other", CancellationToken.None);
+
+        Assert.Equal(("whsec_first", "whsec_first", "whsec_other"), (first, again, other));
+    }
 
     [Fact]
     public async Task Deliveries_are_queued_once_claimed_by_one_replica_and_recorded()

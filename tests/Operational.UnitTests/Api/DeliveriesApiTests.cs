@@ -235,6 +235,57 @@ public sealed class DeliveriesApiTests : IAsyncLifetime
         Assert.Contains("channel 'ops mail' works", data, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Event_actions_call_their_url_signed_and_the_server_enforces_repeat_and_expiry()
+    {
+        var at = DateTimeOffset.UtcNow.AddMinutes(-2).ToString("O");
+        var id = await _client.IngestAsync(StandaloneFactory.IngestKey, $$"""
+            {"name":"order paid","timestamp":"{{at}}","actions":[
+              {"key":"refund","buttonText":"Refund","url":"{{_stubUrl}}/actions/refund","meta":{"order":42} },
+              {"key":"resend","buttonText":"Resend receipt","url":"{{_stubUrl}}/actions/resend","repeat":true},
+              {"key":"broken","buttonText":"Broken","url":"{{_stubUrl}}/fail/action"},
+              {"key":"late","buttonText":"Late","url":"{{_stubUrl}}/actions/late","expireIn":1}
+            ]}
+            """);
+        await _client.WaitForEventAsync(StandaloneFactory.AdminKey, id, TimeSpan.FromSeconds(10));
+
+        var done = await PressAsync(id, "refund", HttpStatusCode.OK);
+        Assert.Equal("done", done.GetProperty("status").GetString());
+        var call = await ReceivedAsync("/actions/refund", TimeSpan.FromSeconds(5));
+        var secret = (await _client.GetJsonAsync(StandaloneFactory.AdminKey, "/v1/action-secret")).GetProperty("secret").GetString()!;
+        Assert.True(StandardWebhooks.Verify(secret, call.Headers, call.Body, DateTimeOffset.UtcNow));
+        using (var payload = JsonDocument.Parse(call.Body))
+        {
+            Assert.Equal((id, "refund", 42), (payload.RootElement.GetProperty("eventId").GetString(), payload.RootElement.GetProperty("actionKey").GetString(),
+                payload.RootElement.GetProperty("meta").GetProperty("order").GetInt32()));
+        }
+
+        await PressAsync(id, "refund", HttpStatusCode.Conflict); // once only
+        await PressAsync(id, "resend", HttpStatusCode.OK);
+        await PressAsync(id, "resend", HttpStatusCode.OK); // may repeat
+        var failed = await PressAsync(id, "broken", HttpStatusCode.OK);
+        Assert.Equal(("failed", 500), (failed.GetProperty("status").GetString(), failed.GetProperty("statusCode").GetInt32()));
+        await PressAsync(id, "broken", HttpStatusCode.OK); // a failed run does not use up the press
+        await PressAsync(id, "late", HttpStatusCode.Conflict); // expired a minute after the event
+        await PressAsync(id, "nope", HttpStatusCode.NotFound);
+        await PressAsync("no-such-event", "refund", HttpStatusCode.NotFound);
+
+        var runs = await _client.GetJsonAsync(StandaloneFactory.AdminKey, $"/v1/events/{id}/actions");
+        Assert.Equal(5, runs.GetProperty("runs").GetArrayLength());
+        Assert.Single(_received, r => r.Path == "/actions/refund");
+        Assert.DoesNotContain(_received, r => r.Path == "/actions/late");
+        using var byIngestKey = await _client.PostAsync(StandaloneFactory.IngestKey, $"/v1/events/{id}/actions/resend", "");
+        await ProblemAssert.IsProblemAsync(byIngestKey, HttpStatusCode.Forbidden);
+    }
+
+    private async Task<JsonElement> PressAsync(string eventId, string key, HttpStatusCode expected)
+    {
+        using var response = await _client.PostAsync(StandaloneFactory.AdminKey, $"/v1/events/{eventId}/actions/{key}", "");
+        var body = await response.Content.ReadAsStringAsync();
+        Assert.True(expected == response.StatusCode, $"{key}: expected {(int)expected}, got {(int)response.StatusCode}: {body}");
+        return JsonDocument.Parse(body).RootElement.Clone();
+    }
+
     private async Task<string> ChannelAsync(string body)
     {
         using var response = await _client.PostAsync(StandaloneFactory.AdminKey, "/v1/channels", body);

@@ -1,5 +1,6 @@
 using MongoDB.Bson.Serialization.Attributes;
 using MongoDB.Driver;
+using Operational.Notifications.Actions;
 using Operational.Notifications.Channels;
 using Operational.Notifications.Deliveries;
 using Operational.Notifications.Push;
@@ -12,7 +13,7 @@ namespace Operational.Notifications.Storage.MongoDb;
 /// The notifications service's MongoDB database: channels (id <c>{project}/{channel}</c>), the VAPID
 /// key (one document, inserted once) and push subscriptions (unique per project and endpoint).
 /// </summary>
-public sealed class MongoNotificationsStore(IMongoDatabase database) : IChannelStore, IPushStore, IDeliveryStore
+public sealed class MongoNotificationsStore(IMongoDatabase database) : IChannelStore, IPushStore, IDeliveryStore, IActionStore
 {
     private const string VapidId = "vapid";
 
@@ -20,6 +21,8 @@ public sealed class MongoNotificationsStore(IMongoDatabase database) : IChannelS
     private readonly IMongoCollection<VapidDocument> _vapid = database.GetCollection<VapidDocument>("vapid");
     private readonly IMongoCollection<SubscriptionDocument> _subscriptions = database.GetCollection<SubscriptionDocument>("push_subscriptions");
     private readonly IMongoCollection<DeliveryDocument> _deliveries = database.GetCollection<DeliveryDocument>("deliveries");
+    private readonly IMongoCollection<RunDocument> _runs = database.GetCollection<RunDocument>("action_runs");
+    private readonly IMongoCollection<SecretDocument> _secrets = database.GetCollection<SecretDocument>("action_secrets");
 
     public async Task InitializeAsync(CancellationToken cancellationToken)
     {
@@ -33,6 +36,14 @@ public sealed class MongoNotificationsStore(IMongoDatabase database) : IChannelS
                 new CreateIndexModel<SubscriptionDocument>(keys.Ascending(s => s.Endpoint), new CreateIndexOptions { Name = "endpoint" }),
             ],
             cancellationToken);
+        var runKeys = Builders<RunDocument>.IndexKeys;
+        await _runs.Indexes.CreateManyAsync(
+            [
+                new CreateIndexModel<RunDocument>(runKeys.Ascending(r => r.ProjectId).Ascending(r => r.EventId).Descending(r => r.CreatedAt), new CreateIndexOptions { Name = "event" }),
+                new CreateIndexModel<RunDocument>(runKeys.Ascending(r => r.ProjectId).Ascending(r => r.EventId).Ascending(r => r.ActionKey),
+                    new CreateIndexOptions<RunDocument> { Name = "once", Unique = true, PartialFilterExpression = Builders<RunDocument>.Filter.Eq(r => r.Holds, true) }),
+            ],
+            cancellationToken);
         var deliveryKeys = Builders<DeliveryDocument>.IndexKeys;
         await _deliveries.Indexes.CreateManyAsync(
             [
@@ -42,6 +53,39 @@ public sealed class MongoNotificationsStore(IMongoDatabase database) : IChannelS
                     new CreateIndexOptions { Name = "list" }),
             ],
             cancellationToken);
+    }
+
+    public async Task<bool> TryStartRunAsync(ActionRun run, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await _runs.InsertOneAsync(RunDocument.From(run), cancellationToken: cancellationToken);
+            return true;
+        }
+        catch (MongoWriteException e) when (e.WriteError.Category == ServerErrorCategory.DuplicateKey)
+        {
+            return false; // an exclusive run of this action is pending or done
+        }
+    }
+
+    public Task FinishRunAsync(ActionRun run, CancellationToken cancellationToken) =>
+        _runs.ReplaceOneAsync(r => r.Id == run.Id, RunDocument.From(run), cancellationToken: cancellationToken);
+
+    public async Task<IReadOnlyList<ActionRun>> RunsAsync(string projectId, string eventId, CancellationToken cancellationToken) =>
+        (await _runs.Find(r => r.ProjectId == projectId && r.EventId == eventId).SortByDescending(r => r.CreatedAt).ThenByDescending(r => r.Id).ToListAsync(cancellationToken))
+        .Select(r => r.ToRun()).ToList();
+
+    public async Task<string> GetOrAddActionSecretAsync(string projectId, string created, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await _secrets.InsertOneAsync(new SecretDocument { ProjectId = projectId, Secret = created }, cancellationToken: cancellationToken);
+        }
+        catch (MongoWriteException e) when (e.WriteError.Category == ServerErrorCategory.DuplicateKey)
+        {
+        }
+
+        return (await _secrets.Find(s => s.ProjectId == projectId).SingleAsync(cancellationToken)).Secret;
     }
 
     public async Task AddDeliveriesAsync(IReadOnlyList<Delivery> deliveries, CancellationToken cancellationToken)
@@ -195,6 +239,60 @@ public sealed class MongoNotificationsStore(IMongoDatabase database) : IChannelS
 
     // Project ids are generated (letters, digits, '-'), so '/' cannot make two keys collide.
     private static string Key(string projectId, string channelId) => projectId + "/" + channelId;
+
+    private sealed class RunDocument
+    {
+        [BsonId] public required string Id { get; init; }
+
+        [BsonElement("p")] public required string ProjectId { get; init; }
+
+        [BsonElement("event")] public required string EventId { get; init; }
+
+        [BsonElement("key")] public required string ActionKey { get; init; }
+
+        [BsonElement("status")] public required string Status { get; init; }
+
+        [BsonElement("exclusive")] public bool Exclusive { get; init; }
+
+        /// <summary>Exclusive and not failed: the partial unique index allows one such run per event action.</summary>
+        [BsonElement("holds")] public bool Holds { get; init; }
+
+        [BsonElement("by")] public required string PressedBy { get; init; }
+
+        [BsonElement("createdAt")] public long CreatedAt { get; init; }
+
+        [BsonElement("updatedAt")] public long UpdatedAt { get; init; }
+
+        [BsonElement("code")] public int? StatusCode { get; init; }
+
+        [BsonElement("error")] public string? Error { get; init; }
+
+        public static RunDocument From(ActionRun r) => new()
+        {
+            Id = r.Id,
+            ProjectId = r.ProjectId,
+            EventId = r.EventId,
+            ActionKey = r.ActionKey,
+            Status = r.Status,
+            Exclusive = r.Exclusive,
+            Holds = r.Exclusive && r.Status != ActionRunStatus.Failed,
+            PressedBy = r.PressedBy,
+            CreatedAt = r.CreatedAt.ToUnixTimeMilliseconds(),
+            UpdatedAt = r.UpdatedAt.ToUnixTimeMilliseconds(),
+            StatusCode = r.StatusCode,
+            Error = r.Error,
+        };
+
+        public ActionRun ToRun() => new(Id, ProjectId, EventId, ActionKey, Status, Exclusive, PressedBy,
+            DateTimeOffset.FromUnixTimeMilliseconds(CreatedAt), DateTimeOffset.FromUnixTimeMilliseconds(UpdatedAt), StatusCode, Error);
+    }
+
+    private sealed class SecretDocument
+    {
+        [BsonId] public required string ProjectId { get; init; }
+
+        [BsonElement("secret")] public required string Secret { get; init; }
+    }
 
     private sealed class DeliveryDocument
     {

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Microsoft.Data.Sqlite;
+using Operational.Notifications.Actions;
 using Operational.Notifications.Channels;
 using Operational.Notifications.Deliveries;
 using Operational.Notifications.Push;
@@ -11,7 +12,7 @@ namespace Operational.Notifications.Storage.Sqlite;
 /// The notifications service's SQLite file: channels (each definition one JSON document), the
 /// VAPID key, the push subscriptions and the deliveries.
 /// </summary>
-public sealed class SqliteNotificationsStore(SqliteDatabase database) : IChannelStore, IPushStore, IDeliveryStore
+public sealed class SqliteNotificationsStore(SqliteDatabase database) : IChannelStore, IPushStore, IDeliveryStore, IActionStore
 {
     private static readonly string[] Migrations =
     [
@@ -62,6 +63,27 @@ public sealed class SqliteNotificationsStore(SqliteDatabase database) : IChannel
         );
         CREATE INDEX ix_deliveries_due ON deliveries (next_attempt_at) WHERE status = 'pending';
         CREATE INDEX ix_deliveries_list ON deliveries (project_id, created_at DESC, id DESC);
+        """,
+        """
+        CREATE TABLE action_runs (
+            id TEXT PRIMARY KEY,
+            project_id TEXT NOT NULL,
+            event_id TEXT NOT NULL,
+            action_key TEXT NOT NULL,
+            status TEXT NOT NULL,
+            exclusive INTEGER NOT NULL,
+            pressed_by TEXT NOT NULL,
+            created_at INTEGER NOT NULL,
+            updated_at INTEGER NOT NULL,
+            status_code INTEGER,
+            error TEXT
+        );
+        CREATE INDEX ix_action_runs_event ON action_runs (project_id, event_id, created_at DESC);
+        CREATE UNIQUE INDEX ux_action_runs_once ON action_runs (project_id, event_id, action_key) WHERE exclusive = 1 AND status <> 'failed';
+        CREATE TABLE action_secrets (
+            project_id TEXT PRIMARY KEY,
+            secret TEXT NOT NULL
+        );
         """,
     ];
 
@@ -252,6 +274,69 @@ public sealed class SqliteNotificationsStore(SqliteDatabase database) : IChannel
         select.Set(("$project", projectId), ("$channel", channelId), ("$status", status), ("$afterMs", afterMs), ("$afterId", afterId), ("$limit", limit + 1));
         return DeliveryCursor.Page(await ReadDeliveriesAsync(select, cancellationToken), limit);
     }
+
+    private const string RunColumns = "id, project_id, event_id, action_key, status, exclusive, pressed_by, created_at, updated_at, status_code, error";
+
+    public async Task<bool> TryStartRunAsync(ActionRun run, CancellationToken cancellationToken)
+    {
+        var started = false;
+        await database.WriteAsync(async (connection, transaction) =>
+        {
+            using var insert = connection.Command(transaction, $"""
+                INSERT INTO action_runs ({RunColumns}) VALUES ($id, $project, $event, $key, $status, $exclusive, $by, $created, $updated, $code, $error)
+                ON CONFLICT DO NOTHING
+                """);
+            BindRun(insert, run);
+            started = await insert.ExecuteNonQueryAsync(cancellationToken) == 1;
+        }, cancellationToken);
+        return started;
+    }
+
+    public Task FinishRunAsync(ActionRun run, CancellationToken cancellationToken) =>
+        database.WriteAsync(async (connection, transaction) =>
+        {
+            using var update = connection.Command(transaction,
+                "UPDATE action_runs SET status = $status, updated_at = $updated, status_code = $code, error = $error WHERE id = $id");
+            BindRun(update, run);
+            await update.ExecuteNonQueryAsync(cancellationToken);
+        }, cancellationToken);
+
+    public async Task<IReadOnlyList<ActionRun>> RunsAsync(string projectId, string eventId, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        using var select = connection.Command(null, $"SELECT {RunColumns} FROM action_runs WHERE project_id = $project AND event_id = $event ORDER BY created_at DESC, id DESC");
+        select.Set(("$project", projectId), ("$event", eventId));
+        var runs = new List<ActionRun>();
+        await using var reader = await select.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            runs.Add(new ActionRun(reader.GetString(0), reader.GetString(1), reader.GetString(2), reader.GetString(3), reader.GetString(4), reader.GetBoolean(5),
+                reader.GetString(6), DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(7)), DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(8)),
+                reader.IsDBNull(9) ? null : reader.GetInt32(9), reader.IsDBNull(10) ? null : reader.GetString(10)));
+        }
+
+        return runs;
+    }
+
+    public async Task<string> GetOrAddActionSecretAsync(string projectId, string created, CancellationToken cancellationToken)
+    {
+        var secret = created;
+        await database.WriteAsync(async (connection, transaction) =>
+        {
+            using var upsert = connection.Command(transaction, """
+                INSERT INTO action_secrets (project_id, secret) VALUES ($project, $secret) ON CONFLICT DO NOTHING;
+                SELECT secret FROM action_secrets WHERE project_id = $project;
+                """);
+            upsert.Set(("$project", projectId), ("$secret", created));
+            secret = (string)(await upsert.ExecuteScalarAsync(cancellationToken))!;
+        }, cancellationToken);
+        return secret;
+    }
+
+    private static void BindRun(SqliteCommand command, ActionRun run) => command.Set(
+        ("$id", run.Id), ("$project", run.ProjectId), ("$event", run.EventId), ("$key", run.ActionKey), ("$status", run.Status), ("$exclusive", run.Exclusive),
+        ("$by", run.PressedBy), ("$created", run.CreatedAt.ToUnixTimeMilliseconds()), ("$updated", run.UpdatedAt.ToUnixTimeMilliseconds()),
+        ("$code", run.StatusCode), ("$error", run.Error));
 
     private static void BindDelivery(SqliteCommand command, Delivery d) => command.Set(
         ("$id", d.Id), ("$project", d.ProjectId), ("$channel", d.ChannelId), ("$source", d.SourceId), ("$message", DeliveryJson.Write(d.Message)),
