@@ -30,9 +30,6 @@ public sealed class PushOptions
     /// or <c>https:</c> URI. Set it to an address you read; some push services refuse placeholders.
     /// </summary>
     public string Subject { get; set; } = "mailto:operational@example.invalid";
-
-    /// <summary>Send test events' notifications too (to push subscriptions).</summary>
-    public bool NotifyTestEvents { get; set; }
 }
 
 /// <summary>Configuration section <c>Notifications:Delivery</c>: attempts, backoff and isolation.</summary>

@@ -8,6 +8,7 @@ using Operational.Notifications.Deliveries;
 using Operational.Notifications.Deliveries.Senders;
 using Operational.Notifications.Outbound;
 using Operational.Notifications.Push;
+using Operational.Notifications.Settings;
 using Operational.Notifications.Storage.MongoDb;
 using Operational.Notifications.Storage.Sqlite;
 using Operational.ServiceDefaults.Bus;
@@ -47,6 +48,7 @@ public static class NotificationsServiceExtensions
         builder.Services.AddSingleton(provider => (IPushStore)provider.GetRequiredService<IChannelStore>());
         builder.Services.AddSingleton(provider => (IDeliveryStore)provider.GetRequiredService<IChannelStore>());
         builder.Services.AddSingleton(provider => (IActionStore)provider.GetRequiredService<IChannelStore>());
+        builder.Services.AddSingleton(provider => (INotificationSettingsStore)provider.GetRequiredService<IChannelStore>());
         builder.Services.AddStorageApiEvents();
         builder.Services.AddOutboundHttp();
         builder.Services.AddSingleton<IChannelSender, WebhookSender>();
@@ -80,6 +82,7 @@ public static class NotificationsServiceExtensions
         endpoints.MapPush();
         endpoints.MapDeliveries();
         endpoints.MapActions();
+        endpoints.MapNotificationSettings();
         return endpoints;
     }
 }

@@ -42,6 +42,8 @@ public static class ServiceProxyExtensions
         new("actions-run", "notifications", "/v1/events/{eventId}/actions/{key}", ["POST"], Policies.Read),
         new("actions-list", "notifications", "/v1/events/{eventId}/actions", ["GET"], Policies.Read),
         new("actions-secret", "notifications", "/v1/action-secret", ["GET"], Policies.Admin),
+        new("notification-settings-read", "notifications", "/v1/notification-settings", ["GET"], Policies.Read),
+        new("notification-settings-write", "notifications", "/v1/notification-settings", ["PUT"], Policies.Admin),
     ];
 
     public static IHostApplicationBuilder AddServiceProxy(this IHostApplicationBuilder builder)

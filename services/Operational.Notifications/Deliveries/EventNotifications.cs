@@ -1,8 +1,8 @@
 using System.Text.Json;
 using MassTransit;
-using Microsoft.Extensions.Options;
 using Operational.Contracts.Events;
 using Operational.Contracts.Topology;
+using Operational.Notifications.Settings;
 using Operational.ServiceDefaults.Bus;
 
 namespace Operational.Notifications.Deliveries;
@@ -10,16 +10,22 @@ namespace Operational.Notifications.Deliveries;
 /// <summary>
 /// Events sent with <c>notify: true</c> go to every device of their project that turned push on,
 /// and to the project's channels that receive events.
-/// Backfilled events never notify; test events only when <c>Notifications:Push:NotifyTestEvents</c>.
+/// Backfilled events never notify; test events only in projects that opted in
+/// (<c>PUT /v1/notification-settings</c>).
 /// </summary>
-public sealed class EventNotificationsConsumer(IDeliveryStore deliveries, DeliveryTargets targets, DeliveriesQueued queued, IOptions<NotificationsOptions> options)
+public sealed class EventNotificationsConsumer(IDeliveryStore deliveries, DeliveryTargets targets, DeliveriesQueued queued, INotificationSettingsStore settings)
     : IConsumer<EventsIngested>
 {
     public async Task Consume(ConsumeContext<EventsIngested> context)
     {
         var queuedAny = false;
-        foreach (var e in context.Message.Events.Where(e => e.Notify && !e.Backfilled && (!e.Test || options.Value.Push.NotifyTestEvents)))
+        foreach (var e in context.Message.Events.Where(e => e.Notify && !e.Backfilled))
         {
+            if (e.Test && (await settings.GetSettingsAsync(e.ProjectId, context.CancellationToken))?.NotifyTestEvents != true)
+            {
+                continue;
+            }
+
             var title = e.Avatar is null ? e.Name : $"{e.Avatar} {e.Name}";
             var body = e.Type == EventTypes.Text && e.Content is { ValueKind: JsonValueKind.String } text ? text.GetString()! : e.Category ?? "";
             var message = new NotificationMessage("event", title, body, e.Level, $"/events/{e.Id}", null);

@@ -179,6 +179,26 @@ public sealed class DeliveriesApiTests : IAsyncLifetime
         var left = await _client.GetJsonAsync(StandaloneFactory.AdminKey, "/v1/push/subscriptions");
         Assert.Equal(2, left.GetProperty("subscriptions").GetArrayLength());
         Assert.Single(_received, r => r.Path == "/push/phone"); // the test event notified nobody
+
+        // The project opts in to test notifications.
+        using (var invalid = await _client.PutAsync(StandaloneFactory.AdminKey, "/v1/notification-settings", "{}"))
+        {
+            await ProblemAssert.NamesFieldAsync(invalid, "notifyTestEvents");
+        }
+
+        using (var optIn = await _client.PutAsync(StandaloneFactory.AdminKey, "/v1/notification-settings", """{"notifyTestEvents":true}"""))
+        {
+            Assert.Equal(HttpStatusCode.OK, optIn.StatusCode);
+        }
+
+        await _client.IngestAsync(StandaloneFactory.IngestKey, """{"name":"loud test","notify":true,"test":true}""");
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while (_received.Count(r => r.Path == "/push/phone") < 2 && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(25);
+        }
+
+        Assert.Equal(2, _received.Count(r => r.Path == "/push/phone"));
         foreach (var (key, _) in devices.Values)
         {
             key.Dispose();

@@ -4,6 +4,7 @@ using Operational.Notifications.Actions;
 using Operational.Notifications.Channels;
 using Operational.Notifications.Deliveries;
 using Operational.Notifications.Push;
+using Operational.Notifications.Settings;
 using Operational.Notifications.Storage.Sqlite;
 using Operational.ServiceDefaults.Storage;
 
@@ -13,7 +14,7 @@ namespace Operational.Notifications.Storage.MongoDb;
 /// The notifications service's MongoDB database: channels (id <c>{project}/{channel}</c>), the VAPID
 /// key (one document, inserted once) and push subscriptions (unique per project and endpoint).
 /// </summary>
-public sealed class MongoNotificationsStore(IMongoDatabase database) : IChannelStore, IPushStore, IDeliveryStore, IActionStore
+public sealed class MongoNotificationsStore(IMongoDatabase database) : IChannelStore, IPushStore, IDeliveryStore, IActionStore, INotificationSettingsStore
 {
     private const string VapidId = "vapid";
 
@@ -23,6 +24,7 @@ public sealed class MongoNotificationsStore(IMongoDatabase database) : IChannelS
     private readonly IMongoCollection<DeliveryDocument> _deliveries = database.GetCollection<DeliveryDocument>("deliveries");
     private readonly IMongoCollection<RunDocument> _runs = database.GetCollection<RunDocument>("action_runs");
     private readonly IMongoCollection<SecretDocument> _secrets = database.GetCollection<SecretDocument>("action_secrets");
+    private readonly IMongoCollection<SettingsDocument> _settings = database.GetCollection<SettingsDocument>("notification_settings");
 
     public async Task InitializeAsync(CancellationToken cancellationToken)
     {
@@ -54,6 +56,13 @@ public sealed class MongoNotificationsStore(IMongoDatabase database) : IChannelS
             ],
             cancellationToken);
     }
+
+    public async Task<NotificationSettings?> GetSettingsAsync(string projectId, CancellationToken cancellationToken) =>
+        (await _settings.Find(s => s.ProjectId == projectId).FirstOrDefaultAsync(cancellationToken)) is { } found ? new NotificationSettings(found.NotifyTestEvents) : null;
+
+    public Task SetSettingsAsync(string projectId, NotificationSettings settings, CancellationToken cancellationToken) =>
+        _settings.ReplaceOneAsync(s => s.ProjectId == projectId, new SettingsDocument { ProjectId = projectId, NotifyTestEvents = settings.NotifyTestEvents },
+            new ReplaceOptions { IsUpsert = true }, cancellationToken);
 
     public async Task<bool> TryStartRunAsync(ActionRun run, CancellationToken cancellationToken)
     {
@@ -285,6 +294,13 @@ public sealed class MongoNotificationsStore(IMongoDatabase database) : IChannelS
 
         public ActionRun ToRun() => new(Id, ProjectId, EventId, ActionKey, Status, Exclusive, PressedBy,
             DateTimeOffset.FromUnixTimeMilliseconds(CreatedAt), DateTimeOffset.FromUnixTimeMilliseconds(UpdatedAt), StatusCode, Error);
+    }
+
+    private sealed class SettingsDocument
+    {
+        [BsonId] public required string ProjectId { get; init; }
+
+        [BsonElement("notifyTestEvents")] public bool NotifyTestEvents { get; init; }
     }
 
     private sealed class SecretDocument

@@ -4,6 +4,7 @@ using Operational.Notifications.Actions;
 using Operational.Notifications.Channels;
 using Operational.Notifications.Deliveries;
 using Operational.Notifications.Push;
+using Operational.Notifications.Settings;
 using Operational.ServiceDefaults.Storage;
 
 namespace Operational.Notifications.Storage.Sqlite;
@@ -12,7 +13,7 @@ namespace Operational.Notifications.Storage.Sqlite;
 /// The notifications service's SQLite file: channels (each definition one JSON document), the
 /// VAPID key, the push subscriptions and the deliveries.
 /// </summary>
-public sealed class SqliteNotificationsStore(SqliteDatabase database) : IChannelStore, IPushStore, IDeliveryStore, IActionStore
+public sealed class SqliteNotificationsStore(SqliteDatabase database) : IChannelStore, IPushStore, IDeliveryStore, IActionStore, INotificationSettingsStore
 {
     private static readonly string[] Migrations =
     [
@@ -83,6 +84,12 @@ public sealed class SqliteNotificationsStore(SqliteDatabase database) : IChannel
         CREATE TABLE action_secrets (
             project_id TEXT PRIMARY KEY,
             secret TEXT NOT NULL
+        );
+        """,
+        """
+        CREATE TABLE notification_settings (
+            project_id TEXT PRIMARY KEY,
+            notify_test_events INTEGER NOT NULL
         );
         """,
     ];
@@ -332,6 +339,25 @@ public sealed class SqliteNotificationsStore(SqliteDatabase database) : IChannel
         }, cancellationToken);
         return secret;
     }
+
+    public async Task<NotificationSettings?> GetSettingsAsync(string projectId, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        using var select = connection.Command(null, "SELECT notify_test_events FROM notification_settings WHERE project_id = $project");
+        select.Set(("$project", projectId));
+        return await select.ExecuteScalarAsync(cancellationToken) is long notify ? new NotificationSettings(notify != 0) : null;
+    }
+
+    public Task SetSettingsAsync(string projectId, NotificationSettings settings, CancellationToken cancellationToken) =>
+        database.WriteAsync(async (connection, transaction) =>
+        {
+            using var upsert = connection.Command(transaction, """
+                INSERT INTO notification_settings (project_id, notify_test_events) VALUES ($project, $notify)
+                ON CONFLICT (project_id) DO UPDATE SET notify_test_events = excluded.notify_test_events
+                """);
+            upsert.Set(("$project", projectId), ("$notify", settings.NotifyTestEvents));
+            await upsert.ExecuteNonQueryAsync(cancellationToken);
+        }, cancellationToken);
 
     private static void BindRun(SqliteCommand command, ActionRun run) => command.Set(
         ("$id", run.Id), ("$project", run.ProjectId), ("$event", run.EventId), ("$key", run.ActionKey), ("$status", run.Status), ("$exclusive", run.Exclusive),
