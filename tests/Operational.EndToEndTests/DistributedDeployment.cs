@@ -66,7 +66,13 @@ public sealed class DistributedDeployment : IAsyncLifetime
             ServiceProcess.StartAsync("contexts-1", "services/Operational.Contexts", "Operational.Contexts", contexts),
             ServiceProcess.StartAsync("contexts-2", "services/Operational.Contexts", "Operational.Contexts", contexts));
         Notifications = await ServiceProcess.StartAsync("notifications", "services/Operational.Notifications", "Operational.Notifications",
-            new Dictionary<string, string>(common) { ["Storage__Sqlite__DataDirectory"] = Path.Combine(_data.Path, "notifications") });
+            new Dictionary<string, string>(common)
+            {
+                ["Storage__Sqlite__DataDirectory"] = Path.Combine(_data.Path, "notifications"),
+                ["Notifications__StorageApi"] = Storage.Address.ToString(),
+                // The tests' webhook receivers listen on loopback.
+                ["Notifications__Outbound__AllowedHosts__0"] = "127.0.0.1",
+            });
         Rules = await ServiceProcess.StartAsync("rules", "services/Operational.Rules", "Operational.Rules",
             new Dictionary<string, string>(common)
             {

@@ -1,3 +1,5 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
 using System.Net;
 using System.Text.Json;
 using Operational.TestSupport;
@@ -74,6 +76,43 @@ public sealed class DistributedRulesTests(DistributedDeployment deployment) : IC
         using var direct = new HttpClient { BaseAddress = deployment.Rules.Address };
         using var around = await direct.GetAsync("/hangfire");
         Assert.Equal(HttpStatusCode.Unauthorized, around.StatusCode);
+    }
+
+    /// <summary>
+    /// An event matches a rule in the rules process; its alert crosses RabbitMQ to the
+    /// notifications process, which delivers it to a webhook receiver in this test.
+    /// </summary>
+    [Fact]
+    public async Task Alert_crosses_the_bus_from_the_rules_process_to_a_webhook_delivered_by_the_notifications_process()
+    {
+        var received = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var url = $"http://127.0.0.1:{FreePort.Next()}";
+        var builder = Microsoft.AspNetCore.Builder.WebApplication.CreateSlimBuilder();
+        builder.WebHost.UseUrls(url);
+        await using var receiver = builder.Build();
+        receiver.MapPost("/hook", async (Microsoft.AspNetCore.Http.HttpContext http) =>
+        {
+            using var reader = new StreamReader(http.Request.Body);
+            received.TrySetResult(await reader.ReadToEndAsync());
+            return Microsoft.AspNetCore.Http.Results.Ok();
+        });
+        await receiver.StartAsync();
+
+        var name = "payment failed " + Guid.NewGuid().ToString("N")[..6];
+        using var channel = await Client.PostAsync(DistributedDeployment.AdminKey, "/v1/channels",
+            $$"""{"name":"hook","kind":"webhook","webhook":{"url":"{{url}}/hook"} }""");
+        Assert.Equal(HttpStatusCode.Created, channel.StatusCode);
+        var channelId = JsonDocument.Parse(await channel.Content.ReadAsStringAsync()).RootElement.GetProperty("id").GetString();
+        using var rule = await Client.PostAsync(DistributedDeployment.AdminKey, "/v1/rules",
+            $$"""{"name":"payments","kind":"match","match":{"name":{"equals":"{{name}}"} },"channels":["{{channelId}}"]}""");
+        Assert.Equal(HttpStatusCode.Created, rule.StatusCode);
+
+        await Client.IngestAsync(DistributedDeployment.IngestKey, $$"""{"name":"{{name}}","level":"error"}""");
+
+        var body = await received.Task.WaitAsync(TimeSpan.FromSeconds(30));
+        using var payload = JsonDocument.Parse(body);
+        Assert.Equal("alert.triggered", payload.RootElement.GetProperty("type").GetString());
+        Assert.Equal("payments", payload.RootElement.GetProperty("data").GetProperty("ruleName").GetString());
     }
 
     private async Task<List<JsonElement>> KeepSendingUntilAsync(

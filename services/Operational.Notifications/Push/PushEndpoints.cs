@@ -35,6 +35,7 @@ public static class PushEndpoints
         push.MapGet("/subscriptions", ListAsync).WithName("ListPushSubscriptions");
         push.MapPost("/subscriptions", SubscribeAsync).WithName("AddPushSubscription");
         push.MapDelete("/subscriptions/{subscriptionId}", UnsubscribeAsync).WithName("DeletePushSubscription");
+        push.MapDelete("/subscriptions", UnsubscribeEndpointAsync).WithName("DeletePushSubscriptionByEndpoint");
         return endpoints;
     }
 
@@ -81,6 +82,22 @@ public static class PushEndpoints
         await store.DeleteSubscriptionAsync(http.User.GetProjectId(), subscriptionId, ct)
             ? TypedResults.NoContent()
             : ApiProblems.NotFound($"No push subscription with id '{subscriptionId}' in this project.");
+
+    /// <summary>What a browser that only knows its own <c>PushSubscription</c> calls when push is turned off: <c>?endpoint=…</c>.</summary>
+    private static async Task<Results<NoContent, ProblemHttpResult, ValidationProblem>> UnsubscribeEndpointAsync(
+        HttpContext http, string? endpoint, IPushStore store, CancellationToken ct)
+    {
+        if (string.IsNullOrWhiteSpace(endpoint))
+        {
+            return ApiProblems.Validation("endpoint", "is required: the subscription's endpoint, or use DELETE /v1/push/subscriptions/{id}");
+        }
+
+        var projectId = http.User.GetProjectId();
+        var subscription = (await store.SubscriptionsAsync(projectId, ct)).FirstOrDefault(s => s.Endpoint == endpoint);
+        return subscription is not null && await store.DeleteSubscriptionAsync(projectId, subscription.Id, ct)
+            ? TypedResults.NoContent()
+            : ApiProblems.NotFound("No push subscription with this endpoint in this project.");
+    }
 
     private static byte[]? Decode(string? base64Url)
     {

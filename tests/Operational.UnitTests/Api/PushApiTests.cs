@@ -45,6 +45,23 @@ public sealed class PushApiTests(StandaloneFactory factory) : IClassFixture<Stan
         await ProblemAssert.IsProblemAsync(gone, HttpStatusCode.NotFound);
     }
 
+    [Fact]
+    public async Task Device_unsubscribes_by_its_endpoint()
+    {
+        var endpoint = "https://updates.push.services.mozilla.com/wpush/v2/" + Guid.NewGuid().ToString("N");
+        using (var created = await _client.PostAsync(StandaloneFactory.AdminKey, "/v1/push/subscriptions", Subscription(endpoint)))
+        {
+            Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        }
+
+        using var deleted = await Delete($"/v1/push/subscriptions?endpoint={Uri.EscapeDataString(endpoint)}");
+        Assert.Equal(HttpStatusCode.NoContent, deleted.StatusCode);
+        using var again = await Delete($"/v1/push/subscriptions?endpoint={Uri.EscapeDataString(endpoint)}");
+        await ProblemAssert.IsProblemAsync(again, HttpStatusCode.NotFound);
+        using var missing = await Delete("/v1/push/subscriptions");
+        await ProblemAssert.NamesFieldAsync(missing, "endpoint");
+    }
+
     [Theory]
     [InlineData("http://push.example.com/x", null, null, "endpoint")]
     [InlineData("https://10.0.0.5/push", null, null, "endpoint")]
