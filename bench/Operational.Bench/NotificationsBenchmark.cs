@@ -95,27 +95,11 @@ internal static class NotificationsBenchmark
         }
     }
 
-    private static async Task<WebApplication> StartNotificationsModuleAsync(string directory)
-    {
-        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = "Production" });
-        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
-        {
-            ["Urls"] = "http://127.0.0.1:0",
-            ["Bus:Transport"] = "InMemory",
-            ["Storage:Sqlite:DataDirectory"] = directory,
-            ["InternalAuth:Secret"] = "bench-internal-secret-0123456789abcdef",
-            ["Notifications:Outbound:AllowedHosts:0"] = "127.0.0.1",
-            ["Logging:LogLevel:Default"] = "Warning",
-            ["Logging:Console:FormatterName"] = "simple",
-        });
-        builder.AddServiceDefaults(NotificationsService.ServiceName);
-        builder.AddNotificationsService().AddGatewayIdentityAuthentication().AddOperationalBus(bus => bus.AddNotificationsConsumers());
-        var app = builder.Build();
-        app.UseServiceDefaults();
-        app.MapNotificationsService();
-        await app.StartAsync();
-        return app;
-    }
+    private static Task<WebApplication> StartNotificationsModuleAsync(string directory) =>
+        ModuleHost.StartAsync(NotificationsService.ServiceName, directory,
+            new Dictionary<string, string?> { ["Notifications:Outbound:AllowedHosts:0"] = "127.0.0.1" },
+            builder => builder.AddNotificationsService().AddGatewayIdentityAuthentication().AddOperationalBus(bus => bus.AddNotificationsConsumers()),
+            app => app.MapNotificationsService());
 
     private static double EncryptionCeiling(List<(byte[] PublicKey, byte[] Auth)> devices)
     {

@@ -75,26 +75,10 @@ internal static class RulesBenchmark
         }
     }
 
-    private static async Task<WebApplication> StartRulesModuleAsync(string directory)
-    {
-        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = "Production" });
-        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
-        {
-            ["Urls"] = "http://127.0.0.1:0",
-            ["Bus:Transport"] = "InMemory",
-            ["Storage:Sqlite:DataDirectory"] = directory,
-            ["InternalAuth:Secret"] = "bench-internal-secret-0123456789abcdef",
-            ["Logging:LogLevel:Default"] = "Warning",
-            ["Logging:Console:FormatterName"] = "simple",
-        });
-        builder.AddServiceDefaults(RulesServiceExtensions.ServiceName);
-        builder.AddRulesService().AddGatewayIdentityAuthentication().AddOperationalBus(bus => bus.AddRulesConsumers());
-        var app = builder.Build();
-        app.UseServiceDefaults();
-        app.MapRulesService();
-        await app.StartAsync();
-        return app;
-    }
+    private static Task<WebApplication> StartRulesModuleAsync(string directory) =>
+        ModuleHost.StartAsync(RulesServiceExtensions.ServiceName, directory, new Dictionary<string, string?>(),
+            builder => builder.AddRulesService().AddGatewayIdentityAuthentication().AddOperationalBus(bus => bus.AddRulesConsumers()),
+            app => app.MapRulesService());
 
     /// <summary>Rule i expects ≥ 1 "lead {i mod 1000}" per hour per campaign group, checked every minute.</summary>
     private static async Task<List<CompiledRule>> CreateVolumeRulesAsync(IServiceProvider services, int count)

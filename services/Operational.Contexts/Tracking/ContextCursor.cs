@@ -10,7 +10,7 @@ public readonly record struct ContextCursor(long FirstEventMs, string ContextId)
     public static bool TryDecode(string? value, out ContextCursor cursor)
     {
         cursor = default;
-        if (TimeIdCursor.DecodeText(value) is not { } text || !TimeIdCursor.TryParse(text, out var ms, out var id))
+        if (!TimeIdCursor.TryDecode(value, out var ms, out var id))
         {
             return false;
         }

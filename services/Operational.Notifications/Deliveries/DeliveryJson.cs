@@ -17,21 +17,11 @@ internal static class DeliveryJson
 /// <summary>Where the next page of deliveries starts: after (created time, id), newest first.</summary>
 public static class DeliveryCursor
 {
-    public static bool TryDecode(string? cursor, out long createdMs, out string deliveryId)
-    {
-        createdMs = 0;
-        deliveryId = "";
-        return TimeIdCursor.DecodeText(cursor) is { } text && TimeIdCursor.TryParse(text, out createdMs, out deliveryId);
-    }
+    public static bool TryDecode(string? cursor, out long createdMs, out string deliveryId) => TimeIdCursor.TryDecode(cursor, out createdMs, out deliveryId);
 
     public static DeliveryPage Page(IReadOnlyList<Delivery> overfetched, int limit)
     {
-        if (overfetched.Count <= limit)
-        {
-            return new DeliveryPage(overfetched, null);
-        }
-
-        var page = overfetched.Take(limit).ToList();
-        return new DeliveryPage(page, TimeIdCursor.Encode(page[^1].CreatedAt.ToUnixTimeMilliseconds(), page[^1].Id));
+        var (deliveries, next) = TimeIdCursor.Page(overfetched, limit, d => (d.CreatedAt, d.Id));
+        return new DeliveryPage(deliveries, next);
     }
 }

@@ -51,4 +51,28 @@ public static class TimeIdCursor
         id = text[(dot + 1)..];
         return true;
     }
+
+    /// <summary>Decodes a cursor this class encoded as (time, id); false for anything else.</summary>
+    public static bool TryDecode(string? cursor, out long timestampMs, out string id)
+    {
+        timestampMs = 0;
+        id = "";
+        return DecodeText(cursor) is { } text && TryParse(text, out timestampMs, out id);
+    }
+
+    /// <summary>
+    /// Stores fetch one item more than the limit to learn whether another page exists without a
+    /// second query; this keeps the page and makes the cursor of its last item.
+    /// </summary>
+    public static (IReadOnlyList<T> Items, string? Next) Page<T>(IReadOnlyList<T> overfetched, int limit, Func<T, (DateTimeOffset Time, string Id)> position)
+    {
+        if (overfetched.Count <= limit)
+        {
+            return (overfetched, null);
+        }
+
+        var page = overfetched.Take(limit).ToList();
+        var (time, id) = position(page[^1]);
+        return (page, Encode(time.ToUnixTimeMilliseconds(), id));
+    }
 }
