@@ -68,6 +68,7 @@ public sealed class DeliveriesApiTests : IAsyncLifetime
                 ["Notifications:Delivery:MaxDelay"] = "00:00:00.5",
                 ["Notifications:Delivery:AttemptTimeout"] = "00:00:01",
                 ["Notifications:Delivery:PollInterval"] = "00:00:00.1",
+                ["Notifications:TelegramApi"] = _stubUrl + "/telegram",
             },
         };
         _client = _factory.CreateOperationalClient();
@@ -304,6 +305,37 @@ public sealed class DeliveriesApiTests : IAsyncLifetime
         var body = await response.Content.ReadAsStringAsync();
         Assert.True(expected == response.StatusCode, $"{key}: expected {(int)expected}, got {(int)response.StatusCode}: {body}");
         return JsonDocument.Parse(body).RootElement.Clone();
+    }
+
+    [Fact]
+    public async Task Slack_discord_and_telegram_get_their_own_layouts()
+    {
+        var slack = await ChannelAsync($$"""{"name":"slack","kind":"slack","slack":{"webhookUrl":"{{_stubUrl}}/slack/T000/B000/XXXX"} }""");
+        var discord = await ChannelAsync($$"""{"name":"discord","kind":"discord","discord":{"webhookUrl":"{{_stubUrl}}/discord/123/abc"} }""");
+        var telegram = await ChannelAsync("""{"name":"telegram","kind":"telegram","telegram":{"botToken":"123456:ABC-DEF_ghi","chatId":"-1001234"} }""");
+        foreach (var channel in new[] { slack, discord, telegram })
+        {
+            using var test = await _client.PostAsync(StandaloneFactory.AdminKey, $"/v1/channels/{channel}/test", "");
+            Assert.Equal(HttpStatusCode.Accepted, test.StatusCode);
+        }
+
+        using (var slackBody = JsonDocument.Parse((await ReceivedAsync("/slack/", TimeSpan.FromSeconds(10))).Body))
+        {
+            Assert.Equal("ℹ️ *Test from Operational*\nIf you read this, channel 'slack' works.", slackBody.RootElement.GetProperty("text").GetString());
+        }
+
+        using (var discordBody = JsonDocument.Parse((await ReceivedAsync("/discord/", TimeSpan.FromSeconds(10))).Body))
+        {
+            var embed = discordBody.RootElement.GetProperty("embeds")[0];
+            Assert.Equal("ℹ️ Test from Operational", embed.GetProperty("title").GetString());
+            Assert.Equal(0x3B82F6, embed.GetProperty("color").GetInt32());
+            Assert.Equal(0, discordBody.RootElement.GetProperty("allowed_mentions").GetProperty("parse").GetArrayLength());
+        }
+
+        var telegramCall = await ReceivedAsync("/telegram/bot123456:ABC-DEF_ghi/sendMessage", TimeSpan.FromSeconds(10));
+        using var telegramBody = JsonDocument.Parse(telegramCall.Body);
+        Assert.Equal("-1001234", telegramBody.RootElement.GetProperty("chat_id").GetString());
+        Assert.StartsWith("ℹ️ Test from Operational", telegramBody.RootElement.GetProperty("text").GetString(), StringComparison.Ordinal);
     }
 
     private async Task<string> ChannelAsync(string body)
