@@ -27,6 +27,12 @@ public sealed class ContextsOptions
     /// <summary>How long to wait for the storage service.</summary>
     public TimeSpan StorageTimeout { get; set; } = TimeSpan.FromSeconds(10);
 
+    /// <summary>Days after its last event that a context is deleted, with its entries (its events follow storage's retention).</summary>
+    public int RetentionDays { get; set; } = 365;
+
+    /// <summary>How often inactive contexts are looked for.</summary>
+    public TimeSpan RetentionInterval { get; set; } = TimeSpan.FromHours(1);
+
     public int DefaultTimeoutSeconds => (int)DefaultTimeout.TotalSeconds;
 }
 
@@ -58,6 +64,16 @@ internal sealed class ContextsOptionsValidator : IValidateOptions<ContextsOption
         if (!Uri.TryCreate(options.StorageApi, UriKind.Absolute, out var storage) || (storage.Scheme != Uri.UriSchemeHttp && storage.Scheme != Uri.UriSchemeHttps))
         {
             failures.Add($"Contexts:StorageApi must be an absolute http(s) URL such as http://storage:8080, not '{options.StorageApi}'.");
+        }
+
+        if (options.RetentionDays is < 1 or > 36_500)
+        {
+            failures.Add($"Contexts:RetentionDays must be between 1 and 36500, not {options.RetentionDays}.");
+        }
+
+        if (options.RetentionInterval < TimeSpan.FromSeconds(1))
+        {
+            failures.Add($"Contexts:RetentionInterval must be at least 00:00:01, not {options.RetentionInterval}.");
         }
 
         if (options.StorageTimeout <= TimeSpan.Zero)

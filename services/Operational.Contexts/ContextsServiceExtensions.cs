@@ -4,6 +4,7 @@ using Microsoft.Extensions.Options;
 using Operational.Contexts.Announcements;
 using Operational.Contexts.Ingest;
 using Operational.Contexts.Query;
+using Operational.Contexts.Retention;
 using Operational.Contexts.Settings;
 using Operational.Contexts.Tracking;
 using Operational.Contexts.Tracking.MongoDb;
@@ -38,6 +39,7 @@ public static class ContextsServiceExtensions
         builder.Services.AddSingleton<ContextAnnouncer>();
         builder.Services.AddHostedService(provider => provider.GetRequiredService<ContextAnnouncer>());
         builder.Services.AddStorageApiContextEvents();
+        builder.Services.AddHostedService<ContextRetentionWorker>();
         return builder;
     }
 

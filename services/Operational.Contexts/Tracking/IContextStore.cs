@@ -31,6 +31,13 @@ public interface IContextStore : IServiceStore
     /// <summary>Records that <paramref name="announcement"/> was published and releases the claim.</summary>
     Task MarkAnnouncedAsync(string projectId, string contextId, string announcement, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Deletes up to <paramref name="limit"/> contexts whose last event is before
+    /// <paramref name="cutoff"/>, with their entries; returns how many. Call again until it returns
+    /// less than the limit.
+    /// </summary>
+    Task<int> DeleteInactiveAsync(DateTimeOffset cutoff, int limit, CancellationToken cancellationToken);
+
     /// <summary>The project's own default timeout in seconds, or null when it uses the configured one.</summary>
     Task<int?> GetDefaultTimeoutAsync(string projectId, CancellationToken cancellationToken);
 

@@ -176,6 +176,29 @@ public abstract class ContextStoreContract : StoreContract<IContextStore>
         Assert.Null(await Store.GetDefaultTimeoutAsync("p2", CancellationToken.None));
     }
 
+    [Fact]
+    public async Task Contexts_silent_since_the_cutoff_are_deleted_with_their_entries_in_batches()
+    {
+        await Store.ApplyAsync(
+            [
+                E("p1", "old-1", "run", T0.AddDays(-400), start: true), E("p1", "old-1", "end", T0.AddDays(-399), end: true),
+                E("p1", "old-2", "run", T0.AddDays(-380), start: true),
+                E("p2", "recent", "run", T0.AddDays(-400), start: true), E("p2", "recent", "still going", T0.AddDays(-1)),
+            ],
+            CancellationToken.None);
+
+        Assert.Equal(1, await Store.DeleteInactiveAsync(T0.AddDays(-365), limit: 1, CancellationToken.None));
+        Assert.Equal(1, await Store.DeleteInactiveAsync(T0.AddDays(-365), limit: 1, CancellationToken.None));
+        Assert.Equal(0, await Store.DeleteInactiveAsync(T0.AddDays(-365), limit: 1, CancellationToken.None));
+
+        Assert.Null(await Store.GetAsync("p1", "old-1", CancellationToken.None));
+        Assert.Null(await Store.GetAsync("p1", "old-2", CancellationToken.None));
+        Assert.NotNull(await Store.GetAsync("p2", "recent", CancellationToken.None));
+        // Its entries went too: the same event again starts a new context instead of being ignored.
+        await Store.ApplyAsync([E("p1", "old-2", "late", T0, id: "again")], CancellationToken.None);
+        Assert.Equal(1, (await Store.GetAsync("p1", "old-2", CancellationToken.None))!.State.EventCount);
+    }
+
     private static List<ContextEntryFor> CronRun(string projectId, string contextId) =>
     [
         E(projectId, contextId, "processing", T0.AddSeconds(1), id: "step-1"),

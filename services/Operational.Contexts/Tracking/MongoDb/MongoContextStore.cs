@@ -33,6 +33,7 @@ public sealed class MongoContextStore(IMongoDatabase database, int defaultTimeou
                 new CreateIndexModel<ContextDocument>(
                     keys.Ascending(c => c.ProjectId).Ascending(c => c.Test).Descending(c => c.FirstTs).Descending(c => c.ContextId),
                     new CreateIndexOptions { Name = "list" }),
+                new CreateIndexModel<ContextDocument>(keys.Ascending(c => c.LastTs), new CreateIndexOptions { Name = "last" }),
                 new CreateIndexModel<ContextDocument>(
                     keys.Ascending(c => c.PendingTs),
                     new CreateIndexOptions<ContextDocument> { Name = "pending", PartialFilterExpression = Builders<ContextDocument>.Filter.Exists(c => c.PendingTs) }),
@@ -156,6 +157,20 @@ public sealed class MongoContextStore(IMongoDatabase database, int defaultTimeou
                 return;
             }
         }
+    }
+
+    public async Task<int> DeleteInactiveAsync(DateTimeOffset cutoff, int limit, CancellationToken cancellationToken)
+    {
+        var cutoffMs = cutoff.ToUnixTimeMilliseconds();
+        var inactive = await _contexts.Find(c => c.LastTs < cutoffMs).SortBy(c => c.LastTs).Limit(limit).ToListAsync(cancellationToken);
+        foreach (var context in inactive)
+        {
+            // Entries first: a context whose delete is cut short is found and deleted again next time.
+            await _entries.DeleteManyAsync(e => e.ProjectId == context.ProjectId && e.ContextId == context.ContextId, cancellationToken);
+            await _contexts.DeleteOneAsync(c => c.Id == context.Id && c.LastTs < cutoffMs, cancellationToken);
+        }
+
+        return inactive.Count;
     }
 
     public async Task<int?> GetDefaultTimeoutAsync(string projectId, CancellationToken cancellationToken)

@@ -48,6 +48,7 @@ public sealed class SqliteContextStore(SqliteDatabase database, int defaultTimeo
             default_timeout_s INTEGER NOT NULL
         );
         """,
+        "CREATE INDEX ix_contexts_last ON contexts (last_ts);",
     ];
 
     private const string Columns = "project_id, context_id, state, timeout_s, announced, version";
@@ -191,6 +192,35 @@ public sealed class SqliteContextStore(SqliteDatabase database, int defaultTimeo
                 await SaveAsync(connection, transaction, record with { Announced = announcement, Version = record.Version + 1 }, releaseClaim: true, cancellationToken);
             }
         }, cancellationToken);
+
+    public async Task<int> DeleteInactiveAsync(DateTimeOffset cutoff, int limit, CancellationToken cancellationToken)
+    {
+        var deleted = 0;
+        await database.WriteAsync(async (connection, transaction) =>
+        {
+            using var select = connection.Command(transaction, "SELECT project_id, context_id FROM contexts WHERE last_ts < $cutoff ORDER BY last_ts LIMIT $limit");
+            select.Set(("$cutoff", cutoff.ToUnixTimeMilliseconds()), ("$limit", limit));
+            var inactive = new List<(string Project, string Context)>();
+            await using (var reader = await select.ExecuteReaderAsync(cancellationToken))
+            {
+                while (await reader.ReadAsync(cancellationToken))
+                {
+                    inactive.Add((reader.GetString(0), reader.GetString(1)));
+                }
+            }
+
+            using var delete = connection.Command(transaction,
+                "DELETE FROM context_entries WHERE project_id = $project AND context_id = $context; DELETE FROM contexts WHERE project_id = $project AND context_id = $context;");
+            foreach (var (project, context) in inactive)
+            {
+                delete.Set(("$project", project), ("$context", context));
+                await delete.ExecuteNonQueryAsync(cancellationToken);
+            }
+
+            deleted = inactive.Count;
+        }, cancellationToken);
+        return deleted;
+    }
 
     public async Task<int?> GetDefaultTimeoutAsync(string projectId, CancellationToken cancellationToken)
     {
