@@ -18,7 +18,29 @@ public sealed class WebPushSender(
     /// <summary>A delivery's pseudo-channel id for one subscription.</summary>
     public const string TargetPrefix = "push:";
 
+    /// <summary>
+    /// VAPID headers by push-service origin, reused until an hour before they expire: the token
+    /// names only the origin, so signing one per message (an ECDSA signature each) is wasted work
+    /// when a message fans out to many devices on the same service.
+    /// </summary>
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, (string Header, DateTimeOffset RenewAt)> _vapidHeaders = new(StringComparer.Ordinal);
+
     public static string TargetFor(string subscriptionId) => TargetPrefix + subscriptionId;
+
+    private string VapidHeader(Uri endpoint)
+    {
+        var origin = endpoint.GetLeftPart(UriPartial.Authority);
+        var now = clock.GetUtcNow();
+        if (_vapidHeaders.TryGetValue(origin, out var cached) && now < cached.RenewAt)
+        {
+            return cached.Header;
+        }
+
+        using var key = vapid.SigningKey();
+        var header = VapidToken.AuthorizationHeader(endpoint, options.Value.Push.Subject, key, now);
+        _vapidHeaders[origin] = (header, now + VapidToken.Lifetime - TimeSpan.FromHours(1));
+        return header;
+    }
 
     public async Task<AttemptResult> SendAsync(PushSubscription subscription, Delivery delivery, CancellationToken cancellationToken)
     {
@@ -33,10 +55,7 @@ public sealed class WebPushSender(
         request.Content.Headers.ContentEncoding.Add("aes128gcm");
         request.Headers.Add("TTL", "86400");
         request.Headers.Add("Urgency", m.Level == "error" ? "high" : "normal");
-        using (var key = vapid.SigningKey())
-        {
-            request.Headers.TryAddWithoutValidation("Authorization", VapidToken.AuthorizationHeader(endpoint, options.Value.Push.Subject, key, clock.GetUtcNow()));
-        }
+        request.Headers.TryAddWithoutValidation("Authorization", VapidHeader(endpoint));
 
         using var response = await http.CreateClient(OutboundHttp.ClientName).SendAsync(request, cancellationToken);
         if (response.StatusCode is HttpStatusCode.NotFound or HttpStatusCode.Gone)
