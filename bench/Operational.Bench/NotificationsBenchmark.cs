@@ -96,7 +96,7 @@ internal static class NotificationsBenchmark
     }
 
     private static Task<WebApplication> StartNotificationsModuleAsync(string directory) =>
-        ModuleHost.StartAsync(NotificationsService.ServiceName, directory,
+        ModuleHost.StartAsync(NotificationsServiceExtensions.ServiceName, directory,
             new Dictionary<string, string?> { ["Notifications:Outbound:AllowedHosts:0"] = "127.0.0.1" },
             builder => builder.AddNotificationsService().AddGatewayIdentityAuthentication().AddOperationalBus(bus => bus.AddNotificationsConsumers()),
             app => app.MapNotificationsService());

@@ -1,7 +1,6 @@
 using MassTransit;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
-using Operational.Contracts.Topology;
 using Operational.Notifications.Actions;
 using Operational.Notifications.Channels;
 using Operational.Notifications.Deliveries;
@@ -11,7 +10,6 @@ using Operational.Notifications.Push;
 using Operational.Notifications.Settings;
 using Operational.Notifications.Storage.MongoDb;
 using Operational.Notifications.Storage.Sqlite;
-using Operational.ServiceDefaults.Bus;
 using Operational.ServiceDefaults.Hosting;
 using Operational.ServiceDefaults.Storage;
 
@@ -22,15 +20,10 @@ namespace Operational.Notifications;
 /// (to webhook, Slack, Discord, email, ntfy, Telegram and web push channels), of notifying events
 /// and of failed or stalled contexts; and event action buttons.
 /// </summary>
-public sealed class NotificationsService : IEventSubscriber
+public static class NotificationsServiceExtensions
 {
     public const string ServiceName = "notifications";
 
-    public static string QueueName => EventSubscriberQueues.Notifications;
-}
-
-public static class NotificationsServiceExtensions
-{
     public static IHostApplicationBuilder AddNotificationsService(this IHostApplicationBuilder builder)
     {
         builder.BindValidated<NotificationsOptions, NotificationsOptionsValidator>(NotificationsOptions.SectionName);
@@ -40,8 +33,8 @@ public static class NotificationsServiceExtensions
             var storage = provider.GetRequiredService<IOptions<StorageOptions>>().Value;
             return storage.Provider switch
             {
-                StorageProvider.Sqlite => new SqliteNotificationsStore(SqliteDatabase.InDataDirectory(storage, NotificationsService.ServiceName)),
-                StorageProvider.MongoDb => new MongoNotificationsStore(provider.GetRequiredService<MongoClientProvider>().GetDatabase(NotificationsService.ServiceName)),
+                StorageProvider.Sqlite => new SqliteNotificationsStore(SqliteDatabase.InDataDirectory(storage, ServiceName)),
+                StorageProvider.MongoDb => new MongoNotificationsStore(provider.GetRequiredService<MongoClientProvider>().GetDatabase(ServiceName)),
                 _ => throw new InvalidOperationException($"Unsupported storage provider {storage.Provider}."),
             };
         });
@@ -63,7 +56,7 @@ public static class NotificationsServiceExtensions
         builder.Services.AddSingleton<DeliveryDispatcher>();
         builder.Services.AddHostedService(provider => provider.GetRequiredService<DeliveryDispatcher>());
         builder.Services.TryAddSingleton<MongoClientProvider>();
-        builder.Services.AddServiceStore<IChannelStore>(NotificationsService.ServiceName);
+        builder.Services.AddServiceStore<IChannelStore>(ServiceName);
         builder.Services.AddSingleton<VapidKeys>();
         builder.Services.AddHostedService(provider => provider.GetRequiredService<VapidKeys>());
         return builder;

@@ -3,7 +3,7 @@ using Operational.ServiceDefaults.Bus;
 using Operational.ServiceDefaults.Hosting;
 using Operational.ServiceDefaults.Identity;
 
-return ServiceProgram.Run(args, NotificationsService.ServiceName,
+return ServiceProgram.Run(args, NotificationsServiceExtensions.ServiceName,
     builder => builder
         .AddNotificationsService()
         .AddGatewayIdentityAuthentication()

@@ -22,8 +22,12 @@ public sealed class ContextEventsConsumer(IContextStore store, ContextsChanged c
             return;
         }
 
-        await store.ApplyAsync(entries, context.CancellationToken);
-        changed.Notify();
+        // Wake the announcer only for what is due now: it claims in a write transaction, which
+        // every consumed batch would otherwise pay for; stalls are found by its periodic check.
+        if (await store.ApplyAsync(entries, context.CancellationToken))
+        {
+            changed.Notify();
+        }
         logger.LogDebug("Applied {Entries} context entries from {Messages} messages", entries.Count, context.Message.Length);
     }
 }

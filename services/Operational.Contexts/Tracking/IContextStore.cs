@@ -14,7 +14,8 @@ public interface IContextStore : IServiceStore
     /// redelivered and duplicated events are harmless; the result does not depend on the order
     /// or grouping of calls, nor on how many replicas make them.
     /// </summary>
-    Task ApplyAsync(IReadOnlyList<ContextEntryFor> entries, CancellationToken cancellationToken);
+    /// <returns>Whether a context it changed has an announcement due now (a completion or failure); stalls come due with time.</returns>
+    Task<bool> ApplyAsync(IReadOnlyList<ContextEntryFor> entries, CancellationToken cancellationToken);
 
     Task<ContextRecord?> GetAsync(string projectId, string contextId, CancellationToken cancellationToken);
 

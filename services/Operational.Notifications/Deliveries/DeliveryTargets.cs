@@ -13,32 +13,42 @@ public sealed class DeliveryTargets(IChannelStore channels, IPushStore subscript
     public async Task<IReadOnlyList<Delivery>> ForChannelsAsync(
         string projectId, IReadOnlyList<string> channelIds, string sourceId, NotificationMessage message, CancellationToken cancellationToken)
     {
-        var targets = new List<string>();
+        var kinds = new List<(string Id, string? Kind)>();
         foreach (var channelId in channelIds.Distinct(StringComparer.Ordinal))
         {
-            if ((await channels.GetAsync(projectId, channelId, cancellationToken))?.Definition.Kind == ChannelKinds.WebPush)
-            {
-                targets.AddRange(await DevicesAsync(projectId, cancellationToken));
-            }
-            else
-            {
-                targets.Add(channelId); // a deleted channel still gets its (failed) delivery: the log says why nothing arrived
-            }
+            // A deleted channel (kind null) still gets its delivery, which fails saying why nothing arrived.
+            kinds.Add((channelId, (await channels.GetAsync(projectId, channelId, cancellationToken))?.Definition.Kind));
         }
 
-        return Deliveries(projectId, targets.Distinct(StringComparer.Ordinal), sourceId, message);
+        return await ExpandAsync(projectId, kinds, sourceId, message, cancellationToken);
     }
 
     /// <summary>The project's channels that receive <paramref name="route"/> (see <see cref="ChannelRoutes"/>), as deliveries.</summary>
     public async Task<IReadOnlyList<Delivery>> ForRouteAsync(string projectId, string route, string sourceId, NotificationMessage message, CancellationToken cancellationToken)
     {
-        var routed = (await channels.ListAsync(projectId, cancellationToken)).Where(c => c.Definition.Receives(route)).Select(c => c.Id).ToList();
-        return routed.Count == 0 ? [] : await ForChannelsAsync(projectId, routed, sourceId, message, cancellationToken);
+        var routed = (await channels.ListAsync(projectId, cancellationToken))
+            .Where(c => c.Definition.Receives(route))
+            .Select(c => (c.Id, (string?)c.Definition.Kind))
+            .ToList();
+        return routed.Count == 0 ? [] : await ExpandAsync(projectId, routed, sourceId, message, cancellationToken);
     }
 
     /// <summary>One delivery per device of the project that turned push on.</summary>
     public async Task<IReadOnlyList<Delivery>> ForDevicesAsync(string projectId, string sourceId, NotificationMessage message, CancellationToken cancellationToken) =>
         Deliveries(projectId, await DevicesAsync(projectId, cancellationToken), sourceId, message);
+
+    /// <summary>Each channel is a target, except web push channels, which stand for the project's devices (read once however many there are).</summary>
+    private async Task<IReadOnlyList<Delivery>> ExpandAsync(
+        string projectId, IReadOnlyList<(string Id, string? Kind)> channelKinds, string sourceId, NotificationMessage message, CancellationToken cancellationToken)
+    {
+        IEnumerable<string> targets = channelKinds.Where(c => c.Kind != ChannelKinds.WebPush).Select(c => c.Id);
+        if (channelKinds.Any(c => c.Kind == ChannelKinds.WebPush))
+        {
+            targets = targets.Concat(await DevicesAsync(projectId, cancellationToken));
+        }
+
+        return Deliveries(projectId, targets, sourceId, message);
+    }
 
     private async Task<IEnumerable<string>> DevicesAsync(string projectId, CancellationToken cancellationToken) =>
         (await subscriptions.SubscriptionsAsync(projectId, cancellationToken)).Select(s => WebPushSender.TargetFor(s.Id));

@@ -17,8 +17,6 @@ public interface IDeliveryStore
     /// <summary>Records attempts' outcomes (each delivery's new status, attempts, next attempt and last error) in one write, and releases their claims.</summary>
     Task RecordAttemptsAsync(IReadOnlyList<Delivery> deliveries, CancellationToken cancellationToken);
 
-    Task<Delivery?> GetDeliveryAsync(string projectId, string deliveryId, CancellationToken cancellationToken);
-
     /// <summary>The project's deliveries, newest first.</summary>
     Task<DeliveryPage> ListDeliveriesAsync(string projectId, string? channelId, string? status, int limit, string? cursor, CancellationToken cancellationToken);
 }

@@ -1,6 +1,5 @@
 using System.Buffers.Binary;
 using System.Security.Cryptography;
-using System.Text;
 
 namespace Operational.Notifications.Push;
 
@@ -127,7 +126,4 @@ public static class WebPushEncryption
 
         return all;
     }
-
-    /// <summary>For readable errors: what a push payload would be in UTF-8.</summary>
-    public static byte[] Utf8(string text) => Encoding.UTF8.GetBytes(text);
 }

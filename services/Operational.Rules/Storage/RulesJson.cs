@@ -29,8 +29,6 @@ internal static class RulesJson
     public static object ReadMessage(string type, string payload) =>
         JsonSerializer.Deserialize(payload, MessageTypes[type], Options) ?? throw new InvalidDataException($"A queued {type} is empty.");
 
-    /// <summary>Groups are stored as text; a rule without groups uses the empty string, which no tag value can be… except an empty tag, which is never a group.</summary>
+    /// <summary>Groups are stored as text; a rule without groups uses the empty string (an empty tag value is never made a group).</summary>
     public static string GroupKey(string? group) => group ?? "";
-
-    public static string? Group(string key) => key.Length == 0 ? null : key;
 }

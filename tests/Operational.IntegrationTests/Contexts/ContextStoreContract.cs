@@ -137,7 +137,8 @@ public abstract class ContextStoreContract : StoreContract<IContextStore>
     [Fact]
     public async Task Announcements_are_claimed_once_and_recorded()
     {
-        await Store.ApplyAsync([E("p1", "done", "started", T0, start: true), E("p1", "done", "finished", T0.AddSeconds(1), end: true)], CancellationToken.None);
+        Assert.False(await Store.ApplyAsync([E("p1", "done", "started", T0, start: true)], CancellationToken.None)); // open: nothing due yet
+        Assert.True(await Store.ApplyAsync([E("p1", "done", "finished", T0.AddSeconds(1), end: true)], CancellationToken.None)); // its completion is
         var replica = await CreateStoreAsync();
 
         var claimed = Assert.Single(await Store.ClaimDueAsync(T0, TimeSpan.FromSeconds(30), 10, CancellationToken.None));

@@ -43,11 +43,11 @@ public sealed class MongoContextStore(IMongoDatabase database, int defaultTimeou
 
     public Task PingAsync(CancellationToken cancellationToken) => MongoClientProvider.PingAsync(database, cancellationToken);
 
-    public async Task ApplyAsync(IReadOnlyList<ContextEntryFor> entries, CancellationToken cancellationToken)
+    public async Task<bool> ApplyAsync(IReadOnlyList<ContextEntryFor> entries, CancellationToken cancellationToken)
     {
         if (entries.Count == 0)
         {
-            return;
+            return false;
         }
 
         var documents = entries.Select(e => new EntryDocument
@@ -69,10 +69,13 @@ public sealed class MongoContextStore(IMongoDatabase database, int defaultTimeou
 
         // Every context of the batch, also those whose entries were all duplicates: a redelivery
         // after a crash between the insert and the refold is what completes that refold.
+        var due = false;
         foreach (var (projectId, contextId) in entries.Select(e => (e.ProjectId, e.ContextId)).Distinct())
         {
-            await RefoldAsync(projectId, contextId, cancellationToken);
+            due |= (await RefoldAsync(projectId, contextId, cancellationToken))?.PendingAt == DateTimeOffset.UnixEpoch;
         }
+
+        return due;
     }
 
     public async Task<ContextRecord?> GetAsync(string projectId, string contextId, CancellationToken cancellationToken)
@@ -197,7 +200,7 @@ public sealed class MongoContextStore(IMongoDatabase database, int defaultTimeou
     }
 
     /// <summary>Recomputes the context from all its entries and writes it unless someone else wrote it meanwhile, then tries again.</summary>
-    private async Task RefoldAsync(string projectId, string contextId, CancellationToken cancellationToken)
+    private async Task<ContextRecord?> RefoldAsync(string projectId, string contextId, CancellationToken cancellationToken)
     {
         var key = Key(projectId, contextId);
         while (true)
@@ -211,7 +214,7 @@ public sealed class MongoContextStore(IMongoDatabase database, int defaultTimeou
             var state = ContextState.Fold(entries.Select(json => JsonSerializer.Deserialize<ContextEntry>(json, EntryJson)!));
             if (state is null)
             {
-                return;
+                return null;
             }
 
             var defaultTimeout = await GetDefaultTimeoutAsync(projectId, cancellationToken) ?? defaultTimeoutSeconds;
@@ -221,7 +224,7 @@ public sealed class MongoContextStore(IMongoDatabase database, int defaultTimeou
                 try
                 {
                     await _contexts.InsertOneAsync(ContextDocument.From(record, record.Version, claimedUntil: null), cancellationToken: cancellationToken);
-                    return;
+                    return record;
                 }
                 catch (MongoWriteException e) when (e.WriteError.Category == ServerErrorCategory.DuplicateKey)
                 {
@@ -232,12 +235,12 @@ public sealed class MongoContextStore(IMongoDatabase database, int defaultTimeou
             var current = document.ToRecord();
             if (current.State == record.State && current.TimeoutSeconds == record.TimeoutSeconds)
             {
-                return;
+                return current;
             }
 
             if (await ReplaceIfUnchangedAsync(document, ContextDocument.From(record, record.Version, document.ClaimedUntil), cancellationToken))
             {
-                return;
+                return record;
             }
         }
     }

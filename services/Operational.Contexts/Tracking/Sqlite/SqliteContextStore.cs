@@ -57,8 +57,15 @@ public sealed class SqliteContextStore(SqliteDatabase database, int defaultTimeo
 
     public Task PingAsync(CancellationToken cancellationToken) => database.PingAsync(cancellationToken);
 
-    public Task ApplyAsync(IReadOnlyList<ContextEntryFor> entries, CancellationToken cancellationToken) =>
-        entries.Count == 0 ? Task.CompletedTask : database.WriteAsync(async (connection, transaction) =>
+    public async Task<bool> ApplyAsync(IReadOnlyList<ContextEntryFor> entries, CancellationToken cancellationToken)
+    {
+        var due = false;
+        if (entries.Count == 0)
+        {
+            return due;
+        }
+
+        await database.WriteAsync(async (connection, transaction) =>
         {
             using var insert = connection.Command(transaction, """
                 INSERT INTO context_entries (project_id, context_id, event_id, ts) VALUES ($project, $context, $event, $ts)
@@ -90,10 +97,13 @@ public sealed class SqliteContextStore(SqliteDatabase database, int defaultTimeo
                 }
 
                 var state = existing is null ? added : existing.State.Merge(added);
-                await SaveAsync(connection, transaction,
-                    ContextRecord.For(projectId, contextId, state, defaultTimeout, existing?.Announced, (existing?.Version ?? 0) + 1), releaseClaim: false, cancellationToken);
+                var record = ContextRecord.For(projectId, contextId, state, defaultTimeout, existing?.Announced, (existing?.Version ?? 0) + 1);
+                await SaveAsync(connection, transaction, record, releaseClaim: false, cancellationToken);
+                due |= record.PendingAt == DateTimeOffset.UnixEpoch;
             }
         }, cancellationToken);
+        return due;
+    }
 
     public async Task<ContextRecord?> GetAsync(string projectId, string contextId, CancellationToken cancellationToken)
     {

@@ -1,5 +1,4 @@
 using System.Net.Http.Json;
-using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.Options;
@@ -164,6 +163,4 @@ internal static class LevelLook
         "success" => "white_check_mark",
         _ => "information_source",
     };
-
-    public static byte[] Utf8(string text) => Encoding.UTF8.GetBytes(text);
 }

@@ -147,9 +147,6 @@ public sealed class MongoNotificationsStore(IMongoDatabase database) : IChannelS
             new BulkWriteOptions { IsOrdered = false },
             cancellationToken);
 
-    public async Task<Delivery?> GetDeliveryAsync(string projectId, string deliveryId, CancellationToken cancellationToken) =>
-        (await _deliveries.Find(d => d.Id == deliveryId && d.ProjectId == projectId).FirstOrDefaultAsync(cancellationToken))?.ToDelivery();
-
     public async Task<DeliveryPage> ListDeliveriesAsync(string projectId, string? channelId, string? status, int limit, string? cursor, CancellationToken cancellationToken)
     {
         var filter = Builders<DeliveryDocument>.Filter;

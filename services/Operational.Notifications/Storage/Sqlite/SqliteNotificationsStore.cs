@@ -249,14 +249,6 @@ public sealed class SqliteNotificationsStore(SqliteDatabase database) : IChannel
             }
         }, cancellationToken);
 
-    public async Task<Delivery?> GetDeliveryAsync(string projectId, string deliveryId, CancellationToken cancellationToken)
-    {
-        await using var connection = await database.OpenAsync(cancellationToken);
-        using var select = connection.Command(null, $"SELECT {DeliveryColumns} FROM deliveries WHERE project_id = $project AND id = $id");
-        select.Set(("$project", projectId), ("$id", deliveryId));
-        return (await ReadDeliveriesAsync(select, cancellationToken)).SingleOrDefault();
-    }
-
     public async Task<DeliveryPage> ListDeliveriesAsync(string projectId, string? channelId, string? status, int limit, string? cursor, CancellationToken cancellationToken)
     {
         var where = "project_id = $project";
