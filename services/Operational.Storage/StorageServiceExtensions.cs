@@ -10,6 +10,7 @@ using Operational.Storage.Ingest;
 using Operational.Storage.LiveFeed;
 using Operational.Storage.Query;
 using Operational.Storage.Retention;
+using Operational.Storage.Volume;
 
 namespace Operational.Storage;
 
@@ -48,6 +49,7 @@ public static class StorageServiceExtensions
         endpoints.MapEventQueries();
         endpoints.MapLiveFeed();
         endpoints.MapRetention();
+        endpoints.MapVolume();
         return endpoints;
     }
 }

@@ -23,6 +23,7 @@ public static class ServiceProxyExtensions
     [
         new("storage-events", "storage", "/v1/events/{**rest}", ["GET"], Policies.Read),
         new("storage-categories", "storage", "/v1/categories", ["GET"], Policies.Read),
+        new("storage-volume", "storage", "/v1/volume", ["GET"], Policies.Read),
         new("storage-retention-read", "storage", "/v1/retention", ["GET"], Policies.Read),
         new("storage-retention-write", "storage", "/v1/retention", ["PUT"], Policies.Admin),
         new("contexts-list", "contexts", "/v1/contexts", ["GET"], Policies.Read),

@@ -71,3 +71,13 @@ public sealed record RetentionPolicy(int LiveDays, int TestDays)
 
 /// <summary>Events with a timestamp before these are expired.</summary>
 public sealed record RetentionCutoffs(DateTimeOffset Live, DateTimeOffset Test);
+
+/// <summary>What the volume of events is counted by.</summary>
+public enum VolumeKey
+{
+    Category,
+    Name,
+}
+
+/// <summary>The number of events with <see cref="Key"/> in the bucket numbered <see cref="Bucket"/> (0 = the first).</summary>
+public sealed record VolumeCount(string Key, int Bucket, long Count);

@@ -56,4 +56,11 @@ public interface IEventStore : IServiceStore
 
     /// <summary>The project's categories with their event counts, live or test events.</summary>
     Task<IReadOnlyList<CategoryCount>> CategoriesAsync(string projectId, bool test, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// How many events per <paramref name="by"/> key fell in each bucket of <paramref name="bucket"/>
+    /// from <paramref name="from"/> (inclusive) to <paramref name="to"/> (exclusive): what the
+    /// dashboard's charts draw. Events without a category count under the empty key.
+    /// </summary>
+    Task<IReadOnlyList<VolumeCount>> VolumeAsync(string projectId, bool test, VolumeKey by, DateTimeOffset from, DateTimeOffset to, TimeSpan bucket, CancellationToken cancellationToken);
 }

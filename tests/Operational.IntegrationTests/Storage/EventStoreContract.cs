@@ -375,6 +375,36 @@ public abstract class EventStoreContract : StoreContract<IEventStore>
     private static Dictionary<string, JsonElement> Tags(string json) =>
         JsonDocument.Parse(json).RootElement.EnumerateObject().ToDictionary(p => p.Name, p => p.Value.Clone());
 
+    [Fact]
+    public async Task Volume_counts_per_key_and_bucket_within_the_range_of_one_project()
+    {
+        var from = T0;
+        await Store.AppendAsync(
+            [
+                Event("p1", "a", from) with { Category = "billing" },
+                Event("p1", "b", from.AddMinutes(59)) with { Category = "billing" },
+                Event("p1", "c", from.AddMinutes(61)) with { Category = null },
+                Event("p1", "d", from.AddMinutes(125)) with { Category = "billing", Name = "refund" },
+                Event("p1", "t", from.AddMinutes(5)) with { Category = "billing", Test = true },
+                Event("p1", "late", from.AddHours(3)) with { Category = "billing" },
+                Event("p1", "early", from.AddSeconds(-1)) with { Category = "billing" },
+                Event("p2", "x", from) with { Category = "billing" },
+            ],
+            CancellationToken.None);
+
+        var byCategory = await Store.VolumeAsync("p1", test: false, VolumeKey.Category, from, from.AddHours(3), TimeSpan.FromHours(1), CancellationToken.None);
+        Assert.Equal(
+            [new VolumeCount("", 1, 1), new VolumeCount("billing", 0, 2), new VolumeCount("billing", 2, 1)],
+            byCategory.OrderBy(c => c.Key, StringComparer.Ordinal).ThenBy(c => c.Bucket));
+
+        var byName = await Store.VolumeAsync("p1", test: false, VolumeKey.Name, from, from.AddHours(3), TimeSpan.FromHours(1), CancellationToken.None);
+        Assert.Contains(new VolumeCount("refund", 2, 1), byName);
+        Assert.Equal(4, byName.Sum(c => c.Count));
+
+        var test = await Store.VolumeAsync("p1", test: true, VolumeKey.Category, from, from.AddHours(3), TimeSpan.FromHours(1), CancellationToken.None);
+        Assert.Equal([new VolumeCount("billing", 0, 1)], test);
+    }
+
     private static IngestedEvent Event(string project, string id, DateTimeOffset at) =>
         new(id, project, $"event {id}", "🔥", "test", null, at, at);
 }

@@ -245,6 +245,35 @@ public sealed class MongoEventStore(IMongoDatabase database) : IEventStore
         return documents.Select(c => new CategoryCount(c.Category, c.Count, new DateTimeOffset(DateTime.SpecifyKind(c.LastTimestamp, DateTimeKind.Utc)))).ToList();
     }
 
+    public async Task<IReadOnlyList<VolumeCount>> VolumeAsync(
+        string projectId, bool test, VolumeKey by, DateTimeOffset from, DateTimeOffset to, TimeSpan bucket, CancellationToken cancellationToken)
+    {
+        var key = by == VolumeKey.Category ? new BsonDocument("$ifNull", new BsonArray { "$category", "" }) : (BsonValue)"$name";
+        var bucketNumber = new BsonDocument("$floor", new BsonDocument("$divide", new BsonArray
+        {
+            new BsonDocument("$subtract", new BsonArray { "$timestamp", from.UtcDateTime }),
+            (long)bucket.TotalMilliseconds,
+        }));
+        var pipeline = new[]
+        {
+            new BsonDocument("$match", new BsonDocument
+            {
+                { "projectId", projectId },
+                { "test", test },
+                { "timestamp", new BsonDocument { { "$gte", from.UtcDateTime }, { "$lt", to.UtcDateTime } } },
+            }),
+            new BsonDocument("$group", new BsonDocument
+            {
+                { "_id", new BsonDocument { { "b", bucketNumber }, { "k", key } } },
+                { "n", new BsonDocument("$sum", 1) },
+            }),
+        };
+        var groups = await _events.Aggregate<BsonDocument>(pipeline, cancellationToken: cancellationToken).ToListAsync(cancellationToken);
+        return groups
+            .Select(g => new VolumeCount(g["_id"]["k"].AsString, (int)g["_id"]["b"].ToDouble(), g["n"].ToInt64()))
+            .ToList();
+    }
+
     [BsonIgnoreExtraElements]
     internal sealed class EventDocument
     {

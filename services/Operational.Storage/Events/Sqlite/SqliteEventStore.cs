@@ -462,6 +462,29 @@ public sealed class SqliteEventStore(SqliteDatabase database) : IEventStore
         return categories;
     }
 
+    public async Task<IReadOnlyList<VolumeCount>> VolumeAsync(
+        string projectId, bool test, VolumeKey by, DateTimeOffset from, DateTimeOffset to, TimeSpan bucket, CancellationToken cancellationToken)
+    {
+        var key = by == VolumeKey.Category ? "coalesce(category, '')" : "name";
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var command = connection.Command(null, $$"""
+            SELECT (ts - $from) / $bucket AS b, {{key}} AS k, count(*) FROM events
+            WHERE project_id = $project AND test = $test AND ts >= $from AND ts < $to
+            GROUP BY b, k
+            """);
+        command.Set(
+            ("$project", projectId), ("$test", test), ("$from", from.ToUnixTimeMilliseconds()),
+            ("$to", to.ToUnixTimeMilliseconds()), ("$bucket", (long)bucket.TotalMilliseconds));
+        var counts = new List<VolumeCount>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            counts.Add(new VolumeCount(reader.GetString(1), reader.GetInt32(0), reader.GetInt64(2)));
+        }
+
+        return counts;
+    }
+
     /// <summary>Every word must occur (whole words: the index keeps no prefixes, which would cost every write).</summary>
     private static string FtsQuery(IReadOnlyList<string> words) =>
         string.Join(' ', words.Select(w => "\"" + w.Replace("\"", "\"\"", StringComparison.Ordinal) + "\""));
