@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The whole test suite, on a fresh machine as on a developer's:
-#   1. installs RabbitMQ from Debian's packages if it is missing (as root, or with sudo),
+#   1. installs RabbitMQ, Chromium and an emoji font from Debian's packages if missing (as root, or with sudo),
 #   2. starts a private RabbitMQ node on loopback (random port, state under the run folder),
 #   3. builds the solution and runs every test project, the bus and end-to-end ones against that node,
 #   4. stops the node, whatever happened.
@@ -18,6 +18,9 @@ step() { printf '\n== %s (%ss)\n' "$*" "$(( $(date +%s) - started ))"; }
 
 step "Checking RabbitMQ"
 bash tests/rabbitmq-node.sh install
+
+step "Checking Chromium (browser tests)"
+bash tests/chromium.sh
 
 mkdir -p "$run_dir"
 node_dir="$run_dir/rabbitmq"

@@ -8,7 +8,13 @@ using Operational.Gateway.Ingest;
 using Operational.Gateway.Ingest.Compatibility;
 using Operational.Gateway.Ingest.Duplicates;
 using Operational.Gateway.Ingest.Journal;
+using Operational.Gateway.Operators;
+using Operational.Gateway.Operators.MongoDb;
+using Operational.Gateway.Operators.Sqlite;
 using Operational.Gateway.Projects;
+using Operational.Gateway.Sessions;
+using Operational.Gateway.Dashboard;
+using Microsoft.AspNetCore.Authentication;
 using Operational.Gateway.Reference;
 using Operational.ServiceDefaults.Bus;
 using Operational.ServiceDefaults.Health;
@@ -38,6 +44,18 @@ public static class GatewayExtensions
                 _ => throw new InvalidOperationException($"Unsupported storage provider {storage.Provider}."),
             };
         });
+        builder.Services.AddSingleton<IOperatorStore>(provider =>
+        {
+            var storage = provider.GetRequiredService<IOptions<StorageOptions>>().Value;
+            return storage.Provider switch
+            {
+                StorageProvider.Sqlite => new SqliteOperatorStore(SqliteDatabase.InDataDirectory(storage, "operators")),
+                StorageProvider.MongoDb => new MongoOperatorStore(provider.GetRequiredService<MongoClientProvider>().GetDatabase(ServiceName)),
+                _ => throw new InvalidOperationException($"Unsupported storage provider {storage.Provider}."),
+            };
+        });
+        builder.Services.AddSingleton<OperatorPasswords>();
+        builder.Services.AddSingleton<SignInThrottle>();
         builder.Services.AddSingleton<IEventIdLedger>(provider =>
         {
             var storage = provider.GetRequiredService<IOptions<StorageOptions>>().Value;
@@ -51,14 +69,21 @@ public static class GatewayExtensions
         builder.Services.AddSingleton<AcceptedIds>();
         builder.Services.AddHostedService<EventIdLedgerMaintenance>();
         builder.Services.AddHostedService<ProjectBootstrapper>();
+        builder.Services.AddHostedService<SessionMaintenance>();
+        builder.BindValidated<OperatorSessionOptions, OperatorSessionOptionsValidator>(OperatorSessionOptions.SectionName);
         builder.Services.AddHealthChecks().AddStorageCheck<IIdentityStore>(ServiceName);
 
         builder.Services.AddMemoryCache(cache => cache.SizeLimit = 100_000);
         builder.Services
-            .AddAuthentication(ApiKeyAuthenticationHandler.SchemeName)
+            .AddAuthentication(SessionAuthenticationHandler.SelectorScheme)
+            .AddPolicyScheme(SessionAuthenticationHandler.SelectorScheme, null, selector => selector.ForwardDefaultSelector = http =>
+                http.Request.Headers.Authorization.Count > 0 || !http.Request.Cookies.ContainsKey(SessionAuthenticationHandler.CookieName)
+                    ? ApiKeyAuthenticationHandler.SchemeName
+                    : SessionAuthenticationHandler.SchemeName)
             .AddScheme<ApiKeyAuthenticationOptions, ApiKeyAuthenticationHandler>(
                 ApiKeyAuthenticationHandler.SchemeName,
-                options => builder.Configuration.GetSection("Gateway:ApiKeys").Bind(options));
+                options => builder.Configuration.GetSection("Gateway:ApiKeys").Bind(options))
+            .AddScheme<AuthenticationSchemeOptions, SessionAuthenticationHandler>(SessionAuthenticationHandler.SchemeName, configureOptions: null);
 
         builder.Services.AddSingleton<SubscriberTopology>();
         builder.Services.AddHostedService<SubscriberTopologyStartup>();
@@ -85,6 +110,9 @@ public static class GatewayExtensions
         endpoints.MapIngest();
         endpoints.MapOperationalCompatibility();
         endpoints.MapProjects();
+        endpoints.MapSessions();
+        endpoints.MapOperators();
+        endpoints.MapDashboard();
         endpoints.MapApiReference();
         return endpoints;
     }

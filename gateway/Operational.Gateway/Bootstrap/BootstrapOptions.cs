@@ -1,11 +1,12 @@
 using Microsoft.Extensions.Options;
 using Operational.Gateway.Identity;
+using Operational.Gateway.Operators;
 
 namespace Operational.Gateway.Bootstrap;
 
 /// <summary>
 /// Configuration section <c>Bootstrap</c>: keys to create instead of random ones when the
-/// installation is empty, for automation (CI, provisioning scripts).
+/// installation is empty, and the first dashboard operator, for automation (CI, provisioning scripts).
 /// </summary>
 public sealed class BootstrapOptions
 {
@@ -16,6 +17,12 @@ public sealed class BootstrapOptions
 
     /// <summary>Env <c>Bootstrap__IngestKey</c>.</summary>
     public string? IngestKey { get; set; }
+
+    /// <summary>Env <c>Bootstrap__OperatorUsername</c>: the first operator, created while there is none.</summary>
+    public string OperatorUsername { get; set; } = "admin";
+
+    /// <summary>Env <c>Bootstrap__OperatorPassword</c>: the first operator's password; generated and printed once when unset.</summary>
+    public string? OperatorPassword { get; set; }
 }
 
 internal sealed class BootstrapOptionsValidator : IValidateOptions<BootstrapOptions>
@@ -25,6 +32,16 @@ internal sealed class BootstrapOptionsValidator : IValidateOptions<BootstrapOpti
         var failures = new List<string>();
         Check("Bootstrap:AdminKey", options.AdminKey, failures);
         Check("Bootstrap:IngestKey", options.IngestKey, failures);
+        if (!Usernames.IsValid(Usernames.Normalize(options.OperatorUsername)))
+        {
+            failures.Add($"Bootstrap:OperatorUsername must be 1 to {Usernames.MaxLength} letters, digits, '.', '-', '_' or '@'.");
+        }
+
+        if (options.OperatorPassword is not null && OperatorPasswords.Problem(options.OperatorPassword) is { } problem)
+        {
+            failures.Add($"Bootstrap:OperatorPassword {problem}.");
+        }
+
         if (options.AdminKey is not null && options.AdminKey == options.IngestKey)
         {
             failures.Add("Bootstrap:AdminKey and Bootstrap:IngestKey must differ: the ingest key is meant to be shipped in apps.");

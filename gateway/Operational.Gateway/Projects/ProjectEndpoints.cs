@@ -2,6 +2,7 @@ using System.Text;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Caching.Memory;
 using Operational.Gateway.Identity;
+using Operational.Gateway.Sessions;
 using Operational.ServiceDefaults.Identity;
 using Operational.ServiceDefaults.Problems;
 
@@ -38,11 +39,12 @@ public static class ProjectEndpoints
         return endpoints;
     }
 
-    private static async ValueTask<object?> RequireInstallationAdmin(EndpointFilterInvocationContext context, EndpointFilterDelegate next) =>
-        context.HttpContext.User.GetProjectId() == Project.DefaultId
+    /// <summary>Admin operators, and admin keys of the project <c>default</c>, administer the installation.</summary>
+    internal static async ValueTask<object?> RequireInstallationAdmin(EndpointFilterInvocationContext context, EndpointFilterDelegate next) =>
+        context.HttpContext.User.GetProjectId() == Project.DefaultId || context.HttpContext.User.IsOperatorAdmin()
             ? await next(context)
             : ApiProblems.Status(StatusCodes.Status403Forbidden, "Forbidden.",
-                $"Only admin keys of the project '{Project.DefaultId}' manage projects; this key's admin rights cover its own project (see /v1/keys).");
+                $"Only admin operators and admin keys of the project '{Project.DefaultId}' administer the installation; this key's admin rights cover its own project (see /v1/keys).");
 
     private static async Task<Ok<ProjectListResponse>> ListProjects(IIdentityStore store, CancellationToken ct) =>
         TypedResults.Ok(new ProjectListResponse((await store.ListProjectsAsync(ct)).Select(ProjectResponse.From).ToList()));

@@ -45,7 +45,7 @@ public sealed class WebPushSender(
     public async Task<AttemptResult> SendAsync(PushSubscription subscription, Delivery delivery, CancellationToken cancellationToken)
     {
         var m = delivery.Message;
-        var payload = JsonSerializer.SerializeToUtf8Bytes(new { title = m.Title, body = m.Body, url = m.Url, level = m.Level, type = m.Type, id = delivery.SourceId });
+        var payload = JsonSerializer.SerializeToUtf8Bytes(new { title = m.Title, body = m.Body, url = m.Url, level = m.Level, type = m.Type, id = delivery.SourceId, project = delivery.ProjectId });
         var endpoint = new Uri(subscription.Endpoint);
         using var request = new HttpRequestMessage(HttpMethod.Post, endpoint)
         {

@@ -3,6 +3,8 @@ using Microsoft.Extensions.Options;
 using Operational.Gateway.Bootstrap;
 using Operational.Gateway.Identity;
 using Operational.Gateway.Identity.Sqlite;
+using Operational.Gateway.Operators;
+using Operational.Gateway.Operators.Sqlite;
 using Operational.ServiceDefaults.Storage;
 using Operational.TestSupport;
 
@@ -12,9 +14,14 @@ public sealed class ProjectBootstrapperTests : IDisposable
 {
     private readonly TempDirectory _data = new("operational-bootstrap");
     private readonly SqliteIdentityStore _store;
+    private readonly SqliteOperatorStore _operators;
+    private readonly OperatorPasswords _passwords = new();
 
-    public ProjectBootstrapperTests() =>
+    public ProjectBootstrapperTests()
+    {
         _store = new SqliteIdentityStore(new SqliteDatabase(Path.Combine(_data.Path, "gateway.db")));
+        _operators = new SqliteOperatorStore(new SqliteDatabase(Path.Combine(_data.Path, "operators.db")));
+    }
 
     public void Dispose() => _data.Dispose();
 
@@ -33,9 +40,30 @@ public sealed class ProjectBootstrapperTests : IDisposable
             Assert.Equal([key.Split('_')[1]], stored.Scopes);
         }
 
+        var password = System.Text.RegularExpressions.Regex.Match(first.ToString(), @"password: (\S+)").Groups[1].Value;
+        var admin = await _operators.FindByUsernameAsync("admin", CancellationToken.None);
+        Assert.Equal(OperatorRoles.Admin, admin!.Role);
+        Assert.True(_passwords.Verify(admin, password).Matches);
+        Assert.DoesNotContain(admin.PasswordHash, first.ToString(), StringComparison.Ordinal);
+
         var second = new StringWriter();
         await Bootstrapper(new BootstrapOptions(), second).StartAsync(CancellationToken.None);
         Assert.Equal("", second.ToString());
+    }
+
+    [Fact]
+    public async Task Preset_operator_is_created_once_and_its_password_not_printed()
+    {
+        var output = new StringWriter();
+        var preset = new BootstrapOptions { OperatorUsername = "Ops", OperatorPassword = "correct horse battery" };
+
+        await Bootstrapper(preset, output).StartAsync(CancellationToken.None);
+        await Bootstrapper(new BootstrapOptions { OperatorUsername = "other", OperatorPassword = "something else entirely" }, new StringWriter()).StartAsync(CancellationToken.None);
+
+        Assert.DoesNotContain("correct horse", output.ToString(), StringComparison.Ordinal);
+        var ops = await _operators.FindByUsernameAsync("ops", CancellationToken.None);
+        Assert.True(_passwords.Verify(ops, "correct horse battery").Matches);
+        Assert.Single(await _operators.ListOperatorsAsync(CancellationToken.None));
     }
 
     [Fact]
@@ -63,5 +91,5 @@ public sealed class ProjectBootstrapperTests : IDisposable
     }
 
     private ProjectBootstrapper Bootstrapper(BootstrapOptions options, TextWriter output) =>
-        new(_store, Options.Create(options), TimeProvider.System, NullLogger<ProjectBootstrapper>.Instance) { Output = output };
+        new(_store, _operators, _passwords, Options.Create(options), TimeProvider.System, NullLogger<ProjectBootstrapper>.Instance) { Output = output };
 }

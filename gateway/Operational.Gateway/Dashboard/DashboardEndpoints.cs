@@ -1,0 +1,90 @@
+using Microsoft.AspNetCore.StaticFiles;
+using Microsoft.Extensions.FileProviders;
+using Operational.ServiceDefaults.Problems;
+
+namespace Operational.Gateway.Dashboard;
+
+/// <summary>
+/// The dashboard: a PWA of plain HTML, CSS and JavaScript modules embedded in the gateway's
+/// assembly (no Node toolchain to build or run it). Every path that is not an API and not a
+/// file answers the app's shell, so deep links such as <c>/events/{id}</c> (which push
+/// notifications open) work on a fresh load. The fallback runs after every other endpoint,
+/// so it never shadows an API.
+/// </summary>
+public static class DashboardEndpoints
+{
+    private const string Shell = "/index.html";
+
+    /// <summary>
+    /// Scripts, styles and connections only from this origin; images from anywhere, because
+    /// image events point at the sender's own storage.
+    /// </summary>
+    private const string ContentSecurityPolicy =
+        "default-src 'self'; img-src * data: blob:; style-src 'self'; script-src 'self'; connect-src 'self'; " +
+        "worker-src 'self'; manifest-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'; object-src 'none'";
+
+    public static IEndpointRouteBuilder MapDashboard(this IEndpointRouteBuilder endpoints)
+    {
+        var files = new EmbeddedFileProvider(typeof(DashboardEndpoints).Assembly, "Operational.Gateway.Dashboard.wwwroot");
+        var types = new FileExtensionContentTypeProvider();
+        types.Mappings[".webmanifest"] = "application/manifest+json";
+        types.Mappings[".js"] = "text/javascript; charset=utf-8";
+
+        var app = endpoints.CreateApplicationBuilder();
+        app.Use(next => http =>
+        {
+            var path = http.Request.Path.Value ?? "/";
+            if (IsApi(path))
+            {
+                return ApiProblems.WriteAsync(http, StatusCodes.Status404NotFound, "Not found.", $"There is no API at {path}; see /openapi/v1.json.");
+            }
+
+            if (path == "/" || !files.GetFileInfo(path).Exists)
+            {
+                // A missing script or image is a 404, not the shell; a page path (ids may hold dots) is the shell.
+                if (Path.HasExtension(path) && !IsPage(path))
+                {
+                    return ApiProblems.WriteAsync(http, StatusCodes.Status404NotFound, "Not found.", $"The dashboard has no file {path}.");
+                }
+
+                http.Request.Path = Shell;
+            }
+
+            // Static files serve only requests no endpoint claimed; this one is ours now.
+            http.SetEndpoint(null);
+            return next(http);
+        });
+        app.UseStaticFiles(new StaticFileOptions
+        {
+            FileProvider = files,
+            ContentTypeProvider = types,
+            OnPrepareResponse = file =>
+            {
+                var headers = file.Context.Response.Headers;
+                // Files change with each release and carry no version in their names: revalidate (cheap, by ETag).
+                headers.CacheControl = "no-cache";
+                headers.XContentTypeOptions = "nosniff";
+                headers["Referrer-Policy"] = "same-origin";
+                if (file.File.Name.EndsWith(".html", StringComparison.Ordinal))
+                {
+                    headers.ContentSecurityPolicy = ContentSecurityPolicy;
+                    headers.XFrameOptions = "DENY";
+                }
+            },
+        });
+        app.Run(http => ApiProblems.WriteAsync(http, StatusCodes.Status404NotFound, "Not found.", "The dashboard serves files to GET and HEAD only."));
+
+        // "{**path}", not MapFallback's default, which leaves out paths that look like files.
+        endpoints.MapFallback("{**path}", app.Build()).WithDisplayName("Dashboard");
+        return endpoints;
+    }
+
+    private static bool IsPage(string path) =>
+        path.StartsWith("/events/", StringComparison.Ordinal) || path.StartsWith("/contexts/", StringComparison.Ordinal) ||
+        path.StartsWith("/alerts/", StringComparison.Ordinal) || path.StartsWith("/rules/", StringComparison.Ordinal);
+
+    private static bool IsApi(string path) =>
+        path.StartsWith("/v1/", StringComparison.OrdinalIgnoreCase) || path.Equals("/v1", StringComparison.OrdinalIgnoreCase) ||
+        path.StartsWith("/api/", StringComparison.OrdinalIgnoreCase) || path.StartsWith("/hangfire", StringComparison.OrdinalIgnoreCase) ||
+        path.StartsWith("/openapi/", StringComparison.OrdinalIgnoreCase) || path.StartsWith("/health", StringComparison.OrdinalIgnoreCase);
+}

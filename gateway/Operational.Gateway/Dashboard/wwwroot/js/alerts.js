@@ -1,0 +1,76 @@
+import { get, post, del, query, isAdmin } from "./api.js";
+import { h, mount, time, toast, showProblem, formatExact } from "./ui.js";
+
+export async function alertsPage(alertId) {
+  const params = new URLSearchParams(location.search);
+  const status = params.get("status") || "open";
+  const [alerts, silences] = await Promise.all([
+    get(`/v1/alerts${query({ status: status === "all" ? "" : status, limit: 100 })}`),
+    get("/v1/silences"),
+  ]);
+  const list = h("ul", { class: "list", "aria-label": "Alerts" },
+    alerts.alerts.length ? alerts.alerts.map((a) => h("li", {}, alertRow(a, a.id === alertId))) :
+      h("li", { class: "empty" }, status === "open" ? "No open alerts. All quiet." : "No alerts here."));
+  mount(
+    h("h1", {}, "Alerts"),
+    h("nav", { class: "tabs", "aria-label": "Filter by status" },
+      [["open", "Open"], ["resolved", "Resolved"], ["fired", "Fired (match rules)"], ["all", "All"]].map(([s, label]) =>
+        h("a", { href: `/alerts${query({ status: s })}`, "aria-current": s === status ? "true" : "false" }, label))),
+    list,
+    h("h2", {}, "Active silences"),
+    silences.silences.length ? h("ul", { class: "list" }, silences.silences.map((s) => h("li", {}, silenceRow(s)))) : h("p", { class: "muted" }, "None."));
+  document.querySelector(`[data-alert-id="${CSS.escape(alertId || "")}"]`)?.scrollIntoView({ block: "center" });
+}
+
+function alertRow(a, highlighted) {
+  return h("div", { class: `row${highlighted ? " card fresh" : ""}`, dataset: { alertId: a.id } },
+    h("div", {},
+      h("div", { class: "title" }, a.ruleName, a.group ? h("span", { class: "chip" }, a.group) : null),
+      h("div", {}, a.evidence.summary),
+      h("div", { class: "meta" },
+        h("span", {}, a.kind), h("span", {}, "since "), time(a.triggeredAt),
+        a.resolvedAt ? h("span", {}, `resolved ${formatExact(a.resolvedAt)}`) : null,
+        a.notified ? null : h("span", { class: "chip" }, "silenced"),
+        a.evidence.lastEventId ? h("a", { href: `/events/${encodeURIComponent(a.evidence.lastEventId)}` }, "last matching event") : null)),
+    h("div", { class: "actions-row" },
+      h("span", { class: `status status-${a.status}` }, a.status),
+      isAdmin() && a.status === "open" ? h("button", { type: "button", onclick: () => silenceDialog(a) }, "Silence…") : null));
+}
+
+function silenceRow(s) {
+  return h("div", { class: "row" },
+    h("div", {}, h("div", { class: "title" }, s.comment),
+      h("div", { class: "meta" }, s.ruleId ? h("span", {}, `rule ${s.ruleId}`) : null, s.group ? h("span", { class: "chip" }, s.group) : null,
+        h("span", {}, `until ${formatExact(s.endsAt)}`))),
+    isAdmin() ? h("button", {
+      type: "button",
+      onclick: async () => { await del(`/v1/silences/${encodeURIComponent(s.id)}`); toast("Silence ended."); alertsPage(); },
+    }, "End now") : null);
+}
+
+function silenceDialog(a) {
+  const form = h("form", { method: "dialog" },
+    h("h2", {}, `Silence “${a.ruleName}”${a.group ? ` for ${a.group}` : ""}`),
+    h("label", {}, "For", h("select", { name: "hours" }, [[1, "1 hour"], [4, "4 hours"], [24, "1 day"], [168, "1 week"]].map(([v, l]) => h("option", { value: v }, l)))),
+    h("label", {}, "Why", h("input", { name: "comment", required: true, maxlength: 500, placeholder: "campaign paused", "data-field": "comment" })),
+    h("div", { class: "actions-row" }, h("button", { class: "primary", type: "submit" }, "Silence"), h("button", { type: "button", onclick: () => dialog.close() }, "Cancel")));
+  const dialog = h("dialog", {}, form);
+  form.addEventListener("submit", async (e) => {
+    e.preventDefault();
+    const data = Object.fromEntries(new FormData(form));
+    try {
+      await post("/v1/silences", {
+        ruleId: a.ruleId, group: a.group || undefined, comment: data.comment,
+        endsAt: new Date(Date.now() + Number(data.hours) * 3600000).toISOString(),
+      });
+      dialog.close();
+      toast("Silenced.");
+      alertsPage();
+    } catch (error) {
+      showProblem(form, error, form);
+    }
+  });
+  dialog.addEventListener("close", () => dialog.remove());
+  document.body.append(dialog);
+  dialog.showModal();
+}

@@ -1,0 +1,160 @@
+import { get, post, put, del, isAdmin } from "./api.js";
+import { h, mount, toast, showProblem, clearProblems, confirmDialog } from "./ui.js";
+import { navigate } from "./app.js";
+
+const KINDS = {
+  match: "Match — every matching event alerts",
+  threshold: "Threshold — N matching events within a window",
+  volume: "Volume — too few (or too many) events in a window, on a schedule",
+  heartbeat: "Heartbeat — the next event is overdue",
+};
+
+export async function rulesPage() {
+  const { rules } = await get("/v1/rules");
+  mount(
+    h("h1", {}, "Rules"),
+    isAdmin() ? h("div", { class: "actions-row" }, h("a", { class: "button primary", href: "/rules/new" }, "New rule")) : null,
+    rules.length ? h("ul", { class: "list", "aria-label": "Rules" }, rules.map((r) => h("li", {}, h("div", { class: "row" },
+      h("div", {},
+        h("div", { class: "title" }, h("a", { href: `/rules/${encodeURIComponent(r.id)}` }, r.name)),
+        h("div", { class: "meta" }, h("span", { class: "chip" }, r.kind), describe(r), r.enabled ? null : h("span", { class: "chip" }, "disabled"))),
+      h("span", { class: "muted small" }, `${r.channels.length} channel${r.channels.length === 1 ? "" : "s"}`)))))
+      : h("p", { class: "empty" }, "No rules yet. A rule says what matters: “tell me when no lead arrived in the last hour”."));
+}
+
+function describe(r) {
+  const name = r.match?.name ? `“${r.match.name.equals ?? r.match.name.prefix ?? r.match.name.contains}”` : "any event";
+  switch (r.kind) {
+    case "threshold": return `${r.threshold.count}× ${name} in ${r.threshold.windowSeconds} s`;
+    case "volume": return `${r.volume.min ?? 0}${r.volume.max ? `–${r.volume.max}` : "+"} ${name} per ${r.volume.windowSeconds} s${r.volume.groupBy ? ` per ${r.volume.groupBy}` : ""}`;
+    case "heartbeat": return r.heartbeat.periodSeconds ? `${name} every ${r.heartbeat.periodSeconds} s` : `${name} at ${r.heartbeat.schedule?.cron}`;
+    default: return name;
+  }
+}
+
+/** One form for every kind; the API validates, and its messages appear next to the fields they name. */
+export async function ruleEditorPage(id) {
+  const [rule, { channels }] = await Promise.all([id ? get(`/v1/rules/${encodeURIComponent(id)}`) : null, get("/v1/channels")]);
+  const r = rule || { kind: "volume", enabled: true, match: {}, channels: [] };
+  const zone = Intl.DateTimeFormat().resolvedOptions().timeZone || "UTC";
+  const nameMode = r.match?.name ? Object.keys(r.match.name)[0] : "equals";
+  const input = (field, label, attrs = {}, hint) => h("label", {}, label,
+    h("input", { name: field, "data-field": field, ...attrs }), hint ? h("span", { class: "muted small" }, hint) : null);
+  const num = (field, label, value, hint) => input(field, label, { type: "number", min: 0, step: 1, inputmode: "numeric", value: value ?? "" }, hint);
+
+  const form = h("form", { novalidate: true, "aria-labelledby": "rule-title" },
+    h("div", { class: "form-grid" },
+      input("name", "Name", { value: r.name || "", required: true, maxlength: 100, placeholder: "Leads per campaign group" }),
+      h("label", {}, "Kind", h("select", { name: "kind", "data-field": "kind", disabled: !!rule }, Object.entries(KINDS).map(([k, l]) => h("option", { value: k, selected: k === r.kind }, l)))),
+      h("label", { class: "inline" }, h("input", { type: "checkbox", name: "enabled", checked: r.enabled !== false }), "Enabled")),
+    h("fieldset", {}, h("legend", {}, "Which events count"),
+      h("div", { class: "form-grid" },
+        h("label", {}, "Event name",
+          h("span", { class: "actions-row" },
+            h("select", { name: "nameMode", "aria-label": "How the name matches" }, ["equals", "prefix", "contains"].map((m) => h("option", { value: m, selected: m === nameMode }, m))),
+            h("input", { name: "nameValue", "data-field": "match.name", value: r.match?.name?.[nameMode] || "", placeholder: "lead created", "aria-label": "Event name" }))),
+        input("match.category", "Category", { value: r.match?.category || "" }),
+        h("label", {}, "Level", h("select", { name: "match.level", "data-field": "match.level" }, ["", "info", "success", "warning", "error"].map((l) => h("option", { value: l, selected: l === (r.match?.level || "") }, l || "any")))),
+        input("match.userId", "User id", { value: r.match?.userId || "" }),
+        h("label", {}, "Tags (key=value, one per line)", h("textarea", { name: "match.tags", "data-field": "match.tags", rows: 2 }, Object.entries(r.match?.tags || {}).map(([k, v]) => `${k}=${v}`).join("\n"))),
+        h("label", { class: "inline" }, h("input", { type: "checkbox", name: "match.includeTest", checked: !!r.match?.includeTest }), "Count test events too"))),
+    h("fieldset", { dataset: { kind: "threshold" } }, h("legend", {}, "Threshold"),
+      h("div", { class: "form-grid" },
+        num("threshold.count", "At least this many events", r.threshold?.count ?? 5),
+        num("threshold.windowSeconds", "Within (seconds)", r.threshold?.windowSeconds ?? 600))),
+    h("fieldset", { dataset: { kind: "volume" } }, h("legend", {}, "Volume"),
+      h("div", { class: "form-grid" },
+        num("volume.min", "Fewer than (min)", r.volume?.min ?? 1, "alert when the window holds fewer"),
+        num("volume.max", "More than (max)", r.volume?.max, "optional"),
+        num("volume.windowSeconds", "Window (seconds)", r.volume?.windowSeconds ?? 3600),
+        input("volume.schedule.cron", "Check schedule (cron)", { value: r.volume?.schedule?.cron ?? "*/5 * * * *", placeholder: "*/5 * * * *" }, "five fields, or six with seconds first"),
+        input("volume.schedule.timeZone", "Time zone", { value: r.volume?.schedule?.timeZone ?? zone, placeholder: "Europe/Berlin" }),
+        input("volume.groupBy", "Per value of tag", { value: r.volume?.groupBy || "", placeholder: "campaignGroup" }, "optional"),
+        num("volume.groupLookbackSeconds", "Groups seen in the last (seconds)", r.volume?.groupLookbackSeconds, "default a day"))),
+    h("fieldset", { dataset: { kind: "heartbeat" } }, h("legend", {}, "Heartbeat"),
+      h("div", { class: "form-grid" },
+        num("heartbeat.periodSeconds", "Every (seconds)", r.heartbeat?.periodSeconds ?? (r.heartbeat?.schedule ? "" : 3600), "or a schedule below"),
+        input("heartbeat.schedule.cron", "Or on schedule (cron)", { value: r.heartbeat?.schedule?.cron || "", placeholder: "0 9 * * *" }),
+        input("heartbeat.schedule.timeZone", "Time zone", { value: r.heartbeat?.schedule?.timeZone ?? zone }),
+        num("heartbeat.graceSeconds", "Grace (seconds)", r.heartbeat?.graceSeconds ?? 300),
+        num("heartbeat.maxRunSeconds", "A run must finish within (seconds)", r.heartbeat?.maxRunSeconds, "optional, for events that start a context"))),
+    h("fieldset", {}, h("legend", {}, "Notify"),
+      channels.length ? h("div", { class: "form-grid", "data-field": "channels" }, channels.map((c) => h("label", { class: "inline" },
+        h("input", { type: "checkbox", name: "channels", value: c.id, checked: r.channels.includes(c.id) }), `${c.name} (${c.kind})`)))
+        : h("p", { class: "muted", "data-field": "channels" }, "No channels yet: ", h("a", { href: "/channels" }, "add one"), " to be told."),
+      h("div", { class: "form-grid" }, num("repeatIntervalSeconds", "Remind every (seconds)", r.repeatIntervalSeconds, "optional, ≥ 60; not for match rules"))),
+    h("div", { class: "actions-row" },
+      isAdmin() ? h("button", { class: "primary", type: "submit" }, rule ? "Save rule" : "Create rule") : h("p", { class: "muted" }, "Only admins change rules."),
+      rule && isAdmin() ? h("button", { type: "button", class: "danger", onclick: remove }, "Delete rule") : null,
+      h("a", { class: "button", href: "/rules" }, "Cancel")));
+
+  const showKind = () => {
+    const kind = form.kind.value;
+    form.querySelectorAll("fieldset[data-kind]").forEach((f) => { f.hidden = f.dataset.kind !== kind; f.disabled = f.hidden; });
+  };
+  form.kind.addEventListener("change", showKind);
+  showKind();
+
+  async function remove() {
+    if (!(await confirmDialog("Delete rule", `Delete “${rule.name}”? Its open alerts are resolved.`, "Delete"))) return;
+    await del(`/v1/rules/${encodeURIComponent(id)}`);
+    toast("Rule deleted.");
+    navigate("/rules");
+  }
+
+  form.addEventListener("submit", async (e) => {
+    e.preventDefault();
+    clearProblems(form);
+    const body = ruleFromForm(form, rule?.kind);
+    try {
+      const saved = rule ? await put(`/v1/rules/${encodeURIComponent(id)}`, body) : await post("/v1/rules", body);
+      toast(rule ? "Rule saved." : "Rule created.");
+      navigate(`/rules/${encodeURIComponent(saved.id)}`, { replace: true });
+    } catch (error) {
+      showProblem(form, error, form);
+      form.querySelector(".problem")?.scrollIntoView({ block: "center" });
+    }
+  });
+
+  mount(h("p", {}, h("a", { href: "/rules" }, "← Rules")), h("h1", { id: "rule-title" }, rule ? `Rule: ${rule.name}` : "New rule"), form);
+}
+
+/** The API's rule JSON from the form: empty inputs are left out, numbers sent as numbers. */
+function ruleFromForm(form, fixedKind) {
+  const kind = fixedKind || form.kind.value;
+  const value = (name) => form.elements[name]?.value.trim() ?? "";
+  const number = (name) => (value(name) === "" ? undefined : Number(value(name)));
+  const text = (name) => value(name) || undefined;
+  const schedule = (prefix) => (value(`${prefix}.cron`) ? { cron: value(`${prefix}.cron`), timeZone: text(`${prefix}.timeZone`) } : undefined);
+  const tags = Object.fromEntries(value("match.tags").split("\n").map((l) => l.trim()).filter(Boolean).map((l) => {
+    const i = l.indexOf("=");
+    const raw = i < 0 ? "" : l.slice(i + 1).trim();
+    const parsed = raw === "true" ? true : raw === "false" ? false : raw !== "" && !Number.isNaN(Number(raw)) ? Number(raw) : raw;
+    return [i < 0 ? l : l.slice(0, i).trim(), parsed];
+  }));
+  const match = {
+    name: value("nameValue") ? { [form.nameMode.value]: value("nameValue") } : undefined,
+    category: text("match.category"), level: text("match.level"), userId: text("match.userId"),
+    tags: Object.keys(tags).length ? tags : undefined,
+    includeTest: form.elements["match.includeTest"].checked || undefined,
+  };
+  const body = {
+    name: value("name"), kind, enabled: form.enabled.checked, match,
+    channels: [...form.querySelectorAll("input[name=channels]:checked")].map((c) => c.value),
+    repeatIntervalSeconds: number("repeatIntervalSeconds"),
+  };
+  if (kind === "threshold") body.threshold = { count: number("threshold.count"), windowSeconds: number("threshold.windowSeconds") };
+  if (kind === "volume") {
+    body.volume = {
+      min: number("volume.min"), max: number("volume.max"), windowSeconds: number("volume.windowSeconds"),
+      schedule: schedule("volume.schedule"), groupBy: text("volume.groupBy"), groupLookbackSeconds: number("volume.groupLookbackSeconds"),
+    };
+  }
+  if (kind === "heartbeat") {
+    body.heartbeat = {
+      periodSeconds: number("heartbeat.periodSeconds"), schedule: schedule("heartbeat.schedule"),
+      graceSeconds: number("heartbeat.graceSeconds"), maxRunSeconds: number("heartbeat.maxRunSeconds"),
+    };
+  }
+  return body;
+}

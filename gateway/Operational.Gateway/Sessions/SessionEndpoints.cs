@@ -1,0 +1,191 @@
+using System.Buffers.Text;
+using System.Security.Cryptography;
+using System.Threading.RateLimiting;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.Caching.Memory;
+using Microsoft.Extensions.Options;
+using Operational.Gateway.Identity;
+using Operational.Gateway.Operators;
+using Operational.ServiceDefaults.Identity;
+using Operational.ServiceDefaults.Problems;
+
+namespace Operational.Gateway.Sessions;
+
+public sealed record SignInRequest(string? Username, string? Password);
+
+public sealed record ChangePasswordRequest(string? CurrentPassword, string? NewPassword);
+
+public sealed record SessionProject(string Id, string Name);
+
+/// <summary>Who is signed in and which projects they can switch between.</summary>
+public sealed record SessionResponse(OperatorResponse Operator, IReadOnlyList<SessionProject> Projects, DateTimeOffset ExpiresAt);
+
+/// <summary>
+/// <c>/v1/session</c>: sign in (sets the <c>op_session</c> cookie), who am I, change my
+/// password, sign out. Only the dashboard uses these; apps use API keys.
+/// </summary>
+public static class SessionEndpoints
+{
+    public static IEndpointRouteBuilder MapSessions(this IEndpointRouteBuilder endpoints)
+    {
+        var session = endpoints.MapGroup("/v1/session").WithTags("Session");
+        session.MapPost("", SignInAsync).AllowAnonymous().WithName("SignIn");
+        session.MapGet("", GetAsync).WithName("GetSession");
+        session.MapDelete("", SignOutAsync).WithName("SignOut");
+        session.MapPut("/password", ChangePasswordAsync).WithName("ChangePassword");
+        return endpoints;
+    }
+
+    private static async Task<Results<Ok<SessionResponse>, ValidationProblem, ProblemHttpResult>> SignInAsync(
+        HttpContext http,
+        SignInRequest? request,
+        IOperatorStore operators,
+        IIdentityStore identity,
+        OperatorPasswords passwords,
+        SignInThrottle throttle,
+        IOptions<OperatorSessionOptions> options,
+        TimeProvider clock,
+        CancellationToken ct)
+    {
+        var errors = new Dictionary<string, string[]>();
+        if (string.IsNullOrWhiteSpace(request?.Username) || request.Username.Length > Usernames.MaxLength)
+        {
+            errors["username"] = [$"is required: 1 to {Usernames.MaxLength} characters"];
+        }
+
+        if (string.IsNullOrEmpty(request?.Password) || request.Password.Length > OperatorPasswords.MaxLength)
+        {
+            errors["password"] = ["is required"];
+        }
+
+        if (errors.Count > 0)
+        {
+            return ApiProblems.Validation(errors);
+        }
+
+        if (!throttle.TryAcquire(http))
+        {
+            http.Response.Headers.RetryAfter = "60";
+            return ApiProblems.Status(StatusCodes.Status429TooManyRequests, "Too many sign-in attempts.", "Wait a minute before trying again.");
+        }
+
+        var account = await operators.FindByUsernameAsync(Usernames.Normalize(request!.Username!), ct);
+        var (matches, rehashed) = passwords.Verify(account, request.Password!);
+        if (!matches)
+        {
+            return ApiProblems.Status(StatusCodes.Status401Unauthorized, "Sign-in failed.", "Wrong username or password.");
+        }
+
+        if (rehashed is not null)
+        {
+            await operators.SetPasswordHashAsync(account!.Id, rehashed, keepSessionHash: null, ct);
+        }
+
+        var token = Base64Url.EncodeToString(RandomNumberGenerator.GetBytes(32));
+        var now = clock.GetUtcNow();
+        var session = new OperatorSession(ApiKeySecrets.Hash(token), account!.Id, now, now + options.Value.Lifetime);
+        await operators.AddSessionAsync(session, ct);
+        http.Response.Cookies.Append(SessionAuthenticationHandler.CookieName, token, new CookieOptions
+        {
+            HttpOnly = true,
+            // Behind TLS the cookie never travels in clear; on plain http://localhost it must be allowed to.
+            Secure = http.Request.IsHttps,
+            SameSite = SameSiteMode.Strict,
+            Path = "/",
+            Expires = session.ExpiresAt,
+            IsEssential = true,
+        });
+        return TypedResults.Ok(await DescribeAsync(account, session.ExpiresAt, identity, ct));
+    }
+
+    private static async Task<Results<Ok<SessionResponse>, ProblemHttpResult>> GetAsync(
+        HttpContext http, IOperatorStore operators, IIdentityStore identity, CancellationToken ct)
+    {
+        if (await CurrentAsync(http, operators, ct) is not var (session, account))
+        {
+            return NotSignedIn();
+        }
+
+        return TypedResults.Ok(await DescribeAsync(account, session.ExpiresAt, identity, ct));
+    }
+
+    private static async Task<NoContent> SignOutAsync(HttpContext http, IOperatorStore operators, IMemoryCache cache, CancellationToken ct)
+    {
+        if (http.Request.Cookies[SessionAuthenticationHandler.CookieName] is { Length: > 0 and <= 256 } token)
+        {
+            var hash = ApiKeySecrets.Hash(token);
+            await operators.DeleteSessionAsync(hash, ct);
+            SessionAuthenticationHandler.Forget(cache, hash);
+        }
+
+        http.Response.Cookies.Delete(SessionAuthenticationHandler.CookieName, new CookieOptions { Path = "/", SameSite = SameSiteMode.Strict, Secure = http.Request.IsHttps, HttpOnly = true });
+        return TypedResults.NoContent();
+    }
+
+    private static async Task<Results<NoContent, ValidationProblem, ProblemHttpResult>> ChangePasswordAsync(
+        HttpContext http, ChangePasswordRequest? request, IOperatorStore operators, OperatorPasswords passwords, IMemoryCache cache, CancellationToken ct)
+    {
+        if (await CurrentAsync(http, operators, ct) is not var (session, account))
+        {
+            return NotSignedIn();
+        }
+
+        if (OperatorPasswords.Problem(request?.NewPassword) is { } problem)
+        {
+            return ApiProblems.Validation("newPassword", problem);
+        }
+
+        if (!passwords.Verify(account, request!.CurrentPassword ?? "").Matches)
+        {
+            return ApiProblems.Validation("currentPassword", "is not your current password");
+        }
+
+        // Other browsers signed in as this operator are signed out: that is why people change passwords.
+        await operators.SetPasswordHashAsync(account.Id, passwords.Hash(request.NewPassword!), session.Hash, ct);
+        return TypedResults.NoContent();
+    }
+
+    /// <summary>The session behind this request's cookie, if the request was authenticated by one.</summary>
+    private static async Task<(OperatorSession, Operator)?> CurrentAsync(HttpContext http, IOperatorStore operators, CancellationToken ct)
+    {
+        if (!http.User.HasClaim(c => c.Type == OperatorClaims.OperatorId) ||
+            http.Request.Cookies[SessionAuthenticationHandler.CookieName] is not { Length: > 0 and <= 256 } token)
+        {
+            return null;
+        }
+
+        return await operators.FindSessionAsync(ApiKeySecrets.Hash(token), ct);
+    }
+
+    private static ProblemHttpResult NotSignedIn() =>
+        ApiProblems.Status(StatusCodes.Status401Unauthorized, "Not signed in.", "Sign in with POST /v1/session; API keys have no session.");
+
+    private static async Task<SessionResponse> DescribeAsync(Operator account, DateTimeOffset expiresAt, IIdentityStore identity, CancellationToken ct)
+    {
+        var projects = (await identity.ListProjectsAsync(ct))
+            .Where(p => p.RevokedAt is null)
+            .Select(p => new SessionProject(p.Id, p.Name))
+            .ToList();
+        return new SessionResponse(OperatorResponse.From(account), projects, expiresAt);
+    }
+}
+
+/// <summary>Sign-in attempts per client address and minute, so passwords cannot be guessed at speed.</summary>
+public sealed class SignInThrottle(IOptions<OperatorSessionOptions> options) : IDisposable
+{
+    private readonly PartitionedRateLimiter<string> _limiter = PartitionedRateLimiter.Create<string, string>(address =>
+        RateLimitPartition.GetFixedWindowLimiter(address, _ => new FixedWindowRateLimiterOptions
+        {
+            PermitLimit = options.Value.SignInAttemptsPerMinute,
+            Window = TimeSpan.FromMinutes(1),
+            QueueLimit = 0,
+        }));
+
+    public bool TryAcquire(HttpContext http)
+    {
+        using var lease = _limiter.AttemptAcquire(http.Connection.RemoteIpAddress?.ToString() ?? "unknown");
+        return lease.IsAcquired;
+    }
+
+    public void Dispose() => _limiter.Dispose();
+}
