@@ -34,38 +34,14 @@ public static class GatewayExtensions
         builder.BindValidated<BootstrapOptions, BootstrapOptionsValidator>(BootstrapOptions.SectionName);
 
         builder.Services.TryAddSingleton<MongoClientProvider>();
-        builder.Services.AddSingleton<IIdentityStore>(provider =>
-        {
-            var storage = provider.GetRequiredService<IOptions<StorageOptions>>().Value;
-            return storage.Provider switch
-            {
-                StorageProvider.Sqlite => new SqliteIdentityStore(SqliteDatabase.InDataDirectory(storage, ServiceName)),
-                StorageProvider.MongoDb => new MongoIdentityStore(provider.GetRequiredService<MongoClientProvider>().GetDatabase(ServiceName)),
-                _ => throw new InvalidOperationException($"Unsupported storage provider {storage.Provider}."),
-            };
-        });
-        builder.Services.AddSingleton<IOperatorStore>(provider =>
-        {
-            var storage = provider.GetRequiredService<IOptions<StorageOptions>>().Value;
-            return storage.Provider switch
-            {
-                StorageProvider.Sqlite => new SqliteOperatorStore(SqliteDatabase.InDataDirectory(storage, "operators")),
-                StorageProvider.MongoDb => new MongoOperatorStore(provider.GetRequiredService<MongoClientProvider>().GetDatabase(ServiceName)),
-                _ => throw new InvalidOperationException($"Unsupported storage provider {storage.Provider}."),
-            };
-        });
+        builder.Services.AddSingleton<IIdentityStore>(provider => ByProvider<IIdentityStore>(
+            provider, storage => new SqliteIdentityStore(SqliteDatabase.InDataDirectory(storage, ServiceName)), database => new MongoIdentityStore(database)));
+        builder.Services.AddSingleton<IOperatorStore>(provider => ByProvider<IOperatorStore>(
+            provider, storage => new SqliteOperatorStore(SqliteDatabase.InDataDirectory(storage, "operators")), database => new MongoOperatorStore(database)));
+        builder.Services.AddSingleton<IEventIdLedger>(provider => ByProvider<IEventIdLedger>(
+            provider, storage => new SqliteEventIdLedger(SqliteDatabase.InDataDirectory(storage, "ingest-ids")), database => new MongoEventIdLedger(database)));
         builder.Services.AddSingleton<OperatorPasswords>();
         builder.Services.AddSingleton<SignInThrottle>();
-        builder.Services.AddSingleton<IEventIdLedger>(provider =>
-        {
-            var storage = provider.GetRequiredService<IOptions<StorageOptions>>().Value;
-            return storage.Provider switch
-            {
-                StorageProvider.Sqlite => new SqliteEventIdLedger(SqliteDatabase.InDataDirectory(storage, "ingest-ids")),
-                StorageProvider.MongoDb => new MongoEventIdLedger(provider.GetRequiredService<MongoClientProvider>().GetDatabase(ServiceName)),
-                _ => throw new InvalidOperationException($"Unsupported storage provider {storage.Provider}."),
-            };
-        });
         builder.Services.AddSingleton<AcceptedIds>();
         builder.Services.AddHostedService<EventIdLedgerMaintenance>();
         builder.Services.AddHostedService<ProjectBootstrapper>();
@@ -100,6 +76,18 @@ public static class GatewayExtensions
         builder.Services.AddHostedService(provider => provider.GetRequiredService<IngestPublisher>());
         builder.Services.AddHealthChecks().AddCheck<IngestHealthCheck>("ingest", tags: [HealthEndpoints.ReadyTag]);
         return builder;
+    }
+
+    /// <summary>The gateway's stores: a SQLite file of their own, or collections in the gateway's MongoDB database.</summary>
+    private static T ByProvider<T>(IServiceProvider provider, Func<StorageOptions, T> sqlite, Func<MongoDB.Driver.IMongoDatabase, T> mongo)
+    {
+        var storage = provider.GetRequiredService<IOptions<StorageOptions>>().Value;
+        return storage.Provider switch
+        {
+            StorageProvider.Sqlite => sqlite(storage),
+            StorageProvider.MongoDb => mongo(provider.GetRequiredService<MongoClientProvider>().GetDatabase(ServiceName)),
+            _ => throw new InvalidOperationException($"Unsupported storage provider {storage.Provider}."),
+        };
     }
 
     internal static bool IsRabbitMq(IServiceProvider provider) =>
