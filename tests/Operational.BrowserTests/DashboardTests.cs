@@ -169,6 +169,12 @@ public sealed class DashboardTests : IAsyncLifetime
         await Expect(page.GetByText("Push is on for default on this device.")).ToBeVisibleAsync();
         Assert.Equal(65, await page.EvaluateAsync<int>("() => window.__applicationServerKeyLength"));
         Assert.True(await page.EvaluateAsync<bool>("async () => !!(await navigator.serviceWorker.ready).active"));
+        // Chromium's own verdict on installability (manifest, icons, service worker, start URL).
+        var cdp = await context.NewCDPSessionAsync(page);
+        var installability = await cdp.SendAsync("Page.getInstallabilityErrors");
+        // Playwright's contexts are incognito-like, which Chromium names as the one reason; any other fails.
+        var reasons = installability!.Value.GetProperty("installabilityErrors").EnumerateArray().Select(e => e.GetProperty("errorId").GetString()).ToList();
+        Assert.Equal(["in-incognito"], reasons);
         var subscriptions = await GetJsonAsync("/v1/push/subscriptions");
         Assert.Equal(pushEndpoint, Assert.Single(subscriptions.GetProperty("subscriptions").EnumerateArray()).GetProperty("endpoint").GetString());
         await SendAsync(new { name = "deploy finished", avatar = "🚀", notify = true });

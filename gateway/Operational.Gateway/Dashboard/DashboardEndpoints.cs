@@ -6,10 +6,10 @@ namespace Operational.Gateway.Dashboard;
 
 /// <summary>
 /// The dashboard: a PWA of plain HTML, CSS and JavaScript modules embedded in the gateway's
-/// assembly (no Node toolchain to build or run it). Every path that is not an API and not a
-/// file answers the app's shell, so deep links such as <c>/events/{id}</c> (which push
-/// notifications open) work on a fresh load. The fallback runs after every other endpoint,
-/// so it never shadows an API.
+/// assembly (no Node toolchain to build or run it). The app's own routes answer its shell, so
+/// deep links such as <c>/events/{id}</c> (which push notifications open) work on a fresh load;
+/// anything else unknown is a 404 problem. The fallback runs after every other endpoint, so it
+/// never shadows an API.
 /// </summary>
 public static class DashboardEndpoints
 {
@@ -39,15 +39,14 @@ public static class DashboardEndpoints
                 return ApiProblems.WriteAsync(http, StatusCodes.Status404NotFound, "Not found.", $"There is no API at {path}; see /openapi/v1.json.");
             }
 
-            if (path == "/" || !files.GetFileInfo(path).Exists)
+            if (path == "/" || IsPage(path))
             {
-                // A missing script or image is a 404, not the shell; a page path (ids may hold dots) is the shell.
-                if (Path.HasExtension(path) && !IsPage(path))
-                {
-                    return ApiProblems.WriteAsync(http, StatusCodes.Status404NotFound, "Not found.", $"The dashboard has no file {path}.");
-                }
-
                 http.Request.Path = Shell;
+            }
+            else if (!files.GetFileInfo(path).Exists)
+            {
+                // Neither a page of the app nor one of its files: a 404 problem, like any unknown route.
+                return ApiProblems.WriteAsync(http, StatusCodes.Status404NotFound, "Not found.", $"There is nothing at {path}.");
             }
 
             // Static files serve only requests no endpoint claimed; this one is ours now.
@@ -79,9 +78,11 @@ public static class DashboardEndpoints
         return endpoints;
     }
 
+    /// <summary>The app's own routes (js/app.js): these answer the shell, whatever follows (event ids may hold dots).</summary>
+    private static readonly string[] Pages = ["/events", "/contexts", "/alerts", "/rules", "/channels", "/charts", "/settings"];
+
     private static bool IsPage(string path) =>
-        path.StartsWith("/events/", StringComparison.Ordinal) || path.StartsWith("/contexts/", StringComparison.Ordinal) ||
-        path.StartsWith("/alerts/", StringComparison.Ordinal) || path.StartsWith("/rules/", StringComparison.Ordinal);
+        Pages.Any(page => path == page || path.StartsWith(page + "/", StringComparison.Ordinal));
 
     private static bool IsApi(string path) =>
         path.StartsWith("/v1/", StringComparison.OrdinalIgnoreCase) || path.Equals("/v1", StringComparison.OrdinalIgnoreCase) ||

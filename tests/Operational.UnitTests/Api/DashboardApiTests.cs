@@ -37,6 +37,7 @@ public sealed class DashboardApiTests(StandaloneFactory factory) : IClassFixture
     [InlineData("/v1/no-such-api")]
     [InlineData("/api/v2/log")]
     [InlineData("/js/missing.js")]
+    [InlineData("/no/such/page")]
     public async Task Unknown_apis_and_files_are_404_problems_not_the_shell(string path)
     {
         using var response = await _http.GetAsync(path);
