@@ -3,10 +3,8 @@ using Operational.ServiceDefaults.Storage;
 namespace Operational.Gateway.Identity;
 
 /// <summary>Projects and API keys, owned by the gateway. SQLite (embedded) or MongoDB (distributed).</summary>
-public interface IIdentityStore : IStoragePing
+public interface IIdentityStore : IServiceStore
 {
-    Task InitializeAsync(CancellationToken cancellationToken);
-
     Task<bool> AnyKeyAsync(CancellationToken cancellationToken);
 
     /// <summary>Creates the project unless one with its id exists; true when this call created it.</summary>

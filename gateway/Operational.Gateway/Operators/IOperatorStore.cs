@@ -3,10 +3,8 @@ using Operational.ServiceDefaults.Storage;
 namespace Operational.Gateway.Operators;
 
 /// <summary>Operators and their sessions, owned by the gateway. SQLite (embedded) or MongoDB (distributed).</summary>
-public interface IOperatorStore : IStoragePing
+public interface IOperatorStore : IServiceStore
 {
-    Task InitializeAsync(CancellationToken cancellationToken);
-
     Task<bool> AnyOperatorAsync(CancellationToken cancellationToken);
 
     /// <summary>Adds the operator unless the username is taken; true when this call added it.</summary>

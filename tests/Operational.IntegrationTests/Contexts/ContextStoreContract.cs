@@ -5,7 +5,7 @@ namespace Operational.IntegrationTests.Contexts;
 
 /// <summary>
 /// What every context store must do, whatever its database. SQLite and MongoDB run the same
-/// tests. <see cref="CreateStoreAsync"/> may be called twice: both stores then share one
+/// tests. <see cref="StoreContract{TStore}.CreateStore"/> may be called twice: both stores then share one
 /// database, as two replicas of the contexts service do.
 /// </summary>
 public abstract class ContextStoreContract : StoreContract<IContextStore>
@@ -48,7 +48,7 @@ public abstract class ContextStoreContract : StoreContract<IContextStore>
     [Fact]
     public async Task Two_replicas_applying_any_order_agree_with_in_order_delivery()
     {
-        var replica = await CreateStoreAsync();
+        var replica = CreateStore();
         var seed = Environment.TickCount;
         var random = new Random(seed);
         const int Contexts = 40;
@@ -139,7 +139,7 @@ public abstract class ContextStoreContract : StoreContract<IContextStore>
     {
         Assert.False(await Store.ApplyAsync([E("p1", "done", "started", T0, start: true)], CancellationToken.None)); // open: nothing due yet
         Assert.True(await Store.ApplyAsync([E("p1", "done", "finished", T0.AddSeconds(1), end: true)], CancellationToken.None)); // its completion is
-        var replica = await CreateStoreAsync();
+        var replica = CreateStore();
 
         var claimed = Assert.Single(await Store.ClaimDueAsync(T0, TimeSpan.FromSeconds(30), 10, CancellationToken.None));
         Assert.Empty(await replica.ClaimDueAsync(T0, TimeSpan.FromSeconds(30), 10, CancellationToken.None));

@@ -1,28 +1,13 @@
 using Operational.Gateway.Identity;
 using Operational.Gateway.Identity.MongoDb;
 using Operational.Gateway.Identity.Sqlite;
-using Operational.ServiceDefaults.Storage;
-using Operational.TestSupport;
 
 namespace Operational.IntegrationTests.Identity;
 
 /// <summary>What both identity stores must do: idempotent creation (replicas bootstrap concurrently) and lookup by hash.</summary>
-public abstract class IdentityStoreContract : IAsyncLifetime
+public abstract class IdentityStoreContract : StoreContract<IIdentityStore>
 {
     private static readonly DateTimeOffset Now = new(2026, 11, 22, 10, 0, 0, TimeSpan.Zero);
-
-    protected IIdentityStore Store { get; private set; } = null!;
-
-    protected abstract IIdentityStore CreateStore();
-
-    public async ValueTask InitializeAsync()
-    {
-        Store = CreateStore();
-        await Store.InitializeAsync(CancellationToken.None);
-        await Store.InitializeAsync(CancellationToken.None);
-    }
-
-    public virtual ValueTask DisposeAsync() => ValueTask.CompletedTask;
 
     [Fact]
     public async Task Project_creation_is_idempotent()
@@ -63,32 +48,10 @@ public abstract class IdentityStoreContract : IAsyncLifetime
 
 public sealed class SqliteIdentityStoreTests : IdentityStoreContract
 {
-    private readonly TempDirectory _data = new("operational-identity");
-
-    protected override IIdentityStore CreateStore() => new SqliteIdentityStore(new SqliteDatabase(Path.Combine(_data.Path, "gateway.db")));
-
-    public override ValueTask DisposeAsync()
-    {
-        _data.Dispose();
-        return ValueTask.CompletedTask;
-    }
+    protected override IIdentityStore CreateStore() => new SqliteIdentityStore(Databases.Sqlite("gateway"));
 }
 
 public sealed class MongoIdentityStoreTests : IdentityStoreContract
 {
-    private MongoTestDatabase? _mongo;
-
-    protected override IIdentityStore CreateStore()
-    {
-        _mongo = MongoTestDatabase.FromEnvironment();
-        return new MongoIdentityStore(_mongo.Database);
-    }
-
-    public override async ValueTask DisposeAsync()
-    {
-        if (_mongo is not null)
-        {
-            await _mongo.DisposeAsync();
-        }
-    }
+    protected override IIdentityStore CreateStore() => new MongoIdentityStore(Databases.Mongo);
 }

@@ -1,28 +1,13 @@
 using Operational.Gateway.Operators;
 using Operational.Gateway.Operators.MongoDb;
 using Operational.Gateway.Operators.Sqlite;
-using Operational.ServiceDefaults.Storage;
-using Operational.TestSupport;
 
 namespace Operational.IntegrationTests.Identity;
 
 /// <summary>What both operator stores must do: unique usernames, sessions that die with their operator or password.</summary>
-public abstract class OperatorStoreContract : IAsyncLifetime
+public abstract class OperatorStoreContract : StoreContract<IOperatorStore>
 {
     private static readonly DateTimeOffset Now = new(2026, 11, 23, 9, 0, 0, TimeSpan.Zero);
-
-    protected IOperatorStore Store { get; private set; } = null!;
-
-    protected abstract IOperatorStore CreateStore();
-
-    public async ValueTask InitializeAsync()
-    {
-        Store = CreateStore();
-        await Store.InitializeAsync(CancellationToken.None);
-        await Store.InitializeAsync(CancellationToken.None);
-    }
-
-    public virtual ValueTask DisposeAsync() => ValueTask.CompletedTask;
 
     private static Operator Account(string id, string username, string role = OperatorRoles.Member) => new(id, username, "hash-" + id, role, Now);
 
@@ -92,32 +77,10 @@ public abstract class OperatorStoreContract : IAsyncLifetime
 
 public sealed class SqliteOperatorStoreTests : OperatorStoreContract
 {
-    private readonly TempDirectory _data = new("operational-operators");
-
-    protected override IOperatorStore CreateStore() => new SqliteOperatorStore(new SqliteDatabase(Path.Combine(_data.Path, "operators.db")));
-
-    public override ValueTask DisposeAsync()
-    {
-        _data.Dispose();
-        return ValueTask.CompletedTask;
-    }
+    protected override IOperatorStore CreateStore() => new SqliteOperatorStore(Databases.Sqlite("operators"));
 }
 
 public sealed class MongoOperatorStoreTests : OperatorStoreContract
 {
-    private MongoTestDatabase? _mongo;
-
-    protected override IOperatorStore CreateStore()
-    {
-        _mongo = MongoTestDatabase.FromEnvironment();
-        return new MongoOperatorStore(_mongo.Database);
-    }
-
-    public override async ValueTask DisposeAsync()
-    {
-        if (_mongo is not null)
-        {
-            await _mongo.DisposeAsync();
-        }
-    }
+    protected override IOperatorStore CreateStore() => new MongoOperatorStore(Databases.Mongo);
 }

@@ -4,8 +4,6 @@ using Operational.Notifications.Deliveries;
 using Operational.Notifications.Push;
 using Operational.Notifications.Storage.MongoDb;
 using Operational.Notifications.Storage.Sqlite;
-using Operational.ServiceDefaults.Storage;
-using Operational.TestSupport;
 
 namespace Operational.IntegrationTests.Notifications;
 
@@ -23,7 +21,7 @@ public abstract class NotificationsStoreContract : StoreContract<IChannelStore>
     [Fact]
     public async Task Exclusive_action_runs_once_unless_it_failed_and_repeatable_ones_run_freely()
     {
-        var replica = (IActionStore)await CreateStoreAsync();
+        var replica = (IActionStore)CreateStore();
         ActionRun Run(string id, string key, bool exclusive) => new(id, "p1", "e1", key, ActionRunStatus.Pending, exclusive, "k1", T0, T0);
 
         Assert.True(await Actions.TryStartRunAsync(Run("r1", "refund", exclusive: true), CancellationToken.None));
@@ -54,7 +52,7 @@ public abstract class NotificationsStoreContract : StoreContract<IChannelStore>
     [Fact]
     public async Task Deliveries_are_queued_once_claimed_by_one_replica_and_recorded()
     {
-        var replica = (IDeliveryStore)await CreateStoreAsync();
+        var replica = (IDeliveryStore)CreateStore();
         Delivery Queued(string source, string channel, DateTimeOffset at) =>
             new(Delivery.IdFor(source, channel), "p1", channel, source, new NotificationMessage("alert.triggered", "t", "b", "error", null, null), DeliveryStatus.Pending, 0, at, at, at);
         await Deliveries.AddDeliveriesAsync([Queued("a", "ch1", T0), Queued("a", "ch2", T0), Queued("b", "ch1", T0.AddSeconds(10))], CancellationToken.None);
@@ -84,7 +82,7 @@ public abstract class NotificationsStoreContract : StoreContract<IChannelStore>
     public async Task First_vapid_key_stored_is_the_one_every_replica_gets()
     {
         var first = new VapidKey([1, 2, 3], [4, 5, 6], T0);
-        var replica = (IPushStore)await CreateStoreAsync();
+        var replica = (IPushStore)CreateStore();
 
         var stored = await Push.GetOrAddVapidKeyAsync(first, CancellationToken.None);
         var again = await replica.GetOrAddVapidKeyAsync(new VapidKey([9], [9], T0.AddHours(1)), CancellationToken.None);
@@ -136,33 +134,10 @@ public abstract class NotificationsStoreContract : StoreContract<IChannelStore>
 
 public sealed class SqliteNotificationsStoreTests : NotificationsStoreContract
 {
-    private readonly TempDirectory _data = new("operational-channels");
-
-    protected override Task<IChannelStore> CreateStoreAsync() =>
-        Task.FromResult<IChannelStore>(new SqliteNotificationsStore(new SqliteDatabase(Path.Combine(_data.Path, "notifications.db"))));
-
-    public override ValueTask DisposeAsync()
-    {
-        _data.Dispose();
-        return ValueTask.CompletedTask;
-    }
+    protected override IChannelStore CreateStore() => new SqliteNotificationsStore(Databases.Sqlite("notifications"));
 }
 
 public sealed class MongoNotificationsStoreTests : NotificationsStoreContract
 {
-    private MongoTestDatabase? _mongo;
-
-    protected override Task<IChannelStore> CreateStoreAsync()
-    {
-        _mongo ??= MongoTestDatabase.FromEnvironment();
-        return Task.FromResult<IChannelStore>(new MongoNotificationsStore(_mongo.Database));
-    }
-
-    public override async ValueTask DisposeAsync()
-    {
-        if (_mongo is not null)
-        {
-            await _mongo.DisposeAsync();
-        }
-    }
+    protected override IChannelStore CreateStore() => new MongoNotificationsStore(Databases.Mongo);
 }

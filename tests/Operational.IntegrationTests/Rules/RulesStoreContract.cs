@@ -7,7 +7,7 @@ namespace Operational.IntegrationTests.Rules;
 
 /// <summary>
 /// What every rules store must do, whatever its database; SQLite and MongoDB run the same tests.
-/// <see cref="CreateStoreAsync"/> may be called twice: both stores then share one database, as
+/// <see cref="StoreContract{TStore}.CreateStore"/> may be called twice: both stores then share one database, as
 /// replicas of the rules service do.
 /// </summary>
 public abstract class RulesStoreContract : StoreContract<IRulesStore>
@@ -65,7 +65,7 @@ public abstract class RulesStoreContract : StoreContract<IRulesStore>
     [Fact]
     public async Task Counters_of_two_replicas_add_up()
     {
-        var replica = await CreateStoreAsync();
+        var replica = CreateStore();
         await Task.WhenAll(
             Task.Run(async () => { for (var i = 0; i < 40; i++) { await Store.CountAsync([Hit("r1", "A", T0), Hit("r1", "B", T0)], CancellationToken.None); } }),
             Task.Run(async () => { for (var i = 0; i < 40; i++) { await replica.CountAsync([Hit("r1", "A", T0)], CancellationToken.None); } }));

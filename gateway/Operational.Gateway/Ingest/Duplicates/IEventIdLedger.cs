@@ -8,10 +8,8 @@ namespace Operational.Gateway.Ingest.Duplicates;
 /// (forever); this only serves the answer, for <c>Ingest:DuplicateWindow</c>. Two concurrent
 /// requests with one id may both be answered "accepted": storage still keeps one event.
 /// </summary>
-public interface IEventIdLedger : IStoragePing
+public interface IEventIdLedger : IServiceStore
 {
-    Task InitializeAsync(CancellationToken cancellationToken);
-
     /// <summary>Which of <paramref name="ids"/> the project already sent.</summary>
     Task<IReadOnlySet<string>> FindAsync(string projectId, IReadOnlyCollection<string> ids, CancellationToken cancellationToken);
 
