@@ -1,5 +1,3 @@
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
 using System.Net;
 using System.Text.Json;
 using Operational.TestSupport;
@@ -85,18 +83,8 @@ public sealed class DistributedRulesTests(DistributedDeployment deployment) : IC
     [Fact]
     public async Task Alert_crosses_the_bus_from_the_rules_process_to_a_webhook_delivered_by_the_notifications_process()
     {
-        var received = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
-        var url = $"http://127.0.0.1:{FreePort.Next()}";
-        var builder = Microsoft.AspNetCore.Builder.WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseUrls(url);
-        await using var receiver = builder.Build();
-        receiver.MapPost("/hook", async (Microsoft.AspNetCore.Http.HttpContext http) =>
-        {
-            using var reader = new StreamReader(http.Request.Body);
-            received.TrySetResult(await reader.ReadToEndAsync());
-            return Microsoft.AspNetCore.Http.Results.Ok();
-        });
-        await receiver.StartAsync();
+        await using var receiver = await RecordingReceiver.StartAsync();
+        var url = receiver.Address.ToString().TrimEnd('/');
 
         var name = "payment failed " + Guid.NewGuid().ToString("N")[..6];
         using var channel = await Client.PostAsync(DistributedDeployment.AdminKey, "/v1/channels",
@@ -109,8 +97,8 @@ public sealed class DistributedRulesTests(DistributedDeployment deployment) : IC
 
         await Client.IngestAsync(DistributedDeployment.IngestKey, $$"""{"name":"{{name}}","level":"error"}""");
 
-        var body = await received.Task.WaitAsync(TimeSpan.FromSeconds(30));
-        using var payload = JsonDocument.Parse(body);
+        var hook = await receiver.WaitForAsync(r => r.Path == "/hook", TimeSpan.FromSeconds(30));
+        using var payload = JsonDocument.Parse(hook.Body);
         Assert.Equal("alert.triggered", payload.RootElement.GetProperty("type").GetString());
         Assert.Equal("payments", payload.RootElement.GetProperty("data").GetProperty("ruleName").GetString());
     }

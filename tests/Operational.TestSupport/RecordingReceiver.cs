@@ -3,36 +3,45 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
-using Operational.TestSupport;
 
-namespace Operational.BrowserTests;
+namespace Operational.TestSupport;
 
-/// <summary>A local HTTP server standing in for a webhook receiver and a browser's push service: it answers 201 and records each request.</summary>
+/// <summary>
+/// A local HTTP server standing in for whatever Operational calls out to (webhook receivers,
+/// push services, chat APIs, action URLs): it records every POST and answers 200, or what
+/// the test's answer function says.
+/// </summary>
 public sealed class RecordingReceiver : IAsyncDisposable
 {
     private readonly WebApplication _app;
 
-    private RecordingReceiver(WebApplication app) => _app = app;
+    private RecordingReceiver(WebApplication app, Uri address)
+    {
+        _app = app;
+        Address = address;
+    }
 
     public ConcurrentQueue<RecordedRequest> Requests { get; } = new();
 
-    public Uri Address { get; private set; } = null!;
+    public Uri Address { get; }
 
-    public static async Task<RecordingReceiver> StartAsync()
+    /// <param name="answer">The status code for a request (it may also wait, e.g. to play a hanging server); default 200.</param>
+    public static async Task<RecordingReceiver> StartAsync(Func<RecordedRequest, CancellationToken, Task<int>>? answer = null)
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
-        var port = FreePort.Next();
-        builder.WebHost.UseUrls($"http://127.0.0.1:{port}");
+        var address = new Uri($"http://127.0.0.1:{FreePort.Next()}");
+        builder.WebHost.UseUrls(address.ToString());
         var app = builder.Build();
-        var receiver = new RecordingReceiver(app) { Address = new Uri($"http://127.0.0.1:{port}") };
+        var receiver = new RecordingReceiver(app, address);
         app.MapPost("/{**path}", async (HttpContext http) =>
         {
             using var body = new MemoryStream();
             await http.Request.Body.CopyToAsync(body);
             var headers = http.Request.Headers.ToDictionary(h => h.Key, h => h.Value.ToString(), StringComparer.OrdinalIgnoreCase);
-            receiver.Requests.Enqueue(new RecordedRequest(http.Request.Path, headers, body.ToArray()));
-            return Results.StatusCode(StatusCodes.Status201Created);
+            var request = new RecordedRequest(http.Request.Path.Value!, headers, body.ToArray(), DateTimeOffset.UtcNow);
+            receiver.Requests.Enqueue(request);
+            return Results.StatusCode(answer is null ? StatusCodes.Status200OK : await answer(request, http.RequestAborted));
         });
         await app.StartAsync();
         return receiver;
@@ -58,4 +67,5 @@ public sealed class RecordingReceiver : IAsyncDisposable
     public async ValueTask DisposeAsync() => await _app.DisposeAsync();
 }
 
-public sealed record RecordedRequest(string Path, IReadOnlyDictionary<string, string> Headers, byte[] Body);
+/// <summary>A request as received; header names are matched ignoring case.</summary>
+public sealed record RecordedRequest(string Path, IReadOnlyDictionary<string, string> Headers, byte[] Body, DateTimeOffset At);

@@ -34,11 +34,6 @@ public static class DashboardEndpoints
         app.Use(next => http =>
         {
             var path = http.Request.Path.Value ?? "/";
-            if (IsApi(path))
-            {
-                return ApiProblems.WriteAsync(http, StatusCodes.Status404NotFound, "Not found.", $"There is no API at {path}; see /openapi/v1.json.");
-            }
-
             if (path == "/" || IsPage(path))
             {
                 http.Request.Path = Shell;
@@ -46,7 +41,7 @@ public static class DashboardEndpoints
             else if (!files.GetFileInfo(path).Exists)
             {
                 // Neither a page of the app nor one of its files: a 404 problem, like any unknown route.
-                return ApiProblems.WriteAsync(http, StatusCodes.Status404NotFound, "Not found.", $"There is nothing at {path}.");
+                return ApiProblems.WriteAsync(http, StatusCodes.Status404NotFound, "Not found.", $"There is nothing at {path}; the API is described at /openapi/v1.json.");
             }
 
             // Static files serve only requests no endpoint claimed; this one is ours now.
@@ -83,9 +78,4 @@ public static class DashboardEndpoints
 
     private static bool IsPage(string path) =>
         Pages.Any(page => path == page || path.StartsWith(page + "/", StringComparison.Ordinal));
-
-    private static bool IsApi(string path) =>
-        path.StartsWith("/v1/", StringComparison.OrdinalIgnoreCase) || path.Equals("/v1", StringComparison.OrdinalIgnoreCase) ||
-        path.StartsWith("/api/", StringComparison.OrdinalIgnoreCase) || path.StartsWith("/hangfire", StringComparison.OrdinalIgnoreCase) ||
-        path.StartsWith("/openapi/", StringComparison.OrdinalIgnoreCase) || path.StartsWith("/health", StringComparison.OrdinalIgnoreCase);
 }

@@ -13,11 +13,13 @@ namespace Operational.Gateway.Sessions;
 public static class OperatorClaims
 {
     public const string OperatorId = "operational:operator";
-    public const string Username = "operational:username";
     public const string Role = "operational:role";
 
     public static bool IsOperatorAdmin(this ClaimsPrincipal user) => user.HasClaim(Role, OperatorRoles.Admin);
 }
+
+/// <summary>The session that authenticated this request, set by <see cref="SessionAuthenticationHandler"/>.</summary>
+public sealed record SignedIn(OperatorSession Session, Operator Operator);
 
 /// <summary>
 /// The dashboard's sign-in: an <c>op_session</c> cookie holding a random token whose SHA-256
@@ -99,9 +101,10 @@ internal sealed class SessionAuthenticationHandler(
         ((ClaimsIdentity)principal.Identity!).AddClaims(
         [
             new Claim(OperatorClaims.OperatorId, account.Id),
-            new Claim(OperatorClaims.Username, account.Username),
             new Claim(OperatorClaims.Role, account.Role),
         ]);
+        // The session endpoints answer from this lookup rather than repeating it.
+        Context.Features.Set(new SignedIn(session, account));
         return AuthenticateResult.Success(new AuthenticationTicket(principal, SchemeName));
     }
 }

@@ -98,16 +98,10 @@ public static class SessionEndpoints
         return TypedResults.Ok(await DescribeAsync(account, session.ExpiresAt, identity, ct));
     }
 
-    private static async Task<Results<Ok<SessionResponse>, ProblemHttpResult>> GetAsync(
-        HttpContext http, IOperatorStore operators, IIdentityStore identity, CancellationToken ct)
-    {
-        if (await CurrentAsync(http, operators, ct) is not var (session, account))
-        {
-            return NotSignedIn();
-        }
-
-        return TypedResults.Ok(await DescribeAsync(account, session.ExpiresAt, identity, ct));
-    }
+    private static async Task<Results<Ok<SessionResponse>, ProblemHttpResult>> GetAsync(HttpContext http, IIdentityStore identity, CancellationToken ct) =>
+        http.Features.Get<SignedIn>() is { } current
+            ? TypedResults.Ok(await DescribeAsync(current.Operator, current.Session.ExpiresAt, identity, ct))
+            : NotSignedIn();
 
     private static async Task<NoContent> SignOutAsync(HttpContext http, IOperatorStore operators, IMemoryCache cache, CancellationToken ct)
     {
@@ -123,12 +117,14 @@ public static class SessionEndpoints
     }
 
     private static async Task<Results<NoContent, ValidationProblem, ProblemHttpResult>> ChangePasswordAsync(
-        HttpContext http, ChangePasswordRequest? request, IOperatorStore operators, OperatorPasswords passwords, IMemoryCache cache, CancellationToken ct)
+        HttpContext http, ChangePasswordRequest? request, IOperatorStore operators, OperatorPasswords passwords, CancellationToken ct)
     {
-        if (await CurrentAsync(http, operators, ct) is not var (session, account))
+        if (http.Features.Get<SignedIn>() is not { } current)
         {
             return NotSignedIn();
         }
+
+        var (session, account) = current;
 
         if (OperatorPasswords.Problem(request?.NewPassword) is { } problem)
         {
@@ -143,18 +139,6 @@ public static class SessionEndpoints
         // Other browsers signed in as this operator are signed out: that is why people change passwords.
         await operators.SetPasswordHashAsync(account.Id, passwords.Hash(request.NewPassword!), session.Hash, ct);
         return TypedResults.NoContent();
-    }
-
-    /// <summary>The session behind this request's cookie, if the request was authenticated by one.</summary>
-    private static async Task<(OperatorSession, Operator)?> CurrentAsync(HttpContext http, IOperatorStore operators, CancellationToken ct)
-    {
-        if (!http.User.HasClaim(c => c.Type == OperatorClaims.OperatorId) ||
-            http.Request.Cookies[SessionAuthenticationHandler.CookieName] is not { Length: > 0 and <= 256 } token)
-        {
-            return null;
-        }
-
-        return await operators.FindSessionAsync(ApiKeySecrets.Hash(token), ct);
     }
 
     private static ProblemHttpResult NotSignedIn() =>

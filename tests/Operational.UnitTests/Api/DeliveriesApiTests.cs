@@ -1,10 +1,7 @@
 using System.Buffers.Text;
-using System.Collections.Concurrent;
 using System.Net;
 using System.Security.Cryptography;
 using System.Text.Json;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 using Operational.Notifications.Push;
 using Operational.TestSupport;
@@ -20,43 +17,33 @@ public sealed class DeliveriesApiTests : IAsyncLifetime
 {
     private const string Secret = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
 
-    private readonly ConcurrentQueue<(string Path, Dictionary<string, string> Headers, byte[] Body, DateTimeOffset At)> _received = new();
-    private WebApplication _stub = null!;
+    private RecordingReceiver _stub = null!;
     private StandaloneFactory _factory = null!;
     private OperationalClient _client = null!;
     private string _stubUrl = "";
 
     public async ValueTask InitializeAsync()
     {
-        var port = FreePort.Next();
-        _stubUrl = $"http://127.0.0.1:{port}";
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseUrls(_stubUrl);
-        _stub = builder.Build();
-        _stub.MapPost("/{**path}", async (HttpContext http) =>
+        _stub = await RecordingReceiver.StartAsync(async (request, aborted) =>
         {
-            using var body = new MemoryStream();
-            await http.Request.Body.CopyToAsync(body);
-            var path = http.Request.Path.Value!;
-            _received.Enqueue((path, http.Request.Headers.ToDictionary(h => h.Key.ToLowerInvariant(), h => h.Value.ToString()), body.ToArray(), DateTimeOffset.UtcNow));
-            if (path.StartsWith("/fail", StringComparison.Ordinal))
+            if (request.Path.StartsWith("/fail", StringComparison.Ordinal))
             {
-                return Results.StatusCode(500);
+                return StatusCodes.Status500InternalServerError;
             }
 
-            if (path.StartsWith("/push/gone", StringComparison.Ordinal))
+            if (request.Path.StartsWith("/push/gone", StringComparison.Ordinal))
             {
-                return Results.StatusCode(410);
+                return StatusCodes.Status410Gone;
             }
 
-            if (path.StartsWith("/hang", StringComparison.Ordinal))
+            if (request.Path.StartsWith("/hang", StringComparison.Ordinal))
             {
-                await Task.Delay(TimeSpan.FromSeconds(30), http.RequestAborted).ContinueWith(_ => { }, TaskScheduler.Default);
+                await Task.Delay(TimeSpan.FromSeconds(30), aborted).ContinueWith(_ => { }, TaskScheduler.Default);
             }
 
-            return Results.Ok();
+            return StatusCodes.Status200OK;
         });
-        await _stub.StartAsync();
+        _stubUrl = _stub.Address.ToString().TrimEnd('/');
 
         _factory = new StandaloneFactory
         {
@@ -115,10 +102,10 @@ public sealed class DeliveriesApiTests : IAsyncLifetime
         Assert.All(failed, d => Assert.Equal(3, d.GetProperty("attempts").GetInt32()));
         Assert.Contains(failed, d => d.TryGetProperty("lastStatusCode", out var code) && code.GetInt32() == 500);
         Assert.Contains(failed, d => d.GetProperty("lastError").GetString()!.Contains("No answer within", StringComparison.Ordinal));
-        Assert.Equal(3, _received.Count(r => r.Path == "/fail"));
-        Assert.Single(_received, r => r.Path == "/ok"); // delivered once, never retried
+        Assert.Equal(3, _stub.Requests.Count(r => r.Path == "/fail"));
+        Assert.Single(_stub.Requests, r => r.Path == "/ok"); // delivered once, never retried
         // Retries carry the same webhook-id, so the receiver can tell them apart from new messages.
-        Assert.Single(_received.Where(r => r.Path == "/fail").Select(r => r.Headers["webhook-id"]).Distinct());
+        Assert.Single(_stub.Requests.Where(r => r.Path == "/fail").Select(r => r.Headers["webhook-id"]).Distinct());
     }
 
     [Fact]
@@ -179,7 +166,7 @@ public sealed class DeliveriesApiTests : IAsyncLifetime
         Assert.Contains("gone", failed[0].GetProperty("lastError").GetString(), StringComparison.Ordinal);
         var left = await _client.GetJsonAsync(StandaloneFactory.AdminKey, "/v1/push/subscriptions");
         Assert.Equal(2, left.GetProperty("subscriptions").GetArrayLength());
-        Assert.Single(_received, r => r.Path == "/push/phone"); // the test event notified nobody
+        Assert.Single(_stub.Requests, r => r.Path == "/push/phone"); // the test event notified nobody
 
         // The project opts in to test notifications.
         using (var invalid = await _client.PutAsync(StandaloneFactory.AdminKey, "/v1/notification-settings", "{}"))
@@ -194,12 +181,12 @@ public sealed class DeliveriesApiTests : IAsyncLifetime
 
         await _client.IngestAsync(StandaloneFactory.IngestKey, """{"name":"loud test","notify":true,"test":true}""");
         var deadline = DateTime.UtcNow.AddSeconds(10);
-        while (_received.Count(r => r.Path == "/push/phone") < 2 && DateTime.UtcNow < deadline)
+        while (_stub.Requests.Count(r => r.Path == "/push/phone") < 2 && DateTime.UtcNow < deadline)
         {
             await Task.Delay(25);
         }
 
-        Assert.Equal(2, _received.Count(r => r.Path == "/push/phone"));
+        Assert.Equal(2, _stub.Requests.Count(r => r.Path == "/push/phone"));
         foreach (var (key, _) in devices.Values)
         {
             key.Dispose();
@@ -220,13 +207,13 @@ public sealed class DeliveriesApiTests : IAsyncLifetime
         List<string?> types;
         do
         {
-            types = _received.Where(r => r.Path == "/routed").Select(r => JsonDocument.Parse(r.Body).RootElement.GetProperty("type").GetString()).ToList();
+            types = _stub.Requests.Where(r => r.Path == "/routed").Select(r => JsonDocument.Parse(r.Body).RootElement.GetProperty("type").GetString()).ToList();
             await Task.Delay(50);
         }
         while (types.Count < 2 && DateTime.UtcNow < deadline);
 
         Assert.Equal(["context.failed", "event"], types.Order());
-        Assert.DoesNotContain(_received, r => r.Path == "/not-routed");
+        Assert.DoesNotContain(_stub.Requests, r => r.Path == "/not-routed");
     }
 
     [Fact]
@@ -293,8 +280,8 @@ public sealed class DeliveriesApiTests : IAsyncLifetime
 
         var runs = await _client.GetJsonAsync(StandaloneFactory.AdminKey, $"/v1/events/{id}/actions");
         Assert.Equal(5, runs.GetProperty("runs").GetArrayLength());
-        Assert.Single(_received, r => r.Path == "/actions/refund");
-        Assert.DoesNotContain(_received, r => r.Path == "/actions/late");
+        Assert.Single(_stub.Requests, r => r.Path == "/actions/refund");
+        Assert.DoesNotContain(_stub.Requests, r => r.Path == "/actions/late");
         using var byIngestKey = await _client.PostAsync(StandaloneFactory.IngestKey, $"/v1/events/{id}/actions/resend", "");
         await ProblemAssert.IsProblemAsync(byIngestKey, HttpStatusCode.Forbidden);
     }
@@ -346,21 +333,8 @@ public sealed class DeliveriesApiTests : IAsyncLifetime
         return JsonDocument.Parse(text).RootElement.GetProperty("id").GetString()!;
     }
 
-    private async Task<(string Path, Dictionary<string, string> Headers, byte[] Body, DateTimeOffset At)> ReceivedAsync(string path, TimeSpan timeout)
-    {
-        var deadline = DateTime.UtcNow + timeout;
-        while (true)
-        {
-            var match = _received.FirstOrDefault(r => r.Path.StartsWith(path, StringComparison.Ordinal));
-            if (match.Path is not null)
-            {
-                return match;
-            }
-
-            Assert.True(DateTime.UtcNow < deadline, $"nothing reached {path} within {timeout}");
-            await Task.Delay(25);
-        }
-    }
+    private Task<RecordedRequest> ReceivedAsync(string path, TimeSpan timeout) =>
+        _stub.WaitForAsync(r => r.Path.StartsWith(path, StringComparison.Ordinal), timeout);
 
     private async Task<List<JsonElement>> WaitForDeliveriesAsync(string status, int count, TimeSpan timeout)
     {

@@ -1,6 +1,6 @@
 // How an event looks, wherever it is shown: feed, event page, context timeline.
-import { get, post, state } from "./api.js";
-import { h, time, toast, confirmDialog, duration } from "./ui.js";
+import { get, post } from "./api.js";
+import { h, time, confirmDialog } from "./ui.js";
 
 export function eventCard(e, { chain = true, fresh = false } = {}) {
   const card = h("article", { class: `card${fresh ? " fresh" : ""}`, "aria-labelledby": `ev-${e.id}`, dataset: { eventId: e.id } },
@@ -49,11 +49,8 @@ function rowValue(row) {
 }
 
 /** JSON as a tree of <details>: objects and arrays collapse, the first two levels start open. */
-export function jsonTree(value, depth = 0, label = null) {
-  const root = depth === 0 ? h("div", { class: "json" }) : null;
-  const node = jsonNode(value, depth, label);
-  if (root) { root.append(node); return root; }
-  return node;
+function jsonTree(value) {
+  return h("div", { class: "json" }, jsonNode(value, 0, null));
 }
 
 function jsonNode(value, depth, label) {
@@ -61,10 +58,9 @@ function jsonNode(value, depth, label) {
   if (value !== null && typeof value === "object") {
     const entries = Array.isArray(value) ? value.map((v, i) => [i, v]) : Object.entries(value);
     const open = Array.isArray(value) ? "[" : "{";
-    const details = h("details", { open: depth < 2 },
+    return h("details", { open: depth < 2 },
       h("summary", {}, key, `${open} ${entries.length} ${Array.isArray(value) ? "items" : "keys"} ${open === "[" ? "]" : "}"}`),
       entries.map(([k, v]) => jsonNode(v, depth + 1, String(k))));
-    return details;
   }
   const cls = typeof value === "string" ? "str" : typeof value === "number" ? "num" : "lit";
   return h("div", { class: "entry" }, key, h("span", { class: cls }, JSON.stringify(value)));
@@ -143,4 +139,3 @@ export async function actionRuns(e) {
           h("td", {}, r.statusCode ? `${r.statusCode}` : (r.error || "–"))))))));
 }
 
-export { duration, state, toast };

@@ -39,7 +39,7 @@ export function toast(message, kind = "info") {
 const relative = new Intl.RelativeTimeFormat(undefined, { numeric: "auto" });
 const exact = new Intl.DateTimeFormat(undefined, { dateStyle: "medium", timeStyle: "medium" });
 
-export function ago(iso) {
+function ago(iso) {
   const seconds = (new Date(iso).getTime() - Date.now()) / 1000;
   const units = [["year", 31536000], ["month", 2592000], ["week", 604800], ["day", 86400], ["hour", 3600], ["minute", 60], ["second", 1]];
   for (const [unit, size] of units) {
