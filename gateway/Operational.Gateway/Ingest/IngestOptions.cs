@@ -27,8 +27,12 @@ public sealed class IngestOptions
     /// </summary>
     public TimeSpan Linger { get; set; } = TimeSpan.Zero;
 
-    /// <summary>Batches published and awaiting the broker's confirm at the same time.</summary>
-    public int PublishesInFlight { get; set; } = 4;
+    /// <summary>
+    /// Batches published and awaiting the broker's confirm at the same time. Two keep the gateway
+    /// busy during a confirm; more make smaller batches, and each bus message costs the broker and
+    /// every subscriber about as much as a whole batch's events (docs/benchmarks.md).
+    /// </summary>
+    public int PublishesInFlight { get; set; } = 2;
 
     /// <summary>How long a batch may wait for the broker's confirm before its requests get 503.</summary>
     public TimeSpan PublishTimeout { get; set; } = TimeSpan.FromSeconds(5);
