@@ -2,16 +2,27 @@
 # The benchmarks of docs/benchmarks.md, in one command:
 #   bench/run.sh                      10 million events, 60 s of sustained ingest
 #   bench/run.sh --events 1000000     a quicker run (the query data is loaded once per size)
-# Needs what tests/run.sh needs (it installs RabbitMQ from Debian's packages if missing) and
+#   bench/run.sh ingest               one part alone: query, ingest, rules or notifications
+# Needs what tests/run.sh needs (it installs RabbitMQ and wrk from Debian's packages if missing) and
 # about 6 GB of disk for 10 million events under bench/.data/. Results: bench/results/<date>.md.
 set -euo pipefail
 
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
 node_dir="$root/bench/.data/rabbitmq"
-results="$root/bench/results/$(date -u +%Y-%m-%d-%H%M).md"
+part=all
+case "${1:-}" in all|query|ingest|rules|notifications) part=$1; shift ;; esac
+suffix=$([ "$part" = all ] || echo "-$part")
+results="$root/bench/results/$(date -u +%Y-%m-%d-%H%M)$suffix.md"
 
 bash tests/rabbitmq-node.sh install
+if ! command -v wrk >/dev/null; then
+  # The sustained ingest runs use wrk (a C load generator): on two shared cores a .NET client would eat the CPU it measures.
+  echo "Installing wrk from Debian's packages..." >&2
+  if [ "$(id -u)" -eq 0 ]; then apt-get install -y -q wrk >&2 || { apt-get update -q >&2 && apt-get install -y -q wrk >&2; }
+  else sudo apt-get install -y -q wrk >&2 || { sudo apt-get update -q >&2 && sudo apt-get install -y -q wrk >&2; }
+  fi
+fi
 echo "Building (Release)..." >&2
 dotnet build Operational.sln -c Release -nologo -v q >&2
 
@@ -19,5 +30,5 @@ mkdir -p "$root/bench/.data" "$root/bench/results"
 trap 'bash "$root/tests/rabbitmq-node.sh" stop "$node_dir" || true' EXIT
 eval "$(bash tests/rabbitmq-node.sh start "$node_dir")"
 
-dotnet "bench/Operational.Bench/bin/Release/net10.0/Operational.Bench.dll" all --data "$root/bench/.data" --results "$results" "$@"
+dotnet "bench/Operational.Bench/bin/Release/net10.0/Operational.Bench.dll" "$part" --data "$root/bench/.data" --results "$results" "$@"
 echo "Results written to ${results#"$root"/}" >&2

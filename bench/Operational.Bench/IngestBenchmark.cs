@@ -18,7 +18,25 @@ internal static class IngestBenchmark
 {
     private const string AdminKey = "bench-admin-key-0123456789abcdef";
     private const string IngestKey = "bench-ingest-key-0123456789abcdef";
+
+    /// <summary>
+    /// Offered rate of the target run, 10% above the 10,000 events/s target so that ramp-up and
+    /// sampling cannot decide the verdict.
+    /// </summary>
+    private const int OfferedRate = 11_000;
+
+    /// <summary>Connections of the paced run: enough that the rate is not capped by waiting clients.</summary>
+    private const int PacedConnections = 512;
+
+    /// <summary>Clients of the capacity run: many apps sending at once, each as fast as it is answered.</summary>
+    private const int ManyClients = 256;
+
+    /// <summary>Every accepted event must be stored this soon after the load stops, or the queue was not bounded.</summary>
+    private const double BoundedDrainSeconds = 5;
+
+    /// <summary>Clients of the comparison runs and of the .NET-client ceiling.</summary>
     private const int Concurrency = 64;
+
     private const int BatchRequestEvents = 100;
     private static readonly TimeSpan CeilingDuration = TimeSpan.FromSeconds(10);
 
@@ -27,12 +45,20 @@ internal static class IngestBenchmark
         var broker = RabbitMqNode.FromEnvironment();
         var vhost = await broker.CreateVirtualHostAsync("bench");
         var runDirectory = Path.Combine(dataDirectory, "ingest-" + DateTime.UtcNow.ToString("yyyyMMddHHmmss", CultureInfo.InvariantCulture));
-        Report.Line($"## Ingest benchmark: gateway → RabbitMQ → storage (SQLite), {Concurrency} concurrent HTTP clients");
+        Report.Line("## Ingest benchmark: gateway → RabbitMQ → storage (SQLite)");
         Report.Line();
+        if (!Wrk.IsInstalled)
+        {
+            Report.Line("Sustained single-event runs not measured: wrk is not installed (bench/run.sh installs it; or apt-get install wrk).");
+            Report.Line();
+        }
+
         try
         {
-            var (kestrel, kestrelWrk) = await BareKestrelCeilingAsync();
+            var ceilings = await BareKestrelCeilingAsync();
             var brokerCeiling = await BrokerCeilingAsync(broker, vhost);
+            var brokerProcess = Process.GetProcessById(int.Parse(
+                (await broker.CtlAsync("eval", "list_to_integer(os:getpid()).")).Trim(), CultureInfo.InvariantCulture));
 
             var environment = new Dictionary<string, string>
             {
@@ -56,45 +82,74 @@ internal static class IngestBenchmark
                     ["Ingest__SubscriberQueues__0"] = EventSubscriberQueues.Storage,
                 });
 
+            var run = new Run(broker, vhost, Path.Combine(runDirectory, "storage", "events.db"),
+                [("gateway", () => gateway.CpuTime), ("storage", () => storage.CpuTime), ("RabbitMQ", CpuMeter.Of(brokerProcess))]);
             var latency = await LatencyAt100PerSecondAsync(gateway.Address);
-            var eventsDb = Path.Combine(runDirectory, "storage", "events.db");
-            var sustained = await SustainedAsync(gateway.Address, broker, vhost, eventsDb, TimeSpan.FromSeconds(seconds), 1);
-            var wrk = Wrk.IsInstalled ? await SustainedWithWrkAsync(gateway.Address, broker, vhost, eventsDb, TimeSpan.FromSeconds(Math.Min(seconds, 30))) : null;
-            var batched = await SustainedAsync(gateway.Address, broker, vhost, eventsDb, TimeSpan.FromSeconds(Math.Min(seconds, 30)), BatchRequestEvents);
+            Sustained? paced = null, many = null, few = null;
+            if (Wrk.IsInstalled)
+            {
+                // Warm-up: JIT, connection pools and SQLite's cache, so the measured minute is steady state.
+                await Wrk.RunAsync(gateway.Address, IngestKey, TimeSpan.FromSeconds(10), ManyClients);
+                await run.WaitUntilDrainedAsync();
+                paced = await run.SustainedAsync($"{OfferedRate:N0} single events/s offered over {PacedConnections} connections (wrk, paced)", TimeSpan.FromSeconds(seconds),
+                    () => Wrk.RunAsync(gateway.Address, IngestKey, TimeSpan.FromSeconds(seconds), PacedConnections, OfferedRate).ContinueWith(t => t.Result.Summary()));
+                var closedSeconds = TimeSpan.FromSeconds(Math.Min(seconds, 30));
+                many = await run.SustainedAsync($"single events from {ManyClients} clients, each sending as soon as answered (wrk)", closedSeconds,
+                    () => Wrk.RunAsync(gateway.Address, IngestKey, closedSeconds, ManyClients).ContinueWith(t => t.Result.Summary()));
+                await run.WaitUntilDrainedAsync();
+                few = await run.SustainedAsync($"single events from {Concurrency} clients, each sending as soon as answered (wrk)", closedSeconds,
+                    () => Wrk.RunAsync(gateway.Address, IngestKey, closedSeconds, Concurrency).ContinueWith(t => t.Result.Summary()));
+                await run.WaitUntilDrainedAsync();
+            }
+
+            var batchGenerator = new LoadGenerator(gateway.Address, IngestKey, 8, BatchRequestEvents);
+            var batched = await run.SustainedAsync($"{BatchRequestEvents} events per request from 8 clients", TimeSpan.FromSeconds(Math.Min(seconds, 30)),
+                () => batchGenerator.RunAsync(TimeSpan.FromSeconds(Math.Min(seconds, 30))).ContinueWith(t => t.Result.Summary(BatchRequestEvents)));
 
             Report.Line("| measurement | result |");
             Report.Line("|---|---|");
-            Report.Line($"| ceiling: bare Kestrel, POST answered 202, {Concurrency} clients | {Report.F(kestrel.AcceptedPerSecond)} req/s (p99 {Report.F(kestrel.Latency.Percentile(99), "0.0")} ms) |");
+            var (kestrel, kestrelWrk, kestrelWrkMany) = ceilings;
+            Report.Line($"| ceiling: bare Kestrel, POST answered 202, {Concurrency} .NET clients | {Report.F(kestrel.AcceptedPerSecond)} req/s (p99 {Report.F(kestrel.Latency.Percentile(99), "0.0")} ms) |");
+            if (kestrelWrk is not null && kestrelWrkMany is not null)
+            {
+                Report.Line($"| ceiling: bare Kestrel, same POSTs sent by wrk, {Concurrency} / {ManyClients} connections | {Report.F(kestrelWrk.RequestsPerSecond)} / {Report.F(kestrelWrkMany.RequestsPerSecond)} req/s (p99 {kestrelWrk.P99} / {kestrelWrkMany.P99}) |");
+            }
+
             Report.Line($"| ceiling: RabbitMQ, persistent confirmed publishes, {Concurrency} in flight | {Report.F(brokerCeiling)} msg/s |");
             var (queryable, accepted) = latency;
             Report.Line($"| at 100 events/s: request answered 202, {accepted.Count} events | p50 {Report.F(accepted.Percentile(50), "0.0")} ms, p95 {Report.F(accepted.Percentile(95), "0.0")} ms, p99 {Report.F(accepted.Percentile(99), "0.0")} ms, max {Report.F(accepted.Max, "0.0")} ms |");
             Report.Line($"| at 100 events/s: sent → queryable (arrives on the live feed), {queryable.Count} events | p50 {Report.F(queryable.Percentile(50), "0.0")} ms, p95 {Report.F(queryable.Percentile(95), "0.0")} ms, p99 {Report.F(queryable.Percentile(99), "0.0")} ms, max {Report.F(queryable.Max, "0.0")} ms (target p99 ≤ 150 ms: {(queryable.Percentile(99) <= 150 ? "met" : "MISSED")}) |");
-            Report.Line($"| sustained, {seconds} s: accepted by the gateway | {Report.F(sustained.Load.AcceptedPerSecond)} events/s ({sustained.Load.Accepted:N0} events; {sustained.Load.Refused:N0} answered 503, {sustained.Load.Failed:N0} failed); request p99 {Report.F(sustained.Load.Latency.Percentile(99), "0.0")} ms |");
-            Report.Line($"| sustained, {seconds} s: stored (queryable) during the window | {Report.F(sustained.StoredPerSecond)} events/s (target ≥ 10,000: {(sustained.StoredPerSecond >= 10_000 ? "met" : "MISSED")}) |");
-            Report.Line($"| storage queue during the window | max {sustained.MaxQueue:N0} messages, {sustained.QueueAtEnd:N0} at the end; every accepted event stored {Report.F(sustained.DrainSeconds, "0.0")} s after the load stopped |");
-            if (wrk is not null && kestrelWrk is not null)
+            if (paced is not null && many is not null && few is not null && kestrelWrk is not null && kestrelWrkMany is not null)
             {
-                Report.Line($"| ceiling: bare Kestrel, same POSTs sent by wrk (C client, less CPU), {Concurrency} connections | {Report.F(kestrelWrk.RequestsPerSecond)} req/s (p99 {kestrelWrk.P99}) |");
-                Report.Line($"| sustained, {Math.Min(seconds, 30)} s, sent by wrk: stored (queryable) | {Report.F(wrk.StoredPerSecond)} events/s ({Report.F(wrk.Load.RequestsPerSecond)} req/s answered, {wrk.Load.Non2xx:N0} not 202, p99 {wrk.Load.P99}; max queue {wrk.MaxQueue:N0}, all stored {Report.F(wrk.DrainSeconds, "0.0")} s after) — {Report.F(wrk.Load.RequestsPerSecond / kestrelWrk.RequestsPerSecond * 100)}% of bare Kestrel with the same client |");
+                Report.Line(paced.Row(target: 10_000));
+                Report.Line(many.Row(kestrelWrkMany.RequestsPerSecond));
+                Report.Line(few.Row(kestrelWrk.RequestsPerSecond));
             }
             else
             {
-                Report.Line("| sustained with wrk as the client | not measured: wrk is not installed (apt-get install wrk) |");
+                Report.Line("| sustained single events | not measured: wrk is not installed (apt-get install wrk) |");
             }
 
-            Report.Line($"| sustained, {Math.Min(seconds, 30)} s, {BatchRequestEvents} events per request (`/v1/events/batch`): stored | {Report.F(batched.StoredPerSecond)} events/s ({Report.F(batched.Load.AcceptedPerSecond / BatchRequestEvents)} requests/s; max queue {batched.MaxQueue:N0}, all stored {Report.F(batched.DrainSeconds, "0.0")} s after the load stopped) |");
-            Report.Line($"| ratios | gateway accepted {Report.F(sustained.Load.AcceptedPerSecond / kestrel.AcceptedPerSecond * 100)}% of bare Kestrel's req/s; {Report.F(sustained.Load.AcceptedPerSecond / brokerCeiling, "0.0")} events per raw broker message/s (group commit) |");
+            Report.Line(batched.Row());
             Report.Line();
-            Report.Line("Queue depth and stored events per second during the sustained run:");
-            Report.Line();
-            Report.Line("```");
-            foreach (var line in sustained.Timeline)
+            foreach (var sustained in (Sustained?[])[paced, many, few, batched])
             {
-                Report.Line(line);
-            }
+                if (sustained is null)
+                {
+                    continue;
+                }
 
-            Report.Line("```");
-            Report.Line();
+                Report.Line($"Per second, {sustained.Name}:");
+                Report.Line();
+                Report.Line("```");
+                foreach (var line in sustained.Timeline)
+                {
+                    Report.Line(line);
+                }
+
+                Report.Line("```");
+                Report.Line();
+            }
         }
         finally
         {
@@ -102,7 +157,7 @@ internal static class IngestBenchmark
         }
     }
 
-    private static async Task<(LoadGenerator.Result DotNet, Wrk.Result? Wrk)> BareKestrelCeilingAsync()
+    private static async Task<(LoadGenerator.Result DotNet, Wrk.Result? Wrk, Wrk.Result? WrkMany)> BareKestrelCeilingAsync()
     {
         Report.Progress("Measuring bare Kestrel...");
         await using var kestrel = await ServiceProcess.StartAsync("bare kestrel", "bench/Operational.Bench", "Operational.Bench",
@@ -110,30 +165,76 @@ internal static class IngestBenchmark
         await new LoadGenerator(kestrel.Address, IngestKey, Concurrency).RunAsync(TimeSpan.FromSeconds(2));
         var dotnet = await new LoadGenerator(kestrel.Address, IngestKey, Concurrency).RunAsync(CeilingDuration);
         var wrk = Wrk.IsInstalled ? await Wrk.RunAsync(kestrel.Address, IngestKey, CeilingDuration, Concurrency) : null;
-        return (dotnet, wrk);
+        var wrkMany = Wrk.IsInstalled ? await Wrk.RunAsync(kestrel.Address, IngestKey, CeilingDuration, ManyClients) : null;
+        return (dotnet, wrk, wrkMany);
     }
 
-    private sealed record WrkSustained(Wrk.Result Load, double StoredPerSecond, long MaxQueue, double DrainSeconds);
+    /// <summary>What a load run reports, whichever client sent it.</summary>
+    internal sealed record LoadSummary(long AcceptedEvents, long Requests, long NotAccepted, double RequestsPerSecond, string P99);
 
-    private static async Task<WrkSustained> SustainedWithWrkAsync(Uri gateway, RabbitMqNode broker, string vhost, string eventsDb, TimeSpan duration)
+    private sealed record Sustained(string Name, TimeSpan Duration, LoadSummary Load, double StoredPerSecond, long MaxQueue, long QueueAtEnd, double DrainSeconds, string Cpu, List<string> Timeline)
     {
-        Report.Progress($"Sustained load for {duration.TotalSeconds:0} s sent by wrk...");
-        await using var probe = await StorageProbe.OpenAsync(broker, vhost, eventsDb);
-        var before = await probe.StoredAsync();
-        var clock = Stopwatch.StartNew();
-        var load = Wrk.RunAsync(gateway, IngestKey, duration, Concurrency);
-        long maxQueue = 0, storedAtEnd = before;
-        while (!load.IsCompleted)
+        public string Row(double? kestrelRequestsPerSecond = null, double? target = null)
         {
-            await Task.WhenAny(load, Task.Delay(1000));
-            maxQueue = Math.Max(maxQueue, await probe.QueueDepthAsync());
-            storedAtEnd = await probe.StoredAsync();
+            var bounded = DrainSeconds <= BoundedDrainSeconds;
+            var verdict = target is { } t
+                ? $" (target ≥ {t:N0} with the queue bounded: {(StoredPerSecond >= t && bounded ? "met" : "MISSED")})"
+                : bounded ? "" : " (storage fell behind: its queue grew)";
+            var ratio = kestrelRequestsPerSecond is { } k ? $"; {Report.F(Load.RequestsPerSecond / k * 100)}% of bare Kestrel's req/s with the same client" : "";
+            return $"| sustained {Duration.TotalSeconds:0} s, {Name}: stored (queryable) | **{Report.F(StoredPerSecond)} events/s**{verdict}: " +
+                $"{Load.AcceptedEvents:N0} events accepted ({Report.F(Load.RequestsPerSecond)} req/s, {Load.NotAccepted:N0} not accepted, request p99 {Load.P99}); " +
+                $"storage queue max {MaxQueue:N0} messages, {QueueAtEnd:N0} at the end, every accepted event stored {Report.F(DrainSeconds, "0.0")} s after the load stopped; " +
+                $"{Cpu}{ratio} |";
+        }
+    }
+
+    /// <summary>The processes of the ingest run, and how a sustained load on them is sampled.</summary>
+    private sealed class Run(RabbitMqNode broker, string vhost, string eventsDb, (string Name, Func<TimeSpan> Cpu)[] processes)
+    {
+        /// <summary>
+        /// Runs <paramref name="load"/> and samples every second how many events storage has
+        /// committed and how deep its queue is; stored/s over the window is the result.
+        /// </summary>
+        public async Task<Sustained> SustainedAsync(string name, TimeSpan duration, Func<Task<LoadSummary>> load)
+        {
+            Report.Progress($"Sustained load for {duration.TotalSeconds:0} s: {name}...");
+            await using var probe = await StorageProbe.OpenAsync(broker, vhost, eventsDb);
+            var storedBefore = await probe.StoredAsync();
+            var cpu = CpuMeter.Start(processes);
+            var running = load();
+            var timeline = new List<string> { "  s   stored/s   queue" };
+            long maxQueue = 0, lastStored = storedBefore, storedAtEnd = storedBefore;
+            var clock = Stopwatch.StartNew();
+            for (var second = 1; !running.IsCompleted; second++)
+            {
+                await Task.WhenAny(running, Task.Delay(TimeSpan.FromSeconds(second) - clock.Elapsed));
+                var stored = await probe.StoredAsync();
+                var queue = await probe.QueueDepthAsync();
+                maxQueue = Math.Max(maxQueue, queue);
+                timeline.Add($"{second,3} {stored - lastStored,10:N0} {queue,7:N0}");
+                (lastStored, storedAtEnd) = (stored, stored);
+            }
+
+            var result = await running;
+            var windowSeconds = clock.Elapsed.TotalSeconds;
+            var queueAtEnd = await probe.QueueDepthAsync();
+            var drainSeconds = await probe.DrainAsync(storedBefore, result.AcceptedEvents);
+            var cpuUse = cpu.Stop(await probe.StoredAsync() - storedBefore);
+            return new Sustained(name, duration, result, (storedAtEnd - storedBefore) / windowSeconds, maxQueue, queueAtEnd, drainSeconds, cpuUse, timeline);
         }
 
-        var window = clock.Elapsed.TotalSeconds;
-        var result = await load;
-        var drainSeconds = await probe.DrainAsync(before, result.Requests - result.Non2xx);
-        return new WrkSustained(result, (storedAtEnd - before) / window, maxQueue, drainSeconds);
+        /// <summary>Lets storage finish the previous run's backlog, so it does not count towards the next one.</summary>
+        public async Task WaitUntilDrainedAsync()
+        {
+            await using var probe = await StorageProbe.OpenAsync(broker, vhost, eventsDb);
+            var deadline = Stopwatch.StartNew();
+            while (await probe.QueueDepthAsync() > 0 && deadline.Elapsed < TimeSpan.FromMinutes(5))
+            {
+                await Task.Delay(200);
+            }
+
+            await Task.Delay(1000); // the last batch's commit
+        }
     }
 
     private static async Task<double> BrokerCeilingAsync(RabbitMqNode broker, string vhost)
@@ -225,36 +326,5 @@ internal static class IngestBenchmark
         await Task.WhenAll(senders);
         await receiver.WaitAsync(TimeSpan.FromSeconds(60));
         return (samples, acceptedSamples);
-    }
-
-    private sealed record SustainedResult(LoadGenerator.Result Load, double StoredPerSecond, long MaxQueue, long QueueAtEnd, double DrainSeconds, List<string> Timeline);
-
-    private static async Task<SustainedResult> SustainedAsync(Uri gateway, RabbitMqNode broker, string vhost, string eventsDb, TimeSpan duration, int eventsPerRequest)
-    {
-        Report.Progress($"Sustained load for {duration.TotalSeconds:0} s, {eventsPerRequest} event(s) per request...");
-        await using var probe = await StorageProbe.OpenAsync(broker, vhost, eventsDb);
-        var storedBefore = await probe.StoredAsync();
-        // Batches are large: fewer clients keep the gateway as busy.
-        var generator = new LoadGenerator(gateway, IngestKey, eventsPerRequest == 1 ? Concurrency : 8, eventsPerRequest);
-        var load = generator.RunAsync(duration);
-        var timeline = new List<string> { "  s   accepted/s   stored/s   queue" };
-        long maxQueue = 0, lastAccepted = 0, lastStored = storedBefore, storedAtEnd = storedBefore;
-        var clock = Stopwatch.StartNew();
-        for (var second = 1; !load.IsCompleted; second++)
-        {
-            await Task.WhenAny(load, Task.Delay(TimeSpan.FromSeconds(second) - clock.Elapsed));
-            var accepted = generator.Accepted;
-            var stored = await probe.StoredAsync();
-            var queue = await probe.QueueDepthAsync();
-            maxQueue = Math.Max(maxQueue, queue);
-            timeline.Add($"{second,3} {accepted - lastAccepted,12:N0} {stored - lastStored,10:N0} {queue,7:N0}");
-            (lastAccepted, lastStored, storedAtEnd) = (accepted, stored, stored);
-        }
-
-        var result = await load;
-        var windowSeconds = clock.Elapsed.TotalSeconds;
-        var queueAtEnd = await probe.QueueDepthAsync();
-        var drainSeconds = await probe.DrainAsync(storedBefore, result.Accepted);
-        return new SustainedResult(result, (storedAtEnd - storedBefore) / windowSeconds, maxQueue, queueAtEnd, drainSeconds, timeline);
     }
 }

@@ -11,6 +11,13 @@ internal sealed class LoadGenerator(Uri target, string key, int concurrency, int
     public sealed record Result(long Accepted, long Refused, long Failed, TimeSpan Elapsed, Samples Latency)
     {
         public double AcceptedPerSecond => Accepted / Elapsed.TotalSeconds;
+
+        public IngestBenchmark.LoadSummary Summary(int eventsPerRequest = 1)
+        {
+            var requests = Accepted / eventsPerRequest + Refused + Failed;
+            return new(Accepted, requests, Refused + Failed, requests / Elapsed.TotalSeconds,
+                Latency.Percentile(99).ToString("0.0", System.Globalization.CultureInfo.InvariantCulture) + " ms");
+        }
     }
 
     /// <summary>Accepted requests so far, for sampling while the load runs.</summary>

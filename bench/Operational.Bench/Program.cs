@@ -31,6 +31,7 @@ switch (command)
         await QueryBenchmark.RunAsync(events, data);
         break;
     case "ingest":
+        await Machine.DescribeAsync();
         await IngestBenchmark.RunAsync(seconds, data);
         break;
     case "rules":

@@ -11,23 +11,57 @@ namespace Operational.Bench;
 /// </summary>
 internal static partial class Wrk
 {
-    public sealed record Result(double RequestsPerSecond, long Requests, long Non2xx, string P99);
+    /// <param name="Failed">Answers other than 2xx, and socket errors (connect, read, write, timeout).</param>
+    public sealed record Result(double RequestsPerSecond, long Requests, long Failed, string P99)
+    {
+        public IngestBenchmark.LoadSummary Summary() => new(Requests - Failed, Requests, Failed, RequestsPerSecond, P99);
+    }
 
     public static bool IsInstalled => File.Exists("/usr/bin/wrk");
 
-    public static async Task<Result> RunAsync(Uri target, string key, TimeSpan duration, int connections)
+    /// <summary>
+    /// Runs wrk against <c>/v1/events</c>. Without <paramref name="rate"/> each connection sends its
+    /// next request as soon as the previous one was answered (closed loop: as fast as the system
+    /// answers). With it, requests are paced to that many per second in all (open loop: the load
+    /// many independent apps put on the gateway, whatever its answers' timing); the achieved rate
+    /// falls short of it only when every connection is waiting for an answer.
+    /// </summary>
+    public static async Task<Result> RunAsync(Uri target, string key, TimeSpan duration, int connections, int? rate = null)
     {
+        const int threads = 2;
         var script = Path.Combine(Path.GetTempPath(), $"operational-wrk-{Environment.ProcessId}.lua");
+        var pacing = rate is { } r ? $$"""
+            -- wrk has no rate option; LuaJIT's FFI reads the monotonic clock, and delay() holds each
+            -- request until the next free slot of this thread's share of the rate.
+            local ffi = require("ffi")
+            ffi.cdef[[
+            typedef struct { long tv_sec; long tv_nsec; } operational_timespec;
+            int clock_gettime(int clock_id, operational_timespec *tp);
+            ]]
+            local now_buffer = ffi.new("operational_timespec")
+            local function now_ms()
+              ffi.C.clock_gettime(1, now_buffer)
+              return tonumber(now_buffer.tv_sec) * 1000 + tonumber(now_buffer.tv_nsec) / 1e6
+            end
+            local interval_ms = 1000 * {{threads}} / {{r}}
+            local next_slot = nil
+            function delay()
+              local now = now_ms()
+              next_slot = (next_slot or now) + interval_ms
+              return math.max(0, next_slot - now)
+            end
+            """ : "";
         await File.WriteAllTextAsync(script, $$"""
             wrk.method = "POST"
             wrk.body = '{{DataGenerator.RequestBody(1)}}'
             wrk.headers["Content-Type"] = "application/json"
             wrk.headers["Authorization"] = "Bearer {{key}}"
+            {{pacing}}
             """);
         try
         {
             var start = new ProcessStartInfo("/usr/bin/wrk") { RedirectStandardOutput = true, RedirectStandardError = true };
-            foreach (var arg in (string[])["-t2", $"-c{connections}", $"-d{(int)duration.TotalSeconds}s", "--latency", "-s", script, new Uri(target, "/v1/events").ToString()])
+            foreach (var arg in (string[])[$"-t{threads}", $"-c{connections}", $"-d{(int)duration.TotalSeconds}s", "--latency", "-s", script, new Uri(target, "/v1/events").ToString()])
             {
                 start.ArgumentList.Add(arg);
             }
@@ -37,9 +71,14 @@ internal static partial class Wrk
             await process.WaitForExitAsync();
             var rps = double.Parse(RequestsPerSecond().Match(output).Groups[1].Value, CultureInfo.InvariantCulture);
             var requests = long.Parse(Requests().Match(output).Groups[1].Value, CultureInfo.InvariantCulture);
-            var non2xx = NonSuccess().Match(output) is { Success: true } m ? long.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture) : 0;
+            var failed = NonSuccess().Match(output) is { Success: true } m ? long.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture) : 0;
+            if (SocketErrors().Match(output) is { Success: true } errors)
+            {
+                failed += Enumerable.Range(1, 4).Sum(g => long.Parse(errors.Groups[g].Value, CultureInfo.InvariantCulture));
+            }
+
             var p99 = P99().Match(output).Groups[1].Value;
-            return new Result(rps, requests, non2xx, p99);
+            return new Result(rps, requests, failed, p99);
         }
         finally
         {
@@ -55,6 +94,9 @@ internal static partial class Wrk
 
     [GeneratedRegex(@"Non-2xx or 3xx responses: (\d+)")]
     private static partial Regex NonSuccess();
+
+    [GeneratedRegex(@"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)")]
+    private static partial Regex SocketErrors();
 
     [GeneratedRegex(@"99%\s+(\S+)")]
     private static partial Regex P99();
