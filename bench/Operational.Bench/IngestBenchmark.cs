@@ -57,6 +57,12 @@ internal static class IngestBenchmark
         {
             var ceilings = await BareKestrelCeilingAsync();
             var brokerCeiling = await BrokerCeilingAsync(broker, vhost);
+            Report.Progress("Measuring storage's write path alone...");
+            var storeCeilings = new List<StoreWriteProbe.Result>();
+            foreach (var eventsPerTransaction in (int[])[100, 1000])
+            {
+                storeCeilings.Add(await StoreWriteProbe.RunAsync(dataDirectory, 110_000, eventsPerTransaction));
+            }
             var brokerProcess = Process.GetProcessById(int.Parse(
                 (await broker.CtlAsync("eval", "list_to_integer(os:getpid()).")).Trim(), CultureInfo.InvariantCulture));
 
@@ -116,12 +122,17 @@ internal static class IngestBenchmark
             }
 
             Report.Line($"| ceiling: RabbitMQ, persistent confirmed publishes, {Concurrency} in flight | {Report.F(brokerCeiling)} msg/s |");
+            Report.Line($"| ceiling: storage's SQLite write path alone (no bus, no HTTP), events per transaction | {string.Join("; ", storeCeilings.Select(c => $"{c.EventsPerTransaction}: {Report.F(c.EventsPerSecond)} events/s, {Report.F(c.CpuMicrosecondsPerEvent)} µs of CPU per event"))} |");
             var (queryable, accepted) = latency;
             Report.Line($"| at 100 events/s: request answered 202, {accepted.Count} events | p50 {Report.F(accepted.Percentile(50), "0.0")} ms, p95 {Report.F(accepted.Percentile(95), "0.0")} ms, p99 {Report.F(accepted.Percentile(99), "0.0")} ms, max {Report.F(accepted.Max, "0.0")} ms |");
             Report.Line($"| at 100 events/s: sent → queryable (arrives on the live feed), {queryable.Count} events | p50 {Report.F(queryable.Percentile(50), "0.0")} ms, p95 {Report.F(queryable.Percentile(95), "0.0")} ms, p99 {Report.F(queryable.Percentile(99), "0.0")} ms, max {Report.F(queryable.Max, "0.0")} ms (target p99 ≤ 150 ms: {(queryable.Percentile(99) <= 150 ? "met" : "MISSED")}) |");
             if (paced is not null && many is not null && few is not null && kestrelWrk is not null && kestrelWrkMany is not null)
             {
                 Report.Line(paced.Row(target: 10_000));
+                var storeCeiling = storeCeilings[^1];
+                Report.Line($"| ratios, target run | gateway accepted {Report.F(paced.Load.RequestsPerSecond / kestrelWrkMany.RequestsPerSecond * 100)}% of bare Kestrel's request rate (wrk, {ManyClients} connections); " +
+                    $"storage stored {Report.F(paced.StoredPerSecond / storeCeiling.EventsPerSecond * 100)}% of its write path alone ({storeCeiling.EventsPerTransaction} events per transaction); " +
+                    $"{Report.F(paced.StoredPerSecond / brokerCeiling, "0.0")} events per raw broker message/s (group commit) |");
                 Report.Line(many.Row(kestrelWrkMany.RequestsPerSecond));
                 Report.Line(few.Row(kestrelWrk.RequestsPerSecond));
             }

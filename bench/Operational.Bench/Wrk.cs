@@ -98,6 +98,7 @@ internal static partial class Wrk
     [GeneratedRegex(@"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)")]
     private static partial Regex SocketErrors();
 
-    [GeneratedRegex(@"99%\s+(\S+)")]
+    // The latency distribution's line; "…99%" can also end a thread-stats line.
+    [GeneratedRegex(@"^\s+99%\s+(\S+)", RegexOptions.Multiline)]
     private static partial Regex P99();
 }
