@@ -72,8 +72,8 @@ listeners.tcp.default = 127.0.0.1:$port
 loopback_users.guest = true
 log.console = false
 log.file.level = warning
-# Version 2 of classic queues (the default from RabbitMQ 3.13, which compose/ runs) needs less
-# CPU and answers publisher confirms sooner than the version 1 that Debian's 3.10 starts with.
+# Version 2 of classic queues (the default from RabbitMQ 3.13, which compose/ runs) answers
+# publisher confirms sooner than the version 1 that Debian's 3.10 starts with (docs/scaling.md).
 classic_queue.default_version = 2
 CONF
     pgrep -x epmd >/dev/null && echo yes > "$dir/epmd_was_running" || echo no > "$dir/epmd_was_running"

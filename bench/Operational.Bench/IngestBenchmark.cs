@@ -63,6 +63,7 @@ internal static class IngestBenchmark
             {
                 storeCeilings.Add(await StoreWriteProbe.RunAsync(dataDirectory, 110_000, eventsPerTransaction));
             }
+
             var brokerProcess = Process.GetProcessById(int.Parse(
                 (await broker.CtlAsync("eval", "list_to_integer(os:getpid()).")).Trim(), CultureInfo.InvariantCulture));
 
