@@ -19,9 +19,9 @@ bash tests/rabbitmq-node.sh install
 if ! command -v wrk >/dev/null; then
   # The sustained ingest runs use wrk (a C load generator): on two shared cores a .NET client would eat the CPU it measures.
   echo "Installing wrk from Debian's packages..." >&2
-  if [ "$(id -u)" -eq 0 ]; then apt-get install -y -q wrk >&2 || { apt-get update -q >&2 && apt-get install -y -q wrk >&2; }
-  else sudo apt-get install -y -q wrk >&2 || { sudo apt-get update -q >&2 && sudo apt-get install -y -q wrk >&2; }
-  fi
+  as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
+  as_root apt-get update -q >&2
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends wrk >&2
 fi
 echo "Building (Release)..." >&2
 dotnet build Operational.sln -c Release -nologo -v q >&2

@@ -34,11 +34,15 @@ internal sealed class CpuMeter
     }
 
     /// <summary>A process's CPU time so far (user and system).</summary>
-    public static Func<TimeSpan> Of(Process process) => () =>
+    public static Func<TimeSpan> Of(int processId)
     {
-        process.Refresh();
-        return process.TotalProcessorTime;
-    };
+        var process = Process.GetProcessById(processId);
+        return () =>
+        {
+            process.Refresh();
+            return process.TotalProcessorTime;
+        };
+    }
 
     /// <summary>Busy and total jiffies of all cores, from the first line of /proc/stat.</summary>
     private static (long Busy, long Total) Machine()

@@ -47,12 +47,6 @@ internal static class IngestBenchmark
         var runDirectory = Path.Combine(dataDirectory, "ingest-" + DateTime.UtcNow.ToString("yyyyMMddHHmmss", CultureInfo.InvariantCulture));
         Report.Line("## Ingest benchmark: gateway → RabbitMQ → storage (SQLite)");
         Report.Line();
-        if (!Wrk.IsInstalled)
-        {
-            Report.Line("Sustained single-event runs not measured: wrk is not installed (bench/run.sh installs it; or apt-get install wrk).");
-            Report.Line();
-        }
-
         try
         {
             var ceilings = await BareKestrelCeilingAsync();
@@ -64,8 +58,7 @@ internal static class IngestBenchmark
                 storeCeilings.Add(await StoreWriteProbe.RunAsync(dataDirectory, 110_000, eventsPerTransaction));
             }
 
-            var brokerProcess = Process.GetProcessById(int.Parse(
-                (await broker.CtlAsync("eval", "list_to_integer(os:getpid()).")).Trim(), CultureInfo.InvariantCulture));
+            var brokerProcessId = int.Parse((await broker.CtlAsync("eval", "list_to_integer(os:getpid()).")).Trim(), CultureInfo.InvariantCulture);
 
             var environment = new Dictionary<string, string>
             {
@@ -90,7 +83,7 @@ internal static class IngestBenchmark
                 });
 
             var run = new Run(broker, vhost, Path.Combine(runDirectory, "storage", "events.db"),
-                [("gateway", () => gateway.CpuTime), ("storage", () => storage.CpuTime), ("RabbitMQ", CpuMeter.Of(brokerProcess))]);
+                [("gateway", CpuMeter.Of(gateway.ProcessId)), ("storage", CpuMeter.Of(storage.ProcessId)), ("RabbitMQ", CpuMeter.Of(brokerProcessId))]);
             var latency = await LatencyAt100PerSecondAsync(gateway.Address);
             Sustained? paced = null, many = null, few = null;
             if (Wrk.IsInstalled)
@@ -99,19 +92,19 @@ internal static class IngestBenchmark
                 await Wrk.RunAsync(gateway.Address, IngestKey, TimeSpan.FromSeconds(10), ManyClients);
                 await run.WaitUntilDrainedAsync();
                 paced = await run.SustainedAsync($"{OfferedRate:N0} single events/s offered over {PacedConnections} connections (wrk, paced)", TimeSpan.FromSeconds(seconds),
-                    () => Wrk.RunAsync(gateway.Address, IngestKey, TimeSpan.FromSeconds(seconds), PacedConnections, OfferedRate).ContinueWith(t => t.Result.Summary()));
+                    async () => (await Wrk.RunAsync(gateway.Address, IngestKey, TimeSpan.FromSeconds(seconds), PacedConnections, OfferedRate)).Summary());
                 var closedSeconds = TimeSpan.FromSeconds(Math.Min(seconds, 30));
                 many = await run.SustainedAsync($"single events from {ManyClients} clients, each sending as soon as answered (wrk)", closedSeconds,
-                    () => Wrk.RunAsync(gateway.Address, IngestKey, closedSeconds, ManyClients).ContinueWith(t => t.Result.Summary()));
+                    async () => (await Wrk.RunAsync(gateway.Address, IngestKey, closedSeconds, ManyClients)).Summary());
                 await run.WaitUntilDrainedAsync();
                 few = await run.SustainedAsync($"single events from {Concurrency} clients, each sending as soon as answered (wrk)", closedSeconds,
-                    () => Wrk.RunAsync(gateway.Address, IngestKey, closedSeconds, Concurrency).ContinueWith(t => t.Result.Summary()));
+                    async () => (await Wrk.RunAsync(gateway.Address, IngestKey, closedSeconds, Concurrency)).Summary());
                 await run.WaitUntilDrainedAsync();
             }
 
             var batchGenerator = new LoadGenerator(gateway.Address, IngestKey, 8, BatchRequestEvents);
             var batched = await run.SustainedAsync($"{BatchRequestEvents} events per request from 8 clients", TimeSpan.FromSeconds(Math.Min(seconds, 30)),
-                () => batchGenerator.RunAsync(TimeSpan.FromSeconds(Math.Min(seconds, 30))).ContinueWith(t => t.Result.Summary(BatchRequestEvents)));
+                async () => (await batchGenerator.RunAsync(TimeSpan.FromSeconds(Math.Min(seconds, 30)))).Summary(BatchRequestEvents));
 
             Report.Line("| measurement | result |");
             Report.Line("|---|---|");
@@ -139,7 +132,7 @@ internal static class IngestBenchmark
             }
             else
             {
-                Report.Line("| sustained single events | not measured: wrk is not installed (apt-get install wrk) |");
+                Report.Line("| sustained single events | not measured: wrk is not installed (bench/run.sh installs it; or apt-get install wrk) |");
             }
 
             Report.Line(batched.Row());

@@ -20,9 +20,6 @@ internal sealed class LoadGenerator(Uri target, string key, int concurrency, int
         }
     }
 
-    /// <summary>Accepted requests so far, for sampling while the load runs.</summary>
-    public long Accepted => Interlocked.Read(ref _accepted);
-
     private long _accepted;
 
     public async Task<Result> RunAsync(TimeSpan duration)
@@ -86,6 +83,6 @@ internal sealed class LoadGenerator(Uri target, string key, int concurrency, int
         }
 
         await Task.WhenAll(Enumerable.Range(0, concurrency).Select(_ => Task.Run(Worker)));
-        return new Result(Accepted, refused, failed, stop.Elapsed, latency);
+        return new Result(Interlocked.Read(ref _accepted), refused, failed, stop.Elapsed, latency);
     }
 }

@@ -29,8 +29,8 @@ public sealed class IngestOptions
 
     /// <summary>
     /// Batches published and awaiting the broker's confirm at the same time. Two keep the gateway
-    /// busy during a confirm; more make smaller batches, and each bus message costs the broker and
-    /// every subscriber about as much as a whole batch's events (docs/benchmarks.md).
+    /// busy during a confirm; more make smaller batches, and every bus message has a cost of its own
+    /// for the broker and each subscriber, so fewer, fuller messages are cheaper (docs/benchmarks.md).
     /// </summary>
     public int PublishesInFlight { get; set; } = 2;
 
