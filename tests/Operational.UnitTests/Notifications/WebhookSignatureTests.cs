@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using System.Text;
 using Operational.Notifications.Channels;
 using Operational.Notifications.Webhooks;
+using Operational.TestSupport;
 
 namespace Operational.UnitTests.Notifications;
 
@@ -29,37 +30,5 @@ public sealed class WebhookSignatureTests
         Assert.False(StandardWebhooks.Verify(secret, new Dictionary<string, string>(headers) { ["webhook-id"] = "msg_02" }, body, now));
         Assert.False(StandardWebhooks.Verify(secret, headers, body, now.AddMinutes(10))); // replayed too late
         Assert.False(StandardWebhooks.Verify(ChannelValidator.WebhookSecretPrefix + Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)), headers, body, now));
-    }
-}
-
-/// <summary>
-/// A receiver, written from the Standard Webhooks specification (not from our signer): the
-/// timestamp within five minutes, then any of the space-separated <c>v1,</c> signatures equal,
-/// in constant time, to HMAC-SHA256(base64-decoded secret, id.timestamp.body).
-/// </summary>
-public static class StandardWebhooks
-{
-
-    public static bool Verify(string secret, IReadOnlyDictionary<string, string> headers, byte[] body, DateTimeOffset now)
-    {
-        var timestamp = long.Parse(headers["webhook-timestamp"], System.Globalization.CultureInfo.InvariantCulture);
-        if (Math.Abs(now.ToUnixTimeSeconds() - timestamp) > 300)
-        {
-            return false;
-        }
-
-        var key = Convert.FromBase64String(secret["whsec_".Length..]);
-        byte[] signed = [.. Encoding.UTF8.GetBytes($"{headers["webhook-id"]}.{headers["webhook-timestamp"]}."), .. body];
-        var expected = HMACSHA256.HashData(key, signed);
-        foreach (var candidate in headers["webhook-signature"].Split(' '))
-        {
-            var parts = candidate.Split(',', 2);
-            if (parts is ["v1", var value] && CryptographicOperations.FixedTimeEquals(Convert.FromBase64String(value), expected))
-            {
-                return true;
-            }
-        }
-
-        return false;
     }
 }

@@ -4,7 +4,7 @@ using System.Text.Json;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Operational.TestSupport;
 
-namespace Operational.UnitTests.Api;
+namespace Operational.ApiTests;
 
 /// <summary>Dashboard sign-in: operators, cookie sessions, projects chosen per request, CSRF header, roles.</summary>
 public sealed class SessionsApiTests : IAsyncLifetime

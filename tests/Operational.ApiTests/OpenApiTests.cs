@@ -2,7 +2,7 @@ using System.Net;
 using System.Text.Json;
 using Operational.TestSupport;
 
-namespace Operational.UnitTests.Api;
+namespace Operational.ApiTests;
 
 /// <summary>The gateway describes the whole public API and serves an interactive reference for it.</summary>
 public sealed class OpenApiTests(StandaloneFactory factory) : IClassFixture<StandaloneFactory>

@@ -5,9 +5,8 @@ using System.Text.Json;
 using Microsoft.AspNetCore.Http;
 using Operational.Notifications.Push;
 using Operational.TestSupport;
-using Operational.UnitTests.Notifications;
 
-namespace Operational.UnitTests.Api;
+namespace Operational.ApiTests;
 
 /// <summary>
 /// Alerts delivered to channels whose endpoints are a local stub: one that answers, one that

@@ -1,7 +1,7 @@
 using System.Net;
 using Operational.TestSupport;
 
-namespace Operational.UnitTests.Api;
+namespace Operational.ApiTests;
 
 /// <summary><c>GET /v1/events/stream</c> on the standalone host: live delivery, project scoping, resume without gaps.</summary>
 public sealed class LiveFeedApiTests : OwnStandaloneHostTests

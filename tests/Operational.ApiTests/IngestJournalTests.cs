@@ -4,7 +4,7 @@ using Operational.Contracts.Events;
 using Operational.Gateway.Ingest.Journal;
 using Operational.ServiceDefaults.Storage;
 
-namespace Operational.UnitTests.Api;
+namespace Operational.ApiTests;
 
 /// <summary>The standalone host's promise behind a 202: the batch is journaled until every in-process subscriber has it.</summary>
 public sealed class IngestJournalTests

@@ -5,7 +5,7 @@ using System.Text.Json;
 using Operational.Notifications.Push;
 using Operational.TestSupport;
 
-namespace Operational.UnitTests.Api;
+namespace Operational.ApiTests;
 
 public sealed class PushApiTests(StandaloneFactory factory) : IClassFixture<StandaloneFactory>
 {

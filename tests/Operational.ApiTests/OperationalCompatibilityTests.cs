@@ -2,7 +2,7 @@ using System.Net;
 using System.Text;
 using Operational.TestSupport;
 
-namespace Operational.UnitTests.Api;
+namespace Operational.ApiTests;
 
 /// <summary>
 /// <c>/api/v1/log</c> as Operational's SDKs call it: requests built byte for byte like theirs

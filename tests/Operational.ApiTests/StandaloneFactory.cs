@@ -7,7 +7,7 @@ using Operational.Gateway.Ingest;
 using Operational.Standalone;
 using Operational.TestSupport;
 
-namespace Operational.UnitTests.Api;
+namespace Operational.ApiTests;
 
 /// <summary>
 /// The standalone host in memory (in-memory bus, SQLite in a temp folder) with preset keys.

@@ -2,7 +2,7 @@ using System.Net;
 using System.Text.Json;
 using Operational.TestSupport;
 
-namespace Operational.UnitTests.Api;
+namespace Operational.ApiTests;
 
 /// <summary>The public ingest and read API of the standalone host, through HTTP.</summary>
 public sealed class IngestApiTests(StandaloneFactory factory) : IClassFixture<StandaloneFactory>

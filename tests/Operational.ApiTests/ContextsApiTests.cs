@@ -3,7 +3,7 @@ using System.Text.Json;
 using Microsoft.Extensions.Time.Testing;
 using Operational.TestSupport;
 
-namespace Operational.UnitTests.Api;
+namespace Operational.ApiTests;
 
 public sealed class ContextsApiTests(StandaloneFactory factory) : IClassFixture<StandaloneFactory>
 {

@@ -2,7 +2,7 @@ using System.Net;
 using System.Text;
 using Operational.TestSupport;
 
-namespace Operational.UnitTests.Api;
+namespace Operational.ApiTests;
 
 /// <summary>
 /// Hundreds of malformed requests against every ingest endpoint: each must get a 4xx

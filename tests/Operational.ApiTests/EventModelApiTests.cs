@@ -2,7 +2,7 @@ using System.Net;
 using System.Text.Json;
 using Operational.TestSupport;
 
-namespace Operational.UnitTests.Api;
+namespace Operational.ApiTests;
 
 /// <summary>The full event model, the batch endpoint and the filters, through HTTP on the standalone host.</summary>
 public sealed class EventModelApiTests(StandaloneFactory factory) : IClassFixture<StandaloneFactory>

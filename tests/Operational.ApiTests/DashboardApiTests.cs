@@ -2,7 +2,7 @@ using System.Net;
 using System.Text.Json;
 using Operational.TestSupport;
 
-namespace Operational.UnitTests.Api;
+namespace Operational.ApiTests;
 
 /// <summary>The dashboard's files and its chart data (<c>/v1/volume</c>).</summary>
 public sealed class DashboardApiTests(StandaloneFactory factory) : IClassFixture<StandaloneFactory>

@@ -2,7 +2,7 @@ using System.Net;
 using System.Text.Json;
 using Operational.TestSupport;
 
-namespace Operational.UnitTests.Api;
+namespace Operational.ApiTests;
 
 public sealed class ChannelsApiTests(StandaloneFactory factory) : IClassFixture<StandaloneFactory>
 {

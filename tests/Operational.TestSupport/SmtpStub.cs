@@ -3,7 +3,7 @@ using System.Net;
 using System.Net.Sockets;
 using System.Text;
 
-namespace Operational.UnitTests.Notifications;
+namespace Operational.TestSupport;
 
 /// <summary>
 /// Just enough of an SMTP server (RFC 5321, no TLS, no auth) to receive what the email sender

@@ -3,7 +3,7 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using Operational.TestSupport;
 
-namespace Operational.UnitTests.Api;
+namespace Operational.ApiTests;
 
 /// <summary>Projects and keys through the API, and what one project's keys can and cannot do to another's data.</summary>
 public sealed class ProjectsApiTests : OwnStandaloneHostTests

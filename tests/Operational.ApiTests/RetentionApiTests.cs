@@ -4,7 +4,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Operational.Storage.Retention;
 using Operational.TestSupport;
 
-namespace Operational.UnitTests.Api;
+namespace Operational.ApiTests;
 
 /// <summary>Per-project retention through the API, and the background deletion it drives.</summary>
 public sealed class RetentionApiTests : OwnStandaloneHostTests

@@ -1,6 +1,6 @@
 using Operational.TestSupport;
 
-namespace Operational.UnitTests.Api;
+namespace Operational.ApiTests;
 
 /// <summary>
 /// Each test gets a standalone host of its own, for tests that create projects, revoke keys or

@@ -4,7 +4,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Operational.Rules.Checks;
 using Operational.TestSupport;
 
-namespace Operational.UnitTests.Api;
+namespace Operational.ApiTests;
 
 public sealed class RulesApiTests(StandaloneFactory factory) : IClassFixture<StandaloneFactory>
 {
