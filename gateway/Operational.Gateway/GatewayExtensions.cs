@@ -33,13 +33,10 @@ public static class GatewayExtensions
         builder.BindValidated<IngestOptions, IngestOptionsValidator>(IngestOptions.SectionName);
         builder.BindValidated<BootstrapOptions, BootstrapOptionsValidator>(BootstrapOptions.SectionName);
 
-        builder.Services.TryAddSingleton<MongoClientProvider>();
-        builder.Services.AddSingleton<IIdentityStore>(provider => ByProvider<IIdentityStore>(
-            provider, storage => new SqliteIdentityStore(SqliteDatabase.InDataDirectory(storage, ServiceName)), database => new MongoIdentityStore(database)));
-        builder.Services.AddSingleton<IOperatorStore>(provider => ByProvider<IOperatorStore>(
-            provider, storage => new SqliteOperatorStore(SqliteDatabase.InDataDirectory(storage, "operators")), database => new MongoOperatorStore(database)));
-        builder.Services.AddSingleton<IEventIdLedger>(provider => ByProvider<IEventIdLedger>(
-            provider, storage => new SqliteEventIdLedger(SqliteDatabase.InDataDirectory(storage, "ingest-ids")), database => new MongoEventIdLedger(database)));
+        // Three files of their own in SQLite, collections of one database in MongoDB.
+        builder.Services.AddServiceStore<IIdentityStore>(ServiceName, ServiceName, (sqlite, _) => new SqliteIdentityStore(sqlite), (mongo, _) => new MongoIdentityStore(mongo));
+        builder.Services.AddServiceStore<IOperatorStore>(ServiceName, "operators", (sqlite, _) => new SqliteOperatorStore(sqlite), (mongo, _) => new MongoOperatorStore(mongo));
+        builder.Services.AddServiceStore<IEventIdLedger>(ServiceName, "ingest-ids", (sqlite, _) => new SqliteEventIdLedger(sqlite), (mongo, _) => new MongoEventIdLedger(mongo));
         builder.Services.AddSingleton<OperatorPasswords>();
         builder.Services.AddSingleton<SignInThrottle>();
         builder.Services.AddSingleton<AcceptedIds>();
@@ -47,7 +44,6 @@ public static class GatewayExtensions
         builder.Services.AddHostedService<ProjectBootstrapper>();
         builder.Services.AddHostedService<SessionMaintenance>();
         builder.BindValidated<OperatorSessionOptions, OperatorSessionOptionsValidator>(OperatorSessionOptions.SectionName);
-        builder.Services.AddHealthChecks().AddStorageCheck<IIdentityStore>(ServiceName);
 
         builder.Services.AddMemoryCache(cache => cache.SizeLimit = 100_000);
         builder.Services
@@ -76,18 +72,6 @@ public static class GatewayExtensions
         builder.Services.AddHostedService(provider => provider.GetRequiredService<IngestPublisher>());
         builder.Services.AddHealthChecks().AddCheck<IngestHealthCheck>("ingest", tags: [HealthEndpoints.ReadyTag]);
         return builder;
-    }
-
-    /// <summary>The gateway's stores: a SQLite file of their own, or collections in the gateway's MongoDB database.</summary>
-    private static T ByProvider<T>(IServiceProvider provider, Func<StorageOptions, T> sqlite, Func<MongoDB.Driver.IMongoDatabase, T> mongo)
-    {
-        var storage = provider.GetRequiredService<IOptions<StorageOptions>>().Value;
-        return storage.Provider switch
-        {
-            StorageProvider.Sqlite => sqlite(storage),
-            StorageProvider.MongoDb => mongo(provider.GetRequiredService<MongoClientProvider>().GetDatabase(ServiceName)),
-            _ => throw new InvalidOperationException($"Unsupported storage provider {storage.Provider}."),
-        };
     }
 
     internal static bool IsRabbitMq(IServiceProvider provider) =>

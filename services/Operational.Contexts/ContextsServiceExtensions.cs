@@ -22,19 +22,9 @@ public static class ContextsServiceExtensions
     public static IHostApplicationBuilder AddContextsService(this IHostApplicationBuilder builder)
     {
         builder.BindValidated<ContextsOptions, ContextsOptionsValidator>(ContextsOptions.SectionName);
-        builder.Services.AddSingleton<IContextStore>(provider =>
-        {
-            var storage = provider.GetRequiredService<IOptions<StorageOptions>>().Value;
-            var defaultTimeout = provider.GetRequiredService<IOptions<ContextsOptions>>().Value.DefaultTimeoutSeconds;
-            return storage.Provider switch
-            {
-                StorageProvider.Sqlite => new SqliteContextStore(SqliteDatabase.InDataDirectory(storage, ServiceName), defaultTimeout),
-                StorageProvider.MongoDb => new MongoContextStore(provider.GetRequiredService<MongoClientProvider>().GetDatabase(ServiceName), defaultTimeout),
-                _ => throw new InvalidOperationException($"Unsupported storage provider {storage.Provider}."),
-            };
-        });
-        builder.Services.TryAddSingleton<MongoClientProvider>();
-        builder.Services.AddServiceStore<IContextStore>(ServiceName);
+        builder.Services.AddServiceStore<IContextStore>(ServiceName, ServiceName,
+            (sqlite, provider) => new SqliteContextStore(sqlite, DefaultTimeout(provider)),
+            (mongo, provider) => new MongoContextStore(mongo, DefaultTimeout(provider)));
         builder.Services.AddSingleton<ContextsChanged>();
         builder.Services.AddSingleton<ContextAnnouncer>();
         builder.Services.AddHostedService(provider => provider.GetRequiredService<ContextAnnouncer>());
@@ -42,6 +32,9 @@ public static class ContextsServiceExtensions
         builder.Services.AddHostedService<ContextRetentionWorker>();
         return builder;
     }
+
+    private static int DefaultTimeout(IServiceProvider provider) =>
+        provider.GetRequiredService<IOptions<ContextsOptions>>().Value.DefaultTimeoutSeconds;
 
     public static void AddContextsConsumers(this IBusRegistrationConfigurator bus) =>
         bus.AddConsumer<ContextEventsConsumer, ContextEventsConsumerDefinition>();

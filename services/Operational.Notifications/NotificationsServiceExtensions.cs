@@ -28,16 +28,9 @@ public static class NotificationsServiceExtensions
     {
         builder.BindValidated<NotificationsOptions, NotificationsOptionsValidator>(NotificationsOptions.SectionName);
         // One store, one file or database, for channels and push: both interfaces are the same object.
-        builder.Services.AddSingleton<IChannelStore>(provider =>
-        {
-            var storage = provider.GetRequiredService<IOptions<StorageOptions>>().Value;
-            return storage.Provider switch
-            {
-                StorageProvider.Sqlite => new SqliteNotificationsStore(SqliteDatabase.InDataDirectory(storage, ServiceName)),
-                StorageProvider.MongoDb => new MongoNotificationsStore(provider.GetRequiredService<MongoClientProvider>().GetDatabase(ServiceName)),
-                _ => throw new InvalidOperationException($"Unsupported storage provider {storage.Provider}."),
-            };
-        });
+        builder.Services.AddServiceStore<IChannelStore>(ServiceName, ServiceName,
+            (sqlite, _) => new SqliteNotificationsStore(sqlite),
+            (mongo, _) => new MongoNotificationsStore(mongo));
         builder.Services.AddSingleton(provider => (IPushStore)provider.GetRequiredService<IChannelStore>());
         builder.Services.AddSingleton(provider => (IDeliveryStore)provider.GetRequiredService<IChannelStore>());
         builder.Services.AddSingleton(provider => (IActionStore)provider.GetRequiredService<IChannelStore>());
@@ -55,8 +48,6 @@ public static class NotificationsServiceExtensions
         builder.Services.AddSingleton<DeliveriesQueued>();
         builder.Services.AddSingleton<DeliveryDispatcher>();
         builder.Services.AddHostedService(provider => provider.GetRequiredService<DeliveryDispatcher>());
-        builder.Services.TryAddSingleton<MongoClientProvider>();
-        builder.Services.AddServiceStore<IChannelStore>(ServiceName);
         builder.Services.AddSingleton<VapidKeys>();
         builder.Services.AddHostedService(provider => provider.GetRequiredService<VapidKeys>());
         return builder;

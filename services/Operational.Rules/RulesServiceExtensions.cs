@@ -32,18 +32,9 @@ public static class RulesServiceExtensions
     public static IHostApplicationBuilder AddRulesService(this IHostApplicationBuilder builder)
     {
         var options = builder.BindValidated<RulesOptions, RulesOptionsValidator>(RulesOptions.SectionName);
-        builder.Services.AddSingleton<IRulesStore>(provider =>
-        {
-            var storage = provider.GetRequiredService<IOptions<StorageOptions>>().Value;
-            return storage.Provider switch
-            {
-                StorageProvider.Sqlite => new SqliteRulesStore(SqliteDatabase.InDataDirectory(storage, ServiceName)),
-                StorageProvider.MongoDb => new MongoRulesStore(provider.GetRequiredService<MongoClientProvider>().GetDatabase(ServiceName)),
-                _ => throw new InvalidOperationException($"Unsupported storage provider {storage.Provider}."),
-            };
-        });
-        builder.Services.TryAddSingleton<MongoClientProvider>();
-        builder.Services.AddServiceStore<IRulesStore>(ServiceName);
+        builder.Services.AddServiceStore<IRulesStore>(ServiceName, ServiceName,
+            (sqlite, _) => new SqliteRulesStore(sqlite),
+            (mongo, _) => new MongoRulesStore(mongo));
         builder.Services.AddSingleton<RuleBook>();
         builder.Services.AddSingleton<RuleEvaluator>();
         builder.Services.AddSingleton<RuleChecks>();

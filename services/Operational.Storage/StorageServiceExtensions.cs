@@ -21,18 +21,10 @@ public static class StorageServiceExtensions
 
     public static IHostApplicationBuilder AddStorageService(this IHostApplicationBuilder builder)
     {
-        builder.Services.AddSingleton<IEventStore>(provider =>
-        {
-            var storage = provider.GetRequiredService<IOptions<StorageOptions>>().Value;
-            return storage.Provider switch
-            {
-                StorageProvider.Sqlite => new SqliteEventStore(SqliteDatabase.InDataDirectory(storage, "events")),
-                StorageProvider.MongoDb => new MongoEventStore(provider.GetRequiredService<MongoClientProvider>().GetDatabase(ServiceName)),
-                _ => throw new InvalidOperationException($"Unsupported storage provider {storage.Provider}."),
-            };
-        });
-        builder.Services.TryAddSingleton<MongoClientProvider>();
-        builder.Services.AddServiceStore<IEventStore>(ServiceName);
+        builder.Services.AddServiceStore<IEventStore>(ServiceName, "events",
+            (sqlite, _) => new SqliteEventStore(sqlite),
+            (mongo, _) => new MongoEventStore(mongo),
+            checkName: ServiceName);
         builder.BindValidated<LiveFeedOptions, LiveFeedOptionsValidator>(LiveFeedOptions.SectionName);
         builder.Services.AddSingleton<StoredSignal>();
         builder.BindValidated<RetentionOptions, RetentionOptionsValidator>(RetentionOptions.SectionName);

@@ -37,6 +37,9 @@ public sealed partial class StandaloneProcessTests : IAsyncLifetime
 
             using var forbidden = await client.GetAsync(ingestKey, "/v1/events");
             Assert.Equal(HttpStatusCode.Forbidden, forbidden.StatusCode);
+
+            // Every store is ready before any worker runs: a first start logs no error.
+            Assert.DoesNotMatch(ErrorLogLine(), first.Output);
         }
 
         await using var second = await ServiceProcess.StartAsync("standalone again", "compose/Operational.Standalone", "Operational.Standalone", environment);
@@ -62,6 +65,9 @@ public sealed partial class StandaloneProcessTests : IAsyncLifetime
             await Task.Delay(100);
         }
     }
+
+    [GeneratedRegex(@"(?m)^\s*(fail|crit):|Exception")]
+    private static partial Regex ErrorLogLine();
 
     [GeneratedRegex(@"admin key [^:]*:\s+(?<key>op_admin_\w+)")]
     private static partial Regex AdminKeyLine();

@@ -6,7 +6,7 @@ using Operational.ServiceDefaults.Identity;
 namespace Operational.Gateway.Bootstrap;
 
 /// <summary>
-/// Prepares the identity store and, while the installation has no API key at all, creates
+/// While the installation has no API key at all, creates
 /// project <c>default</c> with one admin and one ingest key. Generated keys are printed once
 /// to the console and never again (only their hashes are stored); preset keys are not
 /// printed. Every step is idempotent, so a crash half-way or several replicas starting at
@@ -26,8 +26,6 @@ internal sealed class ProjectBootstrapper(
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {
-        await store.InitializeAsync(cancellationToken);
-        await operators.InitializeAsync(cancellationToken);
         var lines = new List<string>();
         await CreateKeysAsync(lines, cancellationToken);
         await CreateOperatorAsync(lines, cancellationToken);

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using Operational.Contracts.Events;
+using Operational.ServiceDefaults.Time;
 
 namespace Operational.Gateway.Ingest;
 
@@ -570,7 +571,7 @@ internal static class EventValidator
             return null;
         }
 
-        return DateTimeOffset.FromUnixTimeMilliseconds(timestamp.ToUnixTimeMilliseconds());
+        return timestamp.TruncateToMs();
     }
 
     private static string? Identifier(Dictionary<string, JsonElement> fields, string field, int maxLength, Check check)

@@ -5,6 +5,7 @@ using Operational.Contracts.Events;
 using Operational.Gateway.Ingest.Duplicates;
 using Operational.ServiceDefaults.Identity;
 using Operational.ServiceDefaults.Problems;
+using Operational.ServiceDefaults.Time;
 
 namespace Operational.Gateway.Ingest;
 
@@ -76,7 +77,7 @@ public static class IngestEndpoints
         TimeProvider clock,
         Func<IngestedEvent, bool, IResult> accepted)
     {
-        var now = Now(clock);
+        var now = clock.GetUtcNowMs();
         var errors = new Dictionary<string, string[]>();
         EventDraft? draft;
         using (body.Document)
@@ -118,7 +119,7 @@ public static class IngestEndpoints
             return body.Error;
         }
 
-        var now = Now(clock);
+        var now = clock.GetUtcNowMs();
         var projectId = http.User.GetProjectId();
         BatchItemResult[] results;
         var pending = new List<(int Index, IngestedEvent Event, bool ClientId, Task<IngestOutcome> Outcome)>();
@@ -218,9 +219,6 @@ public static class IngestEndpoints
 
         return TypedResults.Ok(summary);
     }
-
-    /// <summary>Millisecond precision end to end: what is read back equals what was stored, on every provider.</summary>
-    private static DateTimeOffset Now(TimeProvider clock) => DateTimeOffset.FromUnixTimeMilliseconds(clock.GetUtcNow().ToUnixTimeMilliseconds());
 
     /// <summary>Never a false 202: the client is told the event was not taken and when to retry.</summary>
     internal static IResult Refused(HttpContext http, IngestOutcome outcome, int retryAfterSeconds)

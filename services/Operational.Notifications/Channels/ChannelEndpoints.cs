@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 using Operational.ServiceDefaults.Identity;
 using Operational.ServiceDefaults.Problems;
+using Operational.ServiceDefaults.Time;
 
 namespace Operational.Notifications.Channels;
 
@@ -69,7 +70,7 @@ public static class ChannelEndpoints
                 $"This project has {options.Value.MaxChannelsPerProject} channels, the most allowed (Notifications:MaxChannelsPerProject).");
         }
 
-        var now = Now(clock);
+        var now = clock.GetUtcNowMs();
         var channel = new Channel("ch_" + Guid.CreateVersion7(now).ToString("N"), projectId, valid, now, now);
         await store.SaveAsync(channel, ct);
         return TypedResults.Created($"/v1/channels/{channel.Id}", ChannelResponse.From(channel, secret));
@@ -94,15 +95,13 @@ public static class ChannelEndpoints
             return ApiProblems.Validation(errors);
         }
 
-        var channel = existing with { Definition = valid, UpdatedAt = Now(clock) };
+        var channel = existing with { Definition = valid, UpdatedAt = clock.GetUtcNowMs() };
         await store.SaveAsync(channel, ct);
         return TypedResults.Ok(ChannelResponse.From(channel, secret));
     }
 
     private static async Task<Results<NoContent, ProblemHttpResult>> DeleteAsync(HttpContext http, string channelId, IChannelStore store, CancellationToken ct) =>
         await store.DeleteAsync(http.User.GetProjectId(), channelId, ct) ? TypedResults.NoContent() : NotFound(channelId);
-
-    private static DateTimeOffset Now(TimeProvider clock) => DateTimeOffset.FromUnixTimeMilliseconds(clock.GetUtcNow().ToUnixTimeMilliseconds());
 
     private static readonly ChannelDefinition Empty = new(null, null, null, null, null, null, null, null);
 

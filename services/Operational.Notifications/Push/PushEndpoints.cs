@@ -5,6 +5,7 @@ using Microsoft.Extensions.Options;
 using Operational.Notifications.Outbound;
 using Operational.ServiceDefaults.Identity;
 using Operational.ServiceDefaults.Problems;
+using Operational.ServiceDefaults.Time;
 
 namespace Operational.Notifications.Push;
 
@@ -69,7 +70,7 @@ public static class PushEndpoints
             return ApiProblems.Validation(errors);
         }
 
-        var now = DateTimeOffset.FromUnixTimeMilliseconds(clock.GetUtcNow().ToUnixTimeMilliseconds());
+        var now = clock.GetUtcNowMs();
         var candidate = new PushSubscription("ps_" + Guid.CreateVersion7(now).ToString("N"), http.User.GetProjectId(), request!.Endpoint!, p256dh!, auth!, now);
         var stored = await store.SaveSubscriptionAsync(candidate, ct);
         var response = new PushSubscriptionResponse(stored.Id, stored.Endpoint, stored.CreatedAt);

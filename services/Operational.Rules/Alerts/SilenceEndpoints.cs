@@ -3,6 +3,7 @@ using Operational.Rules.Storage;
 using Operational.ServiceDefaults.Identity;
 using Operational.ServiceDefaults.Problems;
 using Operational.ServiceDefaults.Query;
+using Operational.ServiceDefaults.Time;
 
 namespace Operational.Rules.Alerts;
 
@@ -51,7 +52,7 @@ public static class SilenceEndpoints
         HttpContext http, SilenceRequest? request, IRulesStore store, TimeProvider clock, CancellationToken ct)
     {
         var projectId = http.User.GetProjectId();
-        var now = DateTimeOffset.FromUnixTimeMilliseconds(clock.GetUtcNow().ToUnixTimeMilliseconds());
+        var now = clock.GetUtcNowMs();
         var errors = new Dictionary<string, string[]>();
         var ruleId = QueryParameters.Filter(request?.RuleId);
         var group = QueryParameters.Filter(request?.Group);

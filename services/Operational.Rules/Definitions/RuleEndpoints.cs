@@ -6,6 +6,7 @@ using Operational.Rules.Storage;
 using Operational.ServiceDefaults.Identity;
 using Operational.ServiceDefaults.Problems;
 using Operational.ServiceDefaults.ServiceApis;
+using Operational.ServiceDefaults.Time;
 
 namespace Operational.Rules.Definitions;
 
@@ -61,7 +62,7 @@ public static class RuleEndpoints
         IOptions<RulesOptions> options, TimeProvider clock, CancellationToken ct)
     {
         var projectId = http.User.GetProjectId();
-        var now = Now(clock);
+        var now = clock.GetUtcNowMs();
         var rule = new Rule("r_" + Guid.CreateVersion7(now).ToString("N"), projectId, definition ?? Empty, now, now);
         var errors = new Dictionary<string, string[]>();
         if (RuleValidator.Compile(rule, errors) is not { } compiled)
@@ -99,7 +100,7 @@ public static class RuleEndpoints
             return NotFound(ruleId);
         }
 
-        var rule = existing with { Definition = definition ?? Empty, UpdatedAt = Now(clock) };
+        var rule = existing with { Definition = definition ?? Empty, UpdatedAt = clock.GetUtcNowMs() };
         var errors = new Dictionary<string, string[]>();
         if (RuleValidator.Compile(rule, errors) is not { } compiled)
         {
@@ -170,9 +171,6 @@ public static class RuleEndpoints
         book.Invalidate();
         schedules.Apply(rule);
     }
-
-    /// <summary>Stores keep milliseconds: a rule reads back with the times it was answered with.</summary>
-    private static DateTimeOffset Now(TimeProvider clock) => DateTimeOffset.FromUnixTimeMilliseconds(clock.GetUtcNow().ToUnixTimeMilliseconds());
 
     private static readonly RuleDefinition Empty = new(null, null, null, null, null, null, null, null, null);
 

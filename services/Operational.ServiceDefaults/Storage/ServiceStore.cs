@@ -1,6 +1,9 @@
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using MongoDB.Driver;
 
 namespace Operational.ServiceDefaults.Storage;
 
@@ -14,27 +17,70 @@ public interface IServiceStore : IStoragePing
 public static class ServiceStoreRegistration
 {
     /// <summary>
-    /// Prepares <typeparamref name="TStore"/> at start and adds the readiness check
-    /// <c>{service}-storage</c>. A store that cannot be prepared (unwritable folder, unreachable
+    /// Registers <typeparamref name="TStore"/> made for the configured <c>Storage:Provider</c>: over the
+    /// SQLite file <c>{sqliteFile}.db</c> in <c>Storage:Sqlite:DataDirectory</c>, or over the MongoDB
+    /// database of <paramref name="mongoDatabase"/>; prepares it before any hosted service starts and adds
+    /// the readiness check <c>{checkName ?? sqliteFile}-storage</c> (see <see cref="AddServiceStore{TStore}(IServiceCollection, string)"/>).
+    /// </summary>
+    public static IServiceCollection AddServiceStore<TStore>(
+        this IServiceCollection services,
+        string mongoDatabase,
+        string sqliteFile,
+        Func<SqliteDatabase, IServiceProvider, TStore> sqlite,
+        Func<IMongoDatabase, IServiceProvider, TStore> mongo,
+        string? checkName = null)
+        where TStore : class, IServiceStore
+    {
+        services.TryAddSingleton<MongoClientProvider>();
+        services.AddSingleton(provider =>
+        {
+            var storage = provider.GetRequiredService<IOptions<StorageOptions>>().Value;
+            return storage.Provider switch
+            {
+                StorageProvider.Sqlite => sqlite(SqliteDatabase.InDataDirectory(storage, sqliteFile), provider),
+                StorageProvider.MongoDb => mongo(provider.GetRequiredService<MongoClientProvider>().GetDatabase(mongoDatabase), provider),
+                _ => throw new InvalidOperationException($"Unsupported storage provider {storage.Provider}."),
+            };
+        });
+        return services.AddServiceStore<TStore>(checkName ?? sqliteFile);
+    }
+
+    /// <summary>
+    /// Prepares <typeparamref name="TStore"/> before any hosted service of the process starts (so no
+    /// background worker or bus consumer ever meets a missing table) and adds the readiness check
+    /// <c>{name}-storage</c>. A store that cannot be prepared (unwritable folder, unreachable
     /// database) stops the start with the reason.
     /// </summary>
-    public static IServiceCollection AddServiceStore<TStore>(this IServiceCollection services, string service)
+    public static IServiceCollection AddServiceStore<TStore>(this IServiceCollection services, string name)
         where TStore : class, IServiceStore
     {
         services.AddHostedService<StoreInitializer<TStore>>();
-        services.AddHealthChecks().AddStorageCheck<TStore>(service);
+        services.AddHealthChecks().AddStorageCheck<TStore>(name);
         return services;
     }
 
-    private sealed class StoreInitializer<TStore>(TStore store, ILogger<StoreInitializer<TStore>> logger) : IHostedService
+    /// <summary>
+    /// Runs in <see cref="IHostedLifecycleService.StartingAsync"/>, which the host calls for every
+    /// hosted service before it calls any <see cref="IHostedService.StartAsync"/>: whatever order
+    /// the modules registered their workers in, their stores are ready first.
+    /// </summary>
+    private sealed class StoreInitializer<TStore>(TStore store, ILogger<StoreInitializer<TStore>> logger) : IHostedLifecycleService
         where TStore : class, IServiceStore
     {
-        public async Task StartAsync(CancellationToken cancellationToken)
+        public async Task StartingAsync(CancellationToken cancellationToken)
         {
             await store.InitializeAsync(cancellationToken);
             logger.LogInformation("Store ready ({Store})", store.GetType().Name);
         }
 
+        public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+        public Task StartedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+        public Task StoppingAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
         public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+        public Task StoppedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
     }
 }

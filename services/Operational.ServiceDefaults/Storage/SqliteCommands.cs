@@ -2,7 +2,7 @@ using Microsoft.Data.Sqlite;
 
 namespace Operational.ServiceDefaults.Storage;
 
-/// <summary>The two things every SQLite store does with commands inside a transaction.</summary>
+/// <summary>What every SQLite store does with commands and rows, written once.</summary>
 public static class SqliteCommands
 {
     public static SqliteCommand Command(this SqliteConnection connection, SqliteTransaction? transaction, string sql)
@@ -29,4 +29,44 @@ public static class SqliteCommands
             }
         }
     }
+
+    /// <summary>Runs one statement inside <paramref name="transaction"/>; returns the rows it changed.</summary>
+    public static async Task<int> ExecuteAsync(
+        this SqliteConnection connection, SqliteTransaction? transaction, string sql, CancellationToken cancellationToken, params (string Name, object? Value)[] parameters)
+    {
+        await using var command = connection.Command(transaction, sql);
+        command.Set(parameters);
+        return await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    /// <summary>Every row the command returns, each made into a <typeparamref name="T"/> by <paramref name="map"/>.</summary>
+    public static async Task<List<T>> ListAsync<T>(this SqliteCommand command, Func<SqliteDataReader, T> map, CancellationToken cancellationToken)
+    {
+        var rows = new List<T>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            rows.Add(map(reader));
+        }
+
+        return rows;
+    }
+
+    /// <summary>The first row the command returns, or null when it returns none.</summary>
+    public static async Task<T?> FirstOrDefaultAsync<T>(this SqliteCommand command, Func<SqliteDataReader, T> map, CancellationToken cancellationToken)
+        where T : class
+    {
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        return await reader.ReadAsync(cancellationToken) ? map(reader) : null;
+    }
+
+    /// <summary>A column holding Unix milliseconds, the way every store keeps times.</summary>
+    public static DateTimeOffset GetTime(this SqliteDataReader reader, int ordinal) =>
+        DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(ordinal));
+
+    public static DateTimeOffset? GetTimeOrNull(this SqliteDataReader reader, int ordinal) =>
+        reader.IsDBNull(ordinal) ? null : reader.GetTime(ordinal);
+
+    public static string? GetStringOrNull(this SqliteDataReader reader, int ordinal) =>
+        reader.IsDBNull(ordinal) ? null : reader.GetString(ordinal);
 }

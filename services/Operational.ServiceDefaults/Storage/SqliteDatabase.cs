@@ -100,20 +100,61 @@ public sealed class SqliteDatabase
     /// the write lock before reading, so writers in other processes sharing the file never both
     /// read a row and then both write it.
     /// </summary>
-    public async Task WriteAsync(Func<SqliteConnection, SqliteTransaction, Task> write, CancellationToken cancellationToken)
+    public Task WriteAsync(Func<SqliteConnection, SqliteTransaction, Task> write, CancellationToken cancellationToken) =>
+        WriteAsync(async (connection, transaction) =>
+        {
+            await write(connection, transaction);
+            return true;
+        }, cancellationToken);
+
+    /// <summary>Like <see cref="WriteAsync(Func{SqliteConnection, SqliteTransaction, Task}, CancellationToken)"/>, returning what the write found.</summary>
+    public async Task<T> WriteAsync<T>(Func<SqliteConnection, SqliteTransaction, Task<T>> write, CancellationToken cancellationToken)
     {
         await _writer.WaitAsync(cancellationToken);
         try
         {
             await using var connection = await OpenAsync(cancellationToken);
             await using var transaction = connection.BeginTransaction(deferred: false);
-            await write(connection, transaction);
+            var result = await write(connection, transaction);
             await transaction.CommitAsync(cancellationToken);
+            return result;
         }
         finally
         {
             _writer.Release();
         }
+    }
+
+    /// <summary>One statement as a write of its own; returns the rows it changed.</summary>
+    public Task<int> ExecuteAsync(string sql, CancellationToken cancellationToken, params (string Name, object? Value)[] parameters) =>
+        WriteAsync((connection, transaction) => connection.ExecuteAsync(transaction, sql, cancellationToken, parameters), cancellationToken);
+
+    /// <summary>Runs a query on a connection of its own and maps every row.</summary>
+    public async Task<List<T>> QueryAsync<T>(string sql, Func<SqliteDataReader, T> map, CancellationToken cancellationToken, params (string Name, object? Value)[] parameters)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var command = connection.Command(null, sql);
+        command.Set(parameters);
+        return await command.ListAsync(map, cancellationToken);
+    }
+
+    /// <summary>The first row of a query, or null.</summary>
+    public async Task<T?> QueryFirstOrDefaultAsync<T>(string sql, Func<SqliteDataReader, T> map, CancellationToken cancellationToken, params (string Name, object? Value)[] parameters)
+        where T : class
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var command = connection.Command(null, sql);
+        command.Set(parameters);
+        return await command.FirstOrDefaultAsync(map, cancellationToken);
+    }
+
+    /// <summary>The single value a query returns (e.g. a count).</summary>
+    public async Task<object?> ScalarAsync(string sql, CancellationToken cancellationToken, params (string Name, object? Value)[] parameters)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var command = connection.Command(null, sql);
+        command.Set(parameters);
+        return await command.ExecuteScalarAsync(cancellationToken);
     }
 
     public async Task PingAsync(CancellationToken cancellationToken)

@@ -29,7 +29,7 @@ public sealed class ProjectBootstrapperTests : IDisposable
     public async Task First_start_creates_default_project_and_prints_working_keys_once()
     {
         var first = new StringWriter();
-        await Bootstrapper(new BootstrapOptions(), first).StartAsync(CancellationToken.None);
+        await StartAsync(new BootstrapOptions(), first);
 
         var printed = System.Text.RegularExpressions.Regex.Matches(first.ToString(), "op_(admin|ingest)_[0-9A-Za-z]{32}").Select(m => m.Value).ToArray();
         Assert.Equal(2, printed.Length);
@@ -47,7 +47,7 @@ public sealed class ProjectBootstrapperTests : IDisposable
         Assert.DoesNotContain(admin.PasswordHash, first.ToString(), StringComparison.Ordinal);
 
         var second = new StringWriter();
-        await Bootstrapper(new BootstrapOptions(), second).StartAsync(CancellationToken.None);
+        await StartAsync(new BootstrapOptions(), second);
         Assert.Equal("", second.ToString());
     }
 
@@ -57,7 +57,7 @@ public sealed class ProjectBootstrapperTests : IDisposable
         var output = new StringWriter();
         var preset = new BootstrapOptions { OperatorUsername = "Ops", OperatorPassword = "correct horse battery" };
 
-        await Bootstrapper(preset, output).StartAsync(CancellationToken.None);
+        await StartAsync(preset, output);
         await Bootstrapper(new BootstrapOptions { OperatorUsername = "other", OperatorPassword = "something else entirely" }, new StringWriter()).StartAsync(CancellationToken.None);
 
         Assert.DoesNotContain("correct horse", output.ToString(), StringComparison.Ordinal);
@@ -72,7 +72,7 @@ public sealed class ProjectBootstrapperTests : IDisposable
         var output = new StringWriter();
         var preset = new BootstrapOptions { AdminKey = "preset-admin-key-0123456789", IngestKey = "preset-ingest-key-0123456789" };
 
-        await Bootstrapper(preset, output).StartAsync(CancellationToken.None);
+        await StartAsync(preset, output);
 
         Assert.DoesNotContain(preset.AdminKey, output.ToString(), StringComparison.Ordinal);
         Assert.Equal(["admin"], (await _store.FindKeyByHashAsync(ApiKeySecrets.Hash(preset.AdminKey), CancellationToken.None))!.Scopes);
@@ -84,10 +84,18 @@ public sealed class ProjectBootstrapperTests : IDisposable
     {
         var preset = new BootstrapOptions { AdminKey = "preset-admin-key-0123456789", IngestKey = "preset-ingest-key-0123456789" };
 
-        await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => Bootstrapper(preset, new StringWriter()).StartAsync(CancellationToken.None)));
+        await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => StartAsync(preset, new StringWriter())));
 
         Assert.NotNull(await _store.FindKeyByHashAsync(ApiKeySecrets.Hash(preset.AdminKey), CancellationToken.None));
         Assert.NotNull(await _store.FindKeyByHashAsync(ApiKeySecrets.Hash(preset.IngestKey), CancellationToken.None));
+    }
+
+    /// <summary>A gateway's start: its stores are prepared before any hosted service (ServiceStoreRegistration), then the bootstrapper runs.</summary>
+    private async Task StartAsync(BootstrapOptions options, TextWriter output)
+    {
+        await _store.InitializeAsync(CancellationToken.None);
+        await _operators.InitializeAsync(CancellationToken.None);
+        await Bootstrapper(options, output).StartAsync(CancellationToken.None);
     }
 
     private ProjectBootstrapper Bootstrapper(BootstrapOptions options, TextWriter output) =>

@@ -129,34 +129,14 @@ public sealed class SqliteIdentityStore(SqliteDatabase database) : IIdentityStor
         return await reader.ReadAsync(cancellationToken) ? ReadProject(reader) : null;
     }
 
-    private async Task<IReadOnlyList<T>> QueryAsync<T>(string sql, Func<SqliteDataReader, T> read, CancellationToken cancellationToken, params (string Name, object Value)[] parameters)
-    {
-        await using var connection = await database.OpenAsync(cancellationToken);
-        await using var command = connection.CreateCommand();
-        command.CommandText = sql;
-        foreach (var (name, value) in parameters)
-        {
-            command.Parameters.AddWithValue(name, value);
-        }
-
-        var rows = new List<T>();
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        while (await reader.ReadAsync(cancellationToken))
-        {
-            rows.Add(read(reader));
-        }
-
-        return rows;
-    }
-
-    private static DateTimeOffset? OptionalTime(SqliteDataReader reader, int ordinal) =>
-        reader.IsDBNull(ordinal) ? null : DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(ordinal));
+    private async Task<IReadOnlyList<T>> QueryAsync<T>(string sql, Func<SqliteDataReader, T> read, CancellationToken cancellationToken, params (string Name, object? Value)[] parameters) =>
+        await database.QueryAsync(sql, read, cancellationToken, parameters);
 
     private static Project ReadProject(SqliteDataReader reader) => new(
         reader.GetString(0),
         reader.GetString(1),
-        DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(2)),
-        OptionalTime(reader, 3));
+        reader.GetTime(2),
+        reader.GetTimeOrNull(3));
 
     private static ApiKey ReadKey(SqliteDataReader reader) => new(
         reader.GetString(0),
@@ -165,6 +145,6 @@ public sealed class SqliteIdentityStore(SqliteDatabase database) : IIdentityStor
         reader.GetString(3),
         reader.GetString(4),
         reader.GetString(5).Split(' ', StringSplitOptions.RemoveEmptyEntries),
-        DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(6)),
-        OptionalTime(reader, 7));
+        reader.GetTime(6),
+        reader.GetTimeOrNull(7));
 }

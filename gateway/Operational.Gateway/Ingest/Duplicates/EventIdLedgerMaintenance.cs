@@ -2,7 +2,7 @@ using Microsoft.Extensions.Options;
 
 namespace Operational.Gateway.Ingest.Duplicates;
 
-/// <summary>Creates the ledger at start and forgets ids older than <c>Ingest:DuplicateWindow</c>, hourly, in bounded steps.</summary>
+/// <summary>Forgets ids older than <c>Ingest:DuplicateWindow</c>, hourly, in bounded steps.</summary>
 internal sealed class EventIdLedgerMaintenance(
     IEventIdLedger ledger,
     IOptions<IngestOptions> options,
@@ -10,12 +10,6 @@ internal sealed class EventIdLedgerMaintenance(
     ILogger<EventIdLedgerMaintenance> logger) : BackgroundService
 {
     private const int PurgeBatch = 5_000;
-
-    public override async Task StartAsync(CancellationToken cancellationToken)
-    {
-        await ledger.InitializeAsync(cancellationToken);
-        await base.StartAsync(cancellationToken);
-    }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {

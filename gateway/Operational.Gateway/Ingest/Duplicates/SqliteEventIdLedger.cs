@@ -24,25 +24,15 @@ public sealed class SqliteEventIdLedger(SqliteDatabase database) : IEventIdLedge
 
     public async Task<IReadOnlySet<string>> FindAsync(string projectId, IReadOnlyCollection<string> ids, CancellationToken cancellationToken)
     {
-        var found = new HashSet<string>(StringComparer.Ordinal);
         if (ids.Count == 0)
         {
-            return found;
+            return new HashSet<string>(StringComparer.Ordinal);
         }
 
-        await using var connection = await database.OpenAsync(cancellationToken);
-        await using var command = connection.CreateCommand();
         // json_each keeps it one statement with one parameter, whatever the number of ids.
-        command.CommandText = "SELECT id FROM accepted_ids WHERE project_id = $project AND id IN (SELECT value FROM json_each($ids))";
-        command.Parameters.AddWithValue("$project", projectId);
-        command.Parameters.AddWithValue("$ids", System.Text.Json.JsonSerializer.Serialize(ids));
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        while (await reader.ReadAsync(cancellationToken))
-        {
-            found.Add(reader.GetString(0));
-        }
-
-        return found;
+        var found = await database.QueryAsync("SELECT id FROM accepted_ids WHERE project_id = $project AND id IN (SELECT value FROM json_each($ids))",
+            reader => reader.GetString(0), cancellationToken, ("$project", projectId), ("$ids", System.Text.Json.JsonSerializer.Serialize(ids)));
+        return found.ToHashSet(StringComparer.Ordinal);
     }
 
     public async Task RecordAsync(string projectId, IReadOnlyCollection<string> ids, DateTimeOffset acceptedAt, CancellationToken cancellationToken)

@@ -45,26 +45,9 @@ internal sealed class IngestJournal(SqliteDatabase database)
     }
 
     /// <summary>Every batch still pending, oldest first.</summary>
-    public async Task<IReadOnlyList<byte[]>> PendingAsync(CancellationToken cancellationToken)
-    {
-        await using var connection = await database.OpenAsync(cancellationToken);
-        await using var command = connection.CreateCommand();
-        command.CommandText = "SELECT payload FROM pending_batches ORDER BY accepted_at, batch_id";
-        var payloads = new List<byte[]>();
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        while (await reader.ReadAsync(cancellationToken))
-        {
-            payloads.Add((byte[])reader.GetValue(0));
-        }
+    public async Task<IReadOnlyList<byte[]>> PendingAsync(CancellationToken cancellationToken) =>
+        await database.QueryAsync("SELECT payload FROM pending_batches ORDER BY accepted_at, batch_id", reader => (byte[])reader.GetValue(0), cancellationToken);
 
-        return payloads;
-    }
-
-    public async Task<long> CountAsync(CancellationToken cancellationToken)
-    {
-        await using var connection = await database.OpenAsync(cancellationToken);
-        await using var command = connection.CreateCommand();
-        command.CommandText = "SELECT COUNT(*) FROM pending_batches";
-        return (long)(await command.ExecuteScalarAsync(cancellationToken))!;
-    }
+    public async Task<long> CountAsync(CancellationToken cancellationToken) =>
+        (long)(await database.ScalarAsync("SELECT COUNT(*) FROM pending_batches", cancellationToken))!;
 }

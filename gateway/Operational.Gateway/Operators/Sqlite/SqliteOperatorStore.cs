@@ -48,25 +48,22 @@ public sealed class SqliteOperatorStore(SqliteDatabase database) : IOperatorStor
     public Task<IReadOnlyList<Operator>> ListOperatorsAsync(CancellationToken cancellationToken) =>
         QueryAsync($"SELECT {OperatorColumns} FROM operators o ORDER BY o.created_at, o.id", ReadOperator, cancellationToken);
 
-    public async Task<bool> DeleteOperatorAsync(string operatorId, CancellationToken cancellationToken)
-    {
-        var deleted = false;
-        await database.WriteAsync(
+    public Task<bool> DeleteOperatorAsync(string operatorId, CancellationToken cancellationToken) =>
+        database.WriteAsync(
             async (connection, transaction) =>
             {
-                await Run(connection, transaction, "DELETE FROM sessions WHERE operator_id = $id", cancellationToken, ("$id", operatorId));
-                deleted = await Run(connection, transaction, "DELETE FROM operators WHERE id = $id", cancellationToken, ("$id", operatorId)) == 1;
+                await connection.ExecuteAsync(transaction, "DELETE FROM sessions WHERE operator_id = $id", cancellationToken, ("$id", operatorId));
+                return await connection.ExecuteAsync(transaction, "DELETE FROM operators WHERE id = $id", cancellationToken, ("$id", operatorId)) == 1;
             },
             cancellationToken);
-        return deleted;
-    }
 
     public Task SetPasswordHashAsync(string operatorId, string passwordHash, string? keepSessionHash, CancellationToken cancellationToken) =>
         database.WriteAsync(
             async (connection, transaction) =>
             {
-                await Run(connection, transaction, "UPDATE operators SET password_hash = $hash WHERE id = $id", cancellationToken, ("$id", operatorId), ("$hash", passwordHash));
-                await Run(connection, transaction, "DELETE FROM sessions WHERE operator_id = $id AND hash IS NOT $keep", cancellationToken,
+                await connection.ExecuteAsync(transaction, "UPDATE operators SET password_hash = $hash WHERE id = $id", cancellationToken,
+                    ("$id", operatorId), ("$hash", passwordHash));
+                await connection.ExecuteAsync(transaction, "DELETE FROM sessions WHERE operator_id = $id AND hash IS NOT $keep", cancellationToken,
                     ("$id", operatorId), ("$keep", keepSessionHash));
             },
             cancellationToken);
@@ -85,7 +82,7 @@ public sealed class SqliteOperatorStore(SqliteDatabase database) : IOperatorStor
             reader =>
             {
                 var account = ReadOperator(reader);
-                var session = new OperatorSession(reader.GetString(5), account.Id, Time(reader, 6), Time(reader, 7));
+                var session = new OperatorSession(reader.GetString(5), account.Id, reader.GetTime(6), reader.GetTime(7));
                 return (session, account);
             },
             cancellationToken,
@@ -96,46 +93,15 @@ public sealed class SqliteOperatorStore(SqliteDatabase database) : IOperatorStor
     public Task DeleteSessionAsync(string hash, CancellationToken cancellationToken) =>
         ExecuteAsync("DELETE FROM sessions WHERE hash = $hash", cancellationToken, ("$hash", hash));
 
-    public async Task<int> DeleteExpiredSessionsAsync(DateTimeOffset now, CancellationToken cancellationToken)
-    {
-        var deleted = 0;
-        await database.WriteAsync(
-            async (connection, transaction) => deleted = await Run(connection, transaction, "DELETE FROM sessions WHERE expires_at < $now", cancellationToken, ("$now", now.ToUnixTimeMilliseconds())),
-            cancellationToken);
-        return deleted;
-    }
+    public Task<int> DeleteExpiredSessionsAsync(DateTimeOffset now, CancellationToken cancellationToken) =>
+        database.ExecuteAsync("DELETE FROM sessions WHERE expires_at < $now", cancellationToken, ("$now", now.ToUnixTimeMilliseconds()));
 
-    private async Task<bool> ExecuteAsync(string sql, CancellationToken cancellationToken, params (string Name, object? Value)[] parameters)
-    {
-        var changed = 0;
-        await database.WriteAsync(async (connection, transaction) => changed = await Run(connection, transaction, sql, cancellationToken, parameters), cancellationToken);
-        return changed > 0;
-    }
+    private async Task<bool> ExecuteAsync(string sql, CancellationToken cancellationToken, params (string Name, object? Value)[] parameters) =>
+        await database.ExecuteAsync(sql, cancellationToken, parameters) > 0;
 
-    private static async Task<int> Run(SqliteConnection connection, SqliteTransaction transaction, string sql, CancellationToken cancellationToken, params (string Name, object? Value)[] parameters)
-    {
-        await using var command = connection.Command(transaction, sql);
-        command.Set(parameters);
-        return await command.ExecuteNonQueryAsync(cancellationToken);
-    }
-
-    private async Task<IReadOnlyList<T>> QueryAsync<T>(string sql, Func<SqliteDataReader, T> read, CancellationToken cancellationToken, params (string Name, object? Value)[] parameters)
-    {
-        await using var connection = await database.OpenAsync(cancellationToken);
-        await using var command = connection.Command(null, sql);
-        command.Set(parameters);
-        var rows = new List<T>();
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        while (await reader.ReadAsync(cancellationToken))
-        {
-            rows.Add(read(reader));
-        }
-
-        return rows;
-    }
-
-    private static DateTimeOffset Time(SqliteDataReader reader, int ordinal) => DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(ordinal));
+    private async Task<IReadOnlyList<T>> QueryAsync<T>(string sql, Func<SqliteDataReader, T> read, CancellationToken cancellationToken, params (string Name, object? Value)[] parameters) =>
+        await database.QueryAsync(sql, read, cancellationToken, parameters);
 
     private static Operator ReadOperator(SqliteDataReader reader) =>
-        new(reader.GetString(0), reader.GetString(1), reader.GetString(2), reader.GetString(3), Time(reader, 4));
+        new(reader.GetString(0), reader.GetString(1), reader.GetString(2), reader.GetString(3), reader.GetTime(4));
 }

@@ -161,19 +161,10 @@ public sealed class SqliteContextStore(SqliteDatabase database, int defaultTimeo
 
         command.CommandText = $"SELECT {Columns} FROM contexts WHERE {where} ORDER BY first_ts DESC, context_id DESC LIMIT $limit";
         command.Parameters.AddWithValue("$limit", query.Limit + 1);
-        var records = new List<ContextRecord>();
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        while (await reader.ReadAsync(cancellationToken))
-        {
-            records.Add(Read(reader));
-        }
-
-        return ContextPage.FromOverfetched(records, query.Limit);
+        return ContextPage.FromOverfetched(await command.ListAsync(Read, cancellationToken), query.Limit);
     }
 
-    public async Task<IReadOnlyList<ContextRecord>> ClaimDueAsync(DateTimeOffset now, TimeSpan lease, int limit, CancellationToken cancellationToken)
-    {
-        var claimed = new List<ContextRecord>();
+    public async Task<IReadOnlyList<ContextRecord>> ClaimDueAsync(DateTimeOffset now, TimeSpan lease, int limit, CancellationToken cancellationToken) =>
         await database.WriteAsync(async (connection, transaction) =>
         {
             using var claim = connection.Command(transaction, $"""
@@ -185,14 +176,8 @@ public sealed class SqliteContextStore(SqliteDatabase database, int defaultTimeo
                 RETURNING {Columns}
                 """);
             claim.Set(("$now", now.ToUnixTimeMilliseconds()), ("$until", (now + lease).ToUnixTimeMilliseconds()), ("$limit", limit));
-            await using var reader = await claim.ExecuteReaderAsync(cancellationToken);
-            while (await reader.ReadAsync(cancellationToken))
-            {
-                claimed.Add(Read(reader));
-            }
+            return await claim.ListAsync(Read, cancellationToken);
         }, cancellationToken);
-        return claimed;
-    }
 
     public Task MarkAnnouncedAsync(string projectId, string contextId, string announcement, CancellationToken cancellationToken) =>
         database.WriteAsync(async (connection, transaction) =>
@@ -203,21 +188,12 @@ public sealed class SqliteContextStore(SqliteDatabase database, int defaultTimeo
             }
         }, cancellationToken);
 
-    public async Task<int> DeleteInactiveAsync(DateTimeOffset cutoff, int limit, CancellationToken cancellationToken)
-    {
-        var deleted = 0;
-        await database.WriteAsync(async (connection, transaction) =>
+    public Task<int> DeleteInactiveAsync(DateTimeOffset cutoff, int limit, CancellationToken cancellationToken) =>
+        database.WriteAsync(async (connection, transaction) =>
         {
             using var select = connection.Command(transaction, "SELECT project_id, context_id FROM contexts WHERE last_ts < $cutoff ORDER BY last_ts LIMIT $limit");
             select.Set(("$cutoff", cutoff.ToUnixTimeMilliseconds()), ("$limit", limit));
-            var inactive = new List<(string Project, string Context)>();
-            await using (var reader = await select.ExecuteReaderAsync(cancellationToken))
-            {
-                while (await reader.ReadAsync(cancellationToken))
-                {
-                    inactive.Add((reader.GetString(0), reader.GetString(1)));
-                }
-            }
+            var inactive = await select.ListAsync(reader => (Project: reader.GetString(0), Context: reader.GetString(1)), cancellationToken);
 
             using var delete = connection.Command(transaction,
                 "DELETE FROM context_entries WHERE project_id = $project AND context_id = $context; DELETE FROM contexts WHERE project_id = $project AND context_id = $context;");
@@ -227,10 +203,8 @@ public sealed class SqliteContextStore(SqliteDatabase database, int defaultTimeo
                 await delete.ExecuteNonQueryAsync(cancellationToken);
             }
 
-            deleted = inactive.Count;
+            return inactive.Count;
         }, cancellationToken);
-        return deleted;
-    }
 
     public async Task<int?> GetDefaultTimeoutAsync(string projectId, CancellationToken cancellationToken)
     {
@@ -250,16 +224,12 @@ public sealed class SqliteContextStore(SqliteDatabase database, int defaultTimeo
                 await upsert.ExecuteNonQueryAsync(cancellationToken);
             }
 
-            var affected = new List<ContextRecord>();
+            List<ContextRecord> affected;
             using (var open = connection.Command(transaction,
                 $"SELECT {Columns} FROM contexts WHERE project_id = $project AND status = 'open' AND own_timeout = 0"))
             {
                 open.Set(("$project", projectId));
-                await using var reader = await open.ExecuteReaderAsync(cancellationToken);
-                while (await reader.ReadAsync(cancellationToken))
-                {
-                    affected.Add(Read(reader));
-                }
+                affected = await open.ListAsync(Read, cancellationToken);
             }
 
             foreach (var record in affected)
@@ -272,8 +242,7 @@ public sealed class SqliteContextStore(SqliteDatabase database, int defaultTimeo
     {
         using var select = connection.Command(transaction, $"SELECT {Columns} FROM contexts WHERE project_id = $project AND context_id = $context");
         select.Set(("$project", projectId), ("$context", contextId));
-        await using var reader = await select.ExecuteReaderAsync(cancellationToken);
-        return await reader.ReadAsync(cancellationToken) ? Read(reader) : null;
+        return await select.FirstOrDefaultAsync(Read, cancellationToken);
     }
 
     private static async Task<int?> ProjectTimeoutAsync(SqliteConnection connection, SqliteTransaction? transaction, string projectId, CancellationToken cancellationToken)

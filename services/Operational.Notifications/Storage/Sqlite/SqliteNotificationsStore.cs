@@ -116,39 +116,22 @@ public sealed class SqliteNotificationsStore(SqliteDatabase database) : IChannel
             await save.ExecuteNonQueryAsync(cancellationToken);
         }, cancellationToken);
 
-    public async Task<bool> DeleteAsync(string projectId, string channelId, CancellationToken cancellationToken)
-    {
-        var deleted = false;
-        await database.WriteAsync(async (connection, transaction) =>
-        {
-            using var delete = connection.Command(transaction, "DELETE FROM channels WHERE project_id = $project AND id = $id");
-            delete.Set(("$project", projectId), ("$id", channelId));
-            deleted = await delete.ExecuteNonQueryAsync(cancellationToken) == 1;
-        }, cancellationToken);
-        return deleted;
-    }
+    public async Task<bool> DeleteAsync(string projectId, string channelId, CancellationToken cancellationToken) =>
+        await database.ExecuteAsync("DELETE FROM channels WHERE project_id = $project AND id = $id", cancellationToken, ("$project", projectId), ("$id", channelId)) == 1;
 
-    public async Task<VapidKey> GetOrAddVapidKeyAsync(VapidKey created, CancellationToken cancellationToken)
-    {
-        VapidKey? stored = null;
-        await database.WriteAsync(async (connection, transaction) =>
+    public Task<VapidKey> GetOrAddVapidKeyAsync(VapidKey created, CancellationToken cancellationToken) =>
+        database.WriteAsync(async (connection, transaction) =>
         {
             using var insert = connection.Command(transaction,
                 "INSERT INTO vapid_key (id, private_key, public_key, created_at) VALUES (1, $private, $public, $created) ON CONFLICT DO NOTHING");
             insert.Set(("$private", created.PrivateKey), ("$public", created.PublicKey), ("$created", created.CreatedAt.ToUnixTimeMilliseconds()));
             await insert.ExecuteNonQueryAsync(cancellationToken);
             using var select = connection.Command(transaction, "SELECT private_key, public_key, created_at FROM vapid_key WHERE id = 1");
-            await using var reader = await select.ExecuteReaderAsync(cancellationToken);
-            await reader.ReadAsync(cancellationToken);
-            stored = new VapidKey((byte[])reader[0], (byte[])reader[1], DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(2)));
+            return (await select.FirstOrDefaultAsync(reader => new VapidKey((byte[])reader[0], (byte[])reader[1], reader.GetTime(2)), cancellationToken))!;
         }, cancellationToken);
-        return stored!;
-    }
 
-    public async Task<PushSubscription> SaveSubscriptionAsync(PushSubscription subscription, CancellationToken cancellationToken)
-    {
-        PushSubscription? stored = null;
-        await database.WriteAsync(async (connection, transaction) =>
+    public Task<PushSubscription> SaveSubscriptionAsync(PushSubscription subscription, CancellationToken cancellationToken) =>
+        database.WriteAsync(async (connection, transaction) =>
         {
             using var upsert = connection.Command(transaction, """
                 INSERT INTO push_subscriptions (project_id, id, endpoint, p256dh, auth, created_at) VALUES ($project, $id, $endpoint, $p256dh, $auth, $created)
@@ -157,10 +140,8 @@ public sealed class SqliteNotificationsStore(SqliteDatabase database) : IChannel
                 """);
             upsert.Set(("$project", subscription.ProjectId), ("$id", subscription.Id), ("$endpoint", subscription.Endpoint),
                 ("$p256dh", subscription.P256dh), ("$auth", subscription.Auth), ("$created", subscription.CreatedAt.ToUnixTimeMilliseconds()));
-            stored = (await ReadSubscriptionsAsync(upsert, cancellationToken)).Single();
+            return (await ReadSubscriptionsAsync(upsert, cancellationToken)).Single();
         }, cancellationToken);
-        return stored!;
-    }
 
     public async Task<IReadOnlyList<PushSubscription>> SubscriptionsAsync(string projectId, CancellationToken cancellationToken)
     {
@@ -180,25 +161,12 @@ public sealed class SqliteNotificationsStore(SqliteDatabase database) : IChannel
         return (await ReadSubscriptionsAsync(select, cancellationToken)).SingleOrDefault();
     }
 
-    public async Task<bool> DeleteSubscriptionAsync(string projectId, string subscriptionId, CancellationToken cancellationToken)
-    {
-        var deleted = false;
-        await database.WriteAsync(async (connection, transaction) =>
-        {
-            using var delete = connection.Command(transaction, "DELETE FROM push_subscriptions WHERE project_id = $project AND id = $id");
-            delete.Set(("$project", projectId), ("$id", subscriptionId));
-            deleted = await delete.ExecuteNonQueryAsync(cancellationToken) == 1;
-        }, cancellationToken);
-        return deleted;
-    }
+    public async Task<bool> DeleteSubscriptionAsync(string projectId, string subscriptionId, CancellationToken cancellationToken) =>
+        await database.ExecuteAsync("DELETE FROM push_subscriptions WHERE project_id = $project AND id = $id", cancellationToken,
+            ("$project", projectId), ("$id", subscriptionId)) == 1;
 
     public Task DeleteSubscriptionsByEndpointAsync(string endpoint, CancellationToken cancellationToken) =>
-        database.WriteAsync(async (connection, transaction) =>
-        {
-            using var delete = connection.Command(transaction, "DELETE FROM push_subscriptions WHERE endpoint = $endpoint");
-            delete.Set(("$endpoint", endpoint));
-            await delete.ExecuteNonQueryAsync(cancellationToken);
-        }, cancellationToken);
+        database.ExecuteAsync("DELETE FROM push_subscriptions WHERE endpoint = $endpoint", cancellationToken, ("$endpoint", endpoint));
 
     private const string DeliveryColumns =
         "id, project_id, channel_id, source_id, message, status, attempts, next_attempt_at, created_at, updated_at, last_error, last_status";
@@ -217,9 +185,7 @@ public sealed class SqliteNotificationsStore(SqliteDatabase database) : IChannel
             }
         }, cancellationToken);
 
-    public async Task<IReadOnlyList<Delivery>> ClaimDueAsync(DateTimeOffset now, TimeSpan lease, int limit, CancellationToken cancellationToken)
-    {
-        var claimed = new List<Delivery>();
+    public async Task<IReadOnlyList<Delivery>> ClaimDueAsync(DateTimeOffset now, TimeSpan lease, int limit, CancellationToken cancellationToken) =>
         await database.WriteAsync(async (connection, transaction) =>
         {
             using var claim = connection.Command(transaction, $"""
@@ -229,10 +195,8 @@ public sealed class SqliteNotificationsStore(SqliteDatabase database) : IChannel
                 RETURNING {DeliveryColumns}
                 """);
             claim.Set(("$now", now.ToUnixTimeMilliseconds()), ("$until", (now + lease).ToUnixTimeMilliseconds()), ("$limit", limit));
-            claimed.AddRange(await ReadDeliveriesAsync(claim, cancellationToken));
+            return await ReadDeliveriesAsync(claim, cancellationToken);
         }, cancellationToken);
-        return claimed;
-    }
 
     public Task RecordAttemptsAsync(IReadOnlyList<Delivery> deliveries, CancellationToken cancellationToken) =>
         deliveries.Count == 0 ? Task.CompletedTask : database.WriteAsync(async (connection, transaction) =>
@@ -276,20 +240,16 @@ public sealed class SqliteNotificationsStore(SqliteDatabase database) : IChannel
 
     private const string RunColumns = "id, project_id, event_id, action_key, status, exclusive, pressed_by, created_at, updated_at, status_code, error";
 
-    public async Task<bool> TryStartRunAsync(ActionRun run, CancellationToken cancellationToken)
-    {
-        var started = false;
-        await database.WriteAsync(async (connection, transaction) =>
+    public Task<bool> TryStartRunAsync(ActionRun run, CancellationToken cancellationToken) =>
+        database.WriteAsync(async (connection, transaction) =>
         {
             using var insert = connection.Command(transaction, $"""
                 INSERT INTO action_runs ({RunColumns}) VALUES ($id, $project, $event, $key, $status, $exclusive, $by, $created, $updated, $code, $error)
                 ON CONFLICT DO NOTHING
                 """);
             BindRun(insert, run);
-            started = await insert.ExecuteNonQueryAsync(cancellationToken) == 1;
+            return await insert.ExecuteNonQueryAsync(cancellationToken) == 1;
         }, cancellationToken);
-        return started;
-    }
 
     public Task FinishRunAsync(ActionRun run, CancellationToken cancellationToken) =>
         database.WriteAsync(async (connection, transaction) =>
@@ -305,32 +265,21 @@ public sealed class SqliteNotificationsStore(SqliteDatabase database) : IChannel
         await using var connection = await database.OpenAsync(cancellationToken);
         using var select = connection.Command(null, $"SELECT {RunColumns} FROM action_runs WHERE project_id = $project AND event_id = $event ORDER BY created_at DESC, id DESC");
         select.Set(("$project", projectId), ("$event", eventId));
-        var runs = new List<ActionRun>();
-        await using var reader = await select.ExecuteReaderAsync(cancellationToken);
-        while (await reader.ReadAsync(cancellationToken))
-        {
-            runs.Add(new ActionRun(reader.GetString(0), reader.GetString(1), reader.GetString(2), reader.GetString(3), reader.GetString(4), reader.GetBoolean(5),
-                reader.GetString(6), DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(7)), DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(8)),
-                reader.IsDBNull(9) ? null : reader.GetInt32(9), reader.IsDBNull(10) ? null : reader.GetString(10)));
-        }
-
-        return runs;
+        return await select.ListAsync(reader => new ActionRun(reader.GetString(0), reader.GetString(1), reader.GetString(2), reader.GetString(3), reader.GetString(4),
+            reader.GetBoolean(5), reader.GetString(6), reader.GetTime(7), reader.GetTime(8), reader.IsDBNull(9) ? null : reader.GetInt32(9), reader.GetStringOrNull(10)),
+            cancellationToken);
     }
 
-    public async Task<string> GetOrAddActionSecretAsync(string projectId, string created, CancellationToken cancellationToken)
-    {
-        var secret = created;
-        await database.WriteAsync(async (connection, transaction) =>
+    public Task<string> GetOrAddActionSecretAsync(string projectId, string created, CancellationToken cancellationToken) =>
+        database.WriteAsync(async (connection, transaction) =>
         {
             using var upsert = connection.Command(transaction, """
                 INSERT INTO action_secrets (project_id, secret) VALUES ($project, $secret) ON CONFLICT DO NOTHING;
                 SELECT secret FROM action_secrets WHERE project_id = $project;
                 """);
             upsert.Set(("$project", projectId), ("$secret", created));
-            secret = (string)(await upsert.ExecuteScalarAsync(cancellationToken))!;
+            return (string)(await upsert.ExecuteScalarAsync(cancellationToken))!;
         }, cancellationToken);
-        return secret;
-    }
 
     public async Task<NotificationSettings?> GetSettingsAsync(string projectId, CancellationToken cancellationToken)
     {
@@ -361,48 +310,19 @@ public sealed class SqliteNotificationsStore(SqliteDatabase database) : IChannel
         ("$status", d.Status), ("$attempts", d.Attempts), ("$next", d.NextAttemptAt.ToUnixTimeMilliseconds()), ("$created", d.CreatedAt.ToUnixTimeMilliseconds()),
         ("$updated", d.UpdatedAt.ToUnixTimeMilliseconds()), ("$error", d.LastError), ("$code", d.LastStatusCode));
 
-    private static async Task<List<Delivery>> ReadDeliveriesAsync(SqliteCommand command, CancellationToken cancellationToken)
-    {
-        var deliveries = new List<Delivery>();
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        while (await reader.ReadAsync(cancellationToken))
-        {
-            deliveries.Add(new Delivery(reader.GetString(0), reader.GetString(1), reader.GetString(2), reader.GetString(3), DeliveryJson.Read(reader.GetString(4)),
-                reader.GetString(5), reader.GetInt32(6), DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(7)), DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(8)),
-                DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(9)), reader.IsDBNull(10) ? null : reader.GetString(10), reader.IsDBNull(11) ? null : reader.GetInt32(11)));
-        }
+    private static Task<List<Delivery>> ReadDeliveriesAsync(SqliteCommand command, CancellationToken cancellationToken) =>
+        command.ListAsync(reader => new Delivery(reader.GetString(0), reader.GetString(1), reader.GetString(2), reader.GetString(3), DeliveryJson.Read(reader.GetString(4)),
+            reader.GetString(5), reader.GetInt32(6), reader.GetTime(7), reader.GetTime(8), reader.GetTime(9), reader.GetStringOrNull(10),
+            reader.IsDBNull(11) ? null : reader.GetInt32(11)), cancellationToken);
 
-        return deliveries;
-    }
+    private static Task<List<PushSubscription>> ReadSubscriptionsAsync(SqliteCommand command, CancellationToken cancellationToken) =>
+        command.ListAsync(reader => new PushSubscription(reader.GetString(0), reader.GetString(1), reader.GetString(2), (byte[])reader[3], (byte[])reader[4], reader.GetTime(5)),
+            cancellationToken);
 
-    private static async Task<List<PushSubscription>> ReadSubscriptionsAsync(SqliteCommand command, CancellationToken cancellationToken)
-    {
-        var subscriptions = new List<PushSubscription>();
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        while (await reader.ReadAsync(cancellationToken))
-        {
-            subscriptions.Add(new PushSubscription(reader.GetString(0), reader.GetString(1), reader.GetString(2), (byte[])reader[3], (byte[])reader[4],
-                DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(5))));
-        }
-
-        return subscriptions;
-    }
-
-    private async Task<IReadOnlyList<Channel>> ReadAsync(string where, CancellationToken cancellationToken, params (string, object?)[] parameters)
-    {
-        await using var connection = await database.OpenAsync(cancellationToken);
-        using var select = connection.Command(null, $"SELECT id, project_id, definition, created_at, updated_at FROM channels {where}");
-        select.Set(parameters);
-        var channels = new List<Channel>();
-        await using var reader = await select.ExecuteReaderAsync(cancellationToken);
-        while (await reader.ReadAsync(cancellationToken))
-        {
-            channels.Add(new Channel(reader.GetString(0), reader.GetString(1), ChannelJson.Read(reader.GetString(2)),
-                DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(3)), DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(4))));
-        }
-
-        return channels;
-    }
+    private async Task<IReadOnlyList<Channel>> ReadAsync(string where, CancellationToken cancellationToken, params (string, object?)[] parameters) =>
+        await database.QueryAsync($"SELECT id, project_id, definition, created_at, updated_at FROM channels {where}",
+            reader => new Channel(reader.GetString(0), reader.GetString(1), ChannelJson.Read(reader.GetString(2)), reader.GetTime(3), reader.GetTime(4)),
+            cancellationToken, parameters);
 }
 
 /// <summary>How both stores keep a definition: one JSON document.</summary>

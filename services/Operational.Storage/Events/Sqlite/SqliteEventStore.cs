@@ -7,9 +7,8 @@ using Operational.ServiceDefaults.Storage;
 namespace Operational.Storage.Events.Sqlite;
 
 /// <summary>
-/// Events in one SQLite file. Writes are serialized in-process (SQLite has one writer
-/// anyway; queueing here is cheaper than spinning on the file lock) and each batch is one
-/// transaction, which also maintains the tag pairs, the full-text index and the category
+/// Events in one SQLite file. Writes go through <see cref="SqliteDatabase.WriteAsync{T}"/> (serialized
+/// in-process, immediate transactions) and each batch is one transaction, which also maintains the tag pairs, the full-text index and the category
 /// counts. Reads run concurrently thanks to WAL.
 /// </summary>
 public sealed class SqliteEventStore(SqliteDatabase database) : IEventStore
@@ -88,8 +87,6 @@ public sealed class SqliteEventStore(SqliteDatabase database) : IEventStore
 
     private static readonly string PrefixedColumns = string.Join(", ", Columns.Split(", ").Select(c => "e." + c));
 
-    private readonly SemaphoreSlim _writer = new(1, 1);
-
     public SqliteDatabase Database => database;
 
     public Task InitializeAsync(CancellationToken cancellationToken) => database.MigrateAsync(Migrations, cancellationToken);
@@ -103,11 +100,8 @@ public sealed class SqliteEventStore(SqliteDatabase database) : IEventStore
             return 0;
         }
 
-        await _writer.WaitAsync(cancellationToken);
-        try
+        return await database.WriteAsync(async (connection, transaction) =>
         {
-            await using var connection = await database.OpenAsync(cancellationToken);
-            await using var transaction = connection.BeginTransaction(deferred: false);
             await using var insert = connection.Command(transaction, $"""
                 INSERT INTO events ({Columns})
                 VALUES ($id, $project, $name, $avatar, $category, $content, $ts, $received, $type, $context, $contextStart,
@@ -149,25 +143,13 @@ public sealed class SqliteEventStore(SqliteDatabase database) : IEventStore
                 }
             }
 
-            await transaction.CommitAsync(cancellationToken);
             return added;
-        }
-        finally
-        {
-            _writer.Release();
-        }
+        }, cancellationToken);
     }
 
-    public async Task<IngestedEvent?> GetAsync(string projectId, string id, CancellationToken cancellationToken)
-    {
-        await using var connection = await database.OpenAsync(cancellationToken);
-        await using var command = connection.CreateCommand();
-        command.CommandText = $"SELECT {Columns} FROM events WHERE project_id = $project AND id = $id";
-        command.Parameters.AddWithValue("$project", projectId);
-        command.Parameters.AddWithValue("$id", id);
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        return await reader.ReadAsync(cancellationToken) ? Read(reader) : null;
-    }
+    public Task<IngestedEvent?> GetAsync(string projectId, string id, CancellationToken cancellationToken) =>
+        database.QueryFirstOrDefaultAsync($"SELECT {Columns} FROM events WHERE project_id = $project AND id = $id", Read, cancellationToken,
+            ("$project", projectId), ("$id", id));
 
     /// <summary>
     /// One statement per query, driven by the index that yields rows already in the wanted order,
@@ -259,18 +241,8 @@ public sealed class SqliteEventStore(SqliteDatabase database) : IEventStore
         command.CommandText = $"SELECT {PrefixedColumns}, e.seq FROM {source} WHERE {where} ORDER BY {order} LIMIT $limit";
         command.Parameters.AddWithValue("$limit", query.Limit + 1);
 
-        var events = new List<IngestedEvent>(Math.Min(query.Limit + 1, 64));
-        long lastPosition = 0;
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        while (await reader.ReadAsync(cancellationToken))
-        {
-            events.Add(Read(reader));
-            if (events.Count <= query.Limit)
-            {
-                lastPosition = reader.GetInt64(21);
-            }
-        }
-
+        var rows = await command.ListAsync(reader => new PositionedEvent(reader.GetInt64(21), Read(reader)), cancellationToken);
+        var events = rows.Select(r => r.Event).ToList();
         if (!search)
         {
             return EventPage.FromOverfetched(events, query.Limit);
@@ -282,7 +254,7 @@ public sealed class SqliteEventStore(SqliteDatabase database) : IEventStore
             events.RemoveAt(events.Count - 1);
         }
 
-        return new EventPage(events, more ? EventCursor.AfterPosition(lastPosition) : null);
+        return new EventPage(events, more ? EventCursor.AfterPosition(rows[query.Limit - 1].Position) : null);
     }
 
     /// <summary>Writes are serialized and committed in order, so positions appear without gaps.</summary>
@@ -305,32 +277,17 @@ public sealed class SqliteEventStore(SqliteDatabase database) : IEventStore
         command.Parameters.AddWithValue("$project", projectId);
         command.Parameters.AddWithValue("$after", afterPosition);
         command.Parameters.AddWithValue("$limit", limit);
-        var events = new List<PositionedEvent>();
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        while (await reader.ReadAsync(cancellationToken))
-        {
-            events.Add(new PositionedEvent(reader.GetInt64(21), Read(reader)));
-        }
-
-        return events;
+        return await command.ListAsync(reader => new PositionedEvent(reader.GetInt64(21), Read(reader)), cancellationToken);
     }
 
     /// <summary>The newest position of all projects: a stream starting "now" needs no more, and it is one b-tree seek.</summary>
-    public async Task<long> LatestPositionAsync(string projectId, CancellationToken cancellationToken)
-    {
-        await using var connection = await database.OpenAsync(cancellationToken);
-        await using var command = connection.CreateCommand();
-        command.CommandText = "SELECT COALESCE(MAX(seq), 0) FROM events";
-        return (long)(await command.ExecuteScalarAsync(cancellationToken))!;
-    }
+    public async Task<long> LatestPositionAsync(string projectId, CancellationToken cancellationToken) =>
+        (long)(await database.ScalarAsync("SELECT COALESCE(MAX(seq), 0) FROM events", cancellationToken))!;
 
     public async Task<int> DeleteExpiredAsync(RetentionCutoffs defaults, IReadOnlyDictionary<string, RetentionCutoffs> overrides, int limit, CancellationToken cancellationToken)
     {
-        await _writer.WaitAsync(cancellationToken);
-        try
+        return await database.WriteAsync(async (connection, transaction) =>
         {
-            await using var connection = await database.OpenAsync(cancellationToken);
-            await using var transaction = connection.BeginTransaction(deferred: false);
             await using var expired = connection.Command(transaction, "");
             string Expired(int index, RetentionCutoffs cutoffs)
             {
@@ -357,14 +314,8 @@ public sealed class SqliteEventStore(SqliteDatabase database) : IEventStore
             var where = string.Join(" OR ", clauses);
             expired.CommandText = $"SELECT seq, project_id, category, test FROM events WHERE {where} LIMIT $limit";
             expired.Parameters.AddWithValue("$limit", limit);
-            var rows = new List<(long Seq, string Project, string? Category, bool Test)>();
-            await using (var reader = await expired.ExecuteReaderAsync(cancellationToken))
-            {
-                while (await reader.ReadAsync(cancellationToken))
-                {
-                    rows.Add((reader.GetInt64(0), reader.GetString(1), reader.IsDBNull(2) ? null : reader.GetString(2), reader.GetBoolean(3)));
-                }
-            }
+            var rows = await expired.ListAsync(reader => (Seq: reader.GetInt64(0), Project: reader.GetString(1), Category: reader.GetStringOrNull(2), Test: reader.GetBoolean(3)),
+                cancellationToken);
 
             if (rows.Count == 0)
             {
@@ -392,13 +343,8 @@ public sealed class SqliteEventStore(SqliteDatabase database) : IEventStore
                 await uncount.ExecuteNonQueryAsync(cancellationToken);
             }
 
-            await transaction.CommitAsync(cancellationToken);
             return rows.Count;
-        }
-        finally
-        {
-            _writer.Release();
-        }
+        }, cancellationToken);
     }
 
     public async Task<RetentionPolicy?> GetRetentionAsync(string projectId, CancellationToken cancellationToken) =>
@@ -423,66 +369,33 @@ public sealed class SqliteEventStore(SqliteDatabase database) : IEventStore
 
     private async Task<Dictionary<string, RetentionPolicy>> RetentionAsync(string where, string? projectId, CancellationToken cancellationToken)
     {
-        await using var connection = await database.OpenAsync(cancellationToken);
-        await using var command = connection.CreateCommand();
-        command.CommandText = $"SELECT project_id, live_days, test_days FROM retention {where}";
-        if (projectId is not null)
-        {
-            command.Parameters.AddWithValue("$project", projectId);
-        }
-
-        var policies = new Dictionary<string, RetentionPolicy>(StringComparer.Ordinal);
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        while (await reader.ReadAsync(cancellationToken))
-        {
-            policies[reader.GetString(0)] = new RetentionPolicy(reader.GetInt32(1), reader.GetInt32(2));
-        }
-
-        return policies;
+        var rows = await database.QueryAsync($"SELECT project_id, live_days, test_days FROM retention {where}",
+            reader => (Project: reader.GetString(0), Policy: new RetentionPolicy(reader.GetInt32(1), reader.GetInt32(2))), cancellationToken,
+            ("$project", projectId));
+        return rows.ToDictionary(r => r.Project, r => r.Policy, StringComparer.Ordinal);
     }
 
-    public async Task<IReadOnlyList<CategoryCount>> CategoriesAsync(string projectId, bool test, CancellationToken cancellationToken)
-    {
-        await using var connection = await database.OpenAsync(cancellationToken);
-        await using var command = connection.CreateCommand();
-        command.CommandText = """
+    public async Task<IReadOnlyList<CategoryCount>> CategoriesAsync(string projectId, bool test, CancellationToken cancellationToken) =>
+        await database.QueryAsync("""
             SELECT category, count, last_ts FROM categories
             WHERE project_id = $project AND test = $test AND count > 0
             ORDER BY last_ts DESC, category
-            """;
-        command.Parameters.AddWithValue("$project", projectId);
-        command.Parameters.AddWithValue("$test", test);
-        var categories = new List<CategoryCount>();
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        while (await reader.ReadAsync(cancellationToken))
-        {
-            categories.Add(new CategoryCount(reader.GetString(0), reader.GetInt64(1), DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(2))));
-        }
-
-        return categories;
-    }
+            """,
+            reader => new CategoryCount(reader.GetString(0), reader.GetInt64(1), reader.GetTime(2)), cancellationToken,
+            ("$project", projectId), ("$test", test));
 
     public async Task<IReadOnlyList<VolumeCount>> VolumeAsync(
         string projectId, bool test, VolumeKey by, DateTimeOffset from, DateTimeOffset to, TimeSpan bucket, CancellationToken cancellationToken)
     {
         var key = by == VolumeKey.Category ? "coalesce(category, '')" : "name";
-        await using var connection = await database.OpenAsync(cancellationToken);
-        await using var command = connection.Command(null, $$"""
+        return await database.QueryAsync($$"""
             SELECT (ts - $from) / $bucket AS b, {{key}} AS k, count(*) FROM events
             WHERE project_id = $project AND test = $test AND ts >= $from AND ts < $to
             GROUP BY b, k
-            """);
-        command.Set(
+            """,
+            reader => new VolumeCount(reader.GetString(1), reader.GetInt32(0), reader.GetInt64(2)), cancellationToken,
             ("$project", projectId), ("$test", test), ("$from", from.ToUnixTimeMilliseconds()),
             ("$to", to.ToUnixTimeMilliseconds()), ("$bucket", (long)bucket.TotalMilliseconds));
-        var counts = new List<VolumeCount>();
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        while (await reader.ReadAsync(cancellationToken))
-        {
-            counts.Add(new VolumeCount(reader.GetString(1), reader.GetInt32(0), reader.GetInt64(2)));
-        }
-
-        return counts;
     }
 
     /// <summary>Every word must occur (whole words: the index keeps no prefixes, which would cost every write).</summary>
@@ -512,29 +425,27 @@ public sealed class SqliteEventStore(SqliteDatabase database) : IEventStore
         ("$contextEnd", e.ContextEnd),
         ("$contextTimeout", e.ContextTimeout));
 
-    private static string? Text(SqliteDataReader reader, int ordinal) => reader.IsDBNull(ordinal) ? null : reader.GetString(ordinal);
-
     private static IngestedEvent Read(SqliteDataReader reader) => new(
         Id: reader.GetString(0),
         ProjectId: reader.GetString(1),
         Name: reader.GetString(2),
-        Avatar: Text(reader, 3),
-        Category: Text(reader, 4),
-        Content: Text(reader, 5) is { } content ? StoredEventJson.ParseContent(content) : null,
-        Timestamp: DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(6)),
-        ReceivedAt: DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(7)))
+        Avatar: reader.GetStringOrNull(3),
+        Category: reader.GetStringOrNull(4),
+        Content: reader.GetStringOrNull(5) is { } content ? StoredEventJson.ParseContent(content) : null,
+        Timestamp: reader.GetTime(6),
+        ReceivedAt: reader.GetTime(7))
     {
         Type = reader.GetString(8),
-        ContextId = Text(reader, 9),
+        ContextId = reader.GetStringOrNull(9),
         ContextStart = reader.GetBoolean(10),
-        Actions = StoredEventJson.Deserialize<List<EventAction>>(Text(reader, 11)),
+        Actions = StoredEventJson.Deserialize<List<EventAction>>(reader.GetStringOrNull(11)),
         Notify = reader.GetBoolean(12),
         Test = reader.GetBoolean(13),
-        UserId = Text(reader, 14),
-        Tags = StoredEventJson.Deserialize<Dictionary<string, System.Text.Json.JsonElement>>(Text(reader, 15)),
+        UserId = reader.GetStringOrNull(14),
+        Tags = StoredEventJson.Deserialize<Dictionary<string, System.Text.Json.JsonElement>>(reader.GetStringOrNull(15)),
         Level = reader.GetString(16),
         Backfilled = reader.GetBoolean(17),
-        Warnings = StoredEventJson.Deserialize<List<EventWarning>>(Text(reader, 18)),
+        Warnings = StoredEventJson.Deserialize<List<EventWarning>>(reader.GetStringOrNull(18)),
         ContextEnd = reader.GetBoolean(19),
         ContextTimeout = reader.IsDBNull(20) ? null : reader.GetInt32(20),
     };
