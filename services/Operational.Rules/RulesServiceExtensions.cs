@@ -35,7 +35,16 @@ public static class RulesServiceExtensions
         builder.Services.AddServiceStore<IRulesStore>(ServiceName, ServiceName,
             (sqlite, _) => new SqliteRulesStore(sqlite),
             (mongo, _) => new MongoRulesStore(mongo));
+        builder.Services.AddSingleton<IRuleStore>(provider => provider.GetRequiredService<IRulesStore>());
+        builder.Services.AddSingleton<IRuleCounterStore>(provider => provider.GetRequiredService<IRulesStore>());
+        builder.Services.AddSingleton<IRuleRunStore>(provider => provider.GetRequiredService<IRulesStore>());
+        builder.Services.AddSingleton<IAlertStore>(provider => provider.GetRequiredService<IRulesStore>());
+        builder.Services.AddSingleton<IAlertOutbox>(provider => provider.GetRequiredService<IRulesStore>());
+        builder.Services.AddSingleton<ISilenceStore>(provider => provider.GetRequiredService<IRulesStore>());
         builder.Services.AddSingleton<RuleBook>();
+        builder.Services.AddSingleton<AlertKeeper>();
+        // Transient: it holds the channel directory's typed HttpClient, which must not live for the whole process.
+        builder.Services.AddTransient<RuleService>();
         builder.Services.AddSingleton<RuleEvaluator>();
         builder.Services.AddSingleton<RuleChecks>();
         builder.Services.AddSingleton<RunOutcomes>();

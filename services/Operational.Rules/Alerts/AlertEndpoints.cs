@@ -1,6 +1,5 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using Operational.Contracts.Alerts;
-using Operational.Rules.Storage;
 using Operational.ServiceDefaults.Identity;
 using Operational.ServiceDefaults.Problems;
 using Operational.ServiceDefaults.Query;
@@ -46,7 +45,7 @@ public static class AlertEndpoints
     }
 
     private static async Task<Results<Ok<AlertListResponse>, ValidationProblem>> ListAsync(
-        HttpContext http, IRulesStore store, string? status, string? ruleId, string? limit, string? cursor, CancellationToken ct)
+        HttpContext http, IAlertStore store, string? status, string? ruleId, string? limit, string? cursor, CancellationToken ct)
     {
         var errors = new Dictionary<string, string[]>();
         var pageSize = QueryParameters.Limit(limit, DefaultLimit, MaxLimit, errors);

@@ -1,6 +1,5 @@
 using MassTransit;
 using Microsoft.Extensions.Options;
-using Operational.Rules.Storage;
 using Operational.ServiceDefaults.Hosting;
 
 namespace Operational.Rules.Alerts;
@@ -14,7 +13,7 @@ public sealed class AlertsQueued : Signal;
 /// publish. A message is removed once the broker confirmed it; a crash in between publishes it
 /// again, so consumers may see a message twice (the alert id tells).
 /// </summary>
-public sealed class AlertPublisher(IRulesStore store, IBus bus, AlertsQueued queued, IOptions<RulesOptions> options, TimeProvider clock, ILogger<AlertPublisher> logger)
+public sealed class AlertPublisher(IAlertOutbox store, IBus bus, AlertsQueued queued, IOptions<RulesOptions> options, TimeProvider clock, ILogger<AlertPublisher> logger)
     : BackgroundService
 {
     private const int BatchSize = 100;

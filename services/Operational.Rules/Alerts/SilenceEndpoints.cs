@@ -1,5 +1,5 @@
 using Microsoft.AspNetCore.Http.HttpResults;
-using Operational.Rules.Storage;
+using Operational.Rules.Definitions;
 using Operational.ServiceDefaults.Identity;
 using Operational.ServiceDefaults.Problems;
 using Operational.ServiceDefaults.Query;
@@ -36,7 +36,7 @@ public static class SilenceEndpoints
     }
 
     private static async Task<Results<Ok<SilenceListResponse>, ValidationProblem>> ListAsync(
-        HttpContext http, IRulesStore store, TimeProvider clock, string? all, CancellationToken ct)
+        HttpContext http, ISilenceStore store, TimeProvider clock, string? all, CancellationToken ct)
     {
         if (all is not null && !bool.TryParse(all, out _))
         {
@@ -49,7 +49,7 @@ public static class SilenceEndpoints
     }
 
     private static async Task<Results<Created<SilenceResponse>, ValidationProblem>> AddAsync(
-        HttpContext http, SilenceRequest? request, IRulesStore store, TimeProvider clock, CancellationToken ct)
+        HttpContext http, SilenceRequest? request, ISilenceStore store, IRuleStore rules, TimeProvider clock, CancellationToken ct)
     {
         var projectId = http.User.GetProjectId();
         var now = clock.GetUtcNowMs();
@@ -60,7 +60,7 @@ public static class SilenceEndpoints
         {
             errors["ruleId"] = ["a silence needs a ruleId, a group, or both"];
         }
-        else if (ruleId is not null && await store.GetRuleAsync(projectId, ruleId, ct) is null)
+        else if (ruleId is not null && await rules.GetRuleAsync(projectId, ruleId, ct) is null)
         {
             errors["ruleId"] = [$"no rule with id '{ruleId}' in this project"];
         }
@@ -92,7 +92,7 @@ public static class SilenceEndpoints
     }
 
     private static async Task<Results<NoContent, ProblemHttpResult>> EndAsync(
-        HttpContext http, string silenceId, IRulesStore store, TimeProvider clock, CancellationToken ct) =>
+        HttpContext http, string silenceId, ISilenceStore store, TimeProvider clock, CancellationToken ct) =>
         await store.EndSilenceAsync(http.User.GetProjectId(), silenceId, clock.GetUtcNow(), ct)
             ? TypedResults.NoContent()
             : ApiProblems.NotFound($"No active silence with id '{silenceId}' in this project.");

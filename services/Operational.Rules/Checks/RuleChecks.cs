@@ -1,62 +1,62 @@
 using System.Globalization;
 using Operational.Contracts.Alerts;
+using Operational.Rules.Alerts;
 using Operational.Rules.Definitions;
 using Operational.Rules.Evaluation;
-using Operational.Rules.Storage;
 
 namespace Operational.Rules.Checks;
 
 /// <summary>
 /// The scheduled side of the rules: a volume rule counts each group's window, a threshold rule
 /// sees whether its window dropped below the count, a heartbeat rule whether its next expected
-/// event is overdue. Each then opens, repeats or resolves its alert. Driven by the clock it is
-/// given, so tests move time instead of waiting.
+/// event is overdue. Each then has its alert opened, repeated or resolved (<see cref="AlertKeeper"/>).
+/// Driven by the clock it is given, so tests move time instead of waiting.
 /// </summary>
-public sealed class RuleChecks(IRulesStore store)
+public sealed class RuleChecks(IRuleCounterStore counters, IRuleRunStore runs, IAlertStore alerts, AlertKeeper keeper)
 {
     public async Task<bool> CheckAsync(CompiledRule rule, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        var open = await store.OpenAlertsAsync(rule.Id, cancellationToken);
+        var open = await alerts.OpenAlertsAsync(rule.Id, cancellationToken);
         var changed = false;
         switch (rule.Kind)
         {
             case RuleKinds.Volume:
                 var groups = rule.GroupBy is null
                     ? [null]
-                    : (await store.GroupsSeenAsync(rule.Id, now - rule.GroupLookback, cancellationToken))
+                    : (await counters.GroupsSeenAsync(rule.Id, now - rule.GroupLookback, cancellationToken))
                         .Concat(open.Select(a => a.Alert.Group).OfType<string>())
                         .Distinct(StringComparer.Ordinal)
                         .Select(g => (string?)g)
                         .ToList();
                 foreach (var group in groups)
                 {
-                    var count = await store.SumAsync(rule.Id, group, AlertSnapshots.WindowStart(rule, now), now.AddMilliseconds(1), cancellationToken);
+                    var count = await counters.SumAsync(rule.Id, group, RuleWindows.WindowStart(rule, now), now.AddMilliseconds(1), cancellationToken);
                     var violated = count < rule.Min || count > rule.Max;
-                    var last = await store.LastSeenAsync(rule.Id, group, cancellationToken);
-                    changed |= await SettleAsync(rule, group, violated, VolumeEvidence(rule, group, count, last), open, now, cancellationToken);
+                    var last = await counters.LastSeenAsync(rule.Id, group, cancellationToken);
+                    changed |= await keeper.SettleAsync(rule, group, violated, VolumeEvidence(rule, group, count, last), open, now, cancellationToken);
                 }
                 break;
 
             case RuleKinds.Threshold:
             {
-                var count = await store.SumAsync(rule.Id, null, AlertSnapshots.WindowStart(rule, now), now.AddMilliseconds(1), cancellationToken);
-                var last = await store.LastSeenAsync(rule.Id, null, cancellationToken);
-                changed |= await SettleAsync(rule, null, count >= rule.Min, ThresholdEvidence(rule, count, last), open, now, cancellationToken);
+                var count = await counters.SumAsync(rule.Id, null, RuleWindows.WindowStart(rule, now), now.AddMilliseconds(1), cancellationToken);
+                var last = await counters.LastSeenAsync(rule.Id, null, cancellationToken);
+                changed |= await keeper.SettleAsync(rule, null, count >= rule.Min, ThresholdEvidence(rule, count, last), open, now, cancellationToken);
                 break;
             }
 
             case RuleKinds.Heartbeat:
             {
-                var last = await store.LastSeenAsync(rule.Id, null, cancellationToken);
+                var last = await counters.LastSeenAsync(rule.Id, null, cancellationToken);
                 var deadline = HeartbeatDeadline(rule, last);
                 var late = deadline is { } due && now > due;
-                changed |= await SettleAsync(rule, null, late, HeartbeatEvidence(rule, last, deadline), open, now, cancellationToken);
-                foreach (var run in await store.OverdueRunsAsync(rule.Id, now, cancellationToken))
+                changed |= await keeper.SettleAsync(rule, null, late, HeartbeatEvidence(rule, last, deadline), open, now, cancellationToken);
+                foreach (var run in await runs.OverdueRunsAsync(rule.Id, now, cancellationToken))
                 {
                     // Open (or repeat) the run's alert; the run's end resolves it (RunOutcomes).
                     var evidence = new AlertEvidence(
                         $"Run {run.ContextId} started at {run.StartedAt:O} has not completed within {Seconds(rule.MaxRun!.Value)}.");
-                    changed |= await SettleAsync(rule, run.ContextId, violated: true, evidence, open, now, cancellationToken);
+                    changed |= await keeper.SettleAsync(rule, run.ContextId, violated: true, evidence, open, now, cancellationToken);
                 }
 
                 break;
@@ -68,15 +68,11 @@ public sealed class RuleChecks(IRulesStore store)
 
     /// <summary>Forgets the buckets no check will read again: older than the window (and, grouped, the lookback that finds groups).</summary>
     public Task PruneAsync(IEnumerable<CompiledRule> rules, DateTimeOffset now, CancellationToken cancellationToken) =>
-        store.PruneCountsAsync(
+        counters.PruneCountsAsync(
             rules.Where(r => r.Kind is RuleKinds.Threshold or RuleKinds.Volume)
                 .Select(r => (r.Id, now - r.Window - r.Bucket - (r.GroupBy is null ? TimeSpan.Zero : r.GroupLookback)))
                 .ToList(),
             cancellationToken);
-
-    /// <summary>Whether an active silence covers the rule's alerts for <paramref name="group"/>.</summary>
-    public static async Task<bool> SilencedAsync(IRulesStore store, CompiledRule rule, string? group, DateTimeOffset now, CancellationToken cancellationToken) =>
-        (await store.SilencesAsync(rule.ProjectId, activeOnly: true, now, cancellationToken)).Any(s => s.Covers(rule.Id, group, now));
 
     /// <summary>
     /// When the heartbeat's next event is overdue: the last event (or, before any, the rule's last
@@ -117,39 +113,4 @@ public sealed class RuleChecks(IRulesStore store)
         new(summary, count, window is { } w ? (int)w.TotalSeconds : null, last?.EventId, last?.EventName, last?.Timestamp);
 
     private static string Seconds(TimeSpan window) => window.TotalSeconds.ToString(CultureInfo.InvariantCulture) + " s";
-
-    /// <summary>
-    /// At most one open alert per rule and group: open it, tell its channels again when due (or
-    /// for the first time, once a silence over it has ended), or resolve it.
-    /// </summary>
-    private async Task<bool> SettleAsync(
-        CompiledRule rule, string? group, bool violated, AlertEvidence evidence, IReadOnlyList<AlertRecord> open, DateTimeOffset now, CancellationToken cancellationToken)
-    {
-        var current = open.FirstOrDefault(a => a.Alert.Group == group);
-        if (violated)
-        {
-            if (current is null)
-            {
-                var silenced = await SilencedAsync(store, rule, group, now, cancellationToken);
-                return await store.OpenAlertAsync(AlertSnapshots.For(rule, group, evidence, now), notify: !silenced, cancellationToken);
-            }
-
-            var due = !current.Notified || (rule.RepeatInterval is { } repeat && now - current.LastNotifiedAt >= repeat);
-            if (due && !await SilencedAsync(store, rule, group, now, cancellationToken))
-            {
-                await store.NotifyAgainAsync(current.Alert.AlertId, now, cancellationToken);
-                return true;
-            }
-
-            return false;
-        }
-
-        if (current is not null)
-        {
-            await store.ResolveAlertAsync(current.Alert.AlertId, now, evidence, cancellationToken);
-            return true;
-        }
-
-        return false;
-    }
 }

@@ -57,27 +57,17 @@ public sealed class RuleSchedules(IRecurringJobManager jobs, JobStorage storage)
 }
 
 /// <summary>
-/// At start, makes Hangfire's recurring jobs match the stored rules: in-memory job storage starts
-/// empty, and a rule changed while no replica ran must still get its schedule.
+/// At start, makes Hangfire's recurring jobs (and the alerts of deleted rules) match the stored
+/// rules: in-memory job storage starts empty, and a rule changed while no replica ran must still
+/// get its schedule (<see cref="RuleService.SyncAsync"/>).
 /// </summary>
-internal sealed class RuleScheduleSync(Matching.RuleBook book, RuleSchedules schedules, ILogger<RuleScheduleSync> logger) : IHostedService
+internal sealed class RuleScheduleSync(RuleService rules, Matching.RuleBook book, ILogger<RuleScheduleSync> logger) : IHostedService
 {
     public async Task StartAsync(CancellationToken cancellationToken)
     {
-        var rules = await book.CurrentAsync(cancellationToken);
-        foreach (var rule in rules.All)
-        {
-            schedules.Apply(rule);
-        }
-
-        var known = rules.All.Select(r => r.Id).ToHashSet(StringComparer.Ordinal);
-        foreach (var orphan in schedules.Scheduled().Where(id => !known.Contains(id)))
-        {
-            schedules.Remove(orphan);
-        }
-
-        schedules.ApplyMaintenance();
-        logger.LogInformation("Scheduled checks of {Count} rules", rules.All.Count(r => r.IsScheduled && r.Enabled));
+        await rules.SyncAsync(cancellationToken);
+        var current = await book.CurrentAsync(cancellationToken);
+        logger.LogInformation("Scheduled checks of {Count} rules", current.All.Count(r => r.IsScheduled && r.Enabled));
     }
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;

@@ -1,9 +1,9 @@
 using Operational.Contracts.Alerts;
 using Operational.Contracts.Events;
+using Operational.Rules.Alerts;
 using Operational.Rules.Checks;
 using Operational.Rules.Definitions;
 using Operational.Rules.Matching;
-using Operational.Rules.Storage;
 
 namespace Operational.Rules.Evaluation;
 
@@ -13,14 +13,14 @@ namespace Operational.Rules.Evaluation;
 /// last seen; a threshold reached opens an alert at once; a heartbeat that was late is resolved
 /// by the event that arrives.
 /// </summary>
-public sealed class RuleEvaluator(RuleBook book, IRulesStore store)
+public sealed class RuleEvaluator(RuleBook book, IRuleCounterStore counters, IRuleRunStore runStore, IAlertStore alerts, AlertKeeper keeper)
 {
     /// <summary>Evaluates the events against their projects' rules; returns whether an alert changed.</summary>
     public async Task<bool> EvaluateAsync(IReadOnlyList<IngestedEvent> events, DateTimeOffset now, CancellationToken cancellationToken)
     {
         var rules = await book.CurrentAsync(cancellationToken);
         var hits = new List<RuleHit>();
-        var fired = new List<(CompiledRule Rule, AlertSnapshot Alert)>();
+        var fired = new List<(CompiledRule Rule, IngestedEvent Event)>();
         var thresholds = new HashSet<CompiledRule>();
         var heartbeats = new Dictionary<CompiledRule, IngestedEvent>();
         var runs = new List<RuleRun>();
@@ -36,7 +36,7 @@ public sealed class RuleEvaluator(RuleBook book, IRulesStore store)
                 switch (rule.Kind)
                 {
                     case RuleKinds.Match:
-                        fired.Add((rule, AlertSnapshots.For(rule, null, new AlertEvidence($"'{e.Name}' matched.", LastEventId: e.Id, LastEventName: e.Name, LastEventAt: e.Timestamp), now, $"{rule.Id}:{e.Id}")));
+                        fired.Add((rule, e));
                         break;
                     case RuleKinds.Volume when rule.GroupBy is { } tag:
                         if (EventMatcher.TagText(e, tag) is { Length: > 0 } group)
@@ -65,37 +65,37 @@ public sealed class RuleEvaluator(RuleBook book, IRulesStore store)
             }
         }
 
-        await store.CountAsync(hits, cancellationToken);
-        await store.StartRunsAsync(runs, cancellationToken);
-        foreach (var (rule, alert) in fired)
+        await counters.CountAsync(hits, cancellationToken);
+        await runStore.StartRunsAsync(runs, cancellationToken);
+        var changed = false;
+        foreach (var (rule, e) in fired)
         {
-            await store.RecordFiredAsync(alert, notify: !await RuleChecks.SilencedAsync(store, rule, null, now, cancellationToken), cancellationToken);
+            // The id is the rule's and the event's: a redelivered event fires once.
+            var evidence = new AlertEvidence($"'{e.Name}' matched.", LastEventId: e.Id, LastEventName: e.Name, LastEventAt: e.Timestamp);
+            changed |= await keeper.FireAsync(rule, null, evidence, now, $"{rule.Id}:{e.Id}", cancellationToken);
         }
 
-        var changed = fired.Count > 0;
         foreach (var rule in thresholds)
         {
-            if ((await store.OpenAlertsAsync(rule.Id, cancellationToken)).Count > 0)
+            if ((await alerts.OpenAlertsAsync(rule.Id, cancellationToken)).Count > 0)
             {
                 continue; // already alerting; the scheduled check repeats or resolves it
             }
 
-            var count = await store.SumAsync(rule.Id, null, AlertSnapshots.WindowStart(rule, now), now.AddMilliseconds(1), cancellationToken);
+            var count = await counters.SumAsync(rule.Id, null, RuleWindows.WindowStart(rule, now), now.AddMilliseconds(1), cancellationToken);
             if (count >= rule.Min)
             {
-                var last = await store.LastSeenAsync(rule.Id, null, cancellationToken);
-                var silenced = await RuleChecks.SilencedAsync(store, rule, null, now, cancellationToken);
-                changed |= await store.OpenAlertAsync(AlertSnapshots.For(rule, null, RuleChecks.ThresholdEvidence(rule, count, last), now), notify: !silenced, cancellationToken);
+                var last = await counters.LastSeenAsync(rule.Id, null, cancellationToken);
+                changed |= await keeper.OpenAsync(rule, null, RuleChecks.ThresholdEvidence(rule, count, last), now, cancellationToken);
             }
         }
 
         foreach (var (rule, e) in heartbeats)
         {
-            foreach (var open in (await store.OpenAlertsAsync(rule.Id, cancellationToken)).Where(a => a.Alert.Group is null))
+            foreach (var open in (await alerts.OpenAlertsAsync(rule.Id, cancellationToken)).Where(a => a.Alert.Group is null))
             {
-                await store.ResolveAlertAsync(open.Alert.AlertId, now,
+                changed |= await keeper.ResolveAsync(open.Alert.AlertId, now,
                     new AlertEvidence($"'{e.Name}' arrived.", LastEventId: e.Id, LastEventName: e.Name, LastEventAt: e.Timestamp), cancellationToken);
-                changed = true;
             }
         }
 
@@ -103,5 +103,5 @@ public sealed class RuleEvaluator(RuleBook book, IRulesStore store)
     }
 
     private static RuleHit Hit(CompiledRule rule, string? group, IngestedEvent e) =>
-        new(rule.Id, group, AlertSnapshots.BucketOf(rule, e.Timestamp), e.Id, e.Name, e.Timestamp);
+        new(rule.Id, group, RuleWindows.BucketOf(rule, e.Timestamp), e.Id, e.Name, e.Timestamp);
 }

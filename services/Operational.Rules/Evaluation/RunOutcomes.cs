@@ -3,9 +3,7 @@ using MassTransit;
 using Operational.Contracts.Alerts;
 using Operational.Contracts.Contexts;
 using Operational.Rules.Alerts;
-using Operational.Rules.Checks;
 using Operational.Rules.Matching;
-using Operational.Rules.Storage;
 using Operational.ServiceDefaults.Bus;
 
 namespace Operational.Rules.Evaluation;
@@ -15,11 +13,11 @@ namespace Operational.Rules.Evaluation;
 /// announces it: a completion resolves the run's overrun alert if one is open; a failure resolves
 /// it too and fires an alert saying the run failed.
 /// </summary>
-public sealed class RunOutcomes(IRulesStore store, RuleBook book)
+public sealed class RunOutcomes(IRuleRunStore runStore, IAlertStore alerts, AlertKeeper keeper, RuleBook book)
 {
     public async Task<bool> EndedAsync(ContextSnapshot context, bool failed, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        var runs = await store.EndRunsAsync(context.ProjectId, context.ContextId, cancellationToken);
+        var runs = await runStore.EndRunsAsync(context.ProjectId, context.ContextId, cancellationToken);
         if (runs.Count == 0)
         {
             return false;
@@ -36,17 +34,14 @@ public sealed class RunOutcomes(IRulesStore store, RuleBook book)
 
             var took = (context.LastEventAt - run.StartedAt).TotalSeconds.ToString("0", CultureInfo.InvariantCulture);
             var evidence = new AlertEvidence(failed ? $"Run {run.ContextId} failed after {took} s." : $"Run {run.ContextId} completed after {took} s.");
-            foreach (var overrun in (await store.OpenAlertsAsync(rule.Id, cancellationToken)).Where(a => a.Alert.Group == run.ContextId))
+            foreach (var overrun in (await alerts.OpenAlertsAsync(rule.Id, cancellationToken)).Where(a => a.Alert.Group == run.ContextId))
             {
-                await store.ResolveAlertAsync(overrun.Alert.AlertId, now, evidence, cancellationToken);
-                changed = true;
+                changed |= await keeper.ResolveAsync(overrun.Alert.AlertId, now, evidence, cancellationToken);
             }
 
             if (failed)
             {
-                var silenced = await RuleChecks.SilencedAsync(store, rule, run.ContextId, now, cancellationToken);
-                await store.RecordFiredAsync(AlertSnapshots.For(rule, run.ContextId, evidence, now, $"{rule.Id}:failed:{run.ContextId}"), notify: !silenced, cancellationToken);
-                changed = true;
+                changed |= await keeper.FireAsync(rule, run.ContextId, evidence, now, $"{rule.Id}:failed:{run.ContextId}", cancellationToken);
             }
         }
 

@@ -1,5 +1,4 @@
 using Operational.Rules.Definitions;
-using Operational.Rules.Storage;
 
 namespace Operational.Rules.Matching;
 
@@ -8,7 +7,7 @@ namespace Operational.Rules.Matching;
 /// at once after a change on this replica, and within <see cref="RefreshInterval"/> after a
 /// change on another (the store's rules version tells).
 /// </summary>
-public sealed class RuleBook(IRulesStore store, TimeProvider clock, ILogger<RuleBook> logger)
+public sealed class RuleBook(IRuleStore store, TimeProvider clock, ILogger<RuleBook> logger)
 {
     public static readonly TimeSpan RefreshInterval = TimeSpan.FromSeconds(2);
 

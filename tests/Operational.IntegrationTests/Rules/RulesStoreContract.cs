@@ -1,6 +1,8 @@
 using System.Text.Json;
 using Operational.Contracts.Alerts;
+using Operational.Rules.Alerts;
 using Operational.Rules.Definitions;
+using Operational.Rules.Evaluation;
 using Operational.Rules.Storage;
 
 namespace Operational.IntegrationTests.Rules;
@@ -34,10 +36,30 @@ public abstract class RulesStoreContract : StoreContract<IRulesStore>
         var afterSaves = await Store.RulesVersionAsync(CancellationToken.None);
         Assert.True(afterSaves > version);
 
-        Assert.False(await Store.DeleteRuleAsync("p2", "r1", T0, CancellationToken.None));
-        Assert.True(await Store.DeleteRuleAsync("p1", "r1", T0, CancellationToken.None));
+        Assert.False(await Store.DeleteRuleAsync("p2", "r1", CancellationToken.None));
+        Assert.True(await Store.DeleteRuleAsync("p1", "r1", CancellationToken.None));
         Assert.True(await Store.RulesVersionAsync(CancellationToken.None) > afterSaves);
         Assert.Empty(await Store.ListRulesAsync("p1", CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task Deleting_a_rule_forgets_what_was_counted_for_it_and_keeps_its_alerts()
+    {
+        await Store.SaveRuleAsync(Rule("p1", "r1"), CancellationToken.None);
+        await Store.SaveRuleAsync(Rule("p1", "r2"), CancellationToken.None);
+        await Store.CountAsync([Hit("r1", "A", T0), Hit("r2", "A", T0)], CancellationToken.None);
+        await Store.StartRunsAsync([new RuleRun("r1", "p1", "c1", T0, T0.AddMinutes(1)), new RuleRun("r2", "p1", "c2", T0, T0.AddMinutes(1))], CancellationToken.None);
+        await Store.AddAsync(AlertLifecycle.Open(Alert("a1", "A"), silenced: false), CancellationToken.None);
+
+        Assert.True(await Store.DeleteRuleAsync("p1", "r1", CancellationToken.None));
+
+        Assert.Equal(0, await Store.SumAsync("r1", "A", T0, T0.AddMinutes(1), CancellationToken.None));
+        Assert.Null(await Store.LastSeenAsync("r1", "A", CancellationToken.None));
+        Assert.Empty(await Store.OverdueRunsAsync("r1", T0.AddHours(1), CancellationToken.None));
+        Assert.Equal(1, await Store.SumAsync("r2", "A", T0, T0.AddMinutes(1), CancellationToken.None));
+        Assert.Single(await Store.OverdueRunsAsync("r2", T0.AddHours(1), CancellationToken.None));
+        // Alerts are history; resolving the open one is the lifecycle's decision, not the store's.
+        Assert.Equal(["r1"], await Store.RulesWithOpenAlertsAsync(CancellationToken.None));
     }
 
     [Fact]
@@ -88,15 +110,16 @@ public abstract class RulesStoreContract : StoreContract<IRulesStore>
     [Fact]
     public async Task One_open_alert_per_rule_and_group_and_its_messages_are_queued_with_it()
     {
-        Assert.True(await Store.OpenAlertAsync(Alert("a1", "A"), notify: true, CancellationToken.None));
-        Assert.False(await Store.OpenAlertAsync(Alert("a2", "A"), notify: true, CancellationToken.None));
-        Assert.True(await Store.OpenAlertAsync(Alert("a3", "B"), notify: false, CancellationToken.None));
+        Assert.True(await Store.AddAsync(AlertLifecycle.Open(Alert("a1", "A"), silenced: false), CancellationToken.None));
+        Assert.False(await Store.AddAsync(AlertLifecycle.Open(Alert("a2", "A"), silenced: false), CancellationToken.None));
+        Assert.True(await Store.AddAsync(AlertLifecycle.Open(Alert("a3", "B"), silenced: true), CancellationToken.None));
 
-        await Store.NotifyAgainAsync("a1", T0.AddMinutes(30), CancellationToken.None); // repeat
-        await Store.NotifyAgainAsync("a3", T0.AddMinutes(30), CancellationToken.None); // first telling, after a silence
-        await Store.ResolveAlertAsync("a1", T0.AddHours(1), new AlertEvidence("back"), CancellationToken.None);
-        await Store.ResolveAlertAsync("a1", T0.AddHours(2), new AlertEvidence("again"), CancellationToken.None); // not open: nothing
-        Assert.True(await Store.OpenAlertAsync(Alert("a4", "A"), notify: true, CancellationToken.None)); // A may open again
+        Assert.True(await Store.UpdateAsync("a1", a => AlertLifecycle.Remind(a, T0.AddMinutes(30), silenced: false), CancellationToken.None)); // repeat
+        Assert.True(await Store.UpdateAsync("a3", a => AlertLifecycle.Remind(a, T0.AddMinutes(30), silenced: false), CancellationToken.None)); // first telling, after a silence
+        Assert.True(await Store.UpdateAsync("a1", a => AlertLifecycle.Resolve(a, T0.AddHours(1), new AlertEvidence("back")), CancellationToken.None));
+        Assert.False(await Store.UpdateAsync("a1", a => AlertLifecycle.Resolve(a, T0.AddHours(2), new AlertEvidence("again")), CancellationToken.None)); // not open: nothing
+        Assert.False(await Store.UpdateAsync("unknown", a => AlertLifecycle.Resolve(a, T0.AddHours(2), new AlertEvidence("none")), CancellationToken.None));
+        Assert.True(await Store.AddAsync(AlertLifecycle.Open(Alert("a4", "A"), silenced: false), CancellationToken.None)); // A may open again
 
         var messages = await Store.PendingMessagesAsync(100, CancellationToken.None);
         string[] expected = ["AlertTriggered a1", "AlertRepeated a1", "AlertResolved a1", "AlertTriggered a3", "AlertTriggered a4"];
@@ -107,18 +130,35 @@ public abstract class RulesStoreContract : StoreContract<IRulesStore>
         var open = await Store.OpenAlertsAsync("r1", CancellationToken.None);
         Assert.Equal(["a3", "a4"], open.Select(a => a.Alert.AlertId).Order());
         Assert.True(open.Single(a => a.Alert.AlertId == "a3").Notified);
+        var a1 = Assert.Single((await Store.ListAlertsAsync("p1", AlertStatus.Resolved, null, 10, null, CancellationToken.None)).Alerts);
+        Assert.Equal(("a1", true, T0.AddMinutes(30), T0.AddHours(1), "back"), (a1.Alert.AlertId, a1.Notified, a1.LastNotifiedAt, a1.ResolvedAt, a1.Resolution?.Summary));
+    }
+
+    [Fact]
+    public async Task A_step_two_replicas_take_at_once_is_saved_once()
+    {
+        var replica = CreateStore();
+        await Store.AddAsync(AlertLifecycle.Open(Alert("a1", "A"), silenced: false), CancellationToken.None);
+        await Store.RemoveMessagesAsync((await Store.PendingMessagesAsync(100, CancellationToken.None)).Select(m => m.Id).ToList(), CancellationToken.None);
+
+        var saved = await Task.WhenAll(Enumerable.Range(0, 8).Select(i => Task.Run(() => (i % 2 == 0 ? Store : replica)
+            .UpdateAsync("a1", a => AlertLifecycle.Resolve(a, T0.AddHours(1), new AlertEvidence($"by {i}")), CancellationToken.None))));
+
+        Assert.Equal(1, saved.Count(s => s));
+        Assert.Equal(["AlertResolved a1"], (await Store.PendingMessagesAsync(100, CancellationToken.None)).Select(m => Describe(m.Message)));
     }
 
     [Fact]
     public async Task Fired_alert_is_recorded_once_per_id()
     {
-        await Store.RecordFiredAsync(Alert("r1:e1", null), notify: true, CancellationToken.None);
-        await Store.RecordFiredAsync(Alert("r1:e1", null), notify: true, CancellationToken.None);
-        await Store.RecordFiredAsync(Alert("r1:e2", null), notify: false, CancellationToken.None);
+        Assert.True(await Store.AddAsync(AlertLifecycle.Fire(Alert("r1:e1", null), silenced: false), CancellationToken.None));
+        Assert.False(await Store.AddAsync(AlertLifecycle.Fire(Alert("r1:e1", null), silenced: false), CancellationToken.None));
+        Assert.True(await Store.AddAsync(AlertLifecycle.Fire(Alert("r1:e2", null), silenced: true), CancellationToken.None));
 
         var page = await Store.ListAlertsAsync("p1", AlertStatus.Fired, null, 10, null, CancellationToken.None);
         Assert.Equal(2, page.Alerts.Count);
         Assert.Single(await Store.PendingMessagesAsync(100, CancellationToken.None));
+        Assert.Empty(await Store.RulesWithOpenAlertsAsync(CancellationToken.None));
     }
 
     [Fact]
@@ -126,10 +166,10 @@ public abstract class RulesStoreContract : StoreContract<IRulesStore>
     {
         for (var i = 0; i < 5; i++)
         {
-            await Store.OpenAlertAsync(Alert($"a{i}", $"g{i}") with { TriggeredAt = T0.AddMinutes(i) }, notify: true, CancellationToken.None);
+            await Store.AddAsync(AlertLifecycle.Open(Alert($"a{i}", $"g{i}") with { TriggeredAt = T0.AddMinutes(i) }, silenced: false), CancellationToken.None);
         }
 
-        await Store.ResolveAlertAsync("a1", T0.AddHours(1), new AlertEvidence("ok"), CancellationToken.None);
+        await Store.UpdateAsync("a1", a => AlertLifecycle.Resolve(a, T0.AddHours(1), new AlertEvidence("ok")), CancellationToken.None);
         var seen = new List<string>();
         string? cursor = null;
         do

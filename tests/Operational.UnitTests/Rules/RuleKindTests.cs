@@ -1,7 +1,8 @@
 using Operational.Contracts.Alerts;
 using Operational.Contracts.Events;
+using Operational.Rules.Alerts;
 using Operational.Rules.Checks;
-using Operational.Rules.Storage;
+using Operational.Rules.Definitions;
 
 namespace Operational.UnitTests.Rules;
 
@@ -168,11 +169,29 @@ public sealed class RuleKindTests
         await bed.CheckAsync(rule);
         Assert.Single(await bed.AlertsAsync(AlertStatus.Open));
 
-        Assert.True(await bed.Store.DeleteRuleAsync(RuleTestBed.Project, rule.Id, bed.Now, CancellationToken.None));
+        Assert.IsType<RuleOutcome.Deleted>(await bed.Rules.DeleteAsync(RuleTestBed.Project, rule.Id, CancellationToken.None));
 
         var resolved = Assert.Single(await bed.AlertsAsync());
         Assert.Equal(AlertStatus.Resolved, resolved.Status);
         Assert.Equal("The rule was deleted.", resolved.Resolution!.Summary);
+        Assert.Equal(["AlertTriggered", "AlertResolved"], (await bed.DrainMessagesAsync()).Select(m => m.GetType().Name));
+        Assert.IsType<RuleOutcome.NotFound>(await bed.Rules.DeleteAsync(RuleTestBed.Project, rule.Id, CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task An_alert_left_open_by_a_rule_deleted_halfway_is_resolved_by_the_next_sync()
+    {
+        await using var bed = await RuleTestBed.StartAsync(T0);
+        var rule = await bed.AddRuleAsync("""{"name":"quiet","kind":"volume","volume":{"min":1,"windowSeconds":60}}""");
+        await bed.CheckAsync(rule);
+        // The rule is gone but the process stopped before its alerts were resolved.
+        Assert.True(await bed.Store.DeleteRuleAsync(RuleTestBed.Project, rule.Id, CancellationToken.None));
+        bed.Book.Invalidate();
+        Assert.Single(await bed.AlertsAsync(AlertStatus.Open));
+
+        await bed.Rules.SyncAsync(CancellationToken.None);
+
+        Assert.Equal("The rule was deleted.", Assert.Single(await bed.AlertsAsync(AlertStatus.Resolved)).Resolution!.Summary);
     }
 
     [Fact]

@@ -1,13 +1,17 @@
 using System.Text.Json;
+using Hangfire;
+using Hangfire.InMemory;
 using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 using Operational.Contracts.Alerts;
 using Operational.Contracts.Events;
+using Operational.Rules;
+using Operational.Rules.Alerts;
 using Operational.Rules.Checks;
 using Operational.Rules.Definitions;
 using Operational.Rules.Evaluation;
 using Operational.Rules.Matching;
-using Operational.Rules.Storage;
 using Operational.Rules.Storage.Sqlite;
 using Operational.ServiceDefaults.Storage;
 using Operational.TestSupport;
@@ -28,12 +32,22 @@ public sealed class RuleTestBed : IAsyncDisposable
         Clock = new FakeTimeProvider(start);
         Store = new SqliteRulesStore(new SqliteDatabase(Path.Combine(_data.Path, "rules.db")));
         Book = new RuleBook(Store, Clock, NullLogger<RuleBook>.Instance);
-        Evaluator = new RuleEvaluator(Book, Store);
-        Checks = new RuleChecks(Store);
-        Runs = new RunOutcomes(Store, Book);
+        var keeper = new AlertKeeper(Store, Store);
+        Evaluator = new RuleEvaluator(Book, Store, Store, Store, keeper);
+        Checks = new RuleChecks(Store, Store, Store, keeper);
+        Runs = new RunOutcomes(Store, Store, keeper, Book);
+        Jobs = new InMemoryStorage();
+        Rules = new RuleService(Store, Book, new RuleSchedules(new RecurringJobManager(Jobs), Jobs), keeper, new AlertsQueued(), Store, new NoChannels(),
+            Options.Create(new RulesOptions()), Clock, NullLogger<RuleService>.Instance);
     }
 
     public RunOutcomes Runs { get; }
+
+    /// <summary>Creates, changes and deletes rules with every side effect, as the API does.</summary>
+    public RuleService Rules { get; }
+
+    /// <summary>Hangfire's recurring jobs, in memory.</summary>
+    public InMemoryStorage Jobs { get; }
 
     public FakeTimeProvider Clock { get; }
 
@@ -100,7 +114,15 @@ public sealed class RuleTestBed : IAsyncDisposable
 
     public ValueTask DisposeAsync()
     {
+        Jobs.Dispose();
         _data.Dispose();
         return ValueTask.CompletedTask;
+    }
+
+    /// <summary>The test rules name no channels.</summary>
+    private sealed class NoChannels : IChannelDirectory
+    {
+        public Task<IReadOnlyList<string>> UnknownAsync(string projectId, IReadOnlyList<string> channelIds, string? forwardedIdentity, CancellationToken cancellationToken) =>
+            Task.FromResult<IReadOnlyList<string>>(channelIds);
     }
 }

@@ -2,7 +2,9 @@ using MongoDB.Bson;
 using MongoDB.Bson.Serialization.Attributes;
 using MongoDB.Driver;
 using Operational.Contracts.Alerts;
+using Operational.Rules.Alerts;
 using Operational.Rules.Definitions;
+using Operational.Rules.Evaluation;
 using Operational.ServiceDefaults.Storage;
 
 namespace Operational.Rules.Storage.MongoDb;
@@ -12,7 +14,8 @@ namespace Operational.Rules.Storage.MongoDb;
 /// must change together lives in one document: an alert carries its own queue of messages
 /// (<c>pending</c>), pushed in the same update that opens, repeats or resolves it, and pulled by
 /// the publisher once sent. One open alert per rule and group is a unique index over open alerts
-/// only; counters are upserts that add one.
+/// only; counters are upserts that add one. It only saves: what changes and what is announced is
+/// decided by <see cref="AlertLifecycle"/>.
 /// </summary>
 public sealed class MongoRulesStore(IMongoDatabase database) : IRulesStore
 {
@@ -76,7 +79,7 @@ public sealed class MongoRulesStore(IMongoDatabase database) : IRulesStore
         await BumpVersionAsync(cancellationToken);
     }
 
-    public async Task<bool> DeleteRuleAsync(string projectId, string ruleId, DateTimeOffset now, CancellationToken cancellationToken)
+    public async Task<bool> DeleteRuleAsync(string projectId, string ruleId, CancellationToken cancellationToken)
     {
         var deleted = await _rules.DeleteOneAsync(r => r.Id == ruleId && r.ProjectId == projectId, cancellationToken);
         if (deleted.DeletedCount == 0)
@@ -88,11 +91,6 @@ public sealed class MongoRulesStore(IMongoDatabase database) : IRulesStore
         await _counts.DeleteManyAsync(c => c.RuleId == ruleId, cancellationToken);
         await _lastSeen.DeleteManyAsync(l => l.RuleId == ruleId, cancellationToken);
         await _runs.DeleteManyAsync(r => r.RuleId == ruleId, cancellationToken);
-        foreach (var open in await OpenAlertsAsync(ruleId, cancellationToken))
-        {
-            await ResolveAlertAsync(open.Alert.AlertId, now, new AlertEvidence("The rule was deleted."), cancellationToken);
-        }
-
         return true;
     }
 
@@ -210,68 +208,62 @@ public sealed class MongoRulesStore(IMongoDatabase database) : IRulesStore
         return (await _runs.Find(r => r.RuleId == ruleId && r.Deadline < nowMs).ToListAsync(cancellationToken)).Select(r => r.ToRun()).ToList();
     }
 
-    public async Task<bool> OpenAlertAsync(AlertSnapshot alert, bool notify, CancellationToken cancellationToken)
+    public async Task<bool> AddAsync(AlertChange change, CancellationToken cancellationToken)
     {
         try
         {
-            await _alerts.InsertOneAsync(AlertDocument.From(alert, AlertStatus.Open, notify, notify ? [Pending.Of(new AlertTriggered(alert))] : []), cancellationToken: cancellationToken);
+            await _alerts.InsertOneAsync(AlertDocument.From(change), cancellationToken: cancellationToken);
             return true;
         }
         catch (MongoWriteException e) when (e.WriteError.Category == ServerErrorCategory.DuplicateKey)
         {
-            return false; // an alert is open for this rule and group already
+            return false; // the same id (a redelivered event), or an alert is open for this rule and group already
         }
     }
 
-    public async Task RecordFiredAsync(AlertSnapshot alert, bool notify, CancellationToken cancellationToken)
+    public async Task<bool> UpdateAsync(string alertId, Func<AlertRecord, AlertChange?> decide, CancellationToken cancellationToken)
     {
-        try
+        // No transaction: the update applies only if the alert is as it was read, else read and decide again.
+        for (var attempt = 1; ; attempt++)
         {
-            await _alerts.InsertOneAsync(AlertDocument.From(alert, AlertStatus.Fired, notify, notify ? [Pending.Of(new AlertTriggered(alert))] : []), cancellationToken: cancellationToken);
-        }
-        catch (MongoWriteException e) when (e.WriteError.Category == ServerErrorCategory.DuplicateKey)
-        {
-            // Its id is the rule's and the event's: the event was redelivered.
+            if (await _alerts.Find(a => a.Id == alertId).FirstOrDefaultAsync(cancellationToken) is not { } read || decide(read.ToRecord()) is not { } change)
+            {
+                return false;
+            }
+
+            var next = change.Record;
+            var update = Builders<AlertDocument>.Update
+                .Set(a => a.Status, next.Status)
+                .Set(a => a.Notified, next.Notified)
+                .Set(a => a.NotifiedAt, next.LastNotifiedAt.ToUnixTimeMilliseconds())
+                .Set(a => a.ResolvedAt, next.ResolvedAt?.ToUnixTimeMilliseconds())
+                .Set(a => a.Resolution, next.Resolution is null ? null : RulesJson.Write(next.Resolution));
+            if (change.Messages.Count > 0)
+            {
+                update = update.PushEach(a => a.Pending, change.Messages.Select(Pending.Of)).Set(a => a.HasPending, true);
+            }
+
+            var result = await _alerts.UpdateOneAsync(
+                a => a.Id == alertId && a.Status == read.Status && a.Notified == read.Notified && a.NotifiedAt == read.NotifiedAt,
+                update,
+                cancellationToken: cancellationToken);
+            if (result.ModifiedCount == 1)
+            {
+                return true;
+            }
+
+            if (attempt == 5)
+            {
+                throw new InvalidOperationException($"Alert {alertId} kept changing while it was updated; giving up after {attempt} attempts.");
+            }
         }
     }
 
     public async Task<IReadOnlyList<AlertRecord>> OpenAlertsAsync(string ruleId, CancellationToken cancellationToken) =>
         (await _alerts.Find(a => a.RuleId == ruleId && a.Status == AlertStatus.Open).ToListAsync(cancellationToken)).Select(a => a.ToRecord()).ToList();
 
-    public async Task ResolveAlertAsync(string alertId, DateTimeOffset at, AlertEvidence evidence, CancellationToken cancellationToken)
-    {
-        if (await _alerts.Find(a => a.Id == alertId && a.Status == AlertStatus.Open).FirstOrDefaultAsync(cancellationToken) is not { } open)
-        {
-            return;
-        }
-
-        var update = Builders<AlertDocument>.Update
-            .Set(a => a.Status, AlertStatus.Resolved)
-            .Set(a => a.ResolvedAt, at.ToUnixTimeMilliseconds())
-            .Set(a => a.Resolution, RulesJson.Write(evidence));
-        if (open.Notified)
-        {
-            update = update.Push(a => a.Pending, Pending.Of(new AlertResolved(open.ToRecord().Alert, at, evidence))).Set(a => a.HasPending, true);
-        }
-
-        await _alerts.UpdateOneAsync(a => a.Id == alertId && a.Status == AlertStatus.Open, update, cancellationToken: cancellationToken);
-    }
-
-    public async Task NotifyAgainAsync(string alertId, DateTimeOffset at, CancellationToken cancellationToken)
-    {
-        if (await _alerts.Find(a => a.Id == alertId && a.Status == AlertStatus.Open).FirstOrDefaultAsync(cancellationToken) is not { } open)
-        {
-            return;
-        }
-
-        var snapshot = open.ToRecord().Alert;
-        object message = open.Notified ? new AlertRepeated(snapshot, at) : new AlertTriggered(snapshot);
-        await _alerts.UpdateOneAsync(
-            a => a.Id == alertId && a.Status == AlertStatus.Open && a.Notified == open.Notified,
-            Builders<AlertDocument>.Update.Set(a => a.Notified, true).Set(a => a.NotifiedAt, at.ToUnixTimeMilliseconds())
-                .Push(a => a.Pending, Pending.Of(message)).Set(a => a.HasPending, true),
-            cancellationToken: cancellationToken);
-    }
+    public async Task<IReadOnlyList<string>> RulesWithOpenAlertsAsync(CancellationToken cancellationToken) =>
+        await (await _alerts.DistinctAsync(a => a.RuleId, a => a.Status == AlertStatus.Open, cancellationToken: cancellationToken)).ToListAsync(cancellationToken);
 
     public async Task<AlertPage> ListAlertsAsync(string projectId, string? status, string? ruleId, int limit, string? cursor, CancellationToken cancellationToken)
     {
@@ -460,20 +452,26 @@ public sealed class MongoRulesStore(IMongoDatabase database) : IRulesStore
 
         [BsonElement("hasPending")] public bool HasPending { get; init; }
 
-        public static AlertDocument From(AlertSnapshot alert, string status, bool notified, List<Pending> pending) => new()
+        public static AlertDocument From(AlertChange change)
         {
-            Id = alert.AlertId,
-            ProjectId = alert.ProjectId,
-            RuleId = alert.RuleId,
-            Group = RulesJson.GroupKey(alert.Group),
-            Status = status,
-            TriggeredAt = alert.TriggeredAt.ToUnixTimeMilliseconds(),
-            Notified = notified,
-            NotifiedAt = alert.TriggeredAt.ToUnixTimeMilliseconds(),
-            Snapshot = RulesJson.Write(alert),
-            Pending = pending,
-            HasPending = pending.Count > 0,
-        };
+            var (alert, record) = (change.Record.Alert, change.Record);
+            return new AlertDocument
+            {
+                Id = alert.AlertId,
+                ProjectId = alert.ProjectId,
+                RuleId = alert.RuleId,
+                Group = RulesJson.GroupKey(alert.Group),
+                Status = record.Status,
+                TriggeredAt = alert.TriggeredAt.ToUnixTimeMilliseconds(),
+                Notified = record.Notified,
+                NotifiedAt = record.LastNotifiedAt.ToUnixTimeMilliseconds(),
+                ResolvedAt = record.ResolvedAt?.ToUnixTimeMilliseconds(),
+                Snapshot = RulesJson.Write(alert),
+                Resolution = record.Resolution is null ? null : RulesJson.Write(record.Resolution),
+                Pending = change.Messages.Select(MongoRulesStore.Pending.Of).ToList(),
+                HasPending = change.Messages.Count > 0,
+            };
+        }
 
         public AlertRecord ToRecord() => new(
             RulesJson.Read<AlertSnapshot>(Snapshot),

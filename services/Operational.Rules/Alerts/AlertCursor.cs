@@ -1,6 +1,6 @@
 using Operational.ServiceDefaults.Paging;
 
-namespace Operational.Rules.Storage;
+namespace Operational.Rules.Alerts;
 
 /// <summary>Where the next page of alerts starts: after (triggered time, alert id), newest first.</summary>
 public static class AlertCursor

@@ -1,0 +1,23 @@
+namespace Operational.Rules.Alerts;
+
+/// <summary>
+/// Mutes the alerts of a rule, of a group, or of a group of a rule, from <see cref="StartsAt"/> to
+/// <see cref="EndsAt"/>: they still open and resolve (and show in <c>GET /v1/alerts</c>), but their
+/// channels are not told. An alert still open when its silence ends is notified then.
+/// </summary>
+public sealed record Silence(string Id, string ProjectId, string? RuleId, string? Group, DateTimeOffset StartsAt, DateTimeOffset EndsAt, string Comment, DateTimeOffset CreatedAt)
+{
+    public bool Covers(string ruleId, string? group, DateTimeOffset now) =>
+        StartsAt <= now && now < EndsAt && (RuleId is null || RuleId == ruleId) && (Group is null || Group == group);
+}
+
+public interface ISilenceStore
+{
+    Task AddSilenceAsync(Silence silence, CancellationToken cancellationToken);
+
+    /// <summary>The project's silences, newest first; only those not ended at <paramref name="now"/> when <paramref name="activeOnly"/>.</summary>
+    Task<IReadOnlyList<Silence>> SilencesAsync(string projectId, bool activeOnly, DateTimeOffset now, CancellationToken cancellationToken);
+
+    /// <summary>Ends the silence at <paramref name="now"/>; false when it does not exist or had ended.</summary>
+    Task<bool> EndSilenceAsync(string projectId, string silenceId, DateTimeOffset now, CancellationToken cancellationToken);
+}

@@ -1,0 +1,181 @@
+using Microsoft.Extensions.Options;
+using Operational.Rules.Alerts;
+using Operational.Rules.Checks;
+using Operational.Rules.Matching;
+using Operational.ServiceDefaults.ServiceApis;
+using Operational.ServiceDefaults.Time;
+
+namespace Operational.Rules.Definitions;
+
+/// <summary>What became of a request to create, change or delete a rule.</summary>
+public abstract record RuleOutcome
+{
+    private RuleOutcome()
+    {
+    }
+
+    public sealed record Saved(Rule Rule) : RuleOutcome;
+
+    public sealed record Deleted : RuleOutcome;
+
+    public sealed record NotFound : RuleOutcome;
+
+    /// <summary>Field → what is wrong with it.</summary>
+    public sealed record Invalid(IDictionary<string, string[]> Errors) : RuleOutcome;
+
+    /// <summary>Valid, but not now: <see cref="Status"/> 409 (too many rules) or 503 (channels cannot be checked; try again).</summary>
+    public sealed record Refused(int Status, string Title, string Detail) : RuleOutcome;
+}
+
+/// <summary>
+/// The one owner of creating, changing and deleting rules, and of everything that must follow:
+/// the store, the rule book's cache, the rule's scheduled check, and its alerts (resolved when it
+/// goes). Every writer of rules (the API, checks) comes through here, so none forgets a step.
+/// </summary>
+public sealed class RuleService(
+    IRuleStore rules,
+    RuleBook book,
+    RuleSchedules schedules,
+    AlertKeeper keeper,
+    AlertsQueued queued,
+    IAlertStore alerts,
+    IChannelDirectory channels,
+    IOptions<RulesOptions> options,
+    TimeProvider clock,
+    ILogger<RuleService> logger)
+{
+    private static readonly RuleDefinition Empty = new(null, null, null, null, null, null, null, null, null);
+
+    /// <param name="forwardedIdentity">The caller's identity as the gateway signed it, to ask the notifications service which channels the caller's project has.</param>
+    public async Task<RuleOutcome> CreateAsync(string projectId, RuleDefinition? definition, string? forwardedIdentity, CancellationToken cancellationToken)
+    {
+        var now = clock.GetUtcNowMs();
+        var rule = new Rule("r_" + Guid.CreateVersion7(now).ToString("N"), projectId, definition ?? Empty, now, now);
+        var (compiled, problem) = Validate(rule, existing: null);
+        if ((problem ?? await CheckChannelsAsync(compiled!, forwardedIdentity, cancellationToken)) is { } refused)
+        {
+            return refused;
+        }
+
+        if ((await rules.ListRulesAsync(projectId, cancellationToken)).Count >= options.Value.MaxRulesPerProject)
+        {
+            return new RuleOutcome.Refused(StatusCodes.Status409Conflict, "Too many rules.",
+                $"This project has {options.Value.MaxRulesPerProject} rules, the most allowed (Rules:MaxRulesPerProject). Delete one first.");
+        }
+
+        return await SaveAsync(compiled!, cancellationToken);
+    }
+
+    public async Task<RuleOutcome> UpdateAsync(string projectId, string ruleId, RuleDefinition? definition, string? forwardedIdentity, CancellationToken cancellationToken)
+    {
+        if (await rules.GetRuleAsync(projectId, ruleId, cancellationToken) is not { } existing)
+        {
+            return new RuleOutcome.NotFound();
+        }
+
+        var (compiled, problem) = Validate(existing with { Definition = definition ?? Empty, UpdatedAt = clock.GetUtcNowMs() }, existing);
+        return problem ?? await CheckChannelsAsync(compiled!, forwardedIdentity, cancellationToken) ?? await SaveAsync(compiled!, cancellationToken);
+    }
+
+    /// <summary>Deletes the rule with what was counted for it, removes its check and resolves its open alerts.</summary>
+    public async Task<RuleOutcome> DeleteAsync(string projectId, string ruleId, CancellationToken cancellationToken)
+    {
+        if (!await rules.DeleteRuleAsync(projectId, ruleId, cancellationToken))
+        {
+            return new RuleOutcome.NotFound();
+        }
+
+        schedules.Remove(ruleId);
+        book.Invalidate();
+        // After the delete, so no check of this replica opens another; a crash in between is repaired by SyncAsync.
+        if (await keeper.ResolveForDeletedRuleAsync(ruleId, clock.GetUtcNow(), cancellationToken))
+        {
+            queued.Notify();
+        }
+
+        return new RuleOutcome.Deleted();
+    }
+
+    /// <summary>
+    /// Makes what follows from the stored rules true again: every enabled scheduled rule has its
+    /// check (Hangfire's in-memory storage starts empty; a rule may have changed while no replica
+    /// ran), no check is left for a rule that is gone, and no alert stays open for one.
+    /// </summary>
+    public async Task SyncAsync(CancellationToken cancellationToken)
+    {
+        var current = await book.CurrentAsync(cancellationToken);
+        foreach (var rule in current.All)
+        {
+            schedules.Apply(rule);
+        }
+
+        var known = current.All.Select(r => r.Id).ToHashSet(StringComparer.Ordinal);
+        foreach (var orphan in schedules.Scheduled().Where(id => !known.Contains(id)))
+        {
+            schedules.Remove(orphan);
+        }
+
+        var resolved = false;
+        foreach (var gone in (await alerts.RulesWithOpenAlertsAsync(cancellationToken)).Where(id => !known.Contains(id)))
+        {
+            // Re-read: the rule may have been created since the book was loaded.
+            if ((await book.CurrentAsync(cancellationToken)).Find(gone) is null)
+            {
+                logger.LogInformation("Resolving the open alerts of deleted rule {RuleId}", gone);
+                resolved |= await keeper.ResolveForDeletedRuleAsync(gone, clock.GetUtcNow(), cancellationToken);
+            }
+        }
+
+        if (resolved)
+        {
+            queued.Notify();
+        }
+
+        schedules.ApplyMaintenance();
+    }
+
+    /// <summary>The rule compiled, or what is wrong with it as written.</summary>
+    private static (CompiledRule? Compiled, RuleOutcome? Problem) Validate(Rule rule, Rule? existing)
+    {
+        var errors = new Dictionary<string, string[]>();
+        if (RuleValidator.Compile(rule, errors) is not { } compiled)
+        {
+            return (null, new RuleOutcome.Invalid(errors));
+        }
+
+        return existing is not null && rule.Definition.Kind != existing.Definition.Kind
+            ? (null, Invalid("kind", $"cannot change from {existing.Definition.Kind}: create a new rule instead"))
+            : (compiled, null);
+    }
+
+    /// <summary>A 400 naming the channel ids the project does not have, or a 503 when that cannot be known now; null when all exist.</summary>
+    private async Task<RuleOutcome?> CheckChannelsAsync(CompiledRule rule, string? forwardedIdentity, CancellationToken cancellationToken)
+    {
+        if (rule.Channels.Count == 0)
+        {
+            return null;
+        }
+
+        try
+        {
+            var unknown = await channels.UnknownAsync(rule.ProjectId, rule.Channels, forwardedIdentity, cancellationToken);
+            return unknown.Count == 0
+                ? null
+                : Invalid("channels", $"has ids this project has no channel for: {string.Join(", ", unknown)}; create them with POST /v1/channels first");
+        }
+        catch (ServiceApiUnavailableException e)
+        {
+            return new RuleOutcome.Refused(StatusCodes.Status503ServiceUnavailable, "Cannot check the channels now.", e.Message);
+        }
+    }
+
+    private async Task<RuleOutcome> SaveAsync(CompiledRule rule, CancellationToken cancellationToken)
+    {
+        await rules.SaveRuleAsync(rule.Rule, cancellationToken);
+        book.Invalidate();
+        schedules.Apply(rule);
+        return new RuleOutcome.Saved(rule.Rule);
+    }
+
+    private static RuleOutcome.Invalid Invalid(string field, string message) => new(new Dictionary<string, string[]> { [field] = [message] });
+}

@@ -1,0 +1,25 @@
+namespace Operational.Rules.Evaluation;
+
+/// <summary>A matching event counted for a rule: in its bucket, and as the rule's (group's) last seen event.</summary>
+public sealed record RuleHit(string RuleId, string? Group, DateTimeOffset BucketStart, string EventId, string EventName, DateTimeOffset Timestamp);
+
+/// <summary>The last matching event a rule (group) saw.</summary>
+public sealed record LastSeen(string EventId, string EventName, DateTimeOffset Timestamp);
+
+/// <summary>The counters of the rules' windows, per bucket and group, and each rule's last matching event.</summary>
+public interface IRuleCounterStore
+{
+    /// <summary>Adds one to each hit's bucket and keeps the latest hit per rule and group.</summary>
+    Task CountAsync(IReadOnlyList<RuleHit> hits, CancellationToken cancellationToken);
+
+    /// <summary>Matching events of the rule (group) in buckets starting in [<paramref name="from"/>, <paramref name="to"/>).</summary>
+    Task<long> SumAsync(string ruleId, string? group, DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken);
+
+    /// <summary>The groups with a matching event in buckets starting at or after <paramref name="since"/>.</summary>
+    Task<IReadOnlyList<string>> GroupsSeenAsync(string ruleId, DateTimeOffset since, CancellationToken cancellationToken);
+
+    Task<LastSeen?> LastSeenAsync(string ruleId, string? group, CancellationToken cancellationToken);
+
+    /// <summary>Forgets, for each rule, its buckets that start before its cutoff; one transaction.</summary>
+    Task PruneCountsAsync(IReadOnlyList<(string RuleId, DateTimeOffset Before)> cutoffs, CancellationToken cancellationToken);
+}

@@ -1,0 +1,88 @@
+using Microsoft.Data.Sqlite;
+using Operational.Rules.Evaluation;
+using Operational.ServiceDefaults.Storage;
+
+namespace Operational.Rules.Storage.Sqlite;
+
+/// <summary>The counters of the rules' windows, their last seen events, and the runs heartbeat rules watch.</summary>
+public sealed partial class SqliteRulesStore
+{
+    public Task CountAsync(IReadOnlyList<RuleHit> hits, CancellationToken cancellationToken) =>
+        hits.Count == 0 ? Task.CompletedTask : database.WriteAsync(async (connection, transaction) =>
+        {
+            using var count = connection.Command(transaction, """
+                INSERT INTO rule_counts (rule_id, grp, bucket, n) VALUES ($rule, $grp, $bucket, 1)
+                ON CONFLICT (rule_id, grp, bucket) DO UPDATE SET n = n + 1
+                """);
+            using var last = connection.Command(transaction, """
+                INSERT INTO rule_last_seen (rule_id, grp, event_id, event_name, ts) VALUES ($rule, $grp, $event, $name, $ts)
+                ON CONFLICT (rule_id, grp) DO UPDATE SET event_id = excluded.event_id, event_name = excluded.event_name, ts = excluded.ts
+                WHERE excluded.ts >= ts
+                """);
+            foreach (var hit in hits)
+            {
+                count.Set(("$rule", hit.RuleId), ("$grp", RulesJson.GroupKey(hit.Group)), ("$bucket", hit.BucketStart.ToUnixTimeMilliseconds()));
+                await count.ExecuteNonQueryAsync(cancellationToken);
+                last.Set(("$rule", hit.RuleId), ("$grp", RulesJson.GroupKey(hit.Group)), ("$event", hit.EventId), ("$name", hit.EventName),
+                    ("$ts", hit.Timestamp.ToUnixTimeMilliseconds()));
+                await last.ExecuteNonQueryAsync(cancellationToken);
+            }
+        }, cancellationToken);
+
+    public async Task<long> SumAsync(string ruleId, string? group, DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken) =>
+        (long)(await database.ScalarAsync("SELECT COALESCE(SUM(n), 0) FROM rule_counts WHERE rule_id = $rule AND grp = $grp AND bucket >= $from AND bucket < $to",
+            cancellationToken,
+            ("$rule", ruleId), ("$grp", RulesJson.GroupKey(group)), ("$from", from.ToUnixTimeMilliseconds()), ("$to", to.ToUnixTimeMilliseconds())))!;
+
+    public async Task<IReadOnlyList<string>> GroupsSeenAsync(string ruleId, DateTimeOffset since, CancellationToken cancellationToken) =>
+        await database.QueryAsync("SELECT DISTINCT grp FROM rule_counts WHERE rule_id = $rule AND bucket >= $since AND grp <> ''",
+            reader => reader.GetString(0), cancellationToken, ("$rule", ruleId), ("$since", since.ToUnixTimeMilliseconds()));
+
+    public Task<LastSeen?> LastSeenAsync(string ruleId, string? group, CancellationToken cancellationToken) =>
+        database.QueryFirstOrDefaultAsync("SELECT event_id, event_name, ts FROM rule_last_seen WHERE rule_id = $rule AND grp = $grp",
+            reader => new LastSeen(reader.GetString(0), reader.GetString(1), reader.GetTime(2)), cancellationToken,
+            ("$rule", ruleId), ("$grp", RulesJson.GroupKey(group)));
+
+    public Task PruneCountsAsync(IReadOnlyList<(string RuleId, DateTimeOffset Before)> cutoffs, CancellationToken cancellationToken) =>
+        cutoffs.Count == 0 ? Task.CompletedTask : database.WriteAsync(async (connection, transaction) =>
+        {
+            using var prune = connection.Command(transaction, "DELETE FROM rule_counts WHERE rule_id = $rule AND bucket < $before");
+            foreach (var (ruleId, before) in cutoffs)
+            {
+                prune.Set(("$rule", ruleId), ("$before", before.ToUnixTimeMilliseconds()));
+                await prune.ExecuteNonQueryAsync(cancellationToken);
+            }
+        }, cancellationToken);
+
+    private const string RunColumns = "rule_id, project_id, context_id, started_at, deadline";
+
+    public Task StartRunsAsync(IReadOnlyList<RuleRun> runs, CancellationToken cancellationToken) =>
+        runs.Count == 0 ? Task.CompletedTask : database.WriteAsync(async (connection, transaction) =>
+        {
+            using var insert = connection.Command(transaction, $"""
+                INSERT INTO rule_runs ({RunColumns}) VALUES ($rule, $project, $context, $started, $deadline)
+                ON CONFLICT DO NOTHING
+                """);
+            foreach (var run in runs)
+            {
+                insert.Set(("$rule", run.RuleId), ("$context", run.ContextId), ("$project", run.ProjectId),
+                    ("$started", run.StartedAt.ToUnixTimeMilliseconds()), ("$deadline", run.Deadline.ToUnixTimeMilliseconds()));
+                await insert.ExecuteNonQueryAsync(cancellationToken);
+            }
+        }, cancellationToken);
+
+    public async Task<IReadOnlyList<RuleRun>> EndRunsAsync(string projectId, string contextId, CancellationToken cancellationToken) =>
+        await database.WriteAsync(async (connection, transaction) =>
+        {
+            using var delete = connection.Command(transaction, $"DELETE FROM rule_runs WHERE project_id = $project AND context_id = $context RETURNING {RunColumns}");
+            delete.Set(("$project", projectId), ("$context", contextId));
+            return await delete.ListAsync(ReadRun, cancellationToken);
+        }, cancellationToken);
+
+    public async Task<IReadOnlyList<RuleRun>> OverdueRunsAsync(string ruleId, DateTimeOffset now, CancellationToken cancellationToken) =>
+        await database.QueryAsync($"SELECT {RunColumns} FROM rule_runs WHERE rule_id = $rule AND deadline < $now", ReadRun, cancellationToken,
+            ("$rule", ruleId), ("$now", now.ToUnixTimeMilliseconds()));
+
+    private static RuleRun ReadRun(SqliteDataReader reader) =>
+        new(reader.GetString(0), reader.GetString(1), reader.GetString(2), reader.GetTime(3), reader.GetTime(4));
+}
