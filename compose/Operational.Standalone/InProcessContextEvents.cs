@@ -1,10 +1,7 @@
-using System.Text.Json;
-using Microsoft.AspNetCore.Http.Json;
 using Microsoft.Extensions.DependencyInjection.Extensions;
-using Microsoft.Extensions.Options;
 using Operational.Contexts.Query;
+using Operational.Contracts.Api;
 using Operational.Storage.Events;
-using Operational.Storage.Query;
 
 namespace Operational.Standalone;
 
@@ -14,17 +11,17 @@ namespace Operational.Standalone;
 /// with the same answer shape, without a loopback HTTP call. The distributed contexts service
 /// calls storage's HTTP API instead (<see cref="StorageApiContextEvents"/>).
 /// </summary>
-internal sealed class InProcessContextEvents(IEventStore store, IOptions<JsonOptions> json) : IContextEventSource
+internal sealed class InProcessContextEvents(IEventStore store) : IContextEventSource
 {
     public async Task<ContextEvents> ReadAsync(ContextEventsRequest request, CancellationToken cancellationToken)
     {
-        var events = new List<JsonElement>();
+        var events = new List<EventResponse>();
         EventCursor? after = null;
         do
         {
             var query = new EventQuery(Math.Min(EventQuery.MaxLimit, request.Max - events.Count), after) { ContextId = request.ContextId, Test = request.Test };
             var page = await store.ListAsync(request.ProjectId, query, cancellationToken);
-            events.AddRange(page.Events.Select(e => JsonSerializer.SerializeToElement(EventResponse.From(e), json.Value.SerializerOptions)));
+            events.AddRange(page.Events.Select(EventResponse.From));
             after = page.Next;
         }
         while (after is not null && events.Count < request.Max);

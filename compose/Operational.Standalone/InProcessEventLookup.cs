@@ -1,10 +1,7 @@
-using System.Text.Json;
-using Microsoft.AspNetCore.Http.Json;
 using Microsoft.Extensions.DependencyInjection.Extensions;
-using Microsoft.Extensions.Options;
+using Operational.Contracts.Api;
 using Operational.Notifications.Actions;
 using Operational.Storage.Events;
-using Operational.Storage.Query;
 
 namespace Operational.Standalone;
 
@@ -13,12 +10,10 @@ namespace Operational.Standalone;
 /// is pressed is read through the storage module's own query (what <c>GET /v1/events/{id}</c>
 /// answers). The distributed notifications service asks storage's API (<see cref="StorageApiEvents"/>).
 /// </summary>
-internal sealed class InProcessEventLookup(IEventStore store, IOptions<JsonOptions> json) : IEventLookup
+internal sealed class InProcessEventLookup(IEventStore store) : IEventLookup
 {
-    public async Task<JsonElement?> GetEventAsync(string projectId, string eventId, string? forwardedIdentity, CancellationToken cancellationToken) =>
-        await store.GetAsync(projectId, eventId, cancellationToken) is { } e
-            ? JsonSerializer.SerializeToElement(EventResponse.From(e), json.Value.SerializerOptions)
-            : null;
+    public async Task<EventResponse?> GetEventAsync(string projectId, string eventId, string? forwardedIdentity, CancellationToken cancellationToken) =>
+        await store.GetAsync(projectId, eventId, cancellationToken) is { } e ? EventResponse.From(e) : null;
 }
 
 internal static class InProcessEventLookupRegistration

@@ -11,6 +11,7 @@ using Operational.Contexts.Tracking.MongoDb;
 using Operational.Contexts.Tracking.Sqlite;
 using Operational.ServiceDefaults.Hosting;
 using Operational.ServiceDefaults.Storage;
+using Operational.ServiceDefaults.ServiceApis;
 
 namespace Operational.Contexts;
 
@@ -41,8 +42,9 @@ public static class ContextsServiceExtensions
 
     public static IEndpointRouteBuilder MapContextsService(this IEndpointRouteBuilder endpoints)
     {
-        endpoints.MapContextQueries();
-        endpoints.MapContextSettings();
+        var api = endpoints.MapServiceApi(ServiceName);
+        api.MapContextQueries();
+        api.MapContextSettings();
         return endpoints;
     }
 }

@@ -12,6 +12,7 @@ using Operational.Notifications.Storage.MongoDb;
 using Operational.Notifications.Storage.Sqlite;
 using Operational.ServiceDefaults.Hosting;
 using Operational.ServiceDefaults.Storage;
+using Operational.ServiceDefaults.ServiceApis;
 
 namespace Operational.Notifications;
 
@@ -62,11 +63,12 @@ public static class NotificationsServiceExtensions
 
     public static IEndpointRouteBuilder MapNotificationsService(this IEndpointRouteBuilder endpoints)
     {
-        endpoints.MapChannels();
-        endpoints.MapPush();
-        endpoints.MapDeliveries();
-        endpoints.MapActions();
-        endpoints.MapNotificationSettings();
+        var api = endpoints.MapServiceApi(ServiceName);
+        api.MapChannels();
+        api.MapPush();
+        api.MapDeliveries();
+        api.MapActions();
+        api.MapNotificationSettings();
         return endpoints;
     }
 }

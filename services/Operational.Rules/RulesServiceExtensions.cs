@@ -18,6 +18,7 @@ using Operational.Rules.Storage.Sqlite;
 using Operational.ServiceDefaults.Hosting;
 using Operational.ServiceDefaults.Identity;
 using Operational.ServiceDefaults.Storage;
+using Operational.ServiceDefaults.ServiceApis;
 
 namespace Operational.Rules;
 
@@ -102,16 +103,20 @@ public static class RulesServiceExtensions
 
     public static IEndpointRouteBuilder MapRulesService(this IEndpointRouteBuilder endpoints)
     {
-        endpoints.MapRules();
-        endpoints.MapAlerts();
-        endpoints.MapSilences();
-        endpoints.MapHangfireDashboard(DashboardPath, new DashboardOptions
+        var api = endpoints.MapServiceApi(ServiceName);
+        api.MapRules();
+        api.MapAlerts();
+        api.MapSilences();
+        api.MapHangfireDashboard(DashboardPath, new DashboardOptions
         {
             // The endpoint's own authorization (an admin key) decides; Hangfire's default allows local requests only.
             Authorization = [new AuthenticatedDashboardFilter()],
             DisplayStorageConnectionString = false,
             DashboardTitle = "Operational rule checks",
-        }).RequireAuthorization(Policies.Admin);
+        })
+            // The dashboard's pages and commands are GETs and POSTs; other methods are refused by routing.
+            .WithMetadata(new HttpMethodMetadata(["GET", "POST"]))
+            .RequireAuthorization(Policies.Admin);
         return endpoints;
     }
 

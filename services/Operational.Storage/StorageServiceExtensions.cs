@@ -11,6 +11,7 @@ using Operational.Storage.LiveFeed;
 using Operational.Storage.Query;
 using Operational.Storage.Retention;
 using Operational.Storage.Volume;
+using Operational.ServiceDefaults.ServiceApis;
 
 namespace Operational.Storage;
 
@@ -38,10 +39,11 @@ public static class StorageServiceExtensions
 
     public static IEndpointRouteBuilder MapStorageService(this IEndpointRouteBuilder endpoints)
     {
-        endpoints.MapEventQueries();
-        endpoints.MapLiveFeed();
-        endpoints.MapRetention();
-        endpoints.MapVolume();
+        var api = endpoints.MapServiceApi(ServiceName);
+        api.MapEventQueries();
+        api.MapLiveFeed();
+        api.MapRetention();
+        api.MapVolume();
         return endpoints;
     }
 }

@@ -1,5 +1,5 @@
-using System.Text.Json;
 using Operational.Contexts.Tracking;
+using Operational.Contracts.Api;
 using Operational.Contracts.Contexts;
 
 namespace Operational.Contexts.Query;
@@ -43,7 +43,7 @@ public sealed record ContextListResponse(IReadOnlyList<ContextResponse> Contexts
 /// context itself is still answered.
 /// </summary>
 /// <param name="EventsTruncated">The context has more events than shown; these are its latest.</param>
-public sealed record ContextDetailResponse(ContextResponse Context, IReadOnlyList<JsonElement>? Events, bool EventsTruncated, string? EventsError);
+public sealed record ContextDetailResponse(ContextResponse Context, IReadOnlyList<EventResponse>? Events, bool EventsTruncated, string? EventsError);
 
 public sealed record ContextSettingsResponse(int DefaultTimeoutSeconds, bool ProjectSpecific);
 

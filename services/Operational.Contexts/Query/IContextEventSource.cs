@@ -1,5 +1,5 @@
-using System.Text.Json;
 using Microsoft.Extensions.Options;
+using Operational.Contracts.Api;
 using Operational.ServiceDefaults.ServiceApis;
 
 namespace Operational.Contexts.Query;
@@ -8,7 +8,7 @@ namespace Operational.Contexts.Query;
 public sealed record ContextEventsRequest(string ProjectId, string ContextId, bool Test, int Max, string? ForwardedIdentity);
 
 /// <summary>The latest <c>Max</c> events of a context, oldest first, as the storage API returns events.</summary>
-public sealed record ContextEvents(IReadOnlyList<JsonElement> Events, bool Truncated);
+public sealed record ContextEvents(IReadOnlyList<EventResponse> Events, bool Truncated);
 
 /// <summary>
 /// Where the contexts API gets a context's events: the storage service owns them, so they come
@@ -33,16 +33,16 @@ public sealed class StorageApiContextEvents(HttpClient http) : IContextEventSour
 
     public async Task<ContextEvents> ReadAsync(ContextEventsRequest request, CancellationToken cancellationToken)
     {
-        var events = new List<JsonElement>();
+        var events = new List<EventResponse>();
         string? cursor = null;
         do
         {
             var limit = Math.Min(PageSize, request.Max - events.Count);
             var path = $"/v1/events?contextId={Uri.EscapeDataString(request.ContextId)}&limit={limit}&test={(request.Test ? "true" : "false")}" +
                        (cursor is null ? "" : "&cursor=" + Uri.EscapeDataString(cursor));
-            var page = await http.GetJsonAsync("storage", path, request.ForwardedIdentity, cancellationToken);
-            events.AddRange(page.GetProperty("events").EnumerateArray().Select(e => e.Clone()));
-            cursor = page.TryGetProperty("nextCursor", out var next) && next.ValueKind == JsonValueKind.String ? next.GetString() : null;
+            var page = await http.GetJsonAsync<EventListResponse>("storage", path, request.ForwardedIdentity, cancellationToken);
+            events.AddRange(page.Events);
+            cursor = page.NextCursor;
         }
         while (cursor is not null && events.Count < request.Max);
 

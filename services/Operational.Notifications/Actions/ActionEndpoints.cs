@@ -2,6 +2,8 @@ using System.Security.Cryptography;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
+using Operational.Contracts.Api;
+using Operational.Contracts.Events;
 using Operational.Notifications.Channels;
 using Operational.Notifications.Deliveries.Senders;
 using Operational.Notifications.Outbound;
@@ -42,7 +44,7 @@ public static class ActionEndpoints
         IOptions<NotificationsOptions> options, TimeProvider clock, CancellationToken ct)
     {
         var caller = http.User.ToCallerIdentity()!;
-        JsonElement? found;
+        EventResponse? found;
         try
         {
             found = await events.GetEventAsync(caller.ProjectId, eventId, http.Request.Headers[GatewayIdentityToken.HeaderName].FirstOrDefault(), ct);
@@ -53,47 +55,45 @@ public static class ActionEndpoints
             return ApiProblems.Status(StatusCodes.Status503ServiceUnavailable, "Cannot read the event now.", e.Message);
         }
 
-        if (found is not { } e1)
+        if (found is null)
         {
             return ApiProblems.NotFound($"No event with id '{eventId}' in this project.");
         }
 
-        if (!e1.TryGetProperty("actions", out var actions) ||
-            actions.EnumerateArray().FirstOrDefault(a => a.TryGetProperty("key", out var k) && k.GetString() == key) is not { ValueKind: JsonValueKind.Object } action)
+        if (found.Actions?.FirstOrDefault(a => a.Key == key) is not { } action)
         {
             return ApiProblems.NotFound($"Event '{eventId}' has no action with key '{key}'.");
         }
 
-        if (action.TryGetProperty("external", out var external) && external.GetBoolean())
+        if (action.External)
         {
             return ApiProblems.Validation("key", "is an external action: it opens its URL in the browser, there is nothing to call");
         }
 
         var now = clock.GetUtcNow();
-        var expiresAt = e1.GetProperty("timestamp").GetDateTimeOffset().AddMinutes(action.GetProperty("expireIn").GetInt32());
+        var expiresAt = found.Timestamp.AddMinutes(action.ExpireIn);
         if (now >= expiresAt)
         {
             return ApiProblems.Status(StatusCodes.Status409Conflict, "The action has expired.", $"Action '{key}' could be run until {expiresAt:O}.");
         }
 
-        var repeat = action.TryGetProperty("repeat", out var r) && r.GetBoolean();
-        var run = new ActionRun("ar_" + Guid.CreateVersion7(now).ToString("N"), caller.ProjectId, eventId, key, ActionRunStatus.Pending, !repeat, caller.KeyId, now, now);
+        var run = new ActionRun("ar_" + Guid.CreateVersion7(now).ToString("N"), caller.ProjectId, eventId, key, ActionRunStatus.Pending, !action.Repeat, caller.KeyId, now, now);
         if (!await runs.TryStartRunAsync(run, ct))
         {
             return ApiProblems.Status(StatusCodes.Status409Conflict, "The action was run already.",
                 $"Action '{key}' may run once; it is done or under way. See GET /v1/events/{eventId}/actions.");
         }
 
-        var url = action.GetProperty("url").GetString()!;
-        var finished = await CallAsync(run, url, action, caller, runs, clients, options.Value, clock, ct);
+        var finished = await CallAsync(run, action, caller, runs, clients, options.Value, clock, ct);
         await runs.FinishRunAsync(finished, CancellationToken.None);
         return TypedResults.Ok(ActionRunResponse.From(finished));
     }
 
     private static async Task<ActionRun> CallAsync(
-        ActionRun run, string url, JsonElement action, CallerIdentity caller, IActionStore runs, IHttpClientFactory clients, NotificationsOptions options,
+        ActionRun run, EventAction action, CallerIdentity caller, IActionStore runs, IHttpClientFactory clients, NotificationsOptions options,
         TimeProvider clock, CancellationToken ct)
     {
+        var url = action.Url;
         if (OutboundAddresses.CheckUrl(url, httpsOnly: false, options.Outbound.AllowedHosts) is { } refusal)
         {
             return run with { Status = ActionRunStatus.Failed, Error = $"The action's URL {refusal}.", UpdatedAt = clock.GetUtcNow() };
@@ -105,7 +105,7 @@ public static class ActionEndpoints
             type = "action",
             eventId = run.EventId,
             actionKey = run.ActionKey,
-            meta = action.TryGetProperty("meta", out var meta) ? meta : (JsonElement?)null,
+            meta = action.Meta,
             user = new { keyId = caller.KeyId },
             runId = run.Id,
         });

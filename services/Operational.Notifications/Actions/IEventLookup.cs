@@ -1,5 +1,5 @@
-using System.Text.Json;
 using Microsoft.Extensions.Options;
+using Operational.Contracts.Api;
 using Operational.ServiceDefaults.ServiceApis;
 
 namespace Operational.Notifications.Actions;
@@ -9,7 +9,7 @@ public interface IEventLookup
 {
     /// <summary>The event as <c>GET /v1/events/{id}</c> shows it, or null when the project has none with that id.</summary>
     /// <exception cref="ServiceApiUnavailableException">The storage service could not be asked.</exception>
-    Task<JsonElement?> GetEventAsync(string projectId, string eventId, string? forwardedIdentity, CancellationToken cancellationToken);
+    Task<EventResponse?> GetEventAsync(string projectId, string eventId, string? forwardedIdentity, CancellationToken cancellationToken);
 }
 
 /// <summary>Distributed mode: <c>GET /v1/events/{id}</c> on the storage service, as the caller.</summary>
@@ -17,8 +17,8 @@ public sealed class StorageApiEvents(HttpClient http) : IEventLookup
 {
     public const string HttpClientName = "storage-api";
 
-    public Task<JsonElement?> GetEventAsync(string projectId, string eventId, string? forwardedIdentity, CancellationToken cancellationToken) =>
-        http.FindJsonAsync("storage", $"/v1/events/{Uri.EscapeDataString(eventId)}", forwardedIdentity, cancellationToken);
+    public Task<EventResponse?> GetEventAsync(string projectId, string eventId, string? forwardedIdentity, CancellationToken cancellationToken) =>
+        http.FindJsonAsync<EventResponse>("storage", $"/v1/events/{Uri.EscapeDataString(eventId)}", forwardedIdentity, cancellationToken);
 }
 
 public static class EventLookupRegistration

@@ -1,38 +1,11 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
+using Operational.Contracts.Api;
 using Operational.ServiceDefaults.Identity;
 using Operational.ServiceDefaults.Problems;
 using Operational.ServiceDefaults.Time;
 
 namespace Operational.Notifications.Channels;
-
-/// <summary>A channel as answers show it: settings without secrets, and which secrets are set.</summary>
-/// <param name="Secret">Only in the answer that created a webhook channel without a secret: the one made for it, shown once.</param>
-public sealed record ChannelResponse(
-    string Id,
-    string? Name,
-    string? Kind,
-    WebhookSettings? Webhook,
-    IncomingWebhookSettings? Slack,
-    IncomingWebhookSettings? Discord,
-    EmailSettings? Email,
-    TelegramSettings? Telegram,
-    NtfySettings? Ntfy,
-    IReadOnlyList<string> Receive,
-    IReadOnlyList<string> SecretsSet,
-    DateTimeOffset CreatedAt,
-    DateTimeOffset UpdatedAt,
-    string? Secret = null)
-{
-    public static ChannelResponse From(Channel channel, string? generatedSecret = null)
-    {
-        var (d, secrets) = ChannelValidator.Redact(channel.Definition);
-        return new ChannelResponse(channel.Id, d.Name, d.Kind, d.Webhook, d.Slack, d.Discord, d.Email, d.Telegram, d.Ntfy, d.Receive ?? [], secrets,
-            channel.CreatedAt, channel.UpdatedAt, generatedSecret);
-    }
-}
-
-public sealed record ChannelListResponse(IReadOnlyList<ChannelResponse> Channels);
 
 /// <summary><c>/v1/channels</c>: where the project's notifications go. Reading needs <c>read</c>, changing needs <c>admin</c>.</summary>
 public static class ChannelEndpoints
@@ -49,10 +22,10 @@ public static class ChannelEndpoints
     }
 
     private static async Task<Ok<ChannelListResponse>> ListAsync(HttpContext http, IChannelStore store, CancellationToken ct) =>
-        TypedResults.Ok(new ChannelListResponse((await store.ListAsync(http.User.GetProjectId(), ct)).Select(c => ChannelResponse.From(c)).ToList()));
+        TypedResults.Ok(new ChannelListResponse((await store.ListAsync(http.User.GetProjectId(), ct)).Select(c => Answer(c)).ToList()));
 
     private static async Task<Results<Ok<ChannelResponse>, ProblemHttpResult>> GetAsync(HttpContext http, string channelId, IChannelStore store, CancellationToken ct) =>
-        await store.GetAsync(http.User.GetProjectId(), channelId, ct) is { } channel ? TypedResults.Ok(ChannelResponse.From(channel)) : NotFound(channelId);
+        await store.GetAsync(http.User.GetProjectId(), channelId, ct) is { } channel ? TypedResults.Ok(Answer(channel)) : NotFound(channelId);
 
     private static async Task<Results<Created<ChannelResponse>, ValidationProblem, ProblemHttpResult>> CreateAsync(
         HttpContext http, ChannelDefinition? definition, IChannelStore store, IOptions<NotificationsOptions> options, TimeProvider clock, CancellationToken ct)
@@ -73,7 +46,7 @@ public static class ChannelEndpoints
         var now = clock.GetUtcNowMs();
         var channel = new Channel("ch_" + Guid.CreateVersion7(now).ToString("N"), projectId, valid, now, now);
         await store.SaveAsync(channel, ct);
-        return TypedResults.Created($"/v1/channels/{channel.Id}", ChannelResponse.From(channel, secret));
+        return TypedResults.Created($"/v1/channels/{channel.Id}", Answer(channel, secret));
     }
 
     private static async Task<Results<Ok<ChannelResponse>, ValidationProblem, ProblemHttpResult>> UpdateAsync(
@@ -97,11 +70,19 @@ public static class ChannelEndpoints
 
         var channel = existing with { Definition = valid, UpdatedAt = clock.GetUtcNowMs() };
         await store.SaveAsync(channel, ct);
-        return TypedResults.Ok(ChannelResponse.From(channel, secret));
+        return TypedResults.Ok(Answer(channel, secret));
     }
 
     private static async Task<Results<NoContent, ProblemHttpResult>> DeleteAsync(HttpContext http, string channelId, IChannelStore store, CancellationToken ct) =>
         await store.DeleteAsync(http.User.GetProjectId(), channelId, ct) ? TypedResults.NoContent() : NotFound(channelId);
+
+    /// <summary>A channel as answers show it: secrets taken out, which ones are set, and a generated secret once.</summary>
+    private static ChannelResponse Answer(Channel channel, string? generatedSecret = null)
+    {
+        var (d, secrets) = ChannelValidator.Redact(channel.Definition);
+        return new ChannelResponse(channel.Id, d.Name, d.Kind, d.Webhook, d.Slack, d.Discord, d.Email, d.Telegram, d.Ntfy, d.Receive ?? [], secrets,
+            channel.CreatedAt, channel.UpdatedAt, generatedSecret);
+    }
 
     private static readonly ChannelDefinition Empty = new(null, null, null, null, null, null, null, null);
 

@@ -1,5 +1,6 @@
 using System.Net.Mail;
 using System.Security.Cryptography;
+using Operational.Contracts.Api;
 using Operational.Notifications.Outbound;
 
 namespace Operational.Notifications.Channels;

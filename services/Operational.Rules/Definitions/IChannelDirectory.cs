@@ -1,5 +1,5 @@
-using System.Text.Json;
 using Microsoft.Extensions.Options;
+using Operational.Contracts.Api;
 using Operational.ServiceDefaults.ServiceApis;
 
 namespace Operational.Rules.Definitions;
@@ -22,10 +22,8 @@ public sealed class NotificationsApiChannels(HttpClient http) : IChannelDirector
 
     public async Task<IReadOnlyList<string>> UnknownAsync(string projectId, IReadOnlyList<string> channelIds, string? forwardedIdentity, CancellationToken cancellationToken)
     {
-        var channels = await http.GetJsonAsync("notifications", "/v1/channels", forwardedIdentity, cancellationToken);
-        var known = channels.GetProperty("channels").EnumerateArray()
-            .Select(c => c.GetProperty("id").GetString())
-            .ToHashSet(StringComparer.Ordinal);
+        var channels = await http.GetJsonAsync<ChannelListResponse>("notifications", "/v1/channels", forwardedIdentity, cancellationToken);
+        var known = channels.Channels.Select(c => c.Id).ToHashSet(StringComparer.Ordinal);
         return channelIds.Where(id => !known.Contains(id)).ToList();
     }
 }

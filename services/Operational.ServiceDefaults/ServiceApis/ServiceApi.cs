@@ -15,13 +15,18 @@ public sealed class ServiceApiUnavailableException(string message, Exception? in
 /// </summary>
 public static class ServiceApi
 {
+    /// <summary>The JSON conventions every service answers in.</summary>
+    private static readonly JsonSerializerOptions Json = CreateJsonOptions();
+
     /// <exception cref="ServiceApiUnavailableException">No answer, an error status, or not JSON.</exception>
-    public static async Task<JsonElement> GetJsonAsync(this HttpClient http, string service, string path, string? forwardedIdentity, CancellationToken cancellationToken) =>
-        await http.FindJsonAsync(service, path, forwardedIdentity, cancellationToken)
+    public static async Task<T> GetJsonAsync<T>(this HttpClient http, string service, string path, string? forwardedIdentity, CancellationToken cancellationToken)
+        where T : class =>
+        await http.FindJsonAsync<T>(service, path, forwardedIdentity, cancellationToken)
         ?? throw new ServiceApiUnavailableException($"The {service} service answered 404 for {path}.");
 
-    /// <summary>Like <see cref="GetJsonAsync"/>, but a 404 is an answer: null.</summary>
-    public static async Task<JsonElement?> FindJsonAsync(this HttpClient http, string service, string path, string? forwardedIdentity, CancellationToken cancellationToken)
+    /// <summary>Like <see cref="GetJsonAsync{T}"/>, but a 404 is an answer: null.</summary>
+    public static async Task<T?> FindJsonAsync<T>(this HttpClient http, string service, string path, string? forwardedIdentity, CancellationToken cancellationToken)
+        where T : class
     {
         using var message = new HttpRequestMessage(HttpMethod.Get, path);
         message.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
@@ -43,11 +48,19 @@ public static class ServiceApi
                 throw new ServiceApiUnavailableException($"The {service} service answered {(int)response.StatusCode} {response.ReasonPhrase}.");
             }
 
-            return (await response.Content.ReadFromJsonAsync<JsonElement>(cancellationToken)).Clone();
+            return await response.Content.ReadFromJsonAsync<T>(Json, cancellationToken)
+                ?? throw new ServiceApiUnavailableException($"The {service} service answered null for {path}.");
         }
         catch (Exception e) when (e is HttpRequestException or JsonException or (TaskCanceledException and not OperationCanceledException { CancellationToken.IsCancellationRequested: true }))
         {
             throw new ServiceApiUnavailableException($"The {service} service did not answer: {e.Message}", e);
         }
+    }
+
+    private static JsonSerializerOptions CreateJsonOptions()
+    {
+        var options = new JsonSerializerOptions(JsonSerializerDefaults.Web);
+        Hosting.ServiceDefaultsExtensions.ConfigureJson(options);
+        return options;
     }
 }

@@ -4,6 +4,7 @@ using System.Text.Json;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Http.Json;
 using Microsoft.Extensions.Options;
+using Operational.Contracts.Api;
 using Operational.ServiceDefaults.Identity;
 using Operational.ServiceDefaults.Problems;
 using Operational.ServiceDefaults.Query;

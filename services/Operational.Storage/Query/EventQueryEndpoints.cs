@@ -1,5 +1,6 @@
 using System.Globalization;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Operational.Contracts.Api;
 using Operational.Contracts.Events;
 using Operational.ServiceDefaults.Identity;
 using Operational.ServiceDefaults.Problems;

@@ -1,3 +1,4 @@
+using Operational.Contracts.Api;
 using Operational.Notifications.Actions;
 using Operational.Notifications.Channels;
 using Operational.Notifications.Deliveries;

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Microsoft.Data.Sqlite;
+using Operational.Contracts.Api;
 using Operational.Notifications.Actions;
 using Operational.Notifications.Channels;
 using Operational.Notifications.Deliveries;
