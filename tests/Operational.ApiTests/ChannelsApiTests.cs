@@ -8,6 +8,19 @@ public sealed class ChannelsApiTests(StandaloneFactory factory) : IClassFixture<
 {
     private readonly OperationalClient _client = factory.CreateOperationalClient();
 
+    [Theory]
+    [InlineData("/v1/channels", """{"name":"ops","kind":"ntfy","ntfy":{"topic":"ops","tokn":"x"}}""", "ntfy.tokn")]
+    [InlineData("/v1/channels", """{"name":"ops","kind":"ntfy","ntfy":{"topic":"ops"},"recieve":["events"]}""", "recieve")]
+    [InlineData("/v1/silences", """{"group":"A","endsAt":"2999-01-01T00:00:00Z","comment":"x","reason":"y"}""", "reason")]
+    [InlineData("/v1/push/subscriptions", """{"endpoint":"https://push.example/x","keys":{"p256dh":"a","auth":"b","extra":1}}""", "keys.extra")]
+    public async Task Unknown_fields_are_refused_naming_them(string path, string body, string field)
+    {
+        using var response = await _client.PostAsync(StandaloneFactory.AdminKey, path, body);
+
+        var problem = await ProblemAssert.NamesFieldAsync(response, field);
+        Assert.StartsWith("is not a field of", problem.GetProperty("errors").GetProperty(field)[0].GetString(), StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task Webhook_channel_gets_a_secret_shown_once_and_kept_when_changed()
     {

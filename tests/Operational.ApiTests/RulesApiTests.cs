@@ -62,6 +62,23 @@ public sealed class RulesApiTests(StandaloneFactory factory) : IClassFixture<Sta
         await ProblemAssert.NamesFieldAsync(response, field);
     }
 
+    [Theory]
+    [InlineData("""{"name":"x","kind":"match","chanels":["ch_1"]}""", "chanels", "is not a field of this request; the fields are name, kind, enabled, match, threshold, volume, heartbeat, channels, repeatIntervalSeconds")]
+    [InlineData("""{"name":"x","kind":"match","match":{"nmae":{"equals":"a"}}}""", "match.nmae", "is not a field of match; the fields are")]
+    [InlineData("""{"name":"x","kind":"volume","volume":{"min":1,"windowSeconds":60,"schedule":{"cron":"* * * * *","tz":"UTC"}}}""", "volume.schedule.tz", "is not a field of volume.schedule")]
+    [InlineData("""{"name":"x","kind":"volume","volume":{"min":"one","windowSeconds":60}}""", "volume.min", "must be a whole number")]
+    [InlineData("""{"name":"x","kind":"match","channels":"ch_1"}""", "channels", "must be an array")]
+    [InlineData("""["x"]""", "body", "must be a JSON object")]
+    public async Task Unknown_fields_and_wrong_types_are_named_instead_of_dropped(string body, string field, string message)
+    {
+        using var response = await _client.PostAsync(StandaloneFactory.AdminKey, "/v1/rules", body);
+
+        var problem = await ProblemAssert.NamesFieldAsync(response, field);
+        Assert.StartsWith(message, problem.GetProperty("errors").GetProperty(field)[0].GetString(), StringComparison.Ordinal);
+        Assert.DoesNotContain((await _client.GetJsonAsync(StandaloneFactory.AdminKey, "/v1/rules")).GetProperty("rules").EnumerateArray(),
+            r => r.GetProperty("name").GetString() == "x");
+    }
+
     [Fact]
     public async Task Malformed_body_is_a_400_problem()
     {

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using Microsoft.Extensions.Options;
+using Operational.ServiceDefaults.Requests;
 using Operational.Contracts.Events;
 using Operational.Gateway.Ingest.Duplicates;
 using Operational.ServiceDefaults.Identity;
@@ -56,7 +57,7 @@ public static class IngestEndpoints
     internal static async Task<IResult> IngestEvent(
         HttpContext http, IngestPublisher publisher, AcceptedIds acceptedIds, IOptions<IngestOptions> options, TimeProvider clock)
     {
-        var body = await JsonBody.ReadAsync(http.Request, options.Value.MaxEventBodyBytes, http.RequestAborted);
+        var body = await JsonRequestBody.ReadAsync(http.Request, options.Value.MaxEventBodyBytes, http.RequestAborted);
         return body.Error ?? await AcceptOneAsync(http, body, EventDialect.Native, publisher, acceptedIds, options.Value, clock,
             (e, duplicate) => duplicate
                 ? TypedResults.Ok(new IngestAccepted(e.Id, Duplicate: true))
@@ -69,7 +70,7 @@ public static class IngestEndpoints
     /// </summary>
     internal static async Task<IResult> AcceptOneAsync(
         HttpContext http,
-        JsonBody.Result body,
+        JsonRequestBody.Result body,
         EventDialect dialect,
         IngestPublisher publisher,
         AcceptedIds acceptedIds,
@@ -113,7 +114,7 @@ public static class IngestEndpoints
     internal static async Task<IResult> IngestBatch(
         HttpContext http, IngestPublisher publisher, AcceptedIds acceptedIds, IOptions<IngestOptions> options, TimeProvider clock)
     {
-        var body = await JsonBody.ReadAsync(http.Request, options.Value.MaxBatchRequestBytes, http.RequestAborted);
+        var body = await JsonRequestBody.ReadAsync(http.Request, options.Value.MaxBatchRequestBytes, http.RequestAborted);
         if (body.Error is not null)
         {
             return body.Error;

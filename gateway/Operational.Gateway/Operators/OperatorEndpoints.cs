@@ -3,6 +3,7 @@ using Operational.Gateway.Projects;
 using Operational.Gateway.Sessions;
 using Operational.ServiceDefaults.Identity;
 using Operational.ServiceDefaults.Problems;
+using Operational.ServiceDefaults.Requests;
 
 namespace Operational.Gateway.Operators;
 
@@ -28,7 +29,7 @@ public static class OperatorEndpoints
             .AddEndpointFilter(ProjectEndpoints.RequireInstallationAdmin)
             .WithTags("Operators");
         operators.MapGet("", ListAsync).WithName("ListOperators");
-        operators.MapPost("", CreateAsync).WithName("CreateOperator");
+        operators.MapPost("", CreateAsync).WithName("CreateOperator").WithJsonBodyLimit(4 * 1024);
         operators.MapDelete("/{operatorId}", DeleteAsync).WithName("DeleteOperator");
         return endpoints;
     }
@@ -37,21 +38,22 @@ public static class OperatorEndpoints
         TypedResults.Ok(new OperatorListResponse((await store.ListOperatorsAsync(ct)).Select(OperatorResponse.From).ToList()));
 
     private static async Task<Results<Created<OperatorResponse>, ValidationProblem, ProblemHttpResult>> CreateAsync(
-        CreateOperatorRequest? request, IOperatorStore store, OperatorPasswords passwords, TimeProvider clock, CancellationToken ct)
+        JsonBody<CreateOperatorRequest> body, IOperatorStore store, OperatorPasswords passwords, TimeProvider clock, CancellationToken ct)
     {
+        var request = body.Value;
         var errors = new Dictionary<string, string[]>();
-        var username = Usernames.Normalize(request?.Username ?? "");
+        var username = Usernames.Normalize(request.Username ?? "");
         if (!Usernames.IsValid(username))
         {
             errors["username"] = [$"is required: 1 to {Usernames.MaxLength} letters, digits, '.', '-', '_' or '@' (compared in lowercase)"];
         }
 
-        if (OperatorPasswords.Problem(request?.Password) is { } problem)
+        if (OperatorPasswords.Problem(request.Password) is { } problem)
         {
             errors["password"] = [problem];
         }
 
-        var role = request?.Role ?? OperatorRoles.Member;
+        var role = request.Role ?? OperatorRoles.Member;
         if (!OperatorRoles.All.Contains(role))
         {
             errors["role"] = [$"must be one of {string.Join(", ", OperatorRoles.All)}"];
@@ -63,7 +65,7 @@ public static class OperatorEndpoints
         }
 
         var now = clock.GetUtcNow();
-        var account = new Operator("op_" + Guid.CreateVersion7(now).ToString("N"), username, passwords.Hash(request!.Password!), role, now);
+        var account = new Operator("op_" + Guid.CreateVersion7(now).ToString("N"), username, passwords.Hash(request.Password!), role, now);
         if (!await store.TryAddOperatorAsync(account, ct))
         {
             return ApiProblems.Status(StatusCodes.Status409Conflict, "Username taken.", $"An operator named '{username}' exists already.");

@@ -5,6 +5,7 @@ using Operational.Gateway.Identity;
 using Operational.Gateway.Sessions;
 using Operational.ServiceDefaults.Identity;
 using Operational.ServiceDefaults.Problems;
+using Operational.ServiceDefaults.Requests;
 
 namespace Operational.Gateway.Projects;
 
@@ -15,12 +16,15 @@ namespace Operational.Gateway.Projects;
 /// </summary>
 public static class ProjectEndpoints
 {
+    /// <summary>Names and scopes: a few hundred bytes.</summary>
+    private const int SmallBodyBytes = 4 * 1024;
+
     public static IEndpointRouteBuilder MapProjects(this IEndpointRouteBuilder endpoints)
     {
         var keys = endpoints.MapGroup("/v1/keys").RequireAuthorization(Policies.Admin).WithTags("Keys");
         keys.MapGet("", (HttpContext http, IIdentityStore store, CancellationToken ct) => ListKeys(http.User.GetProjectId(), store, ct)).WithName("ListKeys");
-        keys.MapPost("", (HttpContext http, CreateKeyRequest? request, IIdentityStore store, TimeProvider clock, CancellationToken ct) =>
-            CreateKey(http.User.GetProjectId(), request, store, clock, ct)).WithName("CreateKey");
+        keys.MapPost("", (HttpContext http, JsonBody<CreateKeyRequest> body, IIdentityStore store, TimeProvider clock, CancellationToken ct) =>
+            CreateKey(http.User.GetProjectId(), body.Value, store, clock, ct)).WithName("CreateKey").WithJsonBodyLimit(SmallBodyBytes);
         keys.MapDelete("/{keyId}", (HttpContext http, string keyId, IIdentityStore store, IMemoryCache cache, TimeProvider clock, CancellationToken ct) =>
             RevokeKey(http.User.GetProjectId(), keyId, store, cache, clock, ct)).WithName("RevokeKey");
 
@@ -29,11 +33,11 @@ public static class ProjectEndpoints
             .AddEndpointFilter(RequireInstallationAdmin)
             .WithTags("Projects");
         projects.MapGet("", ListProjects).WithName("ListProjects");
-        projects.MapPost("", CreateProject).WithName("CreateProject");
+        projects.MapPost("", CreateProject).WithName("CreateProject").WithJsonBodyLimit(SmallBodyBytes);
         projects.MapDelete("/{projectId}", RevokeProject).WithName("RevokeProject");
         projects.MapGet("/{projectId}/keys", (string projectId, IIdentityStore store, CancellationToken ct) => ListKeys(projectId, store, ct)).WithName("ListProjectKeys");
-        projects.MapPost("/{projectId}/keys", (string projectId, CreateKeyRequest? request, IIdentityStore store, TimeProvider clock, CancellationToken ct) =>
-            CreateKey(projectId, request, store, clock, ct)).WithName("CreateProjectKey");
+        projects.MapPost("/{projectId}/keys", (string projectId, JsonBody<CreateKeyRequest> body, IIdentityStore store, TimeProvider clock, CancellationToken ct) =>
+            CreateKey(projectId, body.Value, store, clock, ct)).WithName("CreateProjectKey").WithJsonBodyLimit(SmallBodyBytes);
         projects.MapDelete("/{projectId}/keys/{keyId}", (string projectId, string keyId, IIdentityStore store, IMemoryCache cache, TimeProvider clock, CancellationToken ct) =>
             RevokeKey(projectId, keyId, store, cache, clock, ct)).WithName("RevokeProjectKey");
         return endpoints;
@@ -50,15 +54,16 @@ public static class ProjectEndpoints
         TypedResults.Ok(new ProjectListResponse((await store.ListProjectsAsync(ct)).Select(ProjectResponse.From).ToList()));
 
     private static async Task<Results<Created<CreatedProjectResponse>, ValidationProblem, ProblemHttpResult>> CreateProject(
-        CreateProjectRequest? request, IIdentityStore store, TimeProvider clock, CancellationToken ct)
+        JsonBody<CreateProjectRequest> body, IIdentityStore store, TimeProvider clock, CancellationToken ct)
     {
-        var name = request?.Name?.Trim();
+        var request = body.Value;
+        var name = request.Name?.Trim();
         if (string.IsNullOrEmpty(name) || name.Length > Project.MaxNameLength || name.Any(char.IsControl))
         {
             return ApiProblems.Validation("name", $"is required: 1 to {Project.MaxNameLength} characters, e.g. \"Shop backend\"");
         }
 
-        var id = request!.Id?.Trim() ?? Slug(name);
+        var id = request.Id?.Trim() ?? Slug(name);
         if (!Project.IsValidId(id))
         {
             return ApiProblems.Validation("id", $"must be 1 to {Project.MaxIdLength} lowercase letters, digits or '-', starting with a letter or digit");
@@ -110,16 +115,16 @@ public static class ProjectEndpoints
     }
 
     private static async Task<Results<Created<CreatedKeyResponse>, ValidationProblem, ProblemHttpResult>> CreateKey(
-        string projectId, CreateKeyRequest? request, IIdentityStore store, TimeProvider clock, CancellationToken ct)
+        string projectId, CreateKeyRequest request, IIdentityStore store, TimeProvider clock, CancellationToken ct)
     {
         var errors = new Dictionary<string, string[]>();
-        var name = request?.Name?.Trim();
+        var name = request.Name?.Trim();
         if (string.IsNullOrEmpty(name) || name.Length > 128 || name.Any(char.IsControl))
         {
             errors["name"] = ["is required: 1 to 128 characters, e.g. \"iOS app\""];
         }
 
-        var scopes = request?.Scopes?.Distinct(StringComparer.Ordinal).ToList() ?? [];
+        var scopes = request.Scopes?.Distinct(StringComparer.Ordinal).ToList() ?? [];
         if (scopes.Count == 0 || scopes.Any(s => !ApiScopes.All.Contains(s)))
         {
             errors["scopes"] = [$"must list one or more of {string.Join(", ", ApiScopes.All)}; an ingest-only key is safe to ship in an app"];

@@ -8,6 +8,7 @@ using Operational.Gateway.Identity;
 using Operational.Gateway.Operators;
 using Operational.ServiceDefaults.Identity;
 using Operational.ServiceDefaults.Problems;
+using Operational.ServiceDefaults.Requests;
 
 namespace Operational.Gateway.Sessions;
 
@@ -29,16 +30,17 @@ public static class SessionEndpoints
     public static IEndpointRouteBuilder MapSessions(this IEndpointRouteBuilder endpoints)
     {
         var session = endpoints.MapGroup("/v1/session").WithTags("Session");
-        session.MapPost("", SignInAsync).AllowAnonymous().WithName("SignIn");
+        // Small caps: a username and a password, read before the sign-in throttle looks at the caller.
+        session.MapPost("", SignInAsync).AllowAnonymous().WithName("SignIn").WithJsonBodyLimit(4 * 1024);
         session.MapGet("", GetAsync).WithName("GetSession");
         session.MapDelete("", SignOutAsync).WithName("SignOut");
-        session.MapPut("/password", ChangePasswordAsync).WithName("ChangePassword");
+        session.MapPut("/password", ChangePasswordAsync).WithName("ChangePassword").WithJsonBodyLimit(4 * 1024);
         return endpoints;
     }
 
     private static async Task<Results<Ok<SessionResponse>, ValidationProblem, ProblemHttpResult>> SignInAsync(
         HttpContext http,
-        SignInRequest? request,
+        JsonBody<SignInRequest> body,
         IOperatorStore operators,
         IIdentityStore identity,
         OperatorPasswords passwords,
@@ -47,13 +49,14 @@ public static class SessionEndpoints
         TimeProvider clock,
         CancellationToken ct)
     {
+        var request = body.Value;
         var errors = new Dictionary<string, string[]>();
-        if (string.IsNullOrWhiteSpace(request?.Username) || request.Username.Length > Usernames.MaxLength)
+        if (string.IsNullOrWhiteSpace(request.Username) || request.Username.Length > Usernames.MaxLength)
         {
             errors["username"] = [$"is required: 1 to {Usernames.MaxLength} characters"];
         }
 
-        if (string.IsNullOrEmpty(request?.Password) || request.Password.Length > OperatorPasswords.MaxLength)
+        if (string.IsNullOrEmpty(request.Password) || request.Password.Length > OperatorPasswords.MaxLength)
         {
             errors["password"] = ["is required"];
         }
@@ -69,7 +72,7 @@ public static class SessionEndpoints
             return ApiProblems.Status(StatusCodes.Status429TooManyRequests, "Too many sign-in attempts.", "Wait a minute before trying again.");
         }
 
-        var account = await operators.FindByUsernameAsync(Usernames.Normalize(request!.Username!), ct);
+        var account = await operators.FindByUsernameAsync(Usernames.Normalize(request.Username!), ct);
         var (matches, rehashed) = passwords.Verify(account, request.Password!);
         if (!matches)
         {
@@ -117,8 +120,9 @@ public static class SessionEndpoints
     }
 
     private static async Task<Results<NoContent, ValidationProblem, ProblemHttpResult>> ChangePasswordAsync(
-        HttpContext http, ChangePasswordRequest? request, IOperatorStore operators, OperatorPasswords passwords, CancellationToken ct)
+        HttpContext http, JsonBody<ChangePasswordRequest> body, IOperatorStore operators, OperatorPasswords passwords, CancellationToken ct)
     {
+        var request = body.Value;
         if (http.Features.Get<SignedIn>() is not { } current)
         {
             return NotSignedIn();
@@ -126,12 +130,12 @@ public static class SessionEndpoints
 
         var (session, account) = current;
 
-        if (OperatorPasswords.Problem(request?.NewPassword) is { } problem)
+        if (OperatorPasswords.Problem(request.NewPassword) is { } problem)
         {
             return ApiProblems.Validation("newPassword", problem);
         }
 
-        if (!passwords.Verify(account, request!.CurrentPassword ?? "").Matches)
+        if (!passwords.Verify(account, request.CurrentPassword ?? "").Matches)
         {
             return ApiProblems.Validation("currentPassword", "is not your current password");
         }

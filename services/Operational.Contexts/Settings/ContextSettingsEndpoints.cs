@@ -4,6 +4,7 @@ using Operational.Contexts.Query;
 using Operational.Contexts.Tracking;
 using Operational.ServiceDefaults.Identity;
 using Operational.ServiceDefaults.Problems;
+using Operational.ServiceDefaults.Requests;
 
 namespace Operational.Contexts.Settings;
 
@@ -16,7 +17,7 @@ public static class ContextSettingsEndpoints
     public static IEndpointRouteBuilder MapContextSettings(this IEndpointRouteBuilder endpoints)
     {
         endpoints.MapGet("/v1/context-settings", GetAsync).RequireAuthorization(Policies.Read).WithTags("Contexts").WithName("GetContextSettings");
-        endpoints.MapPut("/v1/context-settings", PutAsync).RequireAuthorization(Policies.Admin).WithTags("Contexts").WithName("SetContextSettings");
+        endpoints.MapPut("/v1/context-settings", PutAsync).RequireAuthorization(Policies.Admin).WithTags("Contexts").WithName("SetContextSettings").WithJsonBodyLimit(1024);
         return endpoints;
     }
 
@@ -27,10 +28,11 @@ public static class ContextSettingsEndpoints
     }
 
     private static async Task<Results<Ok<ContextSettingsResponse>, ValidationProblem>> PutAsync(
-        HttpContext http, ContextSettingsRequest? request, IContextStore store, CancellationToken ct)
+        HttpContext http, JsonBody<ContextSettingsRequest> body, IContextStore store, CancellationToken ct)
     {
+        var request = body.Value;
         var max = (int)ContextsOptions.MaxTimeout.TotalSeconds;
-        if (request?.DefaultTimeoutSeconds is not { } seconds || seconds < 1 || seconds > max)
+        if (request.DefaultTimeoutSeconds is not { } seconds || seconds < 1 || seconds > max)
         {
             return ApiProblems.Validation("defaultTimeoutSeconds", $"is required: a whole number of seconds from 1 to {max} (30 days)");
         }

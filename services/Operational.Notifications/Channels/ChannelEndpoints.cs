@@ -4,19 +4,23 @@ using Operational.Contracts.Api;
 using Operational.ServiceDefaults.Identity;
 using Operational.ServiceDefaults.Problems;
 using Operational.ServiceDefaults.Time;
+using Operational.ServiceDefaults.Requests;
 
 namespace Operational.Notifications.Channels;
 
 /// <summary><c>/v1/channels</c>: where the project's notifications go. Reading needs <c>read</c>, changing needs <c>admin</c>.</summary>
 public static class ChannelEndpoints
 {
+    /// <summary>A channel with 20 recipients and long URLs fits in a few KiB.</summary>
+    public const int MaxBodyBytes = 16 * 1024;
+
     public static IEndpointRouteBuilder MapChannels(this IEndpointRouteBuilder endpoints)
     {
         var channels = endpoints.MapGroup("/v1/channels").WithTags("Channels");
         channels.MapGet("", ListAsync).RequireAuthorization(Policies.Read).WithName("ListChannels");
         channels.MapGet("/{channelId}", GetAsync).RequireAuthorization(Policies.Read).WithName("GetChannel");
-        channels.MapPost("", CreateAsync).RequireAuthorization(Policies.Admin).WithName("CreateChannel");
-        channels.MapPut("/{channelId}", UpdateAsync).RequireAuthorization(Policies.Admin).WithName("UpdateChannel");
+        channels.MapPost("", CreateAsync).RequireAuthorization(Policies.Admin).WithName("CreateChannel").WithJsonBodyLimit(MaxBodyBytes);
+        channels.MapPut("/{channelId}", UpdateAsync).RequireAuthorization(Policies.Admin).WithName("UpdateChannel").WithJsonBodyLimit(MaxBodyBytes);
         channels.MapDelete("/{channelId}", DeleteAsync).RequireAuthorization(Policies.Admin).WithName("DeleteChannel");
         return endpoints;
     }
@@ -28,11 +32,11 @@ public static class ChannelEndpoints
         await store.GetAsync(http.User.GetProjectId(), channelId, ct) is { } channel ? TypedResults.Ok(Answer(channel)) : NotFound(channelId);
 
     private static async Task<Results<Created<ChannelResponse>, ValidationProblem, ProblemHttpResult>> CreateAsync(
-        HttpContext http, ChannelDefinition? definition, IChannelStore store, IOptions<NotificationsOptions> options, TimeProvider clock, CancellationToken ct)
+        HttpContext http, JsonBody<ChannelDefinition> body, IChannelStore store, IOptions<NotificationsOptions> options, TimeProvider clock, CancellationToken ct)
     {
         var projectId = http.User.GetProjectId();
         var errors = new Dictionary<string, string[]>();
-        if (ChannelValidator.Validate(definition ?? Empty, null, options.Value.Outbound.AllowedHosts, errors, out var secret) is not { } valid)
+        if (ChannelValidator.Validate(body.Value, null, options.Value.Outbound.AllowedHosts, errors, out var secret) is not { } valid)
         {
             return ApiProblems.Validation(errors);
         }
@@ -50,7 +54,7 @@ public static class ChannelEndpoints
     }
 
     private static async Task<Results<Ok<ChannelResponse>, ValidationProblem, ProblemHttpResult>> UpdateAsync(
-        HttpContext http, string channelId, ChannelDefinition? definition, IChannelStore store, IOptions<NotificationsOptions> options, TimeProvider clock, CancellationToken ct)
+        HttpContext http, string channelId, JsonBody<ChannelDefinition> body, IChannelStore store, IOptions<NotificationsOptions> options, TimeProvider clock, CancellationToken ct)
     {
         if (await store.GetAsync(http.User.GetProjectId(), channelId, ct) is not { } existing)
         {
@@ -58,12 +62,12 @@ public static class ChannelEndpoints
         }
 
         var errors = new Dictionary<string, string[]>();
-        if (definition?.Kind is { } kind && kind != existing.Definition.Kind)
+        if (body.Value.Kind is { } kind && kind != existing.Definition.Kind)
         {
             return ApiProblems.Validation("kind", $"cannot change from {existing.Definition.Kind}: create a new channel instead");
         }
 
-        if (ChannelValidator.Validate(definition ?? Empty, existing.Definition, options.Value.Outbound.AllowedHosts, errors, out var secret) is not { } valid)
+        if (ChannelValidator.Validate(body.Value, existing.Definition, options.Value.Outbound.AllowedHosts, errors, out var secret) is not { } valid)
         {
             return ApiProblems.Validation(errors);
         }
@@ -83,8 +87,6 @@ public static class ChannelEndpoints
         return new ChannelResponse(channel.Id, d.Name, d.Kind, d.Webhook, d.Slack, d.Discord, d.Email, d.Telegram, d.Ntfy, d.Receive ?? [], secrets,
             channel.CreatedAt, channel.UpdatedAt, generatedSecret);
     }
-
-    private static readonly ChannelDefinition Empty = new(null, null, null, null, null, null, null, null);
 
     private static ProblemHttpResult NotFound(string channelId) => ApiProblems.NotFound($"No channel with id '{channelId}' in this project.");
 }

@@ -6,6 +6,7 @@ using Operational.Notifications.Outbound;
 using Operational.ServiceDefaults.Identity;
 using Operational.ServiceDefaults.Problems;
 using Operational.ServiceDefaults.Time;
+using Operational.ServiceDefaults.Requests;
 
 namespace Operational.Notifications.Push;
 
@@ -34,7 +35,7 @@ public static class PushEndpoints
         push.MapGet("/vapid-public-key", (VapidKeys keys) => TypedResults.Ok(new VapidPublicKeyResponse(Base64Url.EncodeToString(keys.Current.PublicKey))))
             .WithName("GetVapidPublicKey");
         push.MapGet("/subscriptions", ListAsync).WithName("ListPushSubscriptions");
-        push.MapPost("/subscriptions", SubscribeAsync).WithName("AddPushSubscription");
+        push.MapPost("/subscriptions", SubscribeAsync).WithName("AddPushSubscription").WithJsonBodyLimit(4 * 1024);
         push.MapDelete("/subscriptions/{subscriptionId}", UnsubscribeAsync).WithName("DeletePushSubscription");
         push.MapDelete("/subscriptions", UnsubscribeEndpointAsync).WithName("DeletePushSubscriptionByEndpoint");
         return endpoints;
@@ -45,21 +46,22 @@ public static class PushEndpoints
             (await store.SubscriptionsAsync(http.User.GetProjectId(), ct)).Select(s => new PushSubscriptionResponse(s.Id, s.Endpoint, s.CreatedAt)).ToList()));
 
     private static async Task<Results<Created<PushSubscriptionResponse>, Ok<PushSubscriptionResponse>, ValidationProblem>> SubscribeAsync(
-        HttpContext http, PushSubscriptionRequest? request, IPushStore store, IOptions<NotificationsOptions> options, TimeProvider clock, CancellationToken ct)
+        HttpContext http, JsonBody<PushSubscriptionRequest> body, IPushStore store, IOptions<NotificationsOptions> options, TimeProvider clock, CancellationToken ct)
     {
+        var request = body.Value;
         var errors = new Dictionary<string, string[]>();
-        if (OutboundAddresses.CheckUrl(request?.Endpoint, httpsOnly: true, options.Value.Outbound.AllowedHosts) is { } problem)
+        if (OutboundAddresses.CheckUrl(request.Endpoint, httpsOnly: true, options.Value.Outbound.AllowedHosts) is { } problem)
         {
             errors["endpoint"] = [problem];
         }
 
-        var p256dh = Decode(request?.Keys?.P256dh);
+        var p256dh = Decode(request.Keys?.P256dh);
         if (p256dh is not { Length: 65 } || !IsPoint(p256dh))
         {
             errors["keys.p256dh"] = ["is required: the subscription's P-256 public key, base64url (65 bytes uncompressed)"];
         }
 
-        var auth = Decode(request?.Keys?.Auth);
+        var auth = Decode(request.Keys?.Auth);
         if (auth is not { Length: 16 })
         {
             errors["keys.auth"] = ["is required: the subscription's auth secret, base64url (16 bytes)"];
@@ -71,7 +73,7 @@ public static class PushEndpoints
         }
 
         var now = clock.GetUtcNowMs();
-        var candidate = new PushSubscription("ps_" + Guid.CreateVersion7(now).ToString("N"), http.User.GetProjectId(), request!.Endpoint!, p256dh!, auth!, now);
+        var candidate = new PushSubscription("ps_" + Guid.CreateVersion7(now).ToString("N"), http.User.GetProjectId(), request.Endpoint!, p256dh!, auth!, now);
         var stored = await store.SaveSubscriptionAsync(candidate, ct);
         var response = new PushSubscriptionResponse(stored.Id, stored.Endpoint, stored.CreatedAt);
         return stored.Id == candidate.Id

@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using Operational.ServiceDefaults.Identity;
 using Operational.ServiceDefaults.Problems;
+using Operational.ServiceDefaults.Requests;
 
 namespace Operational.Notifications.Settings;
 
@@ -30,14 +31,15 @@ public static class NotificationSettingsEndpoints
                 TypedResults.Ok(await store.GetSettingsAsync(http.User.GetProjectId(), ct) ?? NotificationSettings.Default))
             .RequireAuthorization(Policies.Read).WithTags("Channels").WithName("GetNotificationSettings");
         endpoints.MapPut("/v1/notification-settings", PutAsync)
-            .RequireAuthorization(Policies.Admin).WithTags("Channels").WithName("SetNotificationSettings");
+            .RequireAuthorization(Policies.Admin).WithTags("Channels").WithName("SetNotificationSettings").WithJsonBodyLimit(1024);
         return endpoints;
     }
 
     private static async Task<Results<Ok<NotificationSettings>, ValidationProblem>> PutAsync(
-        HttpContext http, NotificationSettingsRequest? request, INotificationSettingsStore store, CancellationToken ct)
+        HttpContext http, JsonBody<NotificationSettingsRequest> body, INotificationSettingsStore store, CancellationToken ct)
     {
-        if (request?.NotifyTestEvents is not { } notifyTestEvents)
+        var request = body.Value;
+        if (request.NotifyTestEvents is not { } notifyTestEvents)
         {
             return ApiProblems.Validation("notifyTestEvents", "is required: true or false");
         }

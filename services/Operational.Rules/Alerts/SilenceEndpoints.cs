@@ -4,6 +4,7 @@ using Operational.ServiceDefaults.Identity;
 using Operational.ServiceDefaults.Problems;
 using Operational.ServiceDefaults.Query;
 using Operational.ServiceDefaults.Time;
+using Operational.ServiceDefaults.Requests;
 
 namespace Operational.Rules.Alerts;
 
@@ -30,7 +31,7 @@ public static class SilenceEndpoints
     {
         var silences = endpoints.MapGroup("/v1/silences").WithTags("Alerts");
         silences.MapGet("", ListAsync).RequireAuthorization(Policies.Read).WithName("ListSilences");
-        silences.MapPost("", AddAsync).RequireAuthorization(Policies.Admin).WithName("AddSilence");
+        silences.MapPost("", AddAsync).RequireAuthorization(Policies.Admin).WithName("AddSilence").WithJsonBodyLimit(4 * 1024);
         silences.MapDelete("/{silenceId}", EndAsync).RequireAuthorization(Policies.Admin).WithName("EndSilence");
         return endpoints;
     }
@@ -49,13 +50,14 @@ public static class SilenceEndpoints
     }
 
     private static async Task<Results<Created<SilenceResponse>, ValidationProblem>> AddAsync(
-        HttpContext http, SilenceRequest? request, ISilenceStore store, IRuleStore rules, TimeProvider clock, CancellationToken ct)
+        HttpContext http, JsonBody<SilenceRequest> body, ISilenceStore store, IRuleStore rules, TimeProvider clock, CancellationToken ct)
     {
+        var request = body.Value;
         var projectId = http.User.GetProjectId();
         var now = clock.GetUtcNowMs();
         var errors = new Dictionary<string, string[]>();
-        var ruleId = QueryParameters.Filter(request?.RuleId);
-        var group = QueryParameters.Filter(request?.Group);
+        var ruleId = QueryParameters.Filter(request.RuleId);
+        var group = QueryParameters.Filter(request.Group);
         if (ruleId is null && group is null)
         {
             errors["ruleId"] = ["a silence needs a ruleId, a group, or both"];
@@ -65,8 +67,8 @@ public static class SilenceEndpoints
             errors["ruleId"] = [$"no rule with id '{ruleId}' in this project"];
         }
 
-        var startsAt = request?.StartsAt ?? now;
-        if (request?.EndsAt is not { } endsAt || endsAt <= now || endsAt <= startsAt)
+        var startsAt = request.StartsAt ?? now;
+        if (request.EndsAt is not { } endsAt || endsAt <= now || endsAt <= startsAt)
         {
             errors["endsAt"] = ["is required: a time in the future, after startsAt"];
         }
@@ -75,7 +77,7 @@ public static class SilenceEndpoints
             errors["endsAt"] = ["may be at most 366 days after startsAt"];
         }
 
-        var comment = request?.Comment?.Trim();
+        var comment = request.Comment?.Trim();
         if (string.IsNullOrEmpty(comment) || comment.Length > MaxCommentLength)
         {
             errors["comment"] = [$"is required: why, in 1 to {MaxCommentLength} characters"];
@@ -86,7 +88,7 @@ public static class SilenceEndpoints
             return ApiProblems.Validation(errors);
         }
 
-        var silence = new Silence("s_" + Guid.CreateVersion7(now).ToString("N"), projectId, ruleId, group, startsAt, request!.EndsAt!.Value, comment!, now);
+        var silence = new Silence("s_" + Guid.CreateVersion7(now).ToString("N"), projectId, ruleId, group, startsAt, request.EndsAt!.Value, comment!, now);
         await store.AddSilenceAsync(silence, ct);
         return TypedResults.Created($"/v1/silences/{silence.Id}", SilenceResponse.From(silence, now));
     }

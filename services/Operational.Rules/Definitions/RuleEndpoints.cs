@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using Operational.ServiceDefaults.Identity;
 using Operational.ServiceDefaults.Problems;
+using Operational.ServiceDefaults.Requests;
 
 namespace Operational.Rules.Definitions;
 
@@ -52,8 +53,8 @@ public static class RuleEndpoints
             : NotFound(ruleId);
 
     private static async Task<Results<Created<RuleResponse>, ValidationProblem, ProblemHttpResult>> CreateAsync(
-        HttpContext http, RuleDefinition? definition, RuleService rules, CancellationToken ct) =>
-        await rules.CreateAsync(http.User.GetProjectId(), definition, ForwardedIdentity(http), ct) switch
+        HttpContext http, JsonBody<RuleDefinition> body, RuleService rules, CancellationToken ct) =>
+        await rules.CreateAsync(http.User.GetProjectId(), body.Value, ForwardedIdentity(http), ct) switch
         {
             RuleOutcome.Saved saved => TypedResults.Created($"/v1/rules/{saved.Rule.Id}", RuleResponse.From(saved.Rule)),
             RuleOutcome.Invalid invalid => ApiProblems.Validation(invalid.Errors),
@@ -61,8 +62,8 @@ public static class RuleEndpoints
         };
 
     private static async Task<Results<Ok<RuleResponse>, ValidationProblem, ProblemHttpResult>> UpdateAsync(
-        HttpContext http, string ruleId, RuleDefinition? definition, RuleService rules, CancellationToken ct) =>
-        await rules.UpdateAsync(http.User.GetProjectId(), ruleId, definition, ForwardedIdentity(http), ct) switch
+        HttpContext http, string ruleId, JsonBody<RuleDefinition> body, RuleService rules, CancellationToken ct) =>
+        await rules.UpdateAsync(http.User.GetProjectId(), ruleId, body.Value, ForwardedIdentity(http), ct) switch
         {
             RuleOutcome.Saved saved => TypedResults.Ok(RuleResponse.From(saved.Rule)),
             RuleOutcome.Invalid invalid => ApiProblems.Validation(invalid.Errors),

@@ -44,13 +44,11 @@ public sealed class RuleService(
     TimeProvider clock,
     ILogger<RuleService> logger)
 {
-    private static readonly RuleDefinition Empty = new(null, null, null, null, null, null, null, null, null);
-
     /// <param name="forwardedIdentity">The caller's identity as the gateway signed it, to ask the notifications service which channels the caller's project has.</param>
-    public async Task<RuleOutcome> CreateAsync(string projectId, RuleDefinition? definition, string? forwardedIdentity, CancellationToken cancellationToken)
+    public async Task<RuleOutcome> CreateAsync(string projectId, RuleDefinition definition, string? forwardedIdentity, CancellationToken cancellationToken)
     {
         var now = clock.GetUtcNowMs();
-        var rule = new Rule("r_" + Guid.CreateVersion7(now).ToString("N"), projectId, definition ?? Empty, now, now);
+        var rule = new Rule("r_" + Guid.CreateVersion7(now).ToString("N"), projectId, definition, now, now);
         var (compiled, problem) = Validate(rule, existing: null);
         if ((problem ?? await CheckChannelsAsync(compiled!, forwardedIdentity, cancellationToken)) is { } refused)
         {
@@ -66,14 +64,14 @@ public sealed class RuleService(
         return await SaveAsync(compiled!, cancellationToken);
     }
 
-    public async Task<RuleOutcome> UpdateAsync(string projectId, string ruleId, RuleDefinition? definition, string? forwardedIdentity, CancellationToken cancellationToken)
+    public async Task<RuleOutcome> UpdateAsync(string projectId, string ruleId, RuleDefinition definition, string? forwardedIdentity, CancellationToken cancellationToken)
     {
         if (await rules.GetRuleAsync(projectId, ruleId, cancellationToken) is not { } existing)
         {
             return new RuleOutcome.NotFound();
         }
 
-        var (compiled, problem) = Validate(existing with { Definition = definition ?? Empty, UpdatedAt = clock.GetUtcNowMs() }, existing);
+        var (compiled, problem) = Validate(existing with { Definition = definition, UpdatedAt = clock.GetUtcNowMs() }, existing);
         return problem ?? await CheckChannelsAsync(compiled!, forwardedIdentity, cancellationToken) ?? await SaveAsync(compiled!, cancellationToken);
     }
 

@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.DependencyInjection;
+using Operational.ServiceDefaults.Validation;
 
 namespace Operational.ServiceDefaults.Problems;
 
@@ -17,6 +18,8 @@ public static class ApiProblems
 
     public static ValidationProblem Validation(string field, string message) =>
         Validation(new Dictionary<string, string[]> { [field] = [message] });
+
+    public static ValidationProblem Validation(FieldErrors errors) => Validation(errors.ToDictionary());
 
     public static ProblemHttpResult Status(int status, string title, string detail) =>
         TypedResults.Problem(detail: detail, statusCode: status, title: title);

@@ -3,6 +3,7 @@ using Microsoft.Extensions.Options;
 using Operational.ServiceDefaults.Identity;
 using Operational.ServiceDefaults.Problems;
 using Operational.Storage.Events;
+using Operational.ServiceDefaults.Requests;
 
 namespace Operational.Storage.Retention;
 
@@ -16,7 +17,7 @@ public static class RetentionEndpoints
     public static IEndpointRouteBuilder MapRetention(this IEndpointRouteBuilder endpoints)
     {
         endpoints.MapGet("/v1/retention", GetAsync).RequireAuthorization(Policies.Read).WithTags("Retention").WithName("GetRetention");
-        endpoints.MapPut("/v1/retention", PutAsync).RequireAuthorization(Policies.Admin).WithTags("Retention").WithName("SetRetention");
+        endpoints.MapPut("/v1/retention", PutAsync).RequireAuthorization(Policies.Admin).WithTags("Retention").WithName("SetRetention").WithJsonBodyLimit(1024);
         return endpoints;
     }
 
@@ -28,17 +29,18 @@ public static class RetentionEndpoints
     }
 
     private static async Task<Results<Ok<RetentionResponse>, ValidationProblem>> PutAsync(
-        HttpContext http, RetentionRequest? request, IEventStore store, IOptions<RetentionOptions> options, CancellationToken ct)
+        HttpContext http, JsonBody<RetentionRequest> body, IEventStore store, IOptions<RetentionOptions> options, CancellationToken ct)
     {
+        var request = body.Value;
         var errors = new Dictionary<string, string[]>();
-        Check(request?.LiveDays, "liveDays", errors);
-        Check(request?.TestDays, "testDays", errors);
+        Check(request.LiveDays, "liveDays", errors);
+        Check(request.TestDays, "testDays", errors);
         if (errors.Count > 0)
         {
             return ApiProblems.Validation(errors);
         }
 
-        var policy = new RetentionPolicy(request!.LiveDays!.Value, request.TestDays!.Value);
+        var policy = new RetentionPolicy(request.LiveDays!.Value, request.TestDays!.Value);
         await store.SetRetentionAsync(http.User.GetProjectId(), policy, ct);
         return TypedResults.Ok(new RetentionResponse(policy.LiveDays, policy.TestDays, true));
     }

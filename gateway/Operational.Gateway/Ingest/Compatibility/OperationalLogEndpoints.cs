@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.Json;
 using Microsoft.Extensions.Options;
 using Microsoft.Net.Http.Headers;
+using Operational.ServiceDefaults.Requests;
 using Operational.Contracts.Events;
 using Operational.Gateway.Ingest.Duplicates;
 using Operational.ServiceDefaults.Identity;
@@ -45,7 +46,7 @@ public static class OperationalLogEndpoints
             return await Ingest(http, publisher, acceptedIds, options, clock);
         }
 
-        var raw = await JsonBody.ReadBytesAsync(http.Request, options.Value.MaxEventBodyBytes, http.RequestAborted);
+        var raw = await JsonRequestBody.ReadBytesAsync(http.Request, options.Value.MaxEventBodyBytes, http.RequestAborted);
         if (raw.Error is not null)
         {
             return raw.Error;
@@ -62,13 +63,13 @@ public static class OperationalLogEndpoints
         }
 
         var (avatar, name) = SplitLeadingEmoji(text);
-        var body = JsonBody.Parse(JsonSerializer.SerializeToUtf8Bytes(new PlainTextEvent(name, avatar), PlainTextJson.Options));
+        var body = JsonRequestBody.Parse(JsonSerializer.SerializeToUtf8Bytes(new PlainTextEvent(name, avatar), PlainTextJson.Options));
         return await IngestEndpoints.AcceptOneAsync(http, body, EventDialect.Operational, publisher, acceptedIds, options.Value, clock, Created);
     }
 
     private static async Task<IResult> Ingest(HttpContext http, IngestPublisher publisher, AcceptedIds acceptedIds, IOptions<IngestOptions> options, TimeProvider clock)
     {
-        var body = await JsonBody.ReadAsync(http.Request, options.Value.MaxEventBodyBytes, http.RequestAborted);
+        var body = await JsonRequestBody.ReadAsync(http.Request, options.Value.MaxEventBodyBytes, http.RequestAborted);
         return body.Error ?? await IngestEndpoints.AcceptOneAsync(http, body, EventDialect.Operational, publisher, acceptedIds, options.Value, clock, Created);
     }
 

@@ -1,14 +1,17 @@
 using System.Text.Json;
+using Microsoft.AspNetCore.Connections;
+using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
 using Operational.ServiceDefaults.Problems;
 
-namespace Operational.Gateway.Ingest;
+namespace Operational.ServiceDefaults.Requests;
 
 /// <summary>
-/// Reads a JSON request body within a size limit and turns every way it can be wrong into a
-/// precise 4xx: wrong content type (415), too large (413), not JSON (400 with line and position).
+/// Reads a JSON request body within a size limit, before anything binds it, and turns every way it
+/// can be wrong into a precise 4xx: wrong content type (415), too large (413), not UTF-8 or not
+/// JSON (400 with line and position).
 /// </summary>
-internal static class JsonBody
+public static class JsonRequestBody
 {
     private static readonly JsonDocumentOptions Options = new() { MaxDepth = 32, AllowTrailingCommas = false };
 
@@ -18,13 +21,18 @@ internal static class JsonBody
     {
         if (!request.HasJsonContentType())
         {
-            var given = string.IsNullOrEmpty(request.ContentType) ? "no Content-Type" : $"'{request.ContentType}'";
-            return Fail(ApiProblems.Status(StatusCodes.Status415UnsupportedMediaType, "Unsupported media type.",
-                $"Send the event as JSON with 'Content-Type: application/json'; the request had {given}."));
+            return Fail(UnsupportedMediaType(request));
         }
 
         var raw = await ReadBytesAsync(request, maxBytes, cancellationToken);
         return raw.Error is not null ? Fail(raw.Error) : Parse(raw.Bytes);
+    }
+
+    public static IResult UnsupportedMediaType(HttpRequest request)
+    {
+        var given = string.IsNullOrEmpty(request.ContentType) ? "no Content-Type" : $"'{request.ContentType}'";
+        return ApiProblems.Status(StatusCodes.Status415UnsupportedMediaType, "Unsupported media type.",
+            $"Send the body as JSON with 'Content-Type: application/json'; the request had {given}.");
     }
 
     /// <summary>The whole body, refused with 413 beyond <paramref name="maxBytes"/> (declared or actual).</summary>
@@ -52,6 +60,11 @@ internal static class JsonBody
         catch (BadHttpRequestException e) when (e.StatusCode == StatusCodes.Status413PayloadTooLarge)
         {
             return (default, TooLarge(maxBytes));
+        }
+        catch (Exception e) when (e is BadHttpRequestException or ConnectionResetException or IOException)
+        {
+            // The client stopped sending mid-body: nothing to process, and nobody to tell.
+            return (default, ApiProblems.Status(StatusCodes.Status400BadRequest, "Incomplete body.", "The request body ended before its declared length."));
         }
     }
 
@@ -86,7 +99,7 @@ internal static class JsonBody
     private static Result Fail(IResult error) => new(null, 0, error);
 
     /// <summary>System.Text.Json appends its own path and position; we report those separately.</summary>
-    private static string FirstSentence(string message)
+    internal static string FirstSentence(string message)
     {
         foreach (var marker in (string[])[" Path:", " LineNumber:"])
         {
