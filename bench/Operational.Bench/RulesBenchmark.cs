@@ -13,6 +13,7 @@ using Operational.Rules.Storage;
 using Operational.ServiceDefaults.Bus;
 using Operational.ServiceDefaults.Hosting;
 using Operational.ServiceDefaults.Identity;
+using Operational.ServiceDefaults.Validation;
 
 namespace Operational.Bench;
 
@@ -92,7 +93,7 @@ internal static class RulesBenchmark
             var definition = new RuleDefinition($"leads {i}", RuleKinds.Volume, true,
                 new RuleConditions(new TextCondition($"lead {i % Names}", null, null), null, null, null, null, null, null),
                 null, new VolumeSettings(1, null, 3600, null, "campaignGroup", null), null, null, null);
-            var rule = RuleValidator.Compile(new Rule($"r{i:D5}", Project, definition, now, now), new Dictionary<string, string[]>())!;
+            var rule = RuleValidator.Compile(new Rule($"r{i:D5}", Project, definition, now, now), new FieldErrors())!;
             await store.SaveRuleAsync(rule.Rule, CancellationToken.None);
             schedules.Apply(rule);
             rules.Add(rule);

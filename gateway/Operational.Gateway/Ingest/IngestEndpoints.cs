@@ -1,7 +1,9 @@
 using System.Globalization;
 using System.Text.Json;
 using Microsoft.Extensions.Options;
+using Operational.Gateway.Ingest.Validation;
 using Operational.ServiceDefaults.Requests;
+using Operational.ServiceDefaults.Validation;
 using Operational.Contracts.Events;
 using Operational.Gateway.Ingest.Duplicates;
 using Operational.ServiceDefaults.Identity;
@@ -58,20 +60,21 @@ public static class IngestEndpoints
         HttpContext http, IngestPublisher publisher, AcceptedIds acceptedIds, IOptions<IngestOptions> options, TimeProvider clock)
     {
         var body = await JsonRequestBody.ReadAsync(http.Request, options.Value.MaxEventBodyBytes, http.RequestAborted);
-        return body.Error ?? await AcceptOneAsync(http, body, EventDialect.Native, publisher, acceptedIds, options.Value, clock,
+        return body.Error ?? await AcceptOneAsync(http, body, (json, now, errors) => EventValidator.Validate(json, now, errors), publisher, acceptedIds, options.Value, clock,
             (e, duplicate) => duplicate
                 ? TypedResults.Ok(new IngestAccepted(e.Id, Duplicate: true))
                 : TypedResults.Accepted($"/v1/events/{e.Id}", new IngestAccepted(e.Id)));
     }
 
     /// <summary>
-    /// Validates one event body in <paramref name="dialect"/> and publishes it unless its id was
-    /// sent before; shared by the native and compatible endpoints, which word the answer.
+    /// Validates one event body with <paramref name="validate"/> (the native format, or a compatible
+    /// API's rewritten into it) and publishes it unless its id was sent before; shared by the native
+    /// and compatible endpoints, which word the answer.
     /// </summary>
     internal static async Task<IResult> AcceptOneAsync(
         HttpContext http,
         JsonRequestBody.Result body,
-        EventDialect dialect,
+        Func<JsonElement, DateTimeOffset, FieldErrors, EventDraft?> validate,
         IngestPublisher publisher,
         AcceptedIds acceptedIds,
         IngestOptions options,
@@ -79,11 +82,11 @@ public static class IngestEndpoints
         Func<IngestedEvent, bool, IResult> accepted)
     {
         var now = clock.GetUtcNowMs();
-        var errors = new Dictionary<string, string[]>();
+        var errors = new FieldErrors();
         EventDraft? draft;
         using (body.Document)
         {
-            draft = EventValidator.Validate(body.Document!.RootElement, dialect, now, errors);
+            draft = validate(body.Document!.RootElement, now, errors);
         }
 
         if (draft is null)
@@ -150,11 +153,11 @@ public static class IngestEndpoints
             var index = 0;
             foreach (var item in events.EnumerateArray())
             {
-                var errors = new Dictionary<string, string[]>();
-                var draft = EventValidator.Validate(item, EventDialect.Native, now, errors);
+                var errors = new FieldErrors();
+                var draft = EventValidator.Validate(item, now, errors);
                 if (draft is null)
                 {
-                    results[index] = new BatchItemResult(index, "invalid", Errors: errors);
+                    results[index] = new BatchItemResult(index, "invalid", Errors: errors.ToDictionary());
                 }
                 else
                 {

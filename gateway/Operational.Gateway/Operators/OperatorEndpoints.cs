@@ -4,6 +4,7 @@ using Operational.Gateway.Sessions;
 using Operational.ServiceDefaults.Identity;
 using Operational.ServiceDefaults.Problems;
 using Operational.ServiceDefaults.Requests;
+using Operational.ServiceDefaults.Validation;
 
 namespace Operational.Gateway.Operators;
 
@@ -41,25 +42,25 @@ public static class OperatorEndpoints
         JsonBody<CreateOperatorRequest> body, IOperatorStore store, OperatorPasswords passwords, TimeProvider clock, CancellationToken ct)
     {
         var request = body.Value;
-        var errors = new Dictionary<string, string[]>();
+        var errors = new FieldErrors();
         var username = Usernames.Normalize(request.Username ?? "");
         if (!Usernames.IsValid(username))
         {
-            errors["username"] = [$"is required: 1 to {Usernames.MaxLength} letters, digits, '.', '-', '_' or '@' (compared in lowercase)"];
+            errors.Add("username", $"is required: 1 to {Usernames.MaxLength} letters, digits, '.', '-', '_' or '@' (compared in lowercase)");
         }
 
         if (OperatorPasswords.Problem(request.Password) is { } problem)
         {
-            errors["password"] = [problem];
+            errors.Add("password", problem);
         }
 
         var role = request.Role ?? OperatorRoles.Member;
         if (!OperatorRoles.All.Contains(role))
         {
-            errors["role"] = [$"must be one of {string.Join(", ", OperatorRoles.All)}"];
+            errors.Add("role", $"must be one of {string.Join(", ", OperatorRoles.All)}");
         }
 
-        if (errors.Count > 0)
+        if (!errors.IsEmpty)
         {
             return ApiProblems.Validation(errors);
         }

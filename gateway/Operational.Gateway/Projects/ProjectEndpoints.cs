@@ -6,6 +6,7 @@ using Operational.Gateway.Sessions;
 using Operational.ServiceDefaults.Identity;
 using Operational.ServiceDefaults.Problems;
 using Operational.ServiceDefaults.Requests;
+using Operational.ServiceDefaults.Validation;
 
 namespace Operational.Gateway.Projects;
 
@@ -117,20 +118,20 @@ public static class ProjectEndpoints
     private static async Task<Results<Created<CreatedKeyResponse>, ValidationProblem, ProblemHttpResult>> CreateKey(
         string projectId, CreateKeyRequest request, IIdentityStore store, TimeProvider clock, CancellationToken ct)
     {
-        var errors = new Dictionary<string, string[]>();
+        var errors = new FieldErrors();
         var name = request.Name?.Trim();
         if (string.IsNullOrEmpty(name) || name.Length > 128 || name.Any(char.IsControl))
         {
-            errors["name"] = ["is required: 1 to 128 characters, e.g. \"iOS app\""];
+            errors.Add("name", "is required: 1 to 128 characters, e.g. \"iOS app\"");
         }
 
         var scopes = request.Scopes?.Distinct(StringComparer.Ordinal).ToList() ?? [];
         if (scopes.Count == 0 || scopes.Any(s => !ApiScopes.All.Contains(s)))
         {
-            errors["scopes"] = [$"must list one or more of {string.Join(", ", ApiScopes.All)}; an ingest-only key is safe to ship in an app"];
+            errors.Add("scopes", $"must list one or more of {string.Join(", ", ApiScopes.All)}; an ingest-only key is safe to ship in an app");
         }
 
-        if (errors.Count > 0)
+        if (!errors.IsEmpty)
         {
             return ApiProblems.Validation(errors);
         }

@@ -9,6 +9,7 @@ using Operational.Gateway.Operators;
 using Operational.ServiceDefaults.Identity;
 using Operational.ServiceDefaults.Problems;
 using Operational.ServiceDefaults.Requests;
+using Operational.ServiceDefaults.Validation;
 
 namespace Operational.Gateway.Sessions;
 
@@ -50,18 +51,18 @@ public static class SessionEndpoints
         CancellationToken ct)
     {
         var request = body.Value;
-        var errors = new Dictionary<string, string[]>();
+        var errors = new FieldErrors();
         if (string.IsNullOrWhiteSpace(request.Username) || request.Username.Length > Usernames.MaxLength)
         {
-            errors["username"] = [$"is required: 1 to {Usernames.MaxLength} characters"];
+            errors.Add("username", $"is required: 1 to {Usernames.MaxLength} characters");
         }
 
         if (string.IsNullOrEmpty(request.Password) || request.Password.Length > OperatorPasswords.MaxLength)
         {
-            errors["password"] = ["is required"];
+            errors.Add("password", "is required");
         }
 
-        if (errors.Count > 0)
+        if (!errors.IsEmpty)
         {
             return ApiProblems.Validation(errors);
         }

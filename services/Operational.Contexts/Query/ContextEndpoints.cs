@@ -5,6 +5,7 @@ using Operational.ServiceDefaults.Identity;
 using Operational.ServiceDefaults.Problems;
 using Operational.ServiceDefaults.Query;
 using Operational.ServiceDefaults.ServiceApis;
+using Operational.ServiceDefaults.Validation;
 
 namespace Operational.Contexts.Query;
 
@@ -37,7 +38,7 @@ public static class ContextEndpoints
         string? cursor,
         CancellationToken cancellationToken)
     {
-        var errors = new Dictionary<string, string[]>();
+        var errors = new FieldErrors();
         var pageSize = QueryParameters.Limit(limit, ContextQuery.DefaultLimit, ContextQuery.MaxLimit, errors);
         ContextCursor? after = null;
         if (cursor is not null)
@@ -48,19 +49,19 @@ public static class ContextEndpoints
             }
             else
             {
-                errors["cursor"] = [QueryParameters.CursorProblem];
+                errors.Add("cursor", QueryParameters.CursorProblem);
             }
         }
 
         if (status is not null && !ContextStatus.All.Contains(status))
         {
-            errors["status"] = [$"must be one of {string.Join(", ", ContextStatus.All)}"];
+            errors.Add("status", $"must be one of {string.Join(", ", ContextStatus.All)}");
         }
 
         var title = QueryParameters.Filter(q);
         if (title is { Length: > MaxTitleSearchLength })
         {
-            errors["q"] = [$"may have at most {MaxTitleSearchLength} characters"];
+            errors.Add("q", $"may have at most {MaxTitleSearchLength} characters");
         }
 
         var query = new ContextQuery(pageSize, after)
@@ -72,7 +73,7 @@ public static class ContextEndpoints
             TitleContains = title,
             Test = QueryParameters.Test(test, errors),
         };
-        if (errors.Count > 0)
+        if (!errors.IsEmpty)
         {
             return ApiProblems.Validation(errors);
         }

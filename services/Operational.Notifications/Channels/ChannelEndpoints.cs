@@ -5,6 +5,7 @@ using Operational.ServiceDefaults.Identity;
 using Operational.ServiceDefaults.Problems;
 using Operational.ServiceDefaults.Time;
 using Operational.ServiceDefaults.Requests;
+using Operational.ServiceDefaults.Validation;
 
 namespace Operational.Notifications.Channels;
 
@@ -35,7 +36,7 @@ public static class ChannelEndpoints
         HttpContext http, JsonBody<ChannelDefinition> body, IChannelStore store, IOptions<NotificationsOptions> options, TimeProvider clock, CancellationToken ct)
     {
         var projectId = http.User.GetProjectId();
-        var errors = new Dictionary<string, string[]>();
+        var errors = new FieldErrors();
         if (ChannelValidator.Validate(body.Value, null, options.Value.Outbound.AllowedHosts, errors, out var secret) is not { } valid)
         {
             return ApiProblems.Validation(errors);
@@ -61,7 +62,7 @@ public static class ChannelEndpoints
             return NotFound(channelId);
         }
 
-        var errors = new Dictionary<string, string[]>();
+        var errors = new FieldErrors();
         if (body.Value.Kind is { } kind && kind != existing.Definition.Kind)
         {
             return ApiProblems.Validation("kind", $"cannot change from {existing.Definition.Kind}: create a new channel instead");

@@ -2,6 +2,7 @@ using System.Net.Mail;
 using System.Security.Cryptography;
 using Operational.Contracts.Api;
 using Operational.Notifications.Outbound;
+using Operational.ServiceDefaults.Validation;
 
 namespace Operational.Notifications.Channels;
 
@@ -20,19 +21,19 @@ public static class ChannelValidator
     /// <param name="generatedSecret">A webhook secret made for this channel, to show once.</param>
     public static ChannelDefinition? Validate(
         ChannelDefinition definition, ChannelDefinition? existing, IReadOnlyCollection<string> allowedHosts,
-        IDictionary<string, string[]> errors, out string? generatedSecret)
+        FieldErrors errors, out string? generatedSecret)
     {
         generatedSecret = null;
         var name = definition.Name?.Trim();
         if (string.IsNullOrEmpty(name) || name.Length > MaxNameLength)
         {
-            errors["name"] = [$"is required: 1 to {MaxNameLength} characters"];
+            errors.Add("name", $"is required: 1 to {MaxNameLength} characters");
         }
 
         var kind = definition.Kind;
         if (kind is null || !ChannelKinds.All.Contains(kind))
         {
-            errors["kind"] = [$"is required: one of {string.Join(", ", ChannelKinds.All)}"];
+            errors.Add("kind", $"is required: one of {string.Join(", ", ChannelKinds.All)}");
             return null;
         }
 
@@ -44,13 +45,13 @@ public static class ChannelValidator
         {
             if (settings is not null && field != kind)
             {
-                errors[field] = [$"is only for channels of kind {field}"];
+                errors.Add(field, $"is only for channels of kind {field}");
             }
         }
 
         if (definition.Receive is { } receive && receive.Any(r => !ChannelRoutes.All.Contains(r)))
         {
-            errors["receive"] = [$"may hold only {string.Join(", ", ChannelRoutes.All)}"];
+            errors.Add("receive", $"may hold only {string.Join(", ", ChannelRoutes.All)}");
         }
 
         var keep = existing?.Kind == kind ? existing : null;
@@ -71,7 +72,7 @@ public static class ChannelValidator
                 }
                 else if (!IsWebhookSecret(secret))
                 {
-                    errors["webhook.secret"] = ["must be whsec_ followed by base64 of 24 to 64 bytes; leave it out to have one made"];
+                    errors.Add("webhook.secret", "must be whsec_ followed by base64 of 24 to 64 bytes; leave it out to have one made");
                 }
 
                 Url(webhook.Url, "webhook.url", httpsOnly: false, allowedHosts, errors);
@@ -94,27 +95,27 @@ public static class ChannelValidator
 
                 if (string.IsNullOrWhiteSpace(email.Host) || email.Host.Length > 253)
                 {
-                    errors["email.host"] = ["is required: the SMTP server's host name"];
+                    errors.Add("email.host", "is required: the SMTP server's host name");
                 }
 
                 if (email.Port is { } port && port is < 1 or > 65535)
                 {
-                    errors["email.port"] = ["must be from 1 to 65535"];
+                    errors.Add("email.port", "must be from 1 to 65535");
                 }
 
                 if (email.Security is { } security && security is not ("starttls" or "tls" or "none"))
                 {
-                    errors["email.security"] = ["must be starttls, tls or none"];
+                    errors.Add("email.security", "must be starttls, tls or none");
                 }
 
                 if (!IsAddress(email.From))
                 {
-                    errors["email.from"] = ["is required: an email address"];
+                    errors.Add("email.from", "is required: an email address");
                 }
 
                 if (email.To is not { Count: > 0 and <= MaxRecipients } to || !to.All(IsAddress))
                 {
-                    errors["email.to"] = [$"is required: 1 to {MaxRecipients} email addresses"];
+                    errors.Add("email.to", $"is required: 1 to {MaxRecipients} email addresses");
                 }
 
                 result = result with
@@ -138,12 +139,12 @@ public static class ChannelValidator
                 var token = telegram.BotToken ?? keep?.Telegram?.BotToken;
                 if (token is null || !IsBotToken(token))
                 {
-                    errors["telegram.botToken"] = ["is required: the token BotFather gave, e.g. 123456:ABC-DEF…"];
+                    errors.Add("telegram.botToken", "is required: the token BotFather gave, e.g. 123456:ABC-DEF…");
                 }
 
                 if (string.IsNullOrWhiteSpace(telegram.ChatId) || telegram.ChatId.Length > 64)
                 {
-                    errors["telegram.chatId"] = ["is required: the chat's id or @channel name"];
+                    errors.Add("telegram.chatId", "is required: the chat's id or @channel name");
                 }
 
                 result = result with { Telegram = telegram with { BotToken = token } };
@@ -160,14 +161,14 @@ public static class ChannelValidator
                 Url(server, "ntfy.serverUrl", httpsOnly: false, allowedHosts, errors);
                 if (ntfy.Topic is not { Length: >= 1 and <= 64 } topic || !topic.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_'))
                 {
-                    errors["ntfy.topic"] = ["is required: 1 to 64 letters, digits, '-' or '_'"];
+                    errors.Add("ntfy.topic", "is required: 1 to 64 letters, digits, '-' or '_'");
                 }
 
                 result = result with { Ntfy = ntfy with { ServerUrl = server, Token = ntfy.Token ?? keep?.Ntfy?.Token } };
                 break;
         }
 
-        return errors.Count == 0 ? result : null;
+        return errors.IsEmpty ? result : null;
     }
 
     /// <summary>The definition as answers show it: secrets left out, and the names of those that are set.</summary>
@@ -210,22 +211,22 @@ public static class ChannelValidator
         return Convert.TryFromBase64String(secret[WebhookSecretPrefix.Length..], buffer, out var length) && length is >= 24 and <= 64;
     }
 
-    private static T? Required<T>(T? settings, string field, string example, IDictionary<string, string[]> errors)
+    private static T? Required<T>(T? settings, string field, string example, FieldErrors errors)
         where T : class
     {
         if (settings is null)
         {
-            errors[field] = [$"is required for a {field} channel: {example}"];
+            errors.Add(field, $"is required for a {field} channel: {example}");
         }
 
         return settings;
     }
 
-    private static void Url(string? url, string field, bool httpsOnly, IReadOnlyCollection<string> allowedHosts, IDictionary<string, string[]> errors)
+    private static void Url(string? url, string field, bool httpsOnly, IReadOnlyCollection<string> allowedHosts, FieldErrors errors)
     {
         if (OutboundAddresses.CheckUrl(url, httpsOnly, allowedHosts) is { } problem)
         {
-            errors[field] = [problem];
+            errors.Add(field, problem);
         }
     }
 

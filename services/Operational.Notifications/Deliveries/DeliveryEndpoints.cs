@@ -3,6 +3,7 @@ using Operational.Notifications.Channels;
 using Operational.ServiceDefaults.Identity;
 using Operational.ServiceDefaults.Problems;
 using Operational.ServiceDefaults.Query;
+using Operational.ServiceDefaults.Validation;
 
 namespace Operational.Notifications.Deliveries;
 
@@ -32,19 +33,19 @@ public static class DeliveryEndpoints
     private static async Task<Results<Ok<DeliveryListResponse>, ValidationProblem>> ListAsync(
         HttpContext http, IDeliveryStore store, string? channelId, string? status, string? limit, string? cursor, CancellationToken ct)
     {
-        var errors = new Dictionary<string, string[]>();
+        var errors = new FieldErrors();
         var pageSize = QueryParameters.Limit(limit, DefaultLimit, MaxLimit, errors);
         if (status is not null && !DeliveryStatus.All.Contains(status))
         {
-            errors["status"] = [$"must be one of {string.Join(", ", DeliveryStatus.All)}"];
+            errors.Add("status", $"must be one of {string.Join(", ", DeliveryStatus.All)}");
         }
 
         if (cursor is not null && !DeliveryCursor.TryDecode(cursor, out _, out _))
         {
-            errors["cursor"] = [QueryParameters.CursorProblem];
+            errors.Add("cursor", QueryParameters.CursorProblem);
         }
 
-        if (errors.Count > 0)
+        if (!errors.IsEmpty)
         {
             return ApiProblems.Validation(errors);
         }

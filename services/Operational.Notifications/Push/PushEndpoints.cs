@@ -7,6 +7,7 @@ using Operational.ServiceDefaults.Identity;
 using Operational.ServiceDefaults.Problems;
 using Operational.ServiceDefaults.Time;
 using Operational.ServiceDefaults.Requests;
+using Operational.ServiceDefaults.Validation;
 
 namespace Operational.Notifications.Push;
 
@@ -49,25 +50,25 @@ public static class PushEndpoints
         HttpContext http, JsonBody<PushSubscriptionRequest> body, IPushStore store, IOptions<NotificationsOptions> options, TimeProvider clock, CancellationToken ct)
     {
         var request = body.Value;
-        var errors = new Dictionary<string, string[]>();
+        var errors = new FieldErrors();
         if (OutboundAddresses.CheckUrl(request.Endpoint, httpsOnly: true, options.Value.Outbound.AllowedHosts) is { } problem)
         {
-            errors["endpoint"] = [problem];
+            errors.Add("endpoint", problem);
         }
 
         var p256dh = Decode(request.Keys?.P256dh);
         if (p256dh is not { Length: 65 } || !IsPoint(p256dh))
         {
-            errors["keys.p256dh"] = ["is required: the subscription's P-256 public key, base64url (65 bytes uncompressed)"];
+            errors.Add("keys.p256dh", "is required: the subscription's P-256 public key, base64url (65 bytes uncompressed)");
         }
 
         var auth = Decode(request.Keys?.Auth);
         if (auth is not { Length: 16 })
         {
-            errors["keys.auth"] = ["is required: the subscription's auth secret, base64url (16 bytes)"];
+            errors.Add("keys.auth", "is required: the subscription's auth secret, base64url (16 bytes)");
         }
 
-        if (errors.Count > 0)
+        if (!errors.IsEmpty)
         {
             return ApiProblems.Validation(errors);
         }

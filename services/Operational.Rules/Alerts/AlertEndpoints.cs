@@ -3,6 +3,7 @@ using Operational.Contracts.Alerts;
 using Operational.ServiceDefaults.Identity;
 using Operational.ServiceDefaults.Problems;
 using Operational.ServiceDefaults.Query;
+using Operational.ServiceDefaults.Validation;
 
 namespace Operational.Rules.Alerts;
 
@@ -47,19 +48,19 @@ public static class AlertEndpoints
     private static async Task<Results<Ok<AlertListResponse>, ValidationProblem>> ListAsync(
         HttpContext http, IAlertStore store, string? status, string? ruleId, string? limit, string? cursor, CancellationToken ct)
     {
-        var errors = new Dictionary<string, string[]>();
+        var errors = new FieldErrors();
         var pageSize = QueryParameters.Limit(limit, DefaultLimit, MaxLimit, errors);
         if (status is not null && !AlertStatus.All.Contains(status))
         {
-            errors["status"] = [$"must be one of {string.Join(", ", AlertStatus.All)}"];
+            errors.Add("status", $"must be one of {string.Join(", ", AlertStatus.All)}");
         }
 
         if (cursor is not null && !AlertCursor.TryDecode(cursor, out _, out _))
         {
-            errors["cursor"] = [QueryParameters.CursorProblem];
+            errors.Add("cursor", QueryParameters.CursorProblem);
         }
 
-        if (errors.Count > 0)
+        if (!errors.IsEmpty)
         {
             return ApiProblems.Validation(errors);
         }

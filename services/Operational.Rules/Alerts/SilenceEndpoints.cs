@@ -5,6 +5,7 @@ using Operational.ServiceDefaults.Problems;
 using Operational.ServiceDefaults.Query;
 using Operational.ServiceDefaults.Time;
 using Operational.ServiceDefaults.Requests;
+using Operational.ServiceDefaults.Validation;
 
 namespace Operational.Rules.Alerts;
 
@@ -55,35 +56,35 @@ public static class SilenceEndpoints
         var request = body.Value;
         var projectId = http.User.GetProjectId();
         var now = clock.GetUtcNowMs();
-        var errors = new Dictionary<string, string[]>();
+        var errors = new FieldErrors();
         var ruleId = QueryParameters.Filter(request.RuleId);
         var group = QueryParameters.Filter(request.Group);
         if (ruleId is null && group is null)
         {
-            errors["ruleId"] = ["a silence needs a ruleId, a group, or both"];
+            errors.Add("ruleId", "a silence needs a ruleId, a group, or both");
         }
         else if (ruleId is not null && await rules.GetRuleAsync(projectId, ruleId, ct) is null)
         {
-            errors["ruleId"] = [$"no rule with id '{ruleId}' in this project"];
+            errors.Add("ruleId", $"no rule with id '{ruleId}' in this project");
         }
 
         var startsAt = request.StartsAt ?? now;
         if (request.EndsAt is not { } endsAt || endsAt <= now || endsAt <= startsAt)
         {
-            errors["endsAt"] = ["is required: a time in the future, after startsAt"];
+            errors.Add("endsAt", "is required: a time in the future, after startsAt");
         }
         else if (endsAt - startsAt > MaxDuration)
         {
-            errors["endsAt"] = ["may be at most 366 days after startsAt"];
+            errors.Add("endsAt", "may be at most 366 days after startsAt");
         }
 
         var comment = request.Comment?.Trim();
         if (string.IsNullOrEmpty(comment) || comment.Length > MaxCommentLength)
         {
-            errors["comment"] = [$"is required: why, in 1 to {MaxCommentLength} characters"];
+            errors.Add("comment", $"is required: why, in 1 to {MaxCommentLength} characters");
         }
 
-        if (errors.Count > 0)
+        if (!errors.IsEmpty)
         {
             return ApiProblems.Validation(errors);
         }

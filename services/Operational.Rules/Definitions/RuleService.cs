@@ -4,6 +4,7 @@ using Operational.Rules.Checks;
 using Operational.Rules.Matching;
 using Operational.ServiceDefaults.ServiceApis;
 using Operational.ServiceDefaults.Time;
+using Operational.ServiceDefaults.Validation;
 
 namespace Operational.Rules.Definitions;
 
@@ -21,7 +22,7 @@ public abstract record RuleOutcome
     public sealed record NotFound : RuleOutcome;
 
     /// <summary>Field → what is wrong with it.</summary>
-    public sealed record Invalid(IDictionary<string, string[]> Errors) : RuleOutcome;
+    public sealed record Invalid(FieldErrors Errors) : RuleOutcome;
 
     /// <summary>Valid, but not now: <see cref="Status"/> 409 (too many rules) or 503 (channels cannot be checked; try again).</summary>
     public sealed record Refused(int Status, string Title, string Detail) : RuleOutcome;
@@ -135,7 +136,7 @@ public sealed class RuleService(
     /// <summary>The rule compiled, or what is wrong with it as written.</summary>
     private static (CompiledRule? Compiled, RuleOutcome? Problem) Validate(Rule rule, Rule? existing)
     {
-        var errors = new Dictionary<string, string[]>();
+        var errors = new FieldErrors();
         if (RuleValidator.Compile(rule, errors) is not { } compiled)
         {
             return (null, new RuleOutcome.Invalid(errors));
@@ -175,5 +176,5 @@ public sealed class RuleService(
         return new RuleOutcome.Saved(rule.Rule);
     }
 
-    private static RuleOutcome.Invalid Invalid(string field, string message) => new(new Dictionary<string, string[]> { [field] = [message] });
+    private static RuleOutcome.Invalid Invalid(string field, string message) => new(FieldErrors.Of(field, message));
 }

@@ -2,6 +2,7 @@ using System.Text.Json;
 using Cronos;
 using Operational.Contracts.Events;
 using Operational.Rules.Matching;
+using Operational.ServiceDefaults.Validation;
 
 namespace Operational.Rules.Definitions;
 
@@ -20,47 +21,47 @@ public static class RuleValidator
     public const int DefaultGraceSeconds = 60;
     public const int DefaultGroupLookbackSeconds = 24 * 3600;
 
-    public static CompiledRule? Compile(Rule rule, IDictionary<string, string[]> errors)
+    public static CompiledRule? Compile(Rule rule, FieldErrors errors)
     {
         var d = rule.Definition;
-        var check = new Check(errors);
+        var before = errors.Count;
         var name = d.Name?.Trim();
         if (string.IsNullOrEmpty(name) || name.Length > MaxNameLength)
         {
-            check.Error("name", $"is required: 1 to {MaxNameLength} characters");
+            errors.Add("name", $"is required: 1 to {MaxNameLength} characters");
         }
 
         var kind = d.Kind;
         if (kind is null || !RuleKinds.All.Contains(kind))
         {
-            check.Error("kind", $"is required: one of {string.Join(", ", RuleKinds.All)}");
+            errors.Add("kind", $"is required: one of {string.Join(", ", RuleKinds.All)}");
         }
 
-        CheckConditions(d.Match, check);
-        CheckChannels(d.Channels, check);
-        OnlyFor(kind, RuleKinds.Threshold, d.Threshold, "threshold", check);
-        OnlyFor(kind, RuleKinds.Volume, d.Volume, "volume", check);
-        OnlyFor(kind, RuleKinds.Heartbeat, d.Heartbeat, "heartbeat", check);
+        CheckConditions(d.Match, errors);
+        CheckChannels(d.Channels, errors);
+        OnlyFor(kind, RuleKinds.Threshold, d.Threshold, "threshold", errors);
+        OnlyFor(kind, RuleKinds.Volume, d.Volume, "volume", errors);
+        OnlyFor(kind, RuleKinds.Heartbeat, d.Heartbeat, "heartbeat", errors);
         if (d.RepeatIntervalSeconds is { } repeat)
         {
             if (kind == RuleKinds.Match)
             {
-                check.Error("repeatIntervalSeconds", "does not apply to match rules: they fire once per event");
+                errors.Add("repeatIntervalSeconds", "does not apply to match rules: they fire once per event");
             }
             else if (repeat < MinRepeatSeconds || repeat > MaxWindowSeconds)
             {
-                check.Error("repeatIntervalSeconds", $"must be from {MinRepeatSeconds} to {MaxWindowSeconds} seconds");
+                errors.Add("repeatIntervalSeconds", $"must be from {MinRepeatSeconds} to {MaxWindowSeconds} seconds");
             }
         }
 
         var compiled = kind switch
         {
-            RuleKinds.Threshold => Threshold(d.Threshold, check),
-            RuleKinds.Volume => Volume(d.Volume, check),
-            RuleKinds.Heartbeat => Heartbeat(d.Heartbeat, check),
+            RuleKinds.Threshold => Threshold(d.Threshold, errors),
+            RuleKinds.Volume => Volume(d.Volume, errors),
+            RuleKinds.Heartbeat => Heartbeat(d.Heartbeat, errors),
             _ => new RuleSettings(),
         };
-        if (check.Failed)
+        if (errors.Count != before)
         {
             return null;
         }
@@ -77,7 +78,7 @@ public static class RuleValidator
         };
     }
 
-    private static void CheckConditions(RuleConditions? match, Check check)
+    private static void CheckConditions(RuleConditions? match, FieldErrors errors)
     {
         if (match is null)
         {
@@ -89,20 +90,20 @@ public static class RuleValidator
             var given = new[] { text.Exactly, text.Prefix, text.Contains }.Count(v => !string.IsNullOrEmpty(v));
             if (given != 1)
             {
-                check.Error("match.name", "must have exactly one of equals, prefix, contains (non-empty)");
+                errors.Add("match.name", "must have exactly one of equals, prefix, contains (non-empty)");
             }
         }
 
         if (match.Level is { } level && !EventLevels.All.Contains(level))
         {
-            check.Error("match.level", $"must be one of {string.Join(", ", EventLevels.All)}");
+            errors.Add("match.level", $"must be one of {string.Join(", ", EventLevels.All)}");
         }
 
-        Scalars(match.Tags, "match.tags", check);
-        Scalars(match.Content, "match.content", check);
+        Scalars(match.Tags, "match.tags", errors);
+        Scalars(match.Content, "match.content", errors);
     }
 
-    private static void Scalars(IReadOnlyDictionary<string, JsonElement>? values, string field, Check check)
+    private static void Scalars(IReadOnlyDictionary<string, JsonElement>? values, string field, FieldErrors errors)
     {
         if (values is null)
         {
@@ -111,23 +112,23 @@ public static class RuleValidator
 
         if (values.Count > MaxConditions)
         {
-            check.Error(field, $"may have at most {MaxConditions} entries");
+            errors.Add(field, $"may have at most {MaxConditions} entries");
         }
 
         foreach (var (key, value) in values)
         {
             if (string.IsNullOrWhiteSpace(key) || key.Length > 200)
             {
-                check.Error(field, "keys must be 1 to 200 characters");
+                errors.Add(field, "keys must be 1 to 200 characters");
             }
             else if (value.ValueKind is not (JsonValueKind.String or JsonValueKind.Number or JsonValueKind.True or JsonValueKind.False))
             {
-                check.Error($"{field}.{key}", "must be a string, number or boolean");
+                errors.Add($"{field}.{key}", "must be a string, number or boolean");
             }
         }
     }
 
-    private static void CheckChannels(IReadOnlyList<string>? channels, Check check)
+    private static void CheckChannels(IReadOnlyList<string>? channels, FieldErrors errors)
     {
         if (channels is null)
         {
@@ -136,78 +137,78 @@ public static class RuleValidator
 
         if (channels.Count > MaxChannels)
         {
-            check.Error("channels", $"may name at most {MaxChannels} channels");
+            errors.Add("channels", $"may name at most {MaxChannels} channels");
         }
 
         if (channels.Any(c => string.IsNullOrEmpty(c) || c.Length > 64 || !c.All(ch => char.IsAsciiLetterOrDigit(ch) || ch is '-' or '_')))
         {
-            check.Error("channels", "must be channel ids: 1 to 64 letters, digits, '-' or '_'");
+            errors.Add("channels", "must be channel ids: 1 to 64 letters, digits, '-' or '_'");
         }
     }
 
-    private static void OnlyFor(string? kind, string owner, object? settings, string field, Check check)
+    private static void OnlyFor(string? kind, string owner, object? settings, string field, FieldErrors errors)
     {
         if (kind is not null && kind != owner && settings is not null && RuleKinds.All.Contains(kind))
         {
-            check.Error(field, $"is only for rules of kind {owner}");
+            errors.Add(field, $"is only for rules of kind {owner}");
         }
     }
 
-    private static RuleSettings Threshold(ThresholdSettings? settings, Check check)
+    private static RuleSettings Threshold(ThresholdSettings? settings, FieldErrors errors)
     {
         if (settings is null)
         {
-            check.Error("threshold", "is required for a threshold rule: {\"count\": N, \"windowSeconds\": W}");
+            errors.Add("threshold", "is required for a threshold rule: {\"count\": N, \"windowSeconds\": W}");
             return new RuleSettings();
         }
 
         if (settings.Count is not (>= 1 and <= 1_000_000))
         {
-            check.Error("threshold.count", "is required: a whole number from 1 to 1000000");
+            errors.Add("threshold.count", "is required: a whole number from 1 to 1000000");
         }
 
-        return new RuleSettings { Min = settings.Count ?? 0, Window = Window(settings.WindowSeconds, "threshold.windowSeconds", check) };
+        return new RuleSettings { Min = settings.Count ?? 0, Window = Window(settings.WindowSeconds, "threshold.windowSeconds", errors) };
     }
 
-    private static RuleSettings Volume(VolumeSettings? settings, Check check)
+    private static RuleSettings Volume(VolumeSettings? settings, FieldErrors errors)
     {
         if (settings is null)
         {
-            check.Error("volume", "is required for a volume rule: {\"min\": N, \"windowSeconds\": W}");
+            errors.Add("volume", "is required for a volume rule: {\"min\": N, \"windowSeconds\": W}");
             return new RuleSettings();
         }
 
         if (settings.Min is not (>= 0 and <= 1_000_000_000))
         {
-            check.Error("volume.min", "is required: a whole number from 0 to 1000000000");
+            errors.Add("volume.min", "is required: a whole number from 0 to 1000000000");
         }
 
         if (settings.Max is { } max && (max < 0 || max < (settings.Min ?? 0)))
         {
-            check.Error("volume.max", "must be at least min");
+            errors.Add("volume.max", "must be at least min");
         }
 
         if (settings.Min == 0 && settings.Max is null)
         {
-            check.Error("volume.min", "of 0 without a max can never fail: give min ≥ 1 or a max");
+            errors.Add("volume.min", "of 0 without a max can never fail: give min ≥ 1 or a max");
         }
 
-        var window = Window(settings.WindowSeconds, "volume.windowSeconds", check);
-        var (cron, cronText, zone) = Schedule(settings.Schedule, "volume.schedule", check);
+        var window = Window(settings.WindowSeconds, "volume.windowSeconds", errors);
+        var (cron, cronText, zone) = Schedule(settings.Schedule, "volume.schedule", errors);
         string? groupBy = null;
         if (settings.GroupBy is { } tag)
         {
             groupBy = tag.Trim();
             if (groupBy.Length is 0 or > 64)
             {
-                check.Error("volume.groupBy", "must be a tag key of 1 to 64 characters");
+                errors.Add("volume.groupBy", "must be a tag key of 1 to 64 characters");
             }
         }
 
         var lookback = settings.GroupLookbackSeconds ?? Math.Max(DefaultGroupLookbackSeconds, (int)window.TotalSeconds);
         if (lookback < window.TotalSeconds || lookback > MaxWindowSeconds)
         {
-            check.Error("volume.groupLookbackSeconds", $"must be at least the window and at most {MaxWindowSeconds} seconds");
+            errors.Add("volume.groupLookbackSeconds", $"must be at least the window and at most {MaxWindowSeconds} seconds");
         }
 
         return new RuleSettings
@@ -223,18 +224,18 @@ public static class RuleValidator
         };
     }
 
-    private static RuleSettings Heartbeat(HeartbeatSettings? settings, Check check)
+    private static RuleSettings Heartbeat(HeartbeatSettings? settings, FieldErrors errors)
     {
         if (settings is null)
         {
-            check.Error("heartbeat", "is required for a heartbeat rule: {\"periodSeconds\": P} or {\"schedule\": {\"cron\": …}}, with graceSeconds");
+            errors.Add("heartbeat", "is required for a heartbeat rule: {\"periodSeconds\": P} or {\"schedule\": {\"cron\": …}}, with graceSeconds");
             return new RuleSettings();
         }
 
         var grace = settings.GraceSeconds ?? DefaultGraceSeconds;
         if (grace < 0 || grace > MaxWindowSeconds)
         {
-            check.Error("heartbeat.graceSeconds", $"must be from 0 to {MaxWindowSeconds} seconds");
+            errors.Add("heartbeat.graceSeconds", $"must be from 0 to {MaxWindowSeconds} seconds");
         }
 
         TimeSpan? maxRun = null;
@@ -242,7 +243,7 @@ public static class RuleValidator
         {
             if (maxRunSeconds < 1 || maxRunSeconds > MaxWindowSeconds)
             {
-                check.Error("heartbeat.maxRunSeconds", $"must be from 1 to {MaxWindowSeconds} seconds");
+                errors.Add("heartbeat.maxRunSeconds", $"must be from 1 to {MaxWindowSeconds} seconds");
             }
 
             maxRun = TimeSpan.FromSeconds(maxRunSeconds);
@@ -250,7 +251,7 @@ public static class RuleValidator
 
         if ((settings.PeriodSeconds is null) == (settings.Schedule is null))
         {
-            check.Error("heartbeat", "needs exactly one of periodSeconds and schedule");
+            errors.Add("heartbeat", "needs exactly one of periodSeconds and schedule");
             return new RuleSettings();
         }
 
@@ -258,21 +259,21 @@ public static class RuleValidator
         {
             if (period < 10 || period > MaxWindowSeconds)
             {
-                check.Error("heartbeat.periodSeconds", $"must be from 10 to {MaxWindowSeconds} seconds");
+                errors.Add("heartbeat.periodSeconds", $"must be from 10 to {MaxWindowSeconds} seconds");
             }
 
             return new RuleSettings { Period = TimeSpan.FromSeconds(period), Grace = TimeSpan.FromSeconds(grace), MaxRun = maxRun };
         }
 
-        var (cron, cronText, zone) = Schedule(settings.Schedule, "heartbeat.schedule", check);
+        var (cron, cronText, zone) = Schedule(settings.Schedule, "heartbeat.schedule", errors);
         return new RuleSettings { Cron = cron, CronText = cronText, TimeZone = zone, Grace = TimeSpan.FromSeconds(grace), MaxRun = maxRun };
     }
 
-    private static TimeSpan Window(int? seconds, string field, Check check)
+    private static TimeSpan Window(int? seconds, string field, FieldErrors errors)
     {
         if (seconds is not (>= 1 and <= MaxWindowSeconds))
         {
-            check.Error(field, $"is required: a whole number of seconds from 1 to {MaxWindowSeconds} (30 days)");
+            errors.Add(field, $"is required: a whole number of seconds from 1 to {MaxWindowSeconds} (30 days)");
             return TimeSpan.FromSeconds(1);
         }
 
@@ -280,7 +281,7 @@ public static class RuleValidator
     }
 
     /// <summary>The schedule's cron (five fields, or six with seconds) and IANA time zone; every minute in UTC when absent.</summary>
-    public static (CronExpression? Cron, string? Text, TimeZoneInfo Zone) Schedule(RuleSchedule? schedule, string field, Check check)
+    public static (CronExpression? Cron, string? Text, TimeZoneInfo Zone) Schedule(RuleSchedule? schedule, string field, FieldErrors errors)
     {
         var text = string.IsNullOrWhiteSpace(schedule?.Cron) ? DefaultCron : schedule.Cron.Trim();
         CronExpression? cron = null;
@@ -291,7 +292,7 @@ public static class RuleValidator
         }
         catch (CronFormatException e)
         {
-            check.Error($"{field}.cron", $"is not a valid cron expression ({e.Message}); use five fields (minute hour day month weekday) or six with seconds first");
+            errors.Add($"{field}.cron", $"is not a valid cron expression ({e.Message}); use five fields (minute hour day month weekday) or six with seconds first");
         }
 
         var zone = TimeZoneInfo.Utc;
@@ -303,18 +304,10 @@ public static class RuleValidator
             }
             catch (Exception e) when (e is TimeZoneNotFoundException or InvalidTimeZoneException)
             {
-                check.Error($"{field}.timeZone", $"'{schedule.TimeZone}' is not a known time zone; use an IANA id such as Europe/Berlin");
+                errors.Add($"{field}.timeZone", $"'{schedule.TimeZone}' is not a known time zone; use an IANA id such as Europe/Berlin");
             }
         }
 
         return (cron, text, zone);
-    }
-
-    public sealed class Check(IDictionary<string, string[]> errors)
-    {
-        public bool Failed => errors.Count > 0;
-
-        public void Error(string field, string message) =>
-            errors[field] = errors.TryGetValue(field, out var existing) ? [.. existing, message] : [message];
     }
 }

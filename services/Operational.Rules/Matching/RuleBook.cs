@@ -1,4 +1,5 @@
 using Operational.Rules.Definitions;
+using Operational.ServiceDefaults.Validation;
 
 namespace Operational.Rules.Matching;
 
@@ -57,7 +58,7 @@ public sealed class RuleBook(IRuleStore store, TimeProvider clock, ILogger<RuleB
         var compiled = new List<CompiledRule>(stored.Count);
         foreach (var rule in stored)
         {
-            var errors = new Dictionary<string, string[]>();
+            var errors = new FieldErrors();
             if (RuleValidator.Compile(rule, errors) is { } ok)
             {
                 compiled.Add(ok);
@@ -66,7 +67,7 @@ public sealed class RuleBook(IRuleStore store, TimeProvider clock, ILogger<RuleB
             {
                 // Only possible if validation became stricter than when the rule was saved.
                 logger.LogWarning("Rule {RuleId} of project {ProjectId} no longer validates and is skipped: {Errors}",
-                    rule.Id, rule.ProjectId, string.Join("; ", errors.Select(e => $"{e.Key}: {string.Join(", ", e.Value)}")));
+                    rule.Id, rule.ProjectId, errors.ToString());
             }
         }
 

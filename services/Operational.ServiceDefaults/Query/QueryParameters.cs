@@ -1,4 +1,5 @@
 using System.Globalization;
+using Operational.ServiceDefaults.Validation;
 
 namespace Operational.ServiceDefaults.Query;
 
@@ -17,17 +18,17 @@ public static class QueryParameters
         return value is null || bool.TryParse(value, out testOnly);
     }
 
-    public static bool Test(string? value, IDictionary<string, string[]> errors)
+    public static bool Test(string? value, FieldErrors errors)
     {
         if (!TryParseTest(value, out var testOnly))
         {
-            errors["test"] = [TestProblem];
+            errors.Add("test", TestProblem);
         }
 
         return testOnly;
     }
 
-    public static int Limit(string? value, int defaultLimit, int maxLimit, IDictionary<string, string[]> errors)
+    public static int Limit(string? value, int defaultLimit, int maxLimit, FieldErrors errors)
     {
         if (value is null)
         {
@@ -36,14 +37,14 @@ public static class QueryParameters
 
         if (!int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var limit) || limit < 1 || limit > maxLimit)
         {
-            errors["limit"] = [$"must be a whole number from 1 to {maxLimit}"];
+            errors.Add("limit", $"must be a whole number from 1 to {maxLimit}");
             return defaultLimit;
         }
 
         return limit;
     }
 
-    public static DateTimeOffset? Time(string? value, string field, IDictionary<string, string[]> errors)
+    public static DateTimeOffset? Time(string? value, string field, FieldErrors errors)
     {
         if (value is null)
         {
@@ -55,7 +56,7 @@ public static class QueryParameters
             return time;
         }
 
-        errors[field] = ["must be an ISO 8601 date and time, e.g. 2026-11-22T08:00:00Z"];
+        errors.Add(field, "must be an ISO 8601 date and time, e.g. 2026-11-22T08:00:00Z");
         return null;
     }
 

@@ -6,6 +6,7 @@ using Operational.ServiceDefaults.Identity;
 using Operational.ServiceDefaults.Problems;
 using Operational.ServiceDefaults.Query;
 using Operational.Storage.Events;
+using Operational.ServiceDefaults.Validation;
 
 namespace Operational.Storage.Query;
 
@@ -47,7 +48,7 @@ public static class EventQueryEndpoints
         string? test,
         CancellationToken cancellationToken)
     {
-        var errors = new Dictionary<string, string[]>();
+        var errors = new FieldErrors();
         var pageSize = QueryParameters.Limit(limit, EventQuery.DefaultLimit, EventQuery.MaxLimit, errors);
 
         EventCursor? after = null;
@@ -59,13 +60,13 @@ public static class EventQueryEndpoints
             }
             else
             {
-                errors["cursor"] = [QueryParameters.CursorProblem];
+                errors.Add("cursor", QueryParameters.CursorProblem);
             }
         }
 
         if (level is not null && !EventLevels.All.Contains(level))
         {
-            errors["level"] = [$"must be one of {string.Join(", ", EventLevels.All)}"];
+            errors.Add("level", $"must be one of {string.Join(", ", EventLevels.All)}");
         }
 
         string? tagPair = null;
@@ -74,7 +75,7 @@ public static class EventQueryEndpoints
             var colon = tag.IndexOf(':', StringComparison.Ordinal);
             if (colon <= 0)
             {
-                errors["tag"] = ["must be key:value, e.g. tag=plan:pro"];
+                errors.Add("tag", "must be key:value, e.g. tag=plan:pro");
             }
             else
             {
@@ -87,7 +88,7 @@ public static class EventQueryEndpoints
         var words = q is null ? null : Words(q, errors);
         var testOnly = QueryParameters.Test(test, errors);
 
-        if (errors.Count > 0)
+        if (!errors.IsEmpty)
         {
             return ApiProblems.Validation(errors);
         }
@@ -139,7 +140,7 @@ public static class EventQueryEndpoints
     }
 
     /// <summary>The letters-and-digits words of a search, as both providers' text indexes tokenize them.</summary>
-    private static List<string>? Words(string q, Dictionary<string, string[]> errors)
+    private static List<string>? Words(string q, FieldErrors errors)
     {
         var words = new List<string>();
         var start = -1;
@@ -159,13 +160,13 @@ public static class EventQueryEndpoints
 
         if (words.Count == 0)
         {
-            errors["q"] = ["must contain at least one word"];
+            errors.Add("q", "must contain at least one word");
             return null;
         }
 
         if (words.Count > MaxSearchWords || words.Any(w => w.Length > MaxSearchWordLength))
         {
-            errors["q"] = [$"may have at most {MaxSearchWords} words of at most {MaxSearchWordLength} characters"];
+            errors.Add("q", $"may have at most {MaxSearchWords} words of at most {MaxSearchWordLength} characters");
             return null;
         }
 

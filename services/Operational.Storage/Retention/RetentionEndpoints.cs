@@ -4,6 +4,7 @@ using Operational.ServiceDefaults.Identity;
 using Operational.ServiceDefaults.Problems;
 using Operational.Storage.Events;
 using Operational.ServiceDefaults.Requests;
+using Operational.ServiceDefaults.Validation;
 
 namespace Operational.Storage.Retention;
 
@@ -32,10 +33,10 @@ public static class RetentionEndpoints
         HttpContext http, JsonBody<RetentionRequest> body, IEventStore store, IOptions<RetentionOptions> options, CancellationToken ct)
     {
         var request = body.Value;
-        var errors = new Dictionary<string, string[]>();
+        var errors = new FieldErrors();
         Check(request.LiveDays, "liveDays", errors);
         Check(request.TestDays, "testDays", errors);
-        if (errors.Count > 0)
+        if (!errors.IsEmpty)
         {
             return ApiProblems.Validation(errors);
         }
@@ -45,11 +46,11 @@ public static class RetentionEndpoints
         return TypedResults.Ok(new RetentionResponse(policy.LiveDays, policy.TestDays, true));
     }
 
-    private static void Check(int? days, string field, Dictionary<string, string[]> errors)
+    private static void Check(int? days, string field, FieldErrors errors)
     {
         if (days is not (>= 1 and <= RetentionPolicy.MaxDays))
         {
-            errors[field] = [$"is required: a whole number of days from 1 to {RetentionPolicy.MaxDays}"];
+            errors.Add(field, $"is required: a whole number of days from 1 to {RetentionPolicy.MaxDays}");
         }
     }
 }

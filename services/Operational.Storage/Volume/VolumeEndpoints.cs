@@ -3,6 +3,7 @@ using Operational.ServiceDefaults.Identity;
 using Operational.ServiceDefaults.Problems;
 using Operational.ServiceDefaults.Query;
 using Operational.Storage.Events;
+using Operational.ServiceDefaults.Validation;
 
 namespace Operational.Storage.Volume;
 
@@ -51,23 +52,23 @@ public static class VolumeEndpoints
     internal static async Task<Results<Ok<VolumeResponse>, ValidationProblem>> GetVolumeAsync(
         HttpContext http, IEventStore store, TimeProvider clock, string? by, string? range, string? limit, string? test, CancellationToken ct)
     {
-        var errors = new Dictionary<string, string[]>();
+        var errors = new FieldErrors();
         by ??= "category";
         VolumeKey? key = by switch { "category" => VolumeKey.Category, "name" => VolumeKey.Name, _ => null };
         if (key is null)
         {
-            errors["by"] = ["must be category or name"];
+            errors.Add("by", "must be category or name");
         }
 
         range ??= "24h";
         if (!Ranges.TryGetValue(range, out var shape))
         {
-            errors["range"] = [$"must be one of {string.Join(", ", Ranges.Keys)}"];
+            errors.Add("range", $"must be one of {string.Join(", ", Ranges.Keys)}");
         }
 
         var seriesLimit = QueryParameters.Limit(limit, DefaultSeries, MaxSeries, errors);
         var testOnly = QueryParameters.Test(test, errors);
-        if (errors.Count > 0)
+        if (!errors.IsEmpty)
         {
             return ApiProblems.Validation(errors);
         }

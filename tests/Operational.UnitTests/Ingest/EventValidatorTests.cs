@@ -1,6 +1,9 @@
 using System.Text.Json;
 using Operational.Contracts.Events;
 using Operational.Gateway.Ingest;
+using Operational.Gateway.Ingest.Compatibility;
+using Operational.Gateway.Ingest.Validation;
+using Operational.ServiceDefaults.Validation;
 
 namespace Operational.UnitTests.Ingest;
 
@@ -179,7 +182,7 @@ public sealed class EventValidatorTests
     {
         var name = "A very long event name that goes well past forty-eight characters";
         var category = "a-category-longer-than-twenty-four";
-        var draft = Validate($$"""{"name":"{{name}}","category":"{{category}}"}""", out var errors, EventDialect.Operational);
+        var draft = Validate($$"""{"name":"{{name}}","category":"{{category}}"}""", out var errors, operational: true);
 
         Assert.Empty(errors);
         Assert.Equal(name[..48].TrimEnd(), draft!.Event.Name);
@@ -194,7 +197,7 @@ public sealed class EventValidatorTests
         var draft = Validate("""
             {"name":"cron finished","avatar":"⏰","type":"text","content":"12 jobs","notify":1,"test":"1","muted":false,
              "contextId":1234,"contextStart":true,"userId":99,"actions":[],"future_field":"x"}
-            """, out var errors, EventDialect.Operational);
+            """, out var errors, operational: true);
 
         Assert.Empty(errors);
         Assert.True(draft!.Event.Notify && draft.Event.Test && draft.Event.ContextStart);
@@ -209,8 +212,8 @@ public sealed class EventValidatorTests
     [Fact]
     public void Operational_dialect_stores_structured_text_content_as_json_and_names_nameless_events()
     {
-        var structured = Validate("""{"name":"x","type":"text","content":{"a":1}}""", out var errors1, EventDialect.Operational);
-        var nameless = Validate("""{"content":"disk almost full\non db-1"}""", out var errors2, EventDialect.Operational);
+        var structured = Validate("""{"name":"x","type":"text","content":{"a":1}}""", out var errors1, operational: true);
+        var nameless = Validate("""{"content":"disk almost full\non db-1"}""", out var errors2, operational: true);
 
         Assert.Empty(errors1);
         Assert.Equal(EventTypes.Json, structured!.Event.Type);
@@ -221,10 +224,13 @@ public sealed class EventValidatorTests
 
     private static readonly DateTimeOffset Now = new(2026, 11, 22, 12, 0, 0, TimeSpan.Zero);
 
-    private static EventDraft? Validate(string json, out Dictionary<string, string[]> errors, EventDialect dialect = EventDialect.Native)
+    /// <param name="operational">Through Operational's API: the compatibility pass, then the native rules.</param>
+    private static EventDraft? Validate(string json, out IDictionary<string, string[]> errors, bool operational = false)
     {
-        errors = [];
+        var found = new FieldErrors();
         using var document = JsonDocument.Parse(json);
-        return EventValidator.Validate(document.RootElement, dialect, Now, errors);
+        var draft = operational ? OperationalEvents.Validate(document.RootElement, Now, found) : EventValidator.Validate(document.RootElement, Now, found);
+        errors = found.ToDictionary();
+        return draft;
     }
 }

@@ -15,6 +15,7 @@ using Operational.Rules.Matching;
 using Operational.Rules.Storage.Sqlite;
 using Operational.ServiceDefaults.Storage;
 using Operational.TestSupport;
+using Operational.ServiceDefaults.Validation;
 
 namespace Operational.UnitTests.Rules;
 
@@ -72,8 +73,8 @@ public sealed class RuleTestBed : IAsyncDisposable
     public async Task<CompiledRule> AddRuleAsync(string json)
     {
         var rule = new Rule("r" + Guid.NewGuid().ToString("N")[..8], Project, JsonSerializer.Deserialize<RuleDefinition>(json, Json)!, Now, Now);
-        var errors = new Dictionary<string, string[]>();
-        var compiled = RuleValidator.Compile(rule, errors) ?? throw new InvalidOperationException(string.Join("; ", errors.Select(e => $"{e.Key}: {string.Join(", ", e.Value)}")));
+        var errors = new FieldErrors();
+        var compiled = RuleValidator.Compile(rule, errors) ?? throw new InvalidOperationException(errors.ToString());
         await Store.SaveRuleAsync(rule, CancellationToken.None);
         Book.Invalidate();
         return compiled;

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Operational.Rules.Definitions;
+using Operational.ServiceDefaults.Validation;
 
 namespace Operational.UnitTests.Rules;
 
@@ -28,22 +29,22 @@ public sealed class RuleValidatorTests
     [InlineData("""{"name":"x","kind":"match","channels":["has space"]}""", "channels")]
     public void Invalid_rule_names_the_field(string json, string field)
     {
-        var errors = new Dictionary<string, string[]>();
+        var errors = new FieldErrors();
 
         var compiled = RuleValidator.Compile(Rule(json), errors);
 
         Assert.Null(compiled);
-        Assert.True(errors.ContainsKey(field), $"expected an error for {field}, got: {string.Join("; ", errors.Keys)}");
+        Assert.True(errors.Has(field), $"expected an error for {field}, got: {errors}");
     }
 
     [Fact]
     public void Defaults_apply_to_a_minimal_volume_rule()
     {
-        var errors = new Dictionary<string, string[]>();
+        var errors = new FieldErrors();
 
         var rule = RuleValidator.Compile(Rule("""{"name":"leads","kind":"volume","volume":{"min":1,"windowSeconds":3600}}"""), errors)!;
 
-        Assert.Empty(errors);
+        Assert.True(errors.IsEmpty, errors.ToString());
         Assert.Equal(("* * * * *", TimeZoneInfo.Utc, TimeSpan.FromMinutes(1)), (rule.CronText, rule.TimeZone, rule.Bucket));
         Assert.True(rule.Enabled);
     }
@@ -51,7 +52,7 @@ public sealed class RuleValidatorTests
     [Fact]
     public void Six_field_cron_has_seconds()
     {
-        var rule = RuleValidator.Compile(Rule("""{"name":"fast","kind":"volume","volume":{"min":1,"windowSeconds":10,"schedule":{"cron":"*/5 * * * * *","timeZone":"Europe/Berlin"}}}"""), new Dictionary<string, string[]>())!;
+        var rule = RuleValidator.Compile(Rule("""{"name":"fast","kind":"volume","volume":{"min":1,"windowSeconds":10,"schedule":{"cron":"*/5 * * * * *","timeZone":"Europe/Berlin"}}}"""), new FieldErrors())!;
 
         var from = new DateTimeOffset(2026, 11, 23, 9, 0, 1, TimeSpan.Zero);
         Assert.Equal(from.AddSeconds(4), rule.Cron!.GetNextOccurrence(from, rule.TimeZone));

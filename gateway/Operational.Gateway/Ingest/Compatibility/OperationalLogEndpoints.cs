@@ -64,13 +64,13 @@ public static class OperationalLogEndpoints
 
         var (avatar, name) = SplitLeadingEmoji(text);
         var body = JsonRequestBody.Parse(JsonSerializer.SerializeToUtf8Bytes(new PlainTextEvent(name, avatar), PlainTextJson.Options));
-        return await IngestEndpoints.AcceptOneAsync(http, body, EventDialect.Operational, publisher, acceptedIds, options.Value, clock, Created);
+        return await IngestEndpoints.AcceptOneAsync(http, body, OperationalEvents.Validate, publisher, acceptedIds, options.Value, clock, Created);
     }
 
     private static async Task<IResult> Ingest(HttpContext http, IngestPublisher publisher, AcceptedIds acceptedIds, IOptions<IngestOptions> options, TimeProvider clock)
     {
         var body = await JsonRequestBody.ReadAsync(http.Request, options.Value.MaxEventBodyBytes, http.RequestAborted);
-        return body.Error ?? await IngestEndpoints.AcceptOneAsync(http, body, EventDialect.Operational, publisher, acceptedIds, options.Value, clock, Created);
+        return body.Error ?? await IngestEndpoints.AcceptOneAsync(http, body, OperationalEvents.Validate, publisher, acceptedIds, options.Value, clock, Created);
     }
 
     /// <summary>Operational has no notion of a duplicate; a resent event gets the same answer.</summary>
