@@ -94,12 +94,14 @@ public sealed class PushApiTests(StandaloneFactory factory) : IClassFixture<Stan
         await ProblemAssert.IsProblemAsync(response, HttpStatusCode.Forbidden);
     }
 
+    /// <summary>Exactly what a browser's <c>PushSubscription.toJSON()</c> gives, <c>expirationTime</c> included.</summary>
     private static string Subscription(string endpoint)
     {
         using var browser = ECDiffieHellman.Create(ECCurve.NamedCurves.nistP256);
         return JsonSerializer.Serialize(new
         {
             endpoint,
+            expirationTime = (double?)null,
             keys = new { p256dh = Base64Url.EncodeToString(WebPushEncryption.PublicKey(browser)), auth = Base64Url.EncodeToString(RandomNumberGenerator.GetBytes(16)) },
         });
     }

@@ -109,6 +109,17 @@ public sealed class DashboardTests : IAsyncLifetime
         Assert.True(await page.EvaluateAsync<bool>("() => window.__sameDocument === true"), "the page reloaded");
         await Shot(page, "feed", "desktop");
 
+        // The filters are one compact bar at desktop width; filtering moves to a new URL without a reload.
+        var bar = await page.Locator("form.filters").BoundingBoxAsync();
+        Assert.True(bar!.Height < 60, $"the filter bar is {bar.Height} px tall at desktop width");
+        await page.GetByLabel("Level").SelectOptionAsync("error");
+        await Expect(page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex("[?&]level=error"));
+        await Expect(page.GetByRole(AriaRole.Link, new() { Name = "payment failed" })).ToBeVisibleAsync();
+        await Expect(page.GetByRole(AriaRole.Link, new() { Name = "nightly backup finished" })).ToHaveCountAsync(0);
+        await page.GoBackAsync();
+        await Expect(page.GetByRole(AriaRole.Link, new() { Name = "nightly backup finished" })).ToBeVisibleAsync();
+        Assert.True(await page.EvaluateAsync<bool>("() => window.__sameDocument === true"), "filtering reloaded the page");
+
         // Its context: the timeline of the three events, completed.
         await page.GetByRole(AriaRole.Link, new() { Name = runId }).First.ClickAsync();
         await Expect(page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex($"/contexts/{runId}$"));
@@ -182,6 +193,17 @@ public sealed class DashboardTests : IAsyncLifetime
         Assert.Equal("aes128gcm", push.Headers["Content-Encoding"]);
         Assert.StartsWith("vapid t=", push.Headers["Authorization"], StringComparison.Ordinal);
         await Shot(page, "settings", "desktop");
+
+        // Another project: created here, switched to from its row, and back with the header's picker.
+        await page.GetByLabel("New project name").FillAsync("Shop");
+        await page.GetByLabel("Id (optional)").FillAsync("shop");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Create project" }).ClickAsync();
+        await Expect(page.GetByText("Project Shop created.", new() { Exact = false })).ToBeVisibleAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "Switch" }).ClickAsync();
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "API keys of shop" })).ToBeVisibleAsync();
+        await Expect(page.GetByLabel("Project", new() { Exact = true })).ToHaveValueAsync("shop");
+        await page.GetByLabel("Project", new() { Exact = true }).SelectOptionAsync("default");
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "API keys of default" })).ToBeVisibleAsync();
 
         // The remaining pages, for the screenshots and to see they render without errors.
         await page.GetByRole(AriaRole.Link, new() { Name = "Alerts" }).ClickAsync();

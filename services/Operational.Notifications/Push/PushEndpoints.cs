@@ -14,7 +14,11 @@ namespace Operational.Notifications.Push;
 public sealed record VapidPublicKeyResponse(string PublicKey);
 
 /// <summary>What <c>PushSubscription.toJSON()</c> gives in the browser.</summary>
-public sealed record PushSubscriptionRequest(string? Endpoint, PushSubscriptionKeys? Keys);
+/// <param name="ExpirationTime">
+/// When the push service ends the subscription (ms since the epoch), usually null. Accepted because
+/// browsers send it; not used: an ended subscription answers 404 or 410 and is then removed.
+/// </param>
+public sealed record PushSubscriptionRequest(string? Endpoint, PushSubscriptionKeys? Keys, double? ExpirationTime = null);
 
 public sealed record PushSubscriptionKeys(string? P256dh, string? Auth);
 

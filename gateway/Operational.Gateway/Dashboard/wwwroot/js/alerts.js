@@ -1,4 +1,5 @@
-import { get, post, del, query, isAdmin } from "./api.js";
+import { get, post, del, query } from "./api.js";
+import { isAdmin } from "./session.js";
 import { h, mount, time, toast, showProblem, formatExact } from "./ui.js";
 
 export async function alertsPage(alertId) {

@@ -1,7 +1,12 @@
-// Talks to the gateway with the session cookie. Every call names the project in a header:
+// Talks to the gateway with the session cookie (see session.js). Every call names the project in a header:
 // the gateway scopes the request to it, and a cross-site page cannot send that header (CSRF).
 
-export const state = { session: null, project: localStorage.getItem("op.project") || "default" };
+let settings = { project: () => "default", unauthorized: () => {} };
+
+/** The session module says which project requests are for and hears of a 401. */
+export function configureApi(configuration) {
+  settings = configuration;
+}
 
 export class ApiError extends Error {
   constructor(status, problem) {
@@ -14,12 +19,7 @@ export class ApiError extends Error {
   get fields() { return this.problem.errors || {}; }
 }
 
-export function setProject(id) {
-  state.project = id;
-  localStorage.setItem("op.project", id);
-}
-
-export async function api(method, path, body, { project = state.project } = {}) {
+export async function api(method, path, body, { project = settings.project() } = {}) {
   const headers = { "Accept": "application/json", "X-Operational-Project": project };
   const init = { method, headers, credentials: "same-origin" };
   if (body !== undefined) {
@@ -32,9 +32,7 @@ export async function api(method, path, body, { project = state.project } = {}) 
   } catch {
     throw new ApiError(0, { title: "Offline", detail: "The gateway cannot be reached. Check the connection and try again." });
   }
-  if (response.status === 401 && path !== "/v1/session") {
-    window.dispatchEvent(new CustomEvent("op:signed-out"));
-  }
+  if (response.status === 401 && path !== "/v1/session") settings.unauthorized();
   const type = response.headers.get("Content-Type") || "";
   const data = type.includes("json") ? await response.json().catch(() => null) : null;
   if (!response.ok) throw new ApiError(response.status, data);
@@ -53,5 +51,3 @@ export function query(params) {
   const s = q.toString();
   return s ? `?${s}` : "";
 }
-
-export const isAdmin = () => state.session?.operator?.role === "admin";

@@ -1,4 +1,8 @@
-import { api, state, setProject, ApiError } from "./api.js";
+// The shell: which page shows for which path, the header, and the sign-in page. Pages never
+// import this module; they move with router.js and change the project through session.js.
+import { ApiError } from "./api.js";
+import { startRouter } from "./router.js";
+import { session, refreshSession, signIn, selectProject, onProjectChanged, onSignedOut } from "./session.js";
 import { h, mount, showProblem } from "./ui.js";
 import { feedPage, eventPage } from "./feed.js";
 import { contextsPage, contextPage } from "./contexts.js";
@@ -25,18 +29,14 @@ const routes = [
 
 let leave = null; // the current page's cleanup (closes its live feed)
 
-export function navigate(path, { replace = false } = {}) {
-  if (replace) history.replaceState(null, "", path); else history.pushState(null, "", path);
-  render();
-}
-
 async function render() {
   if (leave) { leave(); leave = null; }
+  if (!session.current) return;
   const url = new URL(location.href);
   // A notification for another project opens /events/{id}?project=…: switch to it first.
   const wanted = url.searchParams.get("project");
-  if (wanted && state.session?.projects.some((p) => p.id === wanted) && wanted !== state.project) {
-    selectProject(wanted, false);
+  if (wanted && session.current.projects.some((p) => p.id === wanted) && wanted !== session.project) {
+    selectProject(wanted, { rerender: false });
   }
   const path = decodeURI(url.pathname).replace(/\/+$/, "") || "/";
   const route = routes.find(([pattern]) => pattern.test(path));
@@ -58,25 +58,14 @@ async function render() {
   document.title = heading ? `${heading.textContent} · Operational` : "Operational";
 }
 
-function selectProject(id, rerender = true) {
-  setProject(id);
-  document.getElementById("project").value = id;
-  if (rerender) render();
-}
-
 function renderProjects() {
   const select = document.getElementById("project");
-  select.replaceChildren(...state.session.projects.map((p) => h("option", { value: p.id }, p.name)));
-  if (!state.session.projects.some((p) => p.id === state.project)) setProject(state.session.projects[0]?.id || "default");
-  select.value = state.project;
-}
-
-export async function refreshSession() {
-  state.session = await api("GET", "/v1/session");
-  renderProjects();
+  select.replaceChildren(...session.current.projects.map((p) => h("option", { value: p.id }, p.name)));
+  select.value = session.project;
 }
 
 function signInPage() {
+  if (leave) { leave(); leave = null; }
   document.querySelector(".top").hidden = true;
   const form = h("form", { class: "signin", "aria-labelledby": "signin-title" },
     h("h1", { id: "signin-title" }, h("img", { src: "/icons/icon.svg", alt: "", width: 32, height: 32 }), "Sign in to Operational"),
@@ -86,11 +75,10 @@ function signInPage() {
     h("p", { class: "muted small" }, "The first operator's password is printed when the installation first starts."));
   form.addEventListener("submit", async (e) => {
     e.preventDefault();
-    const data = Object.fromEntries(new FormData(form));
     const button = form.querySelector("button");
     button.disabled = true;
     try {
-      state.session = await api("POST", "/v1/session", data);
+      await signIn(form.elements.username.value, form.elements.password.value);
       await start();
     } catch (error) {
       showProblem(form, error);
@@ -110,19 +98,10 @@ async function start() {
 }
 
 async function boot() {
+  startRouter(render);
+  onProjectChanged(() => { if (session.current) renderProjects(); });
+  onSignedOut(signInPage);
   document.getElementById("project").addEventListener("change", (e) => selectProject(e.target.value));
-  document.addEventListener("click", (e) => {
-    const a = e.target.closest("a[href]");
-    if (!a || a.target || a.hasAttribute("download") || e.ctrlKey || e.metaKey || e.shiftKey || e.button !== 0) return;
-    const url = new URL(a.href, location.href);
-    if (url.origin !== location.origin || url.pathname.startsWith("/v1/") || url.pathname.startsWith("/hangfire")) return;
-    e.preventDefault();
-    navigate(url.pathname + url.search);
-    document.getElementById("main").focus({ preventScroll: true });
-    window.scrollTo(0, 0);
-  });
-  window.addEventListener("popstate", render);
-  window.addEventListener("op:signed-out", () => { if (state.session) { state.session = null; signInPage(); } });
   if ("serviceWorker" in navigator) navigator.serviceWorker.register("/sw.js").catch(() => {});
   try {
     await refreshSession();

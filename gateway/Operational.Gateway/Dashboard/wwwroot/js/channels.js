@@ -1,4 +1,5 @@
-import { get, post, del, query, isAdmin } from "./api.js";
+import { get, post, del, query } from "./api.js";
+import { isAdmin } from "./session.js";
 import { h, mount, time, toast, showProblem, clearProblems, confirmDialog, copyButton } from "./ui.js";
 
 // Per kind: the settings fields [path, label, attributes]. Secrets are write-only on the API.

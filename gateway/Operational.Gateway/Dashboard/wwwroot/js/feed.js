@@ -1,4 +1,6 @@
-import { get, query, state } from "./api.js";
+import { get, query } from "./api.js";
+import { navigate } from "./router.js";
+import { session } from "./session.js";
 import { h, mount, showProblem } from "./ui.js";
 import { eventCard, actionRuns } from "./events.js";
 
@@ -80,7 +82,7 @@ export async function feedPage() {
   observer.observe(sentinel);
 
   // Live: every stored event of the project; the ones matching the filters go on top.
-  const source = new EventSource(`/v1/events/stream${query({ project: state.project, test: test ? "true" : "" })}`);
+  const source = new EventSource(`/v1/events/stream${query({ project: session.project, test: test ? "true" : "" })}`);
   source.addEventListener("open", () => { live.textContent = "Live"; live.classList.add("on"); });
   source.addEventListener("error", () => { live.textContent = "Reconnecting…"; live.classList.remove("on"); });
   source.addEventListener("event", (message) => {
@@ -98,26 +100,39 @@ function hasFilters(filters) {
   return FILTERS.some((f) => f !== "test" && filters[f]);
 }
 
+/**
+ * One compact bar: search, level, tag, user, a time range behind its own button, test events.
+ * On a phone the filters past the search fold away behind a "Filters" button.
+ */
 function filterBar(filters) {
-  const field = (name, label, input) => h("label", {}, label, input);
+  const field = (label, input) => h("label", {}, h("span", { class: "visually-hidden" }, label), input);
+  const timeSet = Boolean(filters.from || filters.to);
+  const extraSet = ["level", "tag", "userId"].some((f) => filters[f]) || timeSet;
+  const extra = h("div", { class: `extra${extraSet ? "" : " folded"}`, id: "more-filters" },
+    field("Level", h("select", { name: "level", title: "Level" }, ["", "info", "success", "warning", "error"].map((l) => h("option", { value: l, selected: l === filters.level }, l ? l : "any level")))),
+    field("Tag", h("input", { name: "tag", value: filters.tag, placeholder: "tag key:value", title: "Tag (key:value)" })),
+    field("User", h("input", { name: "userId", value: filters.userId, placeholder: "user id", title: "User" })),
+    h("details", { class: "time-range", open: false },
+      h("summary", { class: "button" }, timeSet ? "Time: set ▾" : "Time ▾"),
+      h("div", { class: "time-panel" },
+        h("label", {}, "From", h("input", { type: "datetime-local", name: "from", value: local(filters.from) })),
+        h("label", {}, "To", h("input", { type: "datetime-local", name: "to", value: local(filters.to) })))));
+  const toggle = h("button", { type: "button", class: "more-toggle", "aria-controls": "more-filters", "aria-expanded": String(extraSet) }, "Filters");
+  toggle.addEventListener("click", () => {
+    const folded = extra.classList.toggle("folded");
+    toggle.setAttribute("aria-expanded", String(!folded));
+  });
   const form = h("form", { class: "filters", role: "search", "aria-label": "Filter events" },
-    field("q", "Search", h("input", { type: "search", name: "q", value: filters.q, placeholder: "words in name or text" })),
-    h("details", { class: "more-filters", open: window.innerWidth > 700 || ["level", "tag", "userId", "from", "to"].some((f) => filters[f]) },
-      h("summary", {}, "More filters"),
-      h("div", {},
-    field("level", "Level", h("select", { name: "level" }, ["", "info", "success", "warning", "error"].map((l) => h("option", { value: l, selected: l === filters.level }, l || "any")))),
-    field("tag", "Tag", h("input", { name: "tag", value: filters.tag, placeholder: "plan:pro", size: 12 })),
-    field("userId", "User", h("input", { name: "userId", value: filters.userId, size: 12 })),
-    field("from", "From", h("input", { type: "datetime-local", name: "from", value: local(filters.from) })),
-    field("to", "To", h("input", { type: "datetime-local", name: "to", value: local(filters.to) })))),
+    field("Search", h("input", { type: "search", name: "q", value: filters.q, placeholder: "Search names and text" })),
+    toggle,
+    extra,
     h("label", { class: "inline" }, h("input", { type: "checkbox", name: "test", value: "true", checked: filters.test === "true" }), "Test events"),
     h("button", { type: "submit", class: "primary" }, "Apply"),
     hasFilters(filters) || filters.test ? h("a", { class: "button", href: "/" }, "Clear") : null);
   const apply = () => {
     const data = Object.fromEntries(new FormData(form));
     const next = { category: filters.category, ...data, from: iso(data.from), to: iso(data.to), test: data.test ? "true" : "" };
-    history.pushState(null, "", `/${query(next)}`);
-    window.dispatchEvent(new PopStateEvent("popstate"));
+    navigate(`/${query(next)}`);
   };
   form.addEventListener("submit", (e) => { e.preventDefault(); apply(); });
   form.querySelector("[name=test]").addEventListener("change", apply);

@@ -1,6 +1,7 @@
 // Web push for this device and the current project: the service worker subscribes with the
 // installation's VAPID key, and the gateway stores the subscription in the project.
-import { get, post, api, state } from "./api.js";
+import { get, post, api } from "./api.js";
+import { session } from "./session.js";
 
 const supported = () => "serviceWorker" in navigator && "PushManager" in window && "Notification" in window;
 
@@ -17,7 +18,7 @@ export async function pushState() {
   if (!subscription) return { supported: true, on: false, message: "Push is off on this device." };
   const { subscriptions } = await get("/v1/push/subscriptions");
   const on = subscriptions.some((s) => s.endpoint === subscription.endpoint);
-  return { supported: true, on, message: on ? `Push is on for ${state.project} on this device.` : `Push is off for ${state.project} on this device.` };
+  return { supported: true, on, message: on ? `Push is on for ${session.project} on this device.` : `Push is off for ${session.project} on this device.` };
 }
 
 export async function turnPushOn() {

@@ -1,6 +1,7 @@
-import { get, post, put, del, isAdmin } from "./api.js";
+import { get, post, put, del } from "./api.js";
+import { navigate } from "./router.js";
+import { isAdmin } from "./session.js";
 import { h, mount, toast, showProblem, clearProblems, confirmDialog } from "./ui.js";
-import { navigate } from "./app.js";
 
 const KINDS = {
   match: "Match — every matching event alerts",

@@ -1,6 +1,7 @@
-import { get, post, put, del, state, isAdmin, api } from "./api.js";
+import { get, post, put, del } from "./api.js";
+import { navigate } from "./router.js";
+import { session, isAdmin, refreshSession, selectProject, signOut } from "./session.js";
 import { h, mount, time, toast, showProblem, clearProblems, confirmDialog, copyButton } from "./ui.js";
-import { refreshSession, navigate } from "./app.js";
 import { pushState, turnPushOn, turnPushOff } from "./push.js";
 
 export async function settingsPage() {
@@ -10,7 +11,7 @@ export async function settingsPage() {
     admin ? get("/v1/operators") : null,
     pushState(),
   ]);
-  const me = state.session.operator;
+  const me = session.current.operator;
   mount(
     h("h1", {}, "Settings"),
     pushSection(push),
@@ -43,9 +44,9 @@ function pushSection(push) {
 
 function projectsSection() {
   const section = h("section", { "aria-labelledby": "projects-title" }, h("h2", { id: "projects-title" }, "Projects"));
-  const list = h("ul", { class: "list" }, state.session.projects.map((p) => h("li", {}, h("div", { class: "row" },
-    h("div", {}, h("div", { class: "title" }, p.name), h("div", { class: "meta" }, h("span", { class: "chip" }, p.id), p.id === state.project ? h("span", {}, "current") : null)),
-    p.id !== state.project ? h("button", { type: "button", onclick: () => { document.getElementById("project").value = p.id; document.getElementById("project").dispatchEvent(new Event("change")); } }, "Switch") : null))));
+  const list = h("ul", { class: "list" }, session.current.projects.map((p) => h("li", {}, h("div", { class: "row" },
+    h("div", {}, h("div", { class: "title" }, p.name), h("div", { class: "meta" }, h("span", { class: "chip" }, p.id), p.id === session.project ? h("span", {}, "current") : null)),
+    p.id !== session.project ? h("button", { type: "button", onclick: () => selectProject(p.id) }, "Switch") : null))));
   const form = h("form", { class: "form-grid", novalidate: true, "aria-label": "New project" },
     h("label", {}, "New project name", h("input", { name: "name", "data-field": "name", required: true, placeholder: "Shop backend" })),
     h("label", {}, "Id (optional)", h("input", { name: "id", "data-field": "id", placeholder: "shop" })),
@@ -58,7 +59,7 @@ function projectsSection() {
       await refreshSession();
       await settingsPage();
       document.getElementById("main").prepend(secretCard(`Project ${created.project.name} created. Its keys, shown only now:`,
-        [["Admin key", created.admin.key], ["Ingest key", created.ingest.key]]));
+        [["Admin key", created.adminKey.key], ["Ingest key", created.ingestKey.key]]));
     } catch (error) {
       showProblem(section, error, form);
     }
@@ -73,7 +74,7 @@ function secretCard(title, secrets) {
 }
 
 function keysSection(keys) {
-  const section = h("section", { "aria-labelledby": "keys-title" }, h("h2", { id: "keys-title" }, `API keys of ${state.project}`));
+  const section = h("section", { "aria-labelledby": "keys-title" }, h("h2", { id: "keys-title" }, `API keys of ${session.project}`));
   const table = h("div", { class: "table-wrap" }, h("table", {},
     h("thead", {}, h("tr", {}, ["Name", "Key", "Scopes", "Created", ""].map((t) => h("th", { scope: "col" }, t)))),
     h("tbody", {}, keys.map((k) => h("tr", {},
@@ -158,7 +159,7 @@ function accountSection(me) {
   });
   const signOut = h("button", {
     type: "button",
-    onclick: async () => { await api("DELETE", "/v1/session"); state.session = null; navigate("/", { replace: true }); location.reload(); },
+    onclick: async () => { await signOut(); navigate("/", { replace: true }); },
   }, "Sign out");
   section.append(form, h("div", { class: "actions-row" }, signOut));
   return section;
