@@ -19,6 +19,9 @@ public sealed class RulesOptions
     /// <summary>How often Hangfire looks for recurring checks that are due.</summary>
     public TimeSpan SchedulePollingInterval { get; set; } = TimeSpan.FromSeconds(1);
 
+    /// <summary>How often the rules' checks in Hangfire are compared with the stored rules, and any missing or changed one put back.</summary>
+    public TimeSpan ScheduleSyncInterval { get; set; } = TimeSpan.FromMinutes(1);
+
     /// <summary>Where the notifications service's API is, to check a rule's channel ids (distributed mode).</summary>
     public string NotificationsApi { get; set; } = "http://127.0.0.1:5084";
 
@@ -49,6 +52,11 @@ internal sealed class RulesOptionsValidator : IValidateOptions<RulesOptions>
         if (options.SchedulePollingInterval < TimeSpan.FromMilliseconds(100) || options.SchedulePollingInterval > TimeSpan.FromMinutes(1))
         {
             failures.Add($"Rules:SchedulePollingInterval must be between 00:00:00.1 and 00:01:00, not {options.SchedulePollingInterval}.");
+        }
+
+        if (options.ScheduleSyncInterval < TimeSpan.FromSeconds(1) || options.ScheduleSyncInterval > TimeSpan.FromHours(1))
+        {
+            failures.Add($"Rules:ScheduleSyncInterval must be between 00:00:01 and 01:00:00, not {options.ScheduleSyncInterval}.");
         }
 
         if (!Uri.TryCreate(options.NotificationsApi, UriKind.Absolute, out var api) || (api.Scheme != Uri.UriSchemeHttp && api.Scheme != Uri.UriSchemeHttps))

@@ -116,7 +116,8 @@ public static class RulesServiceExtensions
         })
             // The dashboard's pages and commands are GETs and POSTs; other methods are refused by routing.
             .WithMetadata(new HttpMethodMetadata(["GET", "POST"]))
-            .RequireAuthorization(Policies.Admin);
+            // Every project's checks are in it: only the installation's administrators may see or change them.
+            .RequireAuthorization(Policies.InstallationAdmin);
         return endpoints;
     }
 

@@ -8,7 +8,8 @@ namespace Operational.ApiTests;
 /// </summary>
 public abstract class OwnStandaloneHostTests : IAsyncLifetime
 {
-    protected OwnStandaloneHostTests(TimeProvider? clock = null) => Factory = new StandaloneFactory { Clock = clock };
+    protected OwnStandaloneHostTests(TimeProvider? clock = null, IReadOnlyDictionary<string, string>? settings = null) =>
+        Factory = new StandaloneFactory { Clock = clock, Settings = settings ?? new Dictionary<string, string>() };
 
     protected StandaloneFactory Factory { get; }
 

@@ -70,7 +70,8 @@ internal sealed class ApiKeyAuthenticationHandler(
             return AuthenticateResult.Fail("The API key has been revoked.");
         }
 
-        var principal = OperationalClaims.CreatePrincipal(new CallerIdentity(apiKey.ProjectId, apiKey.Id, apiKey.Scopes), SchemeName);
+        var installationAdmin = apiKey.ProjectId == Project.DefaultId && apiKey.Scopes.Contains(ApiScopes.Admin);
+        var principal = OperationalClaims.CreatePrincipal(new CallerIdentity(apiKey.ProjectId, apiKey.Id, apiKey.Scopes, installationAdmin), SchemeName);
         return AuthenticateResult.Success(new AuthenticationTicket(principal, SchemeName));
     }
 }

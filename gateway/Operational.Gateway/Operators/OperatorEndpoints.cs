@@ -26,8 +26,7 @@ public static class OperatorEndpoints
     public static IEndpointRouteBuilder MapOperators(this IEndpointRouteBuilder endpoints)
     {
         var operators = endpoints.MapGroup("/v1/operators")
-            .RequireAuthorization(Policies.Admin)
-            .AddEndpointFilter(ProjectEndpoints.RequireInstallationAdmin)
+            .RequireAuthorization(Policies.InstallationAdmin)
             .WithTags("Operators");
         operators.MapGet("", ListAsync).WithName("ListOperators");
         operators.MapPost("", CreateAsync).WithName("CreateOperator").WithJsonBodyLimit(4 * 1024);

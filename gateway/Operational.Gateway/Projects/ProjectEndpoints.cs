@@ -30,8 +30,7 @@ public static class ProjectEndpoints
             RevokeKey(http.User.GetProjectId(), keyId, store, cache, clock, ct)).WithName("RevokeKey");
 
         var projects = endpoints.MapGroup("/v1/projects")
-            .RequireAuthorization(Policies.Admin)
-            .AddEndpointFilter(RequireInstallationAdmin)
+            .RequireAuthorization(Policies.InstallationAdmin)
             .WithTags("Projects");
         projects.MapGet("", ListProjects).WithName("ListProjects");
         projects.MapPost("", CreateProject).WithName("CreateProject").WithJsonBodyLimit(SmallBodyBytes);
@@ -43,13 +42,6 @@ public static class ProjectEndpoints
             RevokeKey(projectId, keyId, store, cache, clock, ct)).WithName("RevokeProjectKey");
         return endpoints;
     }
-
-    /// <summary>Admin operators, and admin keys of the project <c>default</c>, administer the installation.</summary>
-    internal static async ValueTask<object?> RequireInstallationAdmin(EndpointFilterInvocationContext context, EndpointFilterDelegate next) =>
-        context.HttpContext.User.GetProjectId() == Project.DefaultId || context.HttpContext.User.IsOperatorAdmin()
-            ? await next(context)
-            : ApiProblems.Status(StatusCodes.Status403Forbidden, "Forbidden.",
-                $"Only admin operators and admin keys of the project '{Project.DefaultId}' administer the installation; this key's admin rights cover its own project (see /v1/keys).");
 
     private static async Task<Ok<ProjectListResponse>> ListProjects(IIdentityStore store, CancellationToken ct) =>
         TypedResults.Ok(new ProjectListResponse((await store.ListProjectsAsync(ct)).Select(ProjectResponse.From).ToList()));

@@ -35,7 +35,7 @@ public static class ServiceProxyExtensions
         new("alerts-read", "rules", "/v1/alerts", ["GET"], Policies.Read),
         new("silences-read", "rules", "/v1/silences", ["GET"], Policies.Read),
         new("silences-write", "rules", "/v1/silences/{**rest}", ["POST", "DELETE"], Policies.Admin),
-        new("rules-dashboard", "rules", "/hangfire/{**rest}", ["GET", "POST"], Policies.Admin),
+        new("rules-dashboard", "rules", "/hangfire/{**rest}", ["GET", "POST"], Policies.InstallationAdmin),
         new("channels-read", "notifications", "/v1/channels/{**rest}", ["GET"], Policies.Read),
         new("channels-write", "notifications", "/v1/channels/{**rest}", ["POST", "PUT", "DELETE"], Policies.Admin),
         new("push", "notifications", "/v1/push/{**rest}", ["GET", "POST", "DELETE"], Policies.Read),

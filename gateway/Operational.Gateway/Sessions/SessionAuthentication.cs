@@ -14,8 +14,6 @@ public static class OperatorClaims
 {
     public const string OperatorId = "operational:operator";
     public const string Role = "operational:role";
-
-    public static bool IsOperatorAdmin(this ClaimsPrincipal user) => user.HasClaim(Role, OperatorRoles.Admin);
 }
 
 /// <summary>The session that authenticated this request, set by <see cref="SessionAuthenticationHandler"/>.</summary>
@@ -97,7 +95,8 @@ internal sealed class SessionAuthenticationHandler(
         }
 
         var scopes = account.Role == OperatorRoles.Admin ? new[] { ApiScopes.Admin } : [ApiScopes.Read];
-        var principal = OperationalClaims.CreatePrincipal(new CallerIdentity(project.Id, "operator:" + account.Username, scopes), SchemeName);
+        var principal = OperationalClaims.CreatePrincipal(
+            new CallerIdentity(project.Id, "operator:" + account.Username, scopes, InstallationAdmin: account.Role == OperatorRoles.Admin), SchemeName);
         ((ClaimsIdentity)principal.Identity!).AddClaims(
         [
             new Claim(OperatorClaims.OperatorId, account.Id),

@@ -1,5 +1,6 @@
 using Hangfire;
 using Hangfire.Storage;
+using Microsoft.Extensions.Options;
 using Operational.Rules.Definitions;
 
 namespace Operational.Rules.Checks;
@@ -19,34 +20,67 @@ public sealed class RuleSchedules(IRecurringJobManager jobs, JobStorage storage)
 
     public void Apply(CompiledRule rule)
     {
-        if (!rule.IsScheduled || !rule.Enabled)
+        if (Expected(rule) is not var (cron, zone))
         {
             Remove(rule.Id);
             return;
         }
 
-        var (cron, zone) = rule.Kind == RuleKinds.Volume
-            ? (rule.CronText!, rule.TimeZone)
-            : (RuleValidator.DefaultCron, TimeZoneInfo.Utc);
         var ruleId = rule.Id;
         jobs.AddOrUpdate<RuleCheckJob>(JobId(ruleId), job => job.RunAsync(ruleId, CancellationToken.None), cron, new RecurringJobOptions { TimeZone = zone });
     }
+
+    /// <summary>
+    /// Makes Hangfire's recurring jobs exactly what the rules ask for, touching only those that
+    /// differ: a job missing, removed, or changed (by the dashboard or anyone with its storage) is
+    /// put back; a job of a rule that is gone is removed. Returns how many it had to fix.
+    /// </summary>
+    public int Reconcile(IReadOnlyList<CompiledRule> rules)
+    {
+        Dictionary<string, RecurringJobDto> existing;
+        using (var connection = storage.GetConnection())
+        {
+            existing = connection.GetRecurringJobs()
+                .Where(j => j.Id.StartsWith(JobPrefix, StringComparison.Ordinal))
+                .ToDictionary(j => j.Id[JobPrefix.Length..], StringComparer.Ordinal);
+        }
+
+        var fixedCount = 0;
+        foreach (var rule in rules)
+        {
+            var job = existing.GetValueOrDefault(rule.Id);
+            existing.Remove(rule.Id);
+            var expected = Expected(rule);
+            var right = expected is var (cron, zone)
+                ? job is { Removed: false, Job: not null } && job.Cron == cron && job.TimeZoneId == zone.Id && job.Job.Args.FirstOrDefault() as string == rule.Id
+                : job is null;
+            if (!right)
+            {
+                Apply(rule);
+                fixedCount++;
+            }
+        }
+
+        foreach (var orphan in existing.Keys)
+        {
+            Remove(orphan);
+            fixedCount++;
+        }
+
+        return fixedCount;
+    }
+
+    /// <summary>The cron and time zone the rule's check runs on, or null when it has none (not scheduled, or disabled).</summary>
+    private static (string Cron, TimeZoneInfo Zone)? Expected(CompiledRule rule) =>
+        !rule.IsScheduled || !rule.Enabled ? null
+        : rule.Kind == RuleKinds.Volume ? (rule.CronText!, rule.TimeZone)
+        : (RuleValidator.DefaultCron, TimeZoneInfo.Utc);
 
     public void Remove(string ruleId) => jobs.RemoveIfExists(JobId(ruleId));
 
     /// <summary>The hourly clean-up of old counters.</summary>
     public void ApplyMaintenance() =>
         jobs.AddOrUpdate<RulePruneJob>(RulePruneJob.JobId, job => job.RunAsync(CancellationToken.None), Cron.Hourly());
-
-    /// <summary>The rule ids that have a recurring job.</summary>
-    public IReadOnlyList<string> Scheduled()
-    {
-        using var connection = storage.GetConnection();
-        return connection.GetRecurringJobs()
-            .Where(j => j.Id.StartsWith(JobPrefix, StringComparison.Ordinal))
-            .Select(j => j.Id[JobPrefix.Length..])
-            .ToList();
-    }
 
     /// <summary>The recurring job of a rule, if it has one: its cron and time zone as Hangfire stores them.</summary>
     public RecurringJobDto? Job(string ruleId)
@@ -57,18 +91,44 @@ public sealed class RuleSchedules(IRecurringJobManager jobs, JobStorage storage)
 }
 
 /// <summary>
-/// At start, makes Hangfire's recurring jobs (and the alerts of deleted rules) match the stored
-/// rules: in-memory job storage starts empty, and a rule changed while no replica ran must still
-/// get its schedule (<see cref="RuleService.SyncAsync"/>).
+/// Keeps Hangfire's recurring jobs (and the alerts of deleted rules) in line with the stored rules
+/// (<see cref="RuleService.SyncAsync"/>): at start, since in-memory job storage starts empty and a
+/// rule may have changed while no replica ran, and then every <c>Rules:ScheduleSyncInterval</c>,
+/// so a job removed or changed in Hangfire's storage comes back by itself: nobody silences a rule
+/// by editing the scheduler.
 /// </summary>
-internal sealed class RuleScheduleSync(RuleService rules, Matching.RuleBook book, ILogger<RuleScheduleSync> logger) : IHostedService
+internal sealed class RuleScheduleSync(IServiceProvider services, IOptions<RulesOptions> options, TimeProvider clock, ILogger<RuleScheduleSync> logger)
+    : BackgroundService
 {
-    public async Task StartAsync(CancellationToken cancellationToken)
+    public override async Task StartAsync(CancellationToken cancellationToken)
     {
-        await rules.SyncAsync(cancellationToken);
-        var current = await book.CurrentAsync(cancellationToken);
-        logger.LogInformation("Scheduled checks of {Count} rules", current.All.Count(r => r.IsScheduled && r.Enabled));
+        var fixedCount = await SyncAsync(cancellationToken);
+        logger.LogInformation("Scheduled the checks of the stored rules ({Fixed} jobs set)", fixedCount);
+        await base.StartAsync(cancellationToken);
     }
 
-    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        using var timer = new PeriodicTimer(options.Value.ScheduleSyncInterval, clock);
+        while (await timer.WaitForNextTickAsync(stoppingToken))
+        {
+            try
+            {
+                if (await SyncAsync(stoppingToken) is > 0 and var fixedCount)
+                {
+                    logger.LogWarning("Put back {Count} rule checks that were missing or changed in Hangfire's storage", fixedCount);
+                }
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                logger.LogWarning(e, "Could not compare the rule checks with the stored rules; trying again in {Interval}", options.Value.ScheduleSyncInterval);
+            }
+        }
+    }
+
+    private async Task<int> SyncAsync(CancellationToken cancellationToken)
+    {
+        using var scope = services.CreateScope();
+        return await scope.ServiceProvider.GetRequiredService<RuleService>().SyncAsync(cancellationToken);
+    }
 }

@@ -97,23 +97,16 @@ public sealed class RuleService(
 
     /// <summary>
     /// Makes what follows from the stored rules true again: every enabled scheduled rule has its
-    /// check (Hangfire's in-memory storage starts empty; a rule may have changed while no replica
-    /// ran), no check is left for a rule that is gone, and no alert stays open for one.
+    /// check as it should be, no check is left for a rule that is gone, and no alert stays open for
+    /// one. Returns how many checks had to be put right.
     /// </summary>
-    public async Task SyncAsync(CancellationToken cancellationToken)
+    public async Task<int> SyncAsync(CancellationToken cancellationToken)
     {
         var current = await book.CurrentAsync(cancellationToken);
-        foreach (var rule in current.All)
-        {
-            schedules.Apply(rule);
-        }
+        var fixedCount = schedules.Reconcile(current.All);
+        schedules.ApplyMaintenance();
 
         var known = current.All.Select(r => r.Id).ToHashSet(StringComparer.Ordinal);
-        foreach (var orphan in schedules.Scheduled().Where(id => !known.Contains(id)))
-        {
-            schedules.Remove(orphan);
-        }
-
         var resolved = false;
         foreach (var gone in (await alerts.RulesWithOpenAlertsAsync(cancellationToken)).Where(id => !known.Contains(id)))
         {
@@ -130,7 +123,7 @@ public sealed class RuleService(
             queued.Notify();
         }
 
-        schedules.ApplyMaintenance();
+        return fixedCount;
     }
 
     /// <summary>The rule compiled, or what is wrong with it as written.</summary>

@@ -14,6 +14,9 @@ public static class Policies
     public const string Ingest = "scope:ingest";
     public const string Read = "scope:read";
     public const string Admin = "scope:admin";
+
+    /// <summary>The whole installation: admin operators and admin keys of the project <c>default</c>.</summary>
+    public const string InstallationAdmin = "installation-admin";
 }
 
 public static class AuthorizationSetup
@@ -23,7 +26,8 @@ public static class AuthorizationSetup
         services.AddAuthorizationBuilder()
             .AddPolicy(Policies.Ingest, policy => policy.AddRequirements(new ScopeRequirement(ApiScopes.Ingest)))
             .AddPolicy(Policies.Read, policy => policy.AddRequirements(new ScopeRequirement(ApiScopes.Read)))
-            .AddPolicy(Policies.Admin, policy => policy.AddRequirements(new ScopeRequirement(ApiScopes.Admin)));
+            .AddPolicy(Policies.Admin, policy => policy.AddRequirements(new ScopeRequirement(ApiScopes.Admin)))
+            .AddPolicy(Policies.InstallationAdmin, policy => policy.AddRequirements(new ScopeRequirement(ApiScopes.Admin)).RequireClaim(OperationalClaims.InstallationAdmin, "true"));
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IAuthorizationHandler, ScopeRequirementHandler>());
         // Replaces the framework's handler, which answers 401/403 with an empty body.
         services.AddSingleton<IAuthorizationMiddlewareResultHandler, ProblemAuthorizationResultHandler>();
@@ -76,14 +80,14 @@ internal sealed class ProblemAuthorizationResultHandler : IAuthorizationMiddlewa
 
         if (authorizeResult.Forbidden)
         {
-            var needed = authorizeResult.AuthorizationFailure?.FailedRequirements
-                .OfType<ScopeRequirement>()
-                .Select(r => r.Scope)
-                .FirstOrDefault();
+            var failed = authorizeResult.AuthorizationFailure?.FailedRequirements.ToList() ?? [];
+            var needed = failed.OfType<ScopeRequirement>().Select(r => r.Scope).FirstOrDefault();
             var held = context.User.FindAll(OperationalClaims.Scope).Select(c => c.Value).ToArray();
-            var detail = needed is null
-                ? "This API key is not allowed to do this."
-                : $"This endpoint needs an API key with scope '{needed}' (or 'admin'); this key has {(held.Length == 0 ? "no scope" : "scope '" + string.Join("', '", held) + "'")}.";
+            var detail = needed is not null
+                ? $"This endpoint needs an API key with scope '{needed}' (or 'admin'); this key has {(held.Length == 0 ? "no scope" : "scope '" + string.Join("', '", held) + "'")}."
+                : failed.OfType<Microsoft.AspNetCore.Authorization.Infrastructure.ClaimsAuthorizationRequirement>().Any(r => r.ClaimType == OperationalClaims.InstallationAdmin)
+                    ? "Only admin operators and admin keys of the project 'default' administer the installation; this key's admin rights cover its own project (see /v1/keys)."
+                    : "This API key is not allowed to do this.";
             await ApiProblems.WriteAsync(context, StatusCodes.Status403Forbidden, "Forbidden.", detail);
             return;
         }

@@ -19,7 +19,7 @@ public static class GatewayIdentityToken
 
     public static string Create(CallerIdentity caller, string secret, DateTimeOffset expiresAt)
     {
-        var payload = new TokenPayload(caller.ProjectId, caller.KeyId, caller.Scopes.ToArray(), expiresAt.ToUnixTimeSeconds());
+        var payload = new TokenPayload(caller.ProjectId, caller.KeyId, caller.Scopes.ToArray(), expiresAt.ToUnixTimeSeconds(), caller.InstallationAdmin ? true : null);
         var payloadPart = Base64Url.EncodeToString(JsonSerializer.SerializeToUtf8Bytes(payload, PayloadJson));
         var signed = $"{Version}.{payloadPart}";
         return $"{signed}.{Sign(signed, secret)}";
@@ -71,7 +71,7 @@ public static class GatewayIdentityToken
             return false;
         }
 
-        caller = new CallerIdentity(payload.P, payload.K, payload.S);
+        caller = new CallerIdentity(payload.P, payload.K, payload.S, payload.I == true);
         error = null;
         return true;
     }
@@ -82,7 +82,8 @@ public static class GatewayIdentityToken
         return Base64Url.EncodeToString(mac);
     }
 
-    private static readonly JsonSerializerOptions PayloadJson = new(JsonSerializerDefaults.Web);
+    private static readonly JsonSerializerOptions PayloadJson = new(JsonSerializerDefaults.Web) { DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull };
 
-    private sealed record TokenPayload(string P, string K, string[] S, long E);
+    /// <param name="I">Installation admin; left out when false, so older services read the token unchanged.</param>
+    private sealed record TokenPayload(string P, string K, string[] S, long E, bool? I = null);
 }

@@ -8,6 +8,9 @@ public static class OperationalClaims
     public const string Scope = "operational:scope";
     public const string KeyId = "operational:key";
 
+    /// <summary>Present when the caller administers the whole installation (see <see cref="CallerIdentity.InstallationAdmin"/>).</summary>
+    public const string InstallationAdmin = "operational:installation-admin";
+
     public static ClaimsPrincipal CreatePrincipal(CallerIdentity caller, string authenticationType)
     {
         var claims = new List<Claim>
@@ -16,6 +19,11 @@ public static class OperationalClaims
             new(KeyId, caller.KeyId),
         };
         claims.AddRange(caller.Scopes.Select(scope => new Claim(Scope, scope)));
+        if (caller.InstallationAdmin)
+        {
+            claims.Add(new Claim(InstallationAdmin, "true"));
+        }
+
         return new ClaimsPrincipal(new ClaimsIdentity(claims, authenticationType, KeyId, null));
     }
 
@@ -35,9 +43,13 @@ public static class OperationalClaims
             return null;
         }
 
-        return new CallerIdentity(project, key, user.FindAll(Scope).Select(c => c.Value).ToArray());
+        return new CallerIdentity(project, key, user.FindAll(Scope).Select(c => c.Value).ToArray(), user.HasClaim(InstallationAdmin, "true"));
     }
 }
 
 /// <summary>Who is calling: the project, the API key's id (never the key) and its scopes.</summary>
-public sealed record CallerIdentity(string ProjectId, string KeyId, IReadOnlyList<string> Scopes);
+/// <param name="InstallationAdmin">
+/// The caller administers the whole installation, not only its project: an admin operator, or an
+/// admin key of the project <c>default</c>. The gateway decides it; services trust its signed token.
+/// </param>
+public sealed record CallerIdentity(string ProjectId, string KeyId, IReadOnlyList<string> Scopes, bool InstallationAdmin = false);
