@@ -26,11 +26,13 @@ public sealed class RecordingReceiver : IAsyncDisposable
     public Uri Address { get; }
 
     /// <param name="answer">The status code for a request (it may also wait, e.g. to play a hanging server); default 200.</param>
-    public static async Task<RecordingReceiver> StartAsync(Func<RecordedRequest, CancellationToken, Task<int>>? answer = null)
+    /// <param name="on">The address to listen on; loopback by default.</param>
+    public static async Task<RecordingReceiver> StartAsync(Func<RecordedRequest, CancellationToken, Task<int>>? answer = null, System.Net.IPAddress? on = null)
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
-        var address = new Uri($"http://127.0.0.1:{FreePort.Next()}");
+        var host = on is null ? "127.0.0.1" : on.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6 ? $"[{on}]" : on.ToString();
+        var address = new Uri($"http://{host}:{FreePort.Next()}");
         builder.WebHost.UseUrls(address.ToString());
         var app = builder.Build();
         var receiver = new RecordingReceiver(app, address);

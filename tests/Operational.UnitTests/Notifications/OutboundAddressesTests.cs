@@ -20,6 +20,25 @@ public sealed class OutboundAddressesTests
     [InlineData("fe80::1")]
     [InlineData("fd00::1")]
     [InlineData("::ffff:10.0.0.1")]
+    [InlineData("192.0.2.10")] // documentation ranges, also used for lab networks
+    [InlineData("198.51.100.7")]
+    [InlineData("203.0.113.9")]
+    [InlineData("198.18.0.1")] // benchmarking
+    [InlineData("198.19.255.254")]
+    [InlineData("192.0.0.170")] // IETF protocol assignments
+    [InlineData("240.0.0.1")]
+    [InlineData("255.255.255.255")]
+    [InlineData("64:ff9b::10.0.0.1")] // NAT64 form of a private address
+    [InlineData("64:ff9b::169.254.169.254")]
+    [InlineData("64:ff9b:1::1")] // local-use NAT64
+    [InlineData("2002:a00:1::1")] // 6to4 form of 10.0.0.1
+    [InlineData("2002:7f00:1::1")] // 6to4 form of 127.0.0.1
+    [InlineData("2001::1")] // Teredo
+    [InlineData("2001:db8::1")]
+    [InlineData("100::1")]
+    [InlineData("fec0::1")]
+    [InlineData("ff02::1")]
+    [InlineData("::")]
     public void Internal_addresses_are_refused(string address)
     {
         Assert.NotNull(OutboundAddresses.Refusal(IPAddress.Parse(address)));
@@ -29,9 +48,25 @@ public sealed class OutboundAddressesTests
     [InlineData("8.8.8.8")]
     [InlineData("172.32.0.1")]
     [InlineData("2606:4700:4700::1111")]
+    [InlineData("64:ff9b::8.8.8.8")] // NAT64 to a public address
+    [InlineData("2002:808:808::1")] // 6to4 of 8.8.8.8
+    [InlineData("192.0.3.1")]
+    [InlineData("198.20.0.1")]
     public void Public_addresses_are_allowed(string address)
     {
         Assert.Null(OutboundAddresses.Refusal(IPAddress.Parse(address)));
+    }
+
+    [Fact]
+    public void Every_address_of_this_machine_is_refused_even_a_public_one()
+    {
+        HashSet<IPAddress> own = [IPAddress.Parse("8.8.4.4"), IPAddress.Parse("2606:4700::6810:84e5")];
+
+        Assert.Equal("an address of this machine", OutboundAddresses.Refusal(IPAddress.Parse("8.8.4.4"), own));
+        Assert.Equal("an address of this machine", OutboundAddresses.Refusal(IPAddress.Parse("::ffff:8.8.4.4"), own));
+        Assert.Equal("the NAT64 form of an address of this machine", OutboundAddresses.Refusal(IPAddress.Parse("64:ff9b::8.8.4.4"), own));
+        Assert.Equal("an address of this machine", OutboundAddresses.Refusal(IPAddress.Parse("2606:4700::6810:84e5"), own));
+        Assert.Null(OutboundAddresses.Refusal(IPAddress.Parse("8.8.8.8"), own));
     }
 
     [Theory]
