@@ -108,6 +108,26 @@ public sealed class DeliveriesApiTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_channel_moved_to_another_server_without_its_secret_takes_no_secret_there()
+    {
+        var phones = await ChannelAsync($$"""{"name":"phones","kind":"ntfy","ntfy":{"serverUrl":"{{_stubUrl}}/ntfy-a","topic":"ops","token":"tk_kept_secret"} }""");
+        using var sameServer = await _client.PutAsync(StandaloneFactory.AdminKey, $"/v1/channels/{phones}",
+            $$"""{"name":"phones (renamed)","kind":"ntfy","ntfy":{"serverUrl":"{{_stubUrl}}/ntfy-a","topic":"ops"} }""");
+        Assert.Contains("ntfy.token", await sameServer.Content.ReadAsStringAsync(), StringComparison.Ordinal); // still set: same server
+
+        using var moved = await _client.PutAsync(StandaloneFactory.AdminKey, $"/v1/channels/{phones}",
+            $$"""{"name":"phones","kind":"ntfy","ntfy":{"serverUrl":"{{_stubUrl}}/ntfy-elsewhere","topic":"ops"} }""");
+        Assert.Equal(HttpStatusCode.OK, moved.StatusCode);
+        Assert.DoesNotContain("ntfy.token", await moved.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        using var test = await _client.PostAsync(StandaloneFactory.AdminKey, $"/v1/channels/{phones}/test", "");
+        Assert.Equal(HttpStatusCode.Accepted, test.StatusCode);
+
+        var received = await ReceivedAsync("/ntfy-elsewhere", TimeSpan.FromSeconds(10));
+        Assert.False(received.Headers.ContainsKey("Authorization"), "the old server's token was sent to the new one");
+        Assert.DoesNotContain(_stub.Requests, r => r.Headers.Values.Any(v => v.Contains("tk_kept_secret", StringComparison.Ordinal)));
+    }
+
+    [Fact]
     public async Task Send_test_delivers_a_test_message_to_the_channel()
     {
         var ok = await ChannelAsync($$"""{"name":"ok","kind":"webhook","webhook":{"url":"{{_stubUrl}}/test-target","secret":"{{Secret}}"} }""");

@@ -17,7 +17,10 @@ public static class ChannelValidator
     public const string WebhookSecretPrefix = "whsec_";
 
     /// <summary>The channel to store, or null with <paramref name="errors"/> filled.</summary>
-    /// <param name="existing">The stored definition on <c>PUT</c>: its secrets stay when the request leaves them out.</param>
+    /// <param name="existing">
+    /// The stored definition on <c>PUT</c>: its secrets stay when the request leaves them out, unless the
+    /// destination they were for changed (an ntfy server; an SMTP server, port or security).
+    /// </param>
     /// <param name="generatedSecret">A webhook secret made for this channel, to show once.</param>
     public static ChannelDefinition? Validate(
         ChannelDefinition definition, ChannelDefinition? existing, IReadOnlyCollection<string> allowedHosts,
@@ -124,7 +127,8 @@ public static class ChannelValidator
                     {
                         Port = email.Port ?? 587,
                         Security = email.Security ?? "starttls",
-                        Password = email.Password ?? keep?.Email?.Password,
+                        // A kept password goes only where it went before: another server (or no encryption) must be given it again.
+                        Password = email.Password ?? (SameSmtpServer(keep?.Email, email) ? keep!.Email!.Password : null),
                     },
                 };
                 break;
@@ -164,12 +168,25 @@ public static class ChannelValidator
                     errors.Add("ntfy.topic", "is required: 1 to 64 letters, digits, '-' or '_'");
                 }
 
-                result = result with { Ntfy = ntfy with { ServerUrl = server, Token = ntfy.Token ?? keep?.Ntfy?.Token } };
+                // A kept token goes only to the server it was made for.
+                var keptToken = SameUrl(keep?.Ntfy?.ServerUrl, server) ? keep!.Ntfy!.Token : null;
+                result = result with { Ntfy = ntfy with { ServerUrl = server, Token = ntfy.Token ?? keptToken } };
                 break;
         }
 
         return errors.IsEmpty ? result : null;
     }
+
+    /// <summary>Whether a changed email channel still sends to the same server, as securely: only then may its stored password stay.</summary>
+    private static bool SameSmtpServer(EmailSettings? stored, EmailSettings changed) =>
+        stored is not null
+        && string.Equals(stored.Host?.Trim(), changed.Host?.Trim(), StringComparison.OrdinalIgnoreCase)
+        && (stored.Port ?? 587) == (changed.Port ?? 587)
+        && (stored.Security ?? "starttls") == (changed.Security ?? "starttls");
+
+    private static bool SameUrl(string? stored, string changed) =>
+        stored is not null && Uri.TryCreate(stored, UriKind.Absolute, out var a) && Uri.TryCreate(changed, UriKind.Absolute, out var b)
+        && Uri.Compare(a, b, UriComponents.SchemeAndServer | UriComponents.Path, UriFormat.Unescaped, StringComparison.OrdinalIgnoreCase) == 0;
 
     /// <summary>The definition as answers show it: secrets left out, and the names of those that are set.</summary>
     public static (ChannelDefinition Shown, IReadOnlyList<string> Secrets) Redact(ChannelDefinition d)
