@@ -342,6 +342,11 @@ public sealed class DeliveriesApiTests : IAsyncLifetime
         using var telegramBody = JsonDocument.Parse(telegramCall.Body);
         Assert.Equal("-1001234", telegramBody.RootElement.GetProperty("chat_id").GetString());
         Assert.StartsWith("ℹ️ Test from Operational", telegramBody.RootElement.GetProperty("text").GetString(), StringComparison.Ordinal);
+
+        // The URLs are the secrets (bot token, webhook paths): the log names destinations only.
+        Assert.DoesNotContain(_factory.Logs.Lines, l => l.Contains("ABC-DEF_ghi", StringComparison.Ordinal) || l.Contains("T000/B000/XXXX", StringComparison.Ordinal)
+            || l.Contains("discord/123/abc", StringComparison.Ordinal));
+        Assert.Contains(_factory.Logs.Lines, l => l.Contains("Outbound POST " + _stubUrl + "/…", StringComparison.Ordinal));
     }
 
     private async Task<string> ChannelAsync(string body)

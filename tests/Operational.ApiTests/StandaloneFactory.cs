@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Operational.Contracts.Events;
 using Operational.Gateway.Ingest;
 using Operational.Standalone;
@@ -26,6 +27,9 @@ public sealed class StandaloneFactory : WebApplicationFactory<StandaloneHost>
 
     public RecordingSink Sink { get; } = new();
 
+    /// <summary>What the host logged, at its configured levels.</summary>
+    public LogCapture Logs { get; } = new();
+
     /// <summary>More settings for the host, applied after the defaults above.</summary>
     public IReadOnlyDictionary<string, string> Settings { get; init; } = new Dictionary<string, string>();
 
@@ -44,6 +48,7 @@ public sealed class StandaloneFactory : WebApplicationFactory<StandaloneHost>
         {
             builder.UseSetting(key, value);
         }
+        builder.ConfigureLogging(logging => logging.AddProvider(Logs));
         builder.ConfigureTestServices(services =>
         {
             var real = services.Single(d => d.ServiceType == typeof(IIngestSink));

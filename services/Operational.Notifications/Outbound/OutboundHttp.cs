@@ -9,7 +9,8 @@ namespace Operational.Notifications.Outbound;
 /// connections are made by a callback that resolves the host and refuses loopback, private,
 /// link-local and metadata addresses unless the host is allow-listed, so a name that resolves
 /// inward (or is re-pointed later) is caught at connect time, not only when the URL was saved.
-/// Redirects are not followed: a redirect could lead anywhere.
+/// Redirects are not followed: a redirect could lead anywhere. Its log lines name the destination
+/// only (<see cref="OutboundHttpLogger"/>): these URLs carry secrets.
 /// </summary>
 public static class OutboundHttp
 {
@@ -17,7 +18,10 @@ public static class OutboundHttp
 
     public static IServiceCollection AddOutboundHttp(this IServiceCollection services)
     {
+        services.AddSingleton<OutboundHttpLogger>();
         services.AddHttpClient(ClientName, http => http.Timeout = Timeout.InfiniteTimeSpan) // each attempt has its own deadline
+            .RemoveAllLoggers()
+            .AddLogger<OutboundHttpLogger>()
             .ConfigurePrimaryHttpMessageHandler(provider =>
             {
                 var allowed = provider.GetRequiredService<IOptions<NotificationsOptions>>().Value.Outbound.AllowedHosts;
