@@ -15,6 +15,7 @@ using Operational.Gateway.Projects;
 using Operational.Gateway.Sessions;
 using Operational.Gateway.Dashboard;
 using Microsoft.AspNetCore.Authentication;
+using Operational.Gateway.RateLimits;
 using Operational.Gateway.Reference;
 using Operational.ServiceDefaults.Bus;
 using Operational.ServiceDefaults.Health;
@@ -32,6 +33,7 @@ public static class GatewayExtensions
     {
         builder.BindValidated<IngestOptions, IngestOptionsValidator>(IngestOptions.SectionName);
         builder.BindValidated<BootstrapOptions, BootstrapOptionsValidator>(BootstrapOptions.SectionName);
+        builder.AddGatewayRateLimits();
 
         // Three files of their own in SQLite, collections of one database in MongoDB.
         builder.Services.AddServiceStore<IIdentityStore>(ServiceName, ServiceName, (sqlite, _) => new SqliteIdentityStore(sqlite), (mongo, _) => new MongoIdentityStore(mongo));

@@ -45,9 +45,26 @@ public static class ServiceDefaultsExtensions
     {
         app.UseExceptionHandler();
         app.UseStatusCodePages();
+        // Explicit, for the rate limiter's place: after authentication (it partitions by the caller's
+        // key) and before authorization (which answers calls without valid credentials, and those
+        // must be limited too).
+        app.UseAuthentication();
+        if (app.Services.GetService<RateLimitedPipeline>() is not null)
+        {
+            app.UseRateLimiter();
+        }
+
+        app.UseAuthorization();
         app.MapHealthEndpoints();
         app.MapOperationalOpenApi();
         return app;
+    }
+
+    /// <summary>Puts ASP.NET Core's rate limiter (whose limiter the module configures) into the pipeline, between authentication and authorization.</summary>
+    public static IServiceCollection AddRateLimitedPipeline(this IServiceCollection services)
+    {
+        services.AddSingleton<RateLimitedPipeline>();
+        return services;
     }
 
     /// <summary>The JSON conventions of every public and internal API.</summary>
@@ -60,3 +77,6 @@ public static class ServiceDefaultsExtensions
         options.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.CamelCase));
     }
 }
+
+/// <summary>Marks a process whose pipeline has the rate limiter (see <see cref="ServiceDefaultsExtensions.AddRateLimitedPipeline"/>).</summary>
+public sealed class RateLimitedPipeline;
