@@ -1,6 +1,7 @@
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Operational.Gateway.Bootstrap;
+using Operational.Gateway.Forwarding;
 using Operational.Gateway.Identity;
 using Operational.Gateway.Identity.MongoDb;
 using Operational.Gateway.Identity.Sqlite;
@@ -34,6 +35,7 @@ public static class GatewayExtensions
         builder.BindValidated<IngestOptions, IngestOptionsValidator>(IngestOptions.SectionName);
         builder.BindValidated<BootstrapOptions, BootstrapOptionsValidator>(BootstrapOptions.SectionName);
         builder.AddGatewayRateLimits();
+        builder.AddTrustedProxies();
 
         // Three files of their own in SQLite, collections of one database in MongoDB.
         builder.Services.AddServiceStore<IIdentityStore>(ServiceName, ServiceName, (sqlite, _) => new SqliteIdentityStore(sqlite), (mongo, _) => new MongoIdentityStore(mongo));
@@ -41,6 +43,7 @@ public static class GatewayExtensions
         builder.Services.AddServiceStore<IEventIdLedger>(ServiceName, "ingest-ids", (sqlite, _) => new SqliteEventIdLedger(sqlite), (mongo, _) => new MongoEventIdLedger(mongo));
         builder.Services.AddSingleton<OperatorPasswords>();
         builder.Services.AddSingleton<SignInThrottle>();
+        builder.Services.AddSingleton<SessionRevocations>();
         builder.Services.AddSingleton<AcceptedIds>();
         builder.Services.AddHostedService<EventIdLedgerMaintenance>();
         builder.Services.AddHostedService<ProjectBootstrapper>();

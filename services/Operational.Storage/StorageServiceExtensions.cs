@@ -28,6 +28,7 @@ public static class StorageServiceExtensions
             checkName: ServiceName);
         builder.BindValidated<LiveFeedOptions, LiveFeedOptionsValidator>(LiveFeedOptions.SectionName);
         builder.Services.AddSingleton<StoredSignal>();
+        builder.Services.AddSingleton<LiveFeedHub>();
         builder.BindValidated<RetentionOptions, RetentionOptionsValidator>(RetentionOptions.SectionName);
         builder.Services.AddSingleton<RetentionWorker>();
         builder.Services.AddHostedService(provider => provider.GetRequiredService<RetentionWorker>());

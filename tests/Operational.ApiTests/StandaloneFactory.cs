@@ -33,6 +33,9 @@ public sealed class StandaloneFactory : WebApplicationFactory<StandaloneHost>
     /// <summary>More settings for the host, applied after the defaults above.</summary>
     public IReadOnlyDictionary<string, string> Settings { get; init; } = new Dictionary<string, string>();
 
+    /// <summary>More service changes, applied after the host's own (e.g. a decorated store).</summary>
+    public Action<IServiceCollection>? ConfigureServices { get; init; }
+
     /// <summary>Replaces the host's clock when set before the host starts (e.g. a FakeTimeProvider).</summary>
     public TimeProvider? Clock { get; init; }
 
@@ -58,6 +61,8 @@ public sealed class StandaloneFactory : WebApplicationFactory<StandaloneHost>
             {
                 services.AddSingleton(Clock);
             }
+
+            ConfigureServices?.Invoke(services);
         });
     }
 

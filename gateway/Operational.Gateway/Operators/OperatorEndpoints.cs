@@ -75,7 +75,7 @@ public static class OperatorEndpoints
     }
 
     private static async Task<Results<NoContent, ProblemHttpResult>> DeleteAsync(
-        HttpContext http, string operatorId, IOperatorStore store, CancellationToken ct)
+        HttpContext http, string operatorId, IOperatorStore store, SessionRevocations revocations, CancellationToken ct)
     {
         var all = await store.ListOperatorsAsync(ct);
         var account = all.FirstOrDefault(o => o.Id == operatorId);
@@ -94,8 +94,9 @@ public static class OperatorEndpoints
             return ApiProblems.Status(StatusCodes.Status409Conflict, "Last admin.", "The installation needs at least one admin operator.");
         }
 
-        // Sessions stay remembered for at most Sessions:CacheDuration, on this replica as on others.
         await store.DeleteOperatorAsync(operatorId, ct);
+        // At once here; other replicas forget their cached lookups within Sessions:CacheDuration.
+        revocations.EndAll(operatorId);
         return TypedResults.NoContent();
     }
 }

@@ -35,6 +35,7 @@ internal sealed class SessionAuthenticationHandler(
     IIdentityStore identity,
     IMemoryCache cache,
     IOptions<OperatorSessionOptions> sessions,
+    SessionRevocations revocations,
     TimeProvider clock)
     : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
 {
@@ -64,7 +65,7 @@ internal sealed class SessionAuthenticationHandler(
             entry.Size = 1;
             return operators.FindSessionAsync(hash, Context.RequestAborted);
         });
-        if (found is not var (session, account) || session.ExpiresAt <= clock.GetUtcNow())
+        if (found is not var (session, account) || session.ExpiresAt <= clock.GetUtcNow() || revocations.Ended(session))
         {
             return AuthenticateResult.Fail("Your session has ended; sign in again.");
         }

@@ -67,7 +67,7 @@ public static class SessionEndpoints
             return ApiProblems.Validation(errors);
         }
 
-        if (!throttle.TryAcquire(http))
+        if (!throttle.TryAcquire("address:" + (http.Connection.RemoteIpAddress?.ToString() ?? "unknown")))
         {
             http.Response.Headers.RetryAfter = "60";
             return ApiProblems.Status(StatusCodes.Status429TooManyRequests, "Too many sign-in attempts.", "Wait a minute before trying again.");
@@ -121,7 +121,8 @@ public static class SessionEndpoints
     }
 
     private static async Task<Results<NoContent, ValidationProblem, ProblemHttpResult>> ChangePasswordAsync(
-        HttpContext http, JsonBody<ChangePasswordRequest> body, IOperatorStore operators, OperatorPasswords passwords, CancellationToken ct)
+        HttpContext http, JsonBody<ChangePasswordRequest> body, IOperatorStore operators, OperatorPasswords passwords, SignInThrottle throttle,
+        SessionRevocations revocations, CancellationToken ct)
     {
         var request = body.Value;
         if (http.Features.Get<SignedIn>() is not { } current)
@@ -130,6 +131,12 @@ public static class SessionEndpoints
         }
 
         var (session, account) = current;
+        // A stolen session must not get to guess the current password at speed either.
+        if (!throttle.TryAcquire("password:" + account.Id))
+        {
+            http.Response.Headers.RetryAfter = "60";
+            return ApiProblems.Status(StatusCodes.Status429TooManyRequests, "Too many password changes.", "Wait a minute before trying again.");
+        }
 
         if (OperatorPasswords.Problem(request.NewPassword) is { } problem)
         {
@@ -143,6 +150,7 @@ public static class SessionEndpoints
 
         // Other browsers signed in as this operator are signed out: that is why people change passwords.
         await operators.SetPasswordHashAsync(account.Id, passwords.Hash(request.NewPassword!), session.Hash, ct);
+        revocations.EndAll(account.Id, except: session.Hash);
         return TypedResults.NoContent();
     }
 
@@ -159,7 +167,7 @@ public static class SessionEndpoints
     }
 }
 
-/// <summary>Sign-in attempts per client address and minute, so passwords cannot be guessed at speed.</summary>
+/// <summary>Password attempts per minute (sign-ins per client address, password changes per operator), so passwords cannot be guessed at speed.</summary>
 public sealed class SignInThrottle(IOptions<OperatorSessionOptions> options) : IDisposable
 {
     private readonly PartitionedRateLimiter<string> _limiter = PartitionedRateLimiter.Create<string, string>(address =>
@@ -170,9 +178,9 @@ public sealed class SignInThrottle(IOptions<OperatorSessionOptions> options) : I
             QueueLimit = 0,
         }));
 
-    public bool TryAcquire(HttpContext http)
+    public bool TryAcquire(string partition)
     {
-        using var lease = _limiter.AttemptAcquire(http.Connection.RemoteIpAddress?.ToString() ?? "unknown");
+        using var lease = _limiter.AttemptAcquire(partition);
         return lease.IsAcquired;
     }
 

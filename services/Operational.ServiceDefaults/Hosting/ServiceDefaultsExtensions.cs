@@ -43,6 +43,12 @@ public static class ServiceDefaultsExtensions
 
     public static WebApplication UseServiceDefaults(this WebApplication app)
     {
+        // First: everything after it (cookies, throttles, rate limits, logs) sees the client, not the proxy.
+        if (app.Services.GetService<ForwardedHeadersPipeline>() is not null)
+        {
+            app.UseForwardedHeaders();
+        }
+
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         // Explicit, for the rate limiter's place: after authentication (it partitions by the caller's
@@ -67,6 +73,13 @@ public static class ServiceDefaultsExtensions
         return services;
     }
 
+    /// <summary>Puts the forwarded-headers middleware (whose trusted proxies the module configures) first in the pipeline.</summary>
+    public static IServiceCollection AddForwardedHeadersInPipeline(this IServiceCollection services)
+    {
+        services.AddSingleton<ForwardedHeadersPipeline>();
+        return services;
+    }
+
     /// <summary>The JSON conventions of every public and internal API.</summary>
     public static void ConfigureJson(JsonSerializerOptions options)
     {
@@ -80,3 +93,6 @@ public static class ServiceDefaultsExtensions
 
 /// <summary>Marks a process whose pipeline has the rate limiter (see <see cref="ServiceDefaultsExtensions.AddRateLimitedPipeline"/>).</summary>
 public sealed class RateLimitedPipeline;
+
+/// <summary>Marks a process whose pipeline starts with the forwarded-headers middleware (see <see cref="ServiceDefaultsExtensions.AddForwardedHeadersInPipeline"/>).</summary>
+public sealed class ForwardedHeadersPipeline;

@@ -17,12 +17,11 @@ namespace Operational.Storage.LiveFeed;
 /// <c>GET /v1/events/stream</c>: every event stored for the caller's project, by any storage
 /// replica, as server-sent events in the order of storage. Each message's <c>id</c> is the
 /// event's position; a client that reconnects with <c>Last-Event-ID</c> (browsers do it by
-/// themselves) continues right after it, so nothing is missed.
+/// themselves) continues right after it, so nothing is missed. All streams of a project are fed by
+/// one reader (<see cref="LiveFeedHub"/>); a stream that resumes first catches up alone.
 /// </summary>
 public static class LiveFeedEndpoints
 {
-    private const int ReadLimit = 500;
-
     public static IEndpointRouteBuilder MapLiveFeed(this IEndpointRouteBuilder endpoints)
     {
         endpoints.MapGet("/v1/events/stream", StreamAsync)
@@ -35,7 +34,7 @@ public static class LiveFeedEndpoints
     internal static async Task<IResult> StreamAsync(
         HttpContext http,
         IEventStore store,
-        StoredSignal signal,
+        LiveFeedHub hub,
         IOptions<LiveFeedOptions> options,
         IOptions<JsonOptions> json,
         TimeProvider clock,
@@ -60,73 +59,103 @@ public static class LiveFeedEndpoints
             position = parsed;
         }
 
-        var projectId = http.User.GetProjectId();
+        var caller = http.User.ToCallerIdentity()!;
         var aborted = http.RequestAborted;
-        var last = position ?? await store.LatestPositionAsync(projectId, aborted);
-        var response = http.Response;
-        response.ContentType = "text/event-stream";
-        response.Headers.CacheControl = "no-cache";
-        response.Headers["X-Accel-Buffering"] = "no";
-        http.Features.Get<IHttpResponseBodyFeature>()?.DisableBuffering();
-        await response.WriteAsync("retry: 2000\n\n", aborted);
-        await response.Body.FlushAsync(aborted);
-
-        var sent = new SortedSet<long>();
-        var lastWrite = clock.GetUtcNow();
-        try
+        var (subscription, refusal) = await hub.SubscribeAsync(caller.ProjectId, caller.KeyId, aborted);
+        if (refusal is not null)
         {
-            while (!aborted.IsCancellationRequested)
+            http.Response.Headers.RetryAfter = "10";
+            return ApiProblems.Status(StatusCodes.Status429TooManyRequests, "Too many live streams.", refusal.Detail);
+        }
+
+        using (subscription)
+        {
+            var stream = new EventStream(http.Response, testOnly, json.Value.SerializerOptions);
+            await stream.OpenAsync(aborted);
+            try
             {
-                var wake = signal.Next;
-                var overlap = store.LiveFeedOverlap;
-                // Everything returned is unsent: past the last position, or a late one inside the overlap.
-                var events = await store.ReadStoredAfterAsync(projectId, Math.Max(0, last - overlap), ReadLimit, sent, aborted);
-                var wrote = false;
-                foreach (var (eventPosition, e) in events)
+                // From where the client was (Last-Event-ID) to where the project's reader took it in: read alone.
+                var written = new HashSet<long>();
+                var own = new StoreTail(store, caller.ProjectId, position ?? subscription!.StartPosition);
+                while (own.Position < subscription!.StartPosition)
                 {
-                    if (e.Test == testOnly)
+                    var events = await own.NextAsync(LiveFeedHub.ReadLimit, aborted);
+                    if (events.Count == 0)
                     {
-                        await response.WriteAsync(Message(eventPosition, EventResponse.From(e), json.Value.SerializerOptions), aborted);
-                        wrote = true;
+                        break;
                     }
 
-                    if (overlap > 0)
+                    await stream.WriteAsync(events, aborted);
+                    // The reader may hand these out again (late positions within the store's overlap).
+                    written.UnionWith(events.Select(e => e.Position).Where(p => p > subscription.StartPosition - store.LiveFeedOverlap));
+                }
+
+                // Then everything the project's reader hands out.
+                Task<bool>? ready = null;
+                while (true)
+                {
+                    ready ??= subscription.Batches.WaitToReadAsync(aborted).AsTask();
+                    if (await Task.WhenAny(ready, Task.Delay(options.Value.Heartbeat, clock, aborted)) != ready)
                     {
-                        sent.Add(eventPosition);
+                        await stream.KeepAliveAsync(aborted);
+                        continue;
                     }
 
-                    last = Math.Max(last, eventPosition);
-                }
+                    if (!await ready)
+                    {
+                        break; // fell too far behind: the client reconnects with Last-Event-ID and catches up from the store
+                    }
 
-                if (overlap > 0)
-                {
-                    sent.RemoveWhere(p => p <= last - overlap);
-                }
-
-                if (wrote)
-                {
-                    await response.Body.FlushAsync(aborted);
-                    lastWrite = clock.GetUtcNow();
-                }
-                else if (clock.GetUtcNow() - lastWrite >= options.Value.Heartbeat)
-                {
-                    await response.WriteAsync(": keepalive\n\n", aborted);
-                    await response.Body.FlushAsync(aborted);
-                    lastWrite = clock.GetUtcNow();
-                }
-
-                if (events.Count < ReadLimit)
-                {
-                    await Task.WhenAny(wake, Task.Delay(options.Value.PollInterval, clock, aborted));
+                    ready = null;
+                    while (subscription.Batches.TryRead(out var batch))
+                    {
+                        await stream.WriteAsync(batch.Where(e => !written.Remove(e.Position)).ToList(), aborted);
+                    }
                 }
             }
-        }
-        catch (OperationCanceledException) when (aborted.IsCancellationRequested)
-        {
-            // The client went away: the normal end of a stream.
+            catch (OperationCanceledException) when (aborted.IsCancellationRequested)
+            {
+                // The client went away: the normal end of a stream.
+            }
         }
 
         return Results.Empty;
+    }
+
+    /// <summary>One client's server-sent events.</summary>
+    private sealed class EventStream(HttpResponse response, bool testOnly, JsonSerializerOptions json)
+    {
+        public async Task OpenAsync(CancellationToken cancellationToken)
+        {
+            response.ContentType = "text/event-stream";
+            response.Headers.CacheControl = "no-cache";
+            response.Headers["X-Accel-Buffering"] = "no";
+            response.HttpContext.Features.Get<IHttpResponseBodyFeature>()?.DisableBuffering();
+            await response.WriteAsync("retry: 2000\n\n", cancellationToken);
+            await response.Body.FlushAsync(cancellationToken);
+        }
+
+        public async Task WriteAsync(IReadOnlyList<PositionedEvent> events, CancellationToken cancellationToken)
+        {
+            var wrote = false;
+            foreach (var (position, e) in events.Where(e => e.Event.Test == testOnly))
+            {
+                await response.WriteAsync(Message(position, EventResponse.From(e), json), cancellationToken);
+                wrote = true;
+            }
+
+            if (wrote)
+            {
+                await response.Body.FlushAsync(cancellationToken);
+            }
+        }
+
+        /// <summary>A comment line, so proxies do not close an idle stream.</summary>
+        public async Task KeepAliveAsync(CancellationToken cancellationToken)
+        {
+            await response.WriteAsync(": keepalive\n\n", cancellationToken);
+            await response.Body.FlushAsync(cancellationToken);
+        }
     }
 
     private static string Message(long position, EventResponse e, JsonSerializerOptions options) =>
