@@ -8,9 +8,11 @@ using Operational.Notifications.Deliveries.Senders;
 using Operational.Notifications.Outbound;
 using Operational.Notifications.Push;
 using Operational.Notifications.Settings;
+using Operational.Notifications.Storage;
 using Operational.Notifications.Storage.MongoDb;
 using Operational.Notifications.Storage.Sqlite;
 using Operational.ServiceDefaults.Hosting;
+using Operational.ServiceDefaults.Secrets;
 using Operational.ServiceDefaults.Storage;
 using Operational.ServiceDefaults.ServiceApis;
 
@@ -29,13 +31,17 @@ public static class NotificationsServiceExtensions
     {
         builder.BindValidated<NotificationsOptions, NotificationsOptionsValidator>(NotificationsOptions.SectionName);
         // One store, one file or database, for channels and push: both interfaces are the same object.
+        builder.AddSecretBox();
+        builder.Services.AddSingleton<StoredSecrets>();
         builder.Services.AddServiceStore<IChannelStore>(ServiceName, ServiceName,
-            (sqlite, _) => new SqliteNotificationsStore(sqlite),
-            (mongo, _) => new MongoNotificationsStore(mongo));
+            (sqlite, provider) => new SqliteNotificationsStore(sqlite, provider.GetRequiredService<StoredSecrets>()),
+            (mongo, provider) => new MongoNotificationsStore(mongo, provider.GetRequiredService<StoredSecrets>()));
         builder.Services.AddSingleton(provider => (IPushStore)provider.GetRequiredService<IChannelStore>());
         builder.Services.AddSingleton(provider => (IDeliveryStore)provider.GetRequiredService<IChannelStore>());
         builder.Services.AddSingleton(provider => (IActionStore)provider.GetRequiredService<IChannelStore>());
         builder.Services.AddSingleton(provider => (INotificationSettingsStore)provider.GetRequiredService<IChannelStore>());
+        builder.Services.AddSingleton(provider => (ISecretResealing)provider.GetRequiredService<IChannelStore>());
+        builder.Services.AddHostedService<SecretResealing>();
         builder.Services.AddStorageApiEvents();
         builder.Services.AddOutboundHttp();
         builder.Services.AddSingleton<IChannelSender, WebhookSender>();

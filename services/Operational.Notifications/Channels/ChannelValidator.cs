@@ -200,12 +200,12 @@ public static class ChannelValidator
             }
         }
 
-        Note(d.Webhook?.Secret, "webhook.secret");
-        Note(d.Slack?.WebhookUrl, "slack.webhookUrl");
-        Note(d.Discord?.WebhookUrl, "discord.webhookUrl");
-        Note(d.Email?.Password, "email.password");
-        Note(d.Telegram?.BotToken, "telegram.botToken");
-        Note(d.Ntfy?.Token, "ntfy.token");
+        Note(d.Webhook?.Secret, ChannelSecretFields.WebhookSecret);
+        Note(d.Slack?.WebhookUrl, ChannelSecretFields.SlackUrl);
+        Note(d.Discord?.WebhookUrl, ChannelSecretFields.DiscordUrl);
+        Note(d.Email?.Password, ChannelSecretFields.EmailPassword);
+        Note(d.Telegram?.BotToken, ChannelSecretFields.TelegramToken);
+        Note(d.Ntfy?.Token, ChannelSecretFields.NtfyToken);
         return (d with
         {
             Webhook = d.Webhook is null ? null : d.Webhook with { Secret = null },
@@ -256,4 +256,15 @@ public static class ChannelValidator
         return colon > 0 && colon < token.Length - 1 && token.Length <= 100 && token[..colon].All(char.IsAsciiDigit) &&
                token[(colon + 1)..].All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_');
     }
+}
+
+/// <summary>The fields of a channel that are secrets: write-only in the API, sealed at rest.</summary>
+public static class ChannelSecretFields
+{
+    public const string WebhookSecret = "webhook.secret";
+    public const string SlackUrl = "slack.webhookUrl";
+    public const string DiscordUrl = "discord.webhookUrl";
+    public const string EmailPassword = "email.password";
+    public const string TelegramToken = "telegram.botToken";
+    public const string NtfyToken = "ntfy.token";
 }

@@ -59,11 +59,19 @@ public sealed class SqliteDatabase
         var folder = Path.GetDirectoryName(FilePath)!;
         try
         {
-            Directory.CreateDirectory(folder);
+            DataFiles.EnsureFolder(folder);
+            if (!File.Exists(FilePath))
+            {
+                // Made here rather than by SQLite, which would make it readable by every account (0644);
+                // SQLite gives its WAL and shared-memory files the database file's mode.
+                DataFiles.CreateOwnerOnly(FilePath).Dispose();
+            }
+
+            DataFiles.RestrictToOwner(FilePath);
         }
         catch (Exception e) when (e is UnauthorizedAccessException or IOException)
         {
-            throw new InvalidOperationException($"Cannot create the data folder '{folder}': {e.Message} Set Storage:Sqlite:DataDirectory to a writable folder.", e);
+            throw new InvalidOperationException($"Cannot create the data folder '{folder}' or its file: {e.Message} Set Storage:Sqlite:DataDirectory to a writable folder.", e);
         }
 
         await using var connection = await OpenAsync(cancellationToken);

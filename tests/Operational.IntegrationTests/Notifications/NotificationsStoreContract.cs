@@ -3,8 +3,13 @@ using Operational.Notifications.Actions;
 using Operational.Notifications.Channels;
 using Operational.Notifications.Deliveries;
 using Operational.Notifications.Push;
+using Operational.Notifications.Storage;
 using Operational.Notifications.Storage.MongoDb;
 using Operational.Notifications.Storage.Sqlite;
+using Operational.ServiceDefaults.Secrets;
+using Operational.ServiceDefaults.Storage;
+using MongoDB.Bson;
+using MongoDB.Driver;
 
 namespace Operational.IntegrationTests.Notifications;
 
@@ -18,6 +23,74 @@ public abstract class NotificationsStoreContract : StoreContract<IChannelStore>
     private IDeliveryStore Deliveries => (IDeliveryStore)Store;
 
     private IActionStore Actions => (IActionStore)Store;
+
+    /// <summary>The key the next <see cref="StoreContract{TStore}.CreateStore"/> seals and opens secrets with.</summary>
+    protected SecretBox Box { get; set; } = new(SecretBox.NewKey());
+
+    /// <summary>Everything the store wrote, as text, to look for secrets in.</summary>
+    protected abstract Task<string> StoredTextAsync();
+
+    /// <summary>Writes a channel as a version before sealing did (its secrets in plain text).</summary>
+    protected abstract Task SeedPlaintextChannelAsync(string projectId, string channelId, string definitionJson);
+
+    [Fact]
+    public async Task Secrets_are_sealed_at_rest_and_open_for_the_service()
+    {
+        var channel = new Channel("ch1", "p1", new ChannelDefinition("mail", ChannelKinds.Email, null, null, null,
+            new EmailSettings("smtp.example.com", 587, "starttls", "ops", "pw-3f9a1c7e55d2", "ops@example.com", ["a@example.com"]), null, null), T0, T0);
+        await Store.SaveAsync(channel, CancellationToken.None);
+        await Store.SaveAsync(new Channel("ch2", "p1", new ChannelDefinition("bot", ChannelKinds.Telegram, null, null, null, null, new TelegramSettings("123456:tok-8d1e0b6a4f", "-100"), null), T0, T0),
+            CancellationToken.None);
+        var actionSecret = await Actions.GetOrAddActionSecretAsync("p1", "as-7b2c9e41d8f0", CancellationToken.None);
+        var vapid = await Push.GetOrAddVapidKeyAsync(new VapidKey("vapid-private-5e8a2d"u8.ToArray(), [4, 1, 2], T0), CancellationToken.None);
+
+        var stored = await StoredTextAsync();
+        Assert.DoesNotContain("pw-3f9a1c7e55d2", stored, StringComparison.Ordinal);
+        Assert.DoesNotContain("tok-8d1e0b6a4f", stored, StringComparison.Ordinal);
+        Assert.DoesNotContain("as-7b2c9e41d8f0", stored, StringComparison.Ordinal);
+        Assert.DoesNotContain("vapid-private-5e8a2d", stored, StringComparison.Ordinal);
+        Assert.Contains("smtp.example.com", stored, StringComparison.Ordinal); // the rest stays readable
+
+        Assert.Equal("pw-3f9a1c7e55d2", (await Store.GetAsync("p1", "ch1", CancellationToken.None))!.Definition.Email!.Password);
+        Assert.Equal("123456:tok-8d1e0b6a4f", (await Store.ListAsync("p1", CancellationToken.None)).Single(c => c.Id == "ch2").Definition.Telegram!.BotToken);
+        Assert.Equal("as-7b2c9e41d8f0", actionSecret);
+        Assert.Equal("vapid-private-5e8a2d"u8.ToArray(), vapid.PrivateKey);
+        Assert.Equal(0, await ((ISecretResealing)Store).ResealSecretsAsync(CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task After_a_key_rotation_the_old_key_opens_until_everything_is_sealed_again()
+    {
+        var oldKey = SecretBox.NewKey();
+        var newKey = SecretBox.NewKey();
+        Box = new SecretBox(oldKey);
+        var before = CreateStore();
+        await before.InitializeAsync(CancellationToken.None);
+        await before.SaveAsync(new Channel("ch1", "p1", new ChannelDefinition("phones", ChannelKinds.Ntfy, null, null, null, null, null, new NtfySettings("https://ntfy.sh", "ops", "tk_rotate")), T0, T0),
+            CancellationToken.None);
+        await ((IActionStore)before).GetOrAddActionSecretAsync("p1", "as_rotate", CancellationToken.None);
+
+        Box = new SecretBox(newKey, [oldKey]);
+        var rotated = CreateStore();
+        Assert.Equal("tk_rotate", (await rotated.GetAsync("p1", "ch1", CancellationToken.None))!.Definition.Ntfy!.Token);
+        Assert.Equal(2, await ((ISecretResealing)rotated).ResealSecretsAsync(CancellationToken.None));
+
+        Box = new SecretBox(newKey);
+        var onlyNew = CreateStore();
+        Assert.Equal("tk_rotate", (await onlyNew.GetAsync("p1", "ch1", CancellationToken.None))!.Definition.Ntfy!.Token);
+        Assert.Equal("as_rotate", await ((IActionStore)onlyNew).GetOrAddActionSecretAsync("p1", "ignored", CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task Secrets_stored_before_sealing_open_and_are_sealed_again()
+    {
+        await SeedPlaintextChannelAsync("p1", "old", """{"name":"old hook","kind":"webhook","webhook":{"url":"https://example.com/h","secret":"whsec_plaintextsecret00000000000000"}}""");
+
+        Assert.Equal("whsec_plaintextsecret00000000000000", (await Store.GetAsync("p1", "old", CancellationToken.None))!.Definition.Webhook!.Secret);
+        Assert.Equal(1, await ((ISecretResealing)Store).ResealSecretsAsync(CancellationToken.None));
+        Assert.Equal("whsec_plaintextsecret00000000000000", (await Store.GetAsync("p1", "old", CancellationToken.None))!.Definition.Webhook!.Secret);
+        Assert.Equal(0, await ((ISecretResealing)Store).ResealSecretsAsync(CancellationToken.None));
+    }
 
     [Fact]
     public async Task Exclusive_action_runs_once_unless_it_failed_and_repeatable_ones_run_freely()
@@ -135,10 +208,50 @@ public abstract class NotificationsStoreContract : StoreContract<IChannelStore>
 
 public sealed class SqliteNotificationsStoreTests : NotificationsStoreContract
 {
-    protected override IChannelStore CreateStore() => new SqliteNotificationsStore(Databases.Sqlite("notifications"));
+    protected override IChannelStore CreateStore() => new SqliteNotificationsStore(Databases.Sqlite("notifications"), new StoredSecrets(Box));
+
+    protected override async Task<string> StoredTextAsync()
+    {
+        // Everything on disk: the database file and its write-ahead log.
+        var path = Databases.Sqlite("notifications").FilePath;
+        var bytes = await File.ReadAllBytesAsync(path);
+        var wal = File.Exists(path + "-wal") ? await File.ReadAllBytesAsync(path + "-wal") : [];
+        return System.Text.Encoding.Latin1.GetString([.. bytes, .. wal]);
+    }
+
+    protected override async Task SeedPlaintextChannelAsync(string projectId, string channelId, string definitionJson)
+    {
+        await using var connection = await Databases.Sqlite("notifications").OpenAsync();
+        await connection.ExecuteAsync(null, "INSERT INTO channels (project_id, id, definition, created_at, updated_at) VALUES ($p, $id, $d, 0, 0)", CancellationToken.None,
+            ("$p", projectId), ("$id", channelId), ("$d", definitionJson));
+    }
 }
 
 public sealed class MongoNotificationsStoreTests : NotificationsStoreContract
 {
-    protected override IChannelStore CreateStore() => new MongoNotificationsStore(Databases.Mongo);
+    protected override IChannelStore CreateStore() => new MongoNotificationsStore(Databases.Mongo, new StoredSecrets(Box));
+
+    protected override async Task<string> StoredTextAsync()
+    {
+        var text = new System.Text.StringBuilder();
+        foreach (var name in await (await Databases.Mongo.ListCollectionNamesAsync()).ToListAsync())
+        {
+            foreach (var document in await Databases.Mongo.GetCollection<MongoDB.Bson.BsonDocument>(name).Find(FilterDefinition<MongoDB.Bson.BsonDocument>.Empty).ToListAsync())
+            {
+                text.Append(document.ToJson());
+                foreach (var binary in document.Values.OfType<MongoDB.Bson.BsonBinaryData>())
+                {
+                    text.Append(System.Text.Encoding.Latin1.GetString(binary.Bytes));
+                }
+            }
+        }
+
+        return text.ToString();
+    }
+
+    protected override Task SeedPlaintextChannelAsync(string projectId, string channelId, string definitionJson) =>
+        Databases.Mongo.GetCollection<MongoDB.Bson.BsonDocument>("channels").InsertOneAsync(new MongoDB.Bson.BsonDocument
+        {
+            ["_id"] = projectId + "/" + channelId, ["p"] = projectId, ["c"] = channelId, ["definition"] = definitionJson, ["createdAt"] = 0L, ["updatedAt"] = 0L,
+        });
 }

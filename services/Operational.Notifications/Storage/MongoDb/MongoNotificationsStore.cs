@@ -14,7 +14,8 @@ namespace Operational.Notifications.Storage.MongoDb;
 /// The notifications service's MongoDB database: channels (id <c>{project}/{channel}</c>), the VAPID
 /// key (one document, inserted once) and push subscriptions (unique per project and endpoint).
 /// </summary>
-public sealed class MongoNotificationsStore(IMongoDatabase database) : IChannelStore, IPushStore, IDeliveryStore, IActionStore, INotificationSettingsStore
+public sealed class MongoNotificationsStore(IMongoDatabase database, StoredSecrets secrets)
+    : IChannelStore, IPushStore, IDeliveryStore, IActionStore, INotificationSettingsStore, ISecretResealing
 {
     private const string VapidId = "vapid";
 
@@ -88,13 +89,13 @@ public sealed class MongoNotificationsStore(IMongoDatabase database) : IChannelS
     {
         try
         {
-            await _secrets.InsertOneAsync(new SecretDocument { ProjectId = projectId, Secret = created }, cancellationToken: cancellationToken);
+            await _secrets.InsertOneAsync(new SecretDocument { ProjectId = projectId, Secret = secrets.SealActionSecret(projectId, created) }, cancellationToken: cancellationToken);
         }
         catch (MongoWriteException e) when (e.WriteError.Category == ServerErrorCategory.DuplicateKey)
         {
         }
 
-        return (await _secrets.Find(s => s.ProjectId == projectId).SingleAsync(cancellationToken)).Secret;
+        return secrets.OpenActionSecret(projectId, (await _secrets.Find(s => s.ProjectId == projectId).SingleAsync(cancellationToken)).Secret);
     }
 
     public async Task AddDeliveriesAsync(IReadOnlyList<Delivery> deliveries, CancellationToken cancellationToken)
@@ -177,7 +178,7 @@ public sealed class MongoNotificationsStore(IMongoDatabase database) : IChannelS
             await _vapid.InsertOneAsync(new VapidDocument
             {
                 Id = VapidId,
-                PrivateKey = created.PrivateKey,
+                PrivateKey = secrets.SealVapidKey(created.PrivateKey),
                 PublicKey = created.PublicKey,
                 CreatedAt = created.CreatedAt.ToUnixTimeMilliseconds(),
             }, cancellationToken: cancellationToken);
@@ -188,7 +189,7 @@ public sealed class MongoNotificationsStore(IMongoDatabase database) : IChannelS
         }
 
         var stored = await _vapid.Find(v => v.Id == VapidId).SingleAsync(cancellationToken);
-        return new VapidKey(stored.PrivateKey, stored.PublicKey, DateTimeOffset.FromUnixTimeMilliseconds(stored.CreatedAt));
+        return new VapidKey(secrets.OpenVapidKey(stored.PrivateKey), stored.PublicKey, DateTimeOffset.FromUnixTimeMilliseconds(stored.CreatedAt));
     }
 
     public async Task<PushSubscription> SaveSubscriptionAsync(PushSubscription subscription, CancellationToken cancellationToken)
@@ -230,15 +231,44 @@ public sealed class MongoNotificationsStore(IMongoDatabase database) : IChannelS
 
     public Task PingAsync(CancellationToken cancellationToken) => MongoClientProvider.PingAsync(database, cancellationToken);
 
+    public async Task<int> ResealSecretsAsync(CancellationToken cancellationToken)
+    {
+        var count = 0;
+        foreach (var document in (await _channels.Find(FilterDefinition<ChannelDocument>.Empty).ToListAsync(cancellationToken)).Where(d => !secrets.ChannelIsCurrent(d.Definition)))
+        {
+            // Only if unchanged since read: a replica saving the channel meanwhile seals it itself.
+            var result = await _channels.ReplaceOneAsync(c => c.Id == document.Id && c.Definition == document.Definition,
+                ChannelDocument.From(document.ToChannel(secrets), secrets), cancellationToken: cancellationToken);
+            count += (int)result.ModifiedCount;
+        }
+
+        foreach (var document in (await _secrets.Find(FilterDefinition<SecretDocument>.Empty).ToListAsync(cancellationToken)).Where(d => !secrets.IsCurrent(d.Secret)))
+        {
+            var resealed = secrets.SealActionSecret(document.ProjectId, secrets.OpenActionSecret(document.ProjectId, document.Secret));
+            var result = await _secrets.UpdateOneAsync(d => d.ProjectId == document.ProjectId && d.Secret == document.Secret,
+                Builders<SecretDocument>.Update.Set(d => d.Secret, resealed), cancellationToken: cancellationToken);
+            count += (int)result.ModifiedCount;
+        }
+
+        if (await _vapid.Find(v => v.Id == VapidId).FirstOrDefaultAsync(cancellationToken) is { } vapid && !secrets.IsCurrent(vapid.PrivateKey))
+        {
+            var result = await _vapid.UpdateOneAsync(v => v.Id == VapidId && v.PrivateKey == vapid.PrivateKey,
+                Builders<VapidDocument>.Update.Set(v => v.PrivateKey, secrets.SealVapidKey(secrets.OpenVapidKey(vapid.PrivateKey))), cancellationToken: cancellationToken);
+            count += (int)result.ModifiedCount;
+        }
+
+        return count;
+    }
+
     public async Task<Channel?> GetAsync(string projectId, string channelId, CancellationToken cancellationToken) =>
-        (await _channels.Find(c => c.Id == Key(projectId, channelId)).FirstOrDefaultAsync(cancellationToken))?.ToChannel();
+        (await _channels.Find(c => c.Id == Key(projectId, channelId)).FirstOrDefaultAsync(cancellationToken))?.ToChannel(secrets);
 
     public async Task<IReadOnlyList<Channel>> ListAsync(string projectId, CancellationToken cancellationToken) =>
         (await _channels.Find(c => c.ProjectId == projectId).SortBy(c => c.CreatedAt).ThenBy(c => c.Id).ToListAsync(cancellationToken))
-        .Select(c => c.ToChannel()).ToList();
+        .Select(c => c.ToChannel(secrets)).ToList();
 
     public Task SaveAsync(Channel channel, CancellationToken cancellationToken) =>
-        _channels.ReplaceOneAsync(c => c.Id == Key(channel.ProjectId, channel.Id), ChannelDocument.From(channel), new ReplaceOptions { IsUpsert = true }, cancellationToken);
+        _channels.ReplaceOneAsync(c => c.Id == Key(channel.ProjectId, channel.Id), ChannelDocument.From(channel, secrets), new ReplaceOptions { IsUpsert = true }, cancellationToken);
 
     public async Task<bool> DeleteAsync(string projectId, string channelId, CancellationToken cancellationToken) =>
         (await _channels.DeleteOneAsync(c => c.Id == Key(projectId, channelId), cancellationToken)).DeletedCount == 1;
@@ -400,17 +430,17 @@ public sealed class MongoNotificationsStore(IMongoDatabase database) : IChannelS
 
         [BsonElement("updatedAt")] public long UpdatedAt { get; init; }
 
-        public static ChannelDocument From(Channel channel) => new()
+        public static ChannelDocument From(Channel channel, StoredSecrets secrets) => new()
         {
             Id = Key(channel.ProjectId, channel.Id),
             ProjectId = channel.ProjectId,
             ChannelId = channel.Id,
-            Definition = ChannelJson.Write(channel.Definition),
+            Definition = secrets.WriteChannel(channel),
             CreatedAt = channel.CreatedAt.ToUnixTimeMilliseconds(),
             UpdatedAt = channel.UpdatedAt.ToUnixTimeMilliseconds(),
         };
 
-        public Channel ToChannel() => new(ChannelId, ProjectId, ChannelJson.Read(Definition),
+        public Channel ToChannel(StoredSecrets secrets) => new(ChannelId, ProjectId, secrets.ReadChannel(ProjectId, ChannelId, Definition),
             DateTimeOffset.FromUnixTimeMilliseconds(CreatedAt), DateTimeOffset.FromUnixTimeMilliseconds(UpdatedAt));
     }
 }

@@ -14,7 +14,8 @@ namespace Operational.Notifications.Storage.Sqlite;
 /// The notifications service's SQLite file: channels (each definition one JSON document), the
 /// VAPID key, the push subscriptions and the deliveries.
 /// </summary>
-public sealed class SqliteNotificationsStore(SqliteDatabase database) : IChannelStore, IPushStore, IDeliveryStore, IActionStore, INotificationSettingsStore
+public sealed class SqliteNotificationsStore(SqliteDatabase database, StoredSecrets secrets)
+    : IChannelStore, IPushStore, IDeliveryStore, IActionStore, INotificationSettingsStore, ISecretResealing
 {
     private static readonly string[] Migrations =
     [
@@ -99,6 +100,41 @@ public sealed class SqliteNotificationsStore(SqliteDatabase database) : IChannel
 
     public Task PingAsync(CancellationToken cancellationToken) => database.PingAsync(cancellationToken);
 
+    public Task<int> ResealSecretsAsync(CancellationToken cancellationToken) =>
+        database.WriteAsync(async (connection, transaction) =>
+        {
+            var count = 0;
+            using var channels = connection.Command(transaction, "SELECT project_id, id, definition FROM channels");
+            foreach (var (project, id, json) in await channels.ListAsync(r => (r.GetString(0), r.GetString(1), r.GetString(2)), cancellationToken))
+            {
+                if (!secrets.ChannelIsCurrent(json))
+                {
+                    var channel = new Channel(id, project, secrets.ReadChannel(project, id, json), default, default);
+                    count += await connection.ExecuteAsync(transaction, "UPDATE channels SET definition = $definition WHERE project_id = $project AND id = $id", cancellationToken,
+                        ("$definition", secrets.WriteChannel(channel)), ("$project", project), ("$id", id));
+                }
+            }
+
+            using var actionSecrets = connection.Command(transaction, "SELECT project_id, secret FROM action_secrets");
+            foreach (var (project, stored) in await actionSecrets.ListAsync(r => (r.GetString(0), r.GetString(1)), cancellationToken))
+            {
+                if (!secrets.IsCurrent(stored))
+                {
+                    count += await connection.ExecuteAsync(transaction, "UPDATE action_secrets SET secret = $secret WHERE project_id = $project", cancellationToken,
+                        ("$secret", secrets.SealActionSecret(project, secrets.OpenActionSecret(project, stored))), ("$project", project));
+                }
+            }
+
+            using var vapid = connection.Command(transaction, "SELECT private_key FROM vapid_key WHERE id = 1");
+            if (await vapid.ExecuteScalarAsync(cancellationToken) is byte[] key && !secrets.IsCurrent(key))
+            {
+                count += await connection.ExecuteAsync(transaction, "UPDATE vapid_key SET private_key = $private WHERE id = 1", cancellationToken,
+                    ("$private", secrets.SealVapidKey(secrets.OpenVapidKey(key))));
+            }
+
+            return count;
+        }, cancellationToken);
+
     public async Task<Channel?> GetAsync(string projectId, string channelId, CancellationToken cancellationToken) =>
         (await ReadAsync("WHERE project_id = $project AND id = $id", cancellationToken, ("$project", projectId), ("$id", channelId))).SingleOrDefault();
 
@@ -112,7 +148,7 @@ public sealed class SqliteNotificationsStore(SqliteDatabase database) : IChannel
                 INSERT INTO channels (project_id, id, definition, created_at, updated_at) VALUES ($project, $id, $definition, $created, $updated)
                 ON CONFLICT (project_id, id) DO UPDATE SET definition = excluded.definition, updated_at = excluded.updated_at
                 """);
-            save.Set(("$project", channel.ProjectId), ("$id", channel.Id), ("$definition", ChannelJson.Write(channel.Definition)),
+            save.Set(("$project", channel.ProjectId), ("$id", channel.Id), ("$definition", secrets.WriteChannel(channel)),
                 ("$created", channel.CreatedAt.ToUnixTimeMilliseconds()), ("$updated", channel.UpdatedAt.ToUnixTimeMilliseconds()));
             await save.ExecuteNonQueryAsync(cancellationToken);
         }, cancellationToken);
@@ -125,10 +161,10 @@ public sealed class SqliteNotificationsStore(SqliteDatabase database) : IChannel
         {
             using var insert = connection.Command(transaction,
                 "INSERT INTO vapid_key (id, private_key, public_key, created_at) VALUES (1, $private, $public, $created) ON CONFLICT DO NOTHING");
-            insert.Set(("$private", created.PrivateKey), ("$public", created.PublicKey), ("$created", created.CreatedAt.ToUnixTimeMilliseconds()));
+            insert.Set(("$private", secrets.SealVapidKey(created.PrivateKey)), ("$public", created.PublicKey), ("$created", created.CreatedAt.ToUnixTimeMilliseconds()));
             await insert.ExecuteNonQueryAsync(cancellationToken);
             using var select = connection.Command(transaction, "SELECT private_key, public_key, created_at FROM vapid_key WHERE id = 1");
-            return (await select.FirstOrDefaultAsync(reader => new VapidKey((byte[])reader[0], (byte[])reader[1], reader.GetTime(2)), cancellationToken))!;
+            return (await select.FirstOrDefaultAsync(reader => new VapidKey(secrets.OpenVapidKey((byte[])reader[0]), (byte[])reader[1], reader.GetTime(2)), cancellationToken))!;
         }, cancellationToken);
 
     public Task<PushSubscription> SaveSubscriptionAsync(PushSubscription subscription, CancellationToken cancellationToken) =>
@@ -278,8 +314,8 @@ public sealed class SqliteNotificationsStore(SqliteDatabase database) : IChannel
                 INSERT INTO action_secrets (project_id, secret) VALUES ($project, $secret) ON CONFLICT DO NOTHING;
                 SELECT secret FROM action_secrets WHERE project_id = $project;
                 """);
-            upsert.Set(("$project", projectId), ("$secret", created));
-            return (string)(await upsert.ExecuteScalarAsync(cancellationToken))!;
+            upsert.Set(("$project", projectId), ("$secret", secrets.SealActionSecret(projectId, created)));
+            return secrets.OpenActionSecret(projectId, (string)(await upsert.ExecuteScalarAsync(cancellationToken))!);
         }, cancellationToken);
 
     public async Task<NotificationSettings?> GetSettingsAsync(string projectId, CancellationToken cancellationToken)
@@ -322,17 +358,6 @@ public sealed class SqliteNotificationsStore(SqliteDatabase database) : IChannel
 
     private async Task<IReadOnlyList<Channel>> ReadAsync(string where, CancellationToken cancellationToken, params (string, object?)[] parameters) =>
         await database.QueryAsync($"SELECT id, project_id, definition, created_at, updated_at FROM channels {where}",
-            reader => new Channel(reader.GetString(0), reader.GetString(1), ChannelJson.Read(reader.GetString(2)), reader.GetTime(3), reader.GetTime(4)),
+            reader => new Channel(reader.GetString(0), reader.GetString(1), secrets.ReadChannel(reader.GetString(1), reader.GetString(0), reader.GetString(2)), reader.GetTime(3), reader.GetTime(4)),
             cancellationToken, parameters);
-}
-
-/// <summary>How both stores keep a definition: one JSON document.</summary>
-internal static class ChannelJson
-{
-    private static readonly JsonSerializerOptions Options = new(JsonSerializerDefaults.Web);
-
-    public static string Write(ChannelDefinition definition) => JsonSerializer.Serialize(definition, Options);
-
-    public static ChannelDefinition Read(string json) =>
-        JsonSerializer.Deserialize<ChannelDefinition>(json, Options) ?? throw new InvalidDataException("A stored channel is empty.");
 }
