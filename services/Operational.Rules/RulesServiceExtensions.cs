@@ -17,6 +17,7 @@ using Operational.Rules.Storage.MongoDb;
 using Operational.Rules.Storage.Sqlite;
 using Operational.ServiceDefaults.Hosting;
 using Operational.ServiceDefaults.Identity;
+using Operational.ServiceDefaults.Problems;
 using Operational.ServiceDefaults.Storage;
 using Operational.ServiceDefaults.ServiceApis;
 
@@ -107,7 +108,7 @@ public static class RulesServiceExtensions
         api.MapRules();
         api.MapAlerts();
         api.MapSilences();
-        api.MapHangfireDashboard(DashboardPath, new DashboardOptions
+        var dashboard = api.MapHangfireDashboard(DashboardPath, new DashboardOptions
         {
             // The endpoint's own authorization (an admin key) decides; Hangfire's default allows local requests only.
             Authorization = [new AuthenticatedDashboardFilter()],
@@ -118,8 +119,30 @@ public static class RulesServiceExtensions
             .WithMetadata(new HttpMethodMetadata(["GET", "POST"]))
             // Every project's checks are in it: only the installation's administrators may see or change them.
             .RequireAuthorization(Policies.InstallationAdmin);
+        dashboard.Add(endpoint => endpoint.RequestDelegate = RefuseWhatHangfireCannotRead(endpoint.RequestDelegate!));
         return endpoints;
     }
+
+    /// <summary>
+    /// Hangfire reads every POST (and its stats at any method) as an HTML form and throws on anything
+    /// else: those requests get a 4xx problem instead of a 500.
+    /// </summary>
+    private static RequestDelegate RefuseWhatHangfireCannotRead(RequestDelegate dashboard) => http =>
+    {
+        if (http.Request.Path.Value?.EndsWith("/stats", StringComparison.Ordinal) == true && !HttpMethods.IsPost(http.Request.Method))
+        {
+            http.Response.Headers.Allow = "POST";
+            return ApiProblems.WriteAsync(http, StatusCodes.Status405MethodNotAllowed, "Method not allowed.", "The dashboard's statistics are read with a POST of its form.");
+        }
+
+        if (HttpMethods.IsPost(http.Request.Method) && !http.Request.HasFormContentType)
+        {
+            return ApiProblems.WriteAsync(http, StatusCodes.Status415UnsupportedMediaType, "Unsupported media type.",
+                "The dashboard's commands are HTML forms: send them as application/x-www-form-urlencoded.");
+        }
+
+        return dashboard(http);
+    };
 
     private sealed class AuthenticatedDashboardFilter : IDashboardAuthorizationFilter
     {

@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.OpenApi;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.OpenApi;
 
@@ -17,7 +18,7 @@ public static class OpenApiSetup
     public const string BearerScheme = "bearer";
 
     public static IServiceCollection AddOperationalOpenApi(this IServiceCollection services) =>
-        services.AddOpenApi(DocumentName, options => options.AddDocumentTransformer((document, _, _) =>
+        services.AddOpenApi(DocumentName, options => options.AddOperationTransformer(DescribeJsonBodyAsync).AddDocumentTransformer((document, _, _) =>
         {
             document.Info = new OpenApiInfo
             {
@@ -37,6 +38,22 @@ public static class OpenApiSetup
             document.Security = [new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference(BearerScheme, document)] = [] }];
             return Task.CompletedTask;
         }));
+
+    /// <summary>A <see cref="Requests.JsonBody{T}"/> parameter binds itself, so its schema is added here.</summary>
+    private static async Task DescribeJsonBodyAsync(OpenApiOperation operation, OpenApiOperationTransformerContext context, CancellationToken cancellationToken)
+    {
+        if (context.Description.ActionDescriptor.EndpointMetadata.OfType<Requests.JsonBodyMetadata>().FirstOrDefault() is not { } body)
+        {
+            return;
+        }
+
+        var schema = await context.GetOrCreateSchemaAsync(body.Type, null, cancellationToken);
+        operation.RequestBody = new OpenApiRequestBody
+        {
+            Required = true,
+            Content = new Dictionary<string, OpenApiMediaType> { ["application/json"] = new() { Schema = schema } },
+        };
+    }
 
     public static WebApplication MapOperationalOpenApi(this WebApplication app)
     {

@@ -33,6 +33,9 @@ public static class ProblemDetailsSetup
                 OperationCanceledException => StatusCodes.Status499ClientClosedRequest,
                 _ => StatusCodes.Status500InternalServerError,
             };
+            // A client that went away or sent a broken request is not a fault of the server: no error log for it.
+            options.SuppressDiagnosticsCallback = context =>
+                context.Exception is BadHttpRequestException || (context.Exception is OperationCanceledException && context.HttpContext.RequestAborted.IsCancellationRequested);
         });
 
         return services;

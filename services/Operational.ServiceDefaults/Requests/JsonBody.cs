@@ -11,6 +11,9 @@ using Operational.ServiceDefaults.Validation;
 
 namespace Operational.ServiceDefaults.Requests;
 
+/// <summary>Says an endpoint takes a JSON body of <see cref="Type"/>; the OpenAPI document describes it from this.</summary>
+public sealed record JsonBodyMetadata(Type Type);
+
 /// <summary>How large a JSON body an endpoint takes (<see cref="JsonBody{T}"/>); <see cref="DefaultMaxBytes"/> without it.</summary>
 public sealed record JsonBodyLimit(int MaxBytes)
 {
@@ -87,8 +90,9 @@ public sealed class JsonBody<T> : IBindableFromHttpContext<JsonBody<T>>, IEndpoi
 
     public static void PopulateMetadata(ParameterInfo parameter, EndpointBuilder builder)
     {
-        // What a [FromBody] parameter declares: the OpenAPI document shows the body's schema.
-        builder.Metadata.Add(new AcceptsMetadata(["application/json"], typeof(T)));
+        // Not AcceptsMetadata: routing would then refuse another content type before the endpoint,
+        // and the dashboard's fallback would answer 404 instead of this body's precise 415.
+        builder.Metadata.Add(new JsonBodyMetadata(typeof(T)));
         builder.FilterFactories.Add((_, next) => invocation =>
             invocation.Arguments.OfType<JsonBody<T>>().FirstOrDefault() is { Problem: { } problem }
                 ? ValueTask.FromResult<object?>(problem)

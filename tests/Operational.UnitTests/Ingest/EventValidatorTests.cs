@@ -147,6 +147,8 @@ public sealed class EventValidatorTests
     [InlineData("""{"name":"x","contextTimeout":0}""", "contextTimeout", "whole number of seconds")]
     [InlineData("""{"name":"x","contextTimeout":"1h"}""", "contextTimeout", "whole number of seconds")]
     [InlineData("""{"name":"x","contextEnd":"yes"}""", "contextEnd", "true or false")]
+    [InlineData("""{"name":"x","avatar":"\u202e"}""", "avatar", "single emoji")] // a lone right-to-left override
+    [InlineData("""{"name":"x","avatar":"\u200b"}""", "avatar", "single emoji")] // zero-width space
     public void Native_violations_name_the_field(string json, string field, string message)
     {
         Validate(json, out var errors);

@@ -153,6 +153,13 @@ internal static class OperationalEvents
         }
 
         var first = StringInfo.GetNextTextElement(given);
+        if (!EventFields.IsVisibleSymbol(first))
+        {
+            warnings.Add(new EventWarning("avatar", "does not start with a visible character; ignored", given));
+            native.Remove("avatar");
+            return;
+        }
+
         if (first.Length != given.Length)
         {
             warnings.Add(new EventWarning("avatar", "must be one emoji; only the first character is kept", given));

@@ -112,6 +112,28 @@ internal static class EventFields
         return text;
     }
 
+    /// <summary>
+    /// Whether a character (one text element) shows as something: not only format, combining or
+    /// invisible characters, and no bidirectional controls, which would reorder the text around it
+    /// (a lone U+202E makes the rest of the line read backwards).
+    /// </summary>
+    public static bool IsVisibleSymbol(string element)
+    {
+        var visible = false;
+        foreach (var rune in element.EnumerateRunes())
+        {
+            if (rune.Value is >= 0x202A and <= 0x202E or >= 0x2066 and <= 0x2069 or 0x200E or 0x200F or 0x061C)
+            {
+                return false;
+            }
+
+            visible |= Rune.GetUnicodeCategory(rune) is not (System.Globalization.UnicodeCategory.Format or System.Globalization.UnicodeCategory.NonSpacingMark
+                or System.Globalization.UnicodeCategory.EnclosingMark or System.Globalization.UnicodeCategory.SpaceSeparator or System.Globalization.UnicodeCategory.Control);
+        }
+
+        return visible;
+    }
+
     public static string Describe(JsonValueKind kind) => kind switch
     {
         JsonValueKind.Object => "an object",

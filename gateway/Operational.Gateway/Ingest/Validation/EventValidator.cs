@@ -128,7 +128,7 @@ internal static class EventValidator
         }
 
         var avatar = Text(value, "avatar", MaxAvatarLength, errors);
-        if (avatar is not null && new StringInfo(avatar).LengthInTextElements != 1)
+        if (avatar is not null && (new StringInfo(avatar).LengthInTextElements != 1 || !EventFields.IsVisibleSymbol(avatar)))
         {
             errors.Add("avatar", "must be a single emoji (one character), e.g. \"🎉\"");
             return null;
