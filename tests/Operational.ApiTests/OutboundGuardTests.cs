@@ -38,6 +38,21 @@ public sealed class OutboundGuardTests : OwnStandaloneHostTests, IAsyncLifetime
     }
 
     [Fact]
+    public async Task An_ntfy_or_email_channel_at_this_machines_own_address_is_refused()
+    {
+        var own = _listener.Address;
+        using var ntfy = await Client.PostAsync(StandaloneFactory.AdminKey, "/v1/channels",
+            JsonSerializer.Serialize(new { name = "phones", kind = "ntfy", ntfy = new { serverUrl = own.ToString(), topic = "ops", token = "tk_x" } }));
+        await ProblemAssert.NamesFieldAsync(ntfy, "ntfy.serverUrl");
+
+        using var email = await Client.PostAsync(StandaloneFactory.AdminKey, "/v1/channels",
+            JsonSerializer.Serialize(new { name = "mail", kind = "email", email = new { host = own.Host, port = own.Port, security = "none", from = "ops@example.com", to = new[] { "oncall@example.com" } } }));
+        var problem = await ProblemAssert.NamesFieldAsync(email, "email.host");
+        Assert.Contains("an address of this machine", problem.GetProperty("errors").GetProperty("email.host")[0].GetString(), StringComparison.Ordinal);
+        Assert.Empty(_listener.Requests);
+    }
+
+    [Fact]
     public async Task An_action_sent_with_an_ingest_key_at_this_machines_own_address_is_never_called()
     {
         var url = new Uri(_listener.Address, "/act").ToString();

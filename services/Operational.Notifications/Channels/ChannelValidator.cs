@@ -100,6 +100,10 @@ public static class ChannelValidator
                 {
                     errors.Add("email.host", "is required: the SMTP server's host name");
                 }
+                else if (OutboundAddresses.CheckHost(email.Host, allowedHosts) is { } refused)
+                {
+                    errors.Add("email.host", refused);
+                }
 
                 if (email.Port is { } port && port is < 1 or > 65535)
                 {

@@ -126,12 +126,29 @@ public static class OutboundAddresses
             return "must be an absolute https URL";
         }
 
-        if (uri.IsLoopback || uri.Host.Equals("localhost", StringComparison.OrdinalIgnoreCase))
+        return CheckHost(uri.Host, allowedHosts);
+    }
+
+    /// <summary>
+    /// Why a host (a name or an address literal, as an SMTP server is given) may not be called, or
+    /// null. Only literals and <c>localhost</c> can be judged when it is saved; names are judged again
+    /// at every connection against what they resolve to then.
+    /// </summary>
+    public static string? CheckHost(string host, IReadOnlyCollection<string> allowedHosts)
+    {
+        host = host.Trim();
+        if (allowedHosts.Contains(host, StringComparer.OrdinalIgnoreCase))
+        {
+            return null;
+        }
+
+        if (host.Equals("localhost", StringComparison.OrdinalIgnoreCase) || host.EndsWith(".localhost", StringComparison.OrdinalIgnoreCase))
         {
             return "may not point at this machine (add its host to Notifications:Outbound:AllowedHosts to allow it)";
         }
 
-        return IPAddress.TryParse(uri.Host, out var address) && Refusal(address) is { } refusal
+        var literal = host.StartsWith('[') && host.EndsWith(']') ? host[1..^1] : host;
+        return IPAddress.TryParse(literal, out var address) && Refusal(address) is { } refusal
             ? $"may not point at {refusal} (add its host to Notifications:Outbound:AllowedHosts to allow it)"
             : null;
     }

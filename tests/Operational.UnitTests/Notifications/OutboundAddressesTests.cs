@@ -90,12 +90,36 @@ public sealed class OutboundAddressesTests
         Assert.NotNull(OutboundAddresses.CheckUrl("http://hooks.slack.com/services/T/B/X", httpsOnly: true, []));
     }
 
+    [Theory]
+    [InlineData("localhost")]
+    [InlineData("mail.localhost")]
+    [InlineData("127.0.0.1")]
+    [InlineData("[::1]")]
+    [InlineData("::ffff:10.0.0.5")]
+    [InlineData(" 192.168.1.1 ")]
+    public void Smtp_hosts_that_are_this_machine_or_special_purpose_are_refused(string host)
+    {
+        Assert.NotNull(OutboundAddresses.CheckHost(host, []));
+        Assert.Null(OutboundAddresses.CheckHost(host, [host.Trim()]));
+    }
+
+    [Fact]
+    public void Smtp_host_names_are_left_to_the_check_at_connect_time()
+    {
+        Assert.Null(OutboundAddresses.CheckHost("smtp.example.com", []));
+        Assert.Null(OutboundAddresses.CheckHost("8.8.8.8", []));
+    }
+
     [Fact]
     public async Task Outbound_client_refuses_to_connect_inward_at_send_time_unless_allowed()
     {
         using var refusing = Client([]);
         var refused = await Assert.ThrowsAsync<HttpRequestException>(() => refusing.GetAsync("http://127.0.0.1:9/anything"));
         Assert.Contains("Refused to connect to 127.0.0.1", refused.Message, StringComparison.Ordinal);
+
+        // A name is judged by what it resolves to when the connection is made, not when it was saved.
+        var byName = await Assert.ThrowsAsync<HttpRequestException>(() => refusing.GetAsync("http://localhost:9/anything"));
+        Assert.Contains("Refused to connect to localhost: it resolves to", byName.Message, StringComparison.Ordinal);
 
         using var allowing = Client(["127.0.0.1"]);
         var attempted = await Assert.ThrowsAsync<HttpRequestException>(() => allowing.GetAsync("http://127.0.0.1:9/anything")); // nothing listens on port 9
