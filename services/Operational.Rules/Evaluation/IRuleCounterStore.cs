@@ -1,7 +1,11 @@
 namespace Operational.Rules.Evaluation;
 
-/// <summary>A matching event counted for a rule: in its bucket, and as the rule's (group's) last seen event.</summary>
-public sealed record RuleHit(string RuleId, string? Group, DateTimeOffset BucketStart, string EventId, string EventName, DateTimeOffset Timestamp);
+/// <summary>
+/// A matching event counted for a rule: in its bucket, and as the rule's (group's) last seen event.
+/// <paramref name="BatchId"/> is the bus message it came in, which makes counting exact: a message
+/// delivered again (a consumer killed before it acknowledged) is not counted again.
+/// </summary>
+public sealed record RuleHit(string RuleId, string? Group, DateTimeOffset BucketStart, string EventId, string EventName, DateTimeOffset Timestamp, Guid BatchId);
 
 /// <summary>The last matching event a rule (group) saw.</summary>
 public sealed record LastSeen(string EventId, string EventName, DateTimeOffset Timestamp);
@@ -9,7 +13,11 @@ public sealed record LastSeen(string EventId, string EventName, DateTimeOffset T
 /// <summary>The counters of the rules' windows, per bucket and group, and each rule's last matching event.</summary>
 public interface IRuleCounterStore
 {
-    /// <summary>Adds one to each hit's bucket and keeps the latest hit per rule and group.</summary>
+    /// <summary>
+    /// Adds one to each hit's bucket and keeps the latest hit per rule and group; the hits of a
+    /// batch counted before are not counted again (SQLite remembers the batches of the last day,
+    /// MongoDB the last 1,000 of each counter).
+    /// </summary>
     Task CountAsync(IReadOnlyList<RuleHit> hits, CancellationToken cancellationToken);
 
     /// <summary>Matching events of the rule (group) in buckets starting in [<paramref name="from"/>, <paramref name="to"/>).</summary>
@@ -20,6 +28,9 @@ public interface IRuleCounterStore
 
     Task<LastSeen?> LastSeenAsync(string ruleId, string? group, CancellationToken cancellationToken);
 
-    /// <summary>Forgets, for each rule, its buckets that start before its cutoff; one transaction.</summary>
+    /// <summary>
+    /// Forgets, for each rule, its buckets that start before its cutoff (one transaction), and the
+    /// batches counted more than a day before the latest one.
+    /// </summary>
     Task PruneCountsAsync(IReadOnlyList<(string RuleId, DateTimeOffset Before)> cutoffs, CancellationToken cancellationToken);
 }

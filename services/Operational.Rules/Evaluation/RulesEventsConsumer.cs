@@ -3,20 +3,22 @@ using Operational.Contracts.Events;
 using Operational.Contracts.Topology;
 using Operational.Rules.Alerts;
 using Operational.ServiceDefaults.Bus;
+using Operational.ServiceDefaults.Bus.DeadLetters;
 
 namespace Operational.Rules.Evaluation;
 
 /// <summary>Evaluates the ingested events against the rules, for all the bus messages that arrived together.</summary>
-public sealed class RulesEventsConsumer(RuleEvaluator evaluator, AlertsQueued queued, TimeProvider clock) : IConsumer<Batch<EventsIngested>>
+public sealed class RulesEventsConsumer(RuleEvaluator evaluator, AlertsQueued queued, TimeProvider clock, IDeadLetters deadLetters, ILogger<RulesEventsConsumer> logger)
+    : IConsumer<Batch<EventsIngested>>
 {
-    public async Task Consume(ConsumeContext<Batch<EventsIngested>> context)
-    {
-        var events = context.Message.SelectMany(m => m.Message.Events).ToList();
-        if (await evaluator.EvaluateAsync(events, clock.GetUtcNow(), context.CancellationToken))
+    public Task Consume(ConsumeContext<Batch<EventsIngested>> context) =>
+        context.HandleIsolatingPoisonAsync(async messages =>
         {
-            queued.Notify();
-        }
-    }
+            if (await evaluator.EvaluateAsync(messages, clock.GetUtcNow(), context.CancellationToken))
+            {
+                queued.Notify();
+            }
+        }, deadLetters, logger);
 }
 
 public sealed class RulesEventsConsumerDefinition : ConsumerDefinition<RulesEventsConsumer>
@@ -29,5 +31,5 @@ public sealed class RulesEventsConsumerDefinition : ConsumerDefinition<RulesEven
         IReceiveEndpointConfigurator endpointConfigurator,
         IConsumerConfigurator<RulesEventsConsumer> consumerConfigurator,
         IRegistrationContext context) =>
-        endpointConfigurator.ConsumeInBatches(consumerConfigurator, MessageLimit);
+        endpointConfigurator.ConsumeInBatches(consumerConfigurator, MessageLimit, context);
 }

@@ -1,3 +1,4 @@
+using Operational.Contracts.Topology;
 using System.Globalization;
 using MassTransit;
 using Operational.Contracts.Alerts;
@@ -68,11 +69,11 @@ public sealed class ContextOutcomesConsumer(RunOutcomes outcomes, AlertsQueued q
 
 public sealed class ContextOutcomesConsumerDefinition : ConsumerDefinition<ContextOutcomesConsumer>
 {
-    public ContextOutcomesConsumerDefinition() => EndpointName = "rules-context-outcomes";
+    public ContextOutcomesConsumerDefinition() => EndpointName = ConsumerQueues.RuleContextOutcomes;
 
     protected override void ConfigureConsumer(
         IReceiveEndpointConfigurator endpointConfigurator,
         IConsumerConfigurator<ContextOutcomesConsumer> consumerConfigurator,
         IRegistrationContext context) =>
-        endpointConfigurator.UseOperationalConsumeResilience();
+        endpointConfigurator.UseOperationalConsumeResilience(context);
 }

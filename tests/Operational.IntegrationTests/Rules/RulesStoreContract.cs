@@ -97,6 +97,29 @@ public abstract class RulesStoreContract : StoreContract<IRulesStore>
     }
 
     [Fact]
+    public async Task A_batch_delivered_again_is_not_counted_again_even_by_two_replicas_at_once()
+    {
+        var batch = Guid.NewGuid();
+        RuleHit[] hits = [Hit("r1", "A", T0, "e1", batch), Hit("r1", "A", T0, "e2", batch), Hit("r1", "B", T0, "e3", batch), Hit("r2", null, T0, "e1", batch)];
+        await Store.CountAsync(hits, CancellationToken.None);
+        await Store.CountAsync(hits, CancellationToken.None);
+        await Store.PruneCountsAsync([], CancellationToken.None); // a batch of a moment ago is still remembered after the hourly pruning
+
+        var replica = CreateStore();
+        var other = Guid.NewGuid();
+        RuleHit[] otherHits = [Hit("r1", "A", T0, "e4", other)];
+        await Task.WhenAll(
+            Task.Run(() => Store.CountAsync(hits, CancellationToken.None)),
+            Task.Run(() => replica.CountAsync(otherHits, CancellationToken.None)),
+            Task.Run(() => Store.CountAsync(otherHits, CancellationToken.None)),
+            Task.Run(() => replica.CountAsync(hits, CancellationToken.None)));
+
+        Assert.Equal(3, await Store.SumAsync("r1", "A", T0, T0.AddMinutes(1), CancellationToken.None));
+        Assert.Equal(1, await Store.SumAsync("r1", "B", T0, T0.AddMinutes(1), CancellationToken.None));
+        Assert.Equal(1, await replica.SumAsync("r2", null, T0, T0.AddMinutes(1), CancellationToken.None));
+    }
+
+    [Fact]
     public async Task Last_seen_keeps_the_latest_event_whatever_the_order()
     {
         await Store.CountAsync([Hit("r1", "A", T0.AddMinutes(5), "late")], CancellationToken.None);
@@ -212,8 +235,9 @@ public abstract class RulesStoreContract : StoreContract<IRulesStore>
     private static Rule Rule(string projectId, string id) =>
         new(id, projectId, new RuleDefinition("leads", RuleKinds.Volume, true, null, null, new VolumeSettings(1, null, 60, null, "campaignGroup", null), null, ["ops"], null), T0, T0);
 
-    private static RuleHit Hit(string ruleId, string? group, DateTimeOffset bucket, string? eventId = null) =>
-        new(ruleId, group, bucket, eventId ?? Guid.NewGuid().ToString("N"), "lead created", bucket);
+    /// <summary>A hit in a batch of its own unless <paramref name="batch"/> names one.</summary>
+    private static RuleHit Hit(string ruleId, string? group, DateTimeOffset bucket, string? eventId = null, Guid? batch = null) =>
+        new(ruleId, group, bucket, eventId ?? Guid.NewGuid().ToString("N"), "lead created", bucket, batch ?? Guid.NewGuid());
 
     private static AlertSnapshot Alert(string id, string? group) =>
         new(id, "p1", "r1", "leads", RuleKinds.Volume, group, new AlertEvidence("0 leads", 0, 60), ["ops"], T0);

@@ -107,11 +107,14 @@ public sealed class MongoRulesStore(IMongoDatabase database) : IRulesStore
             return;
         }
 
+        // A counter remembers the batches it counted in the same document it counts in (one atomic
+        // update): "not yet counted this batch" is part of the update's filter.
         var counts = hits
-            .GroupBy(h => (h.RuleId, Group: RulesJson.GroupKey(h.Group), Bucket: h.BucketStart.ToUnixTimeMilliseconds()))
+            .GroupBy(h => (h.RuleId, Group: RulesJson.GroupKey(h.Group), Bucket: h.BucketStart.ToUnixTimeMilliseconds(), Batch: h.BatchId.ToString("N")))
             .Select(g => new UpdateOneModel<CountDocument>(
-                Builders<CountDocument>.Filter.Eq(c => c.RuleId, g.Key.RuleId) & Builders<CountDocument>.Filter.Eq(c => c.Group, g.Key.Group) & Builders<CountDocument>.Filter.Eq(c => c.Bucket, g.Key.Bucket),
-                Builders<CountDocument>.Update.Inc(c => c.Count, g.Count()))
+                Builders<CountDocument>.Filter.Eq(c => c.RuleId, g.Key.RuleId) & Builders<CountDocument>.Filter.Eq(c => c.Group, g.Key.Group)
+                    & Builders<CountDocument>.Filter.Eq(c => c.Bucket, g.Key.Bucket) & Builders<CountDocument>.Filter.Ne("batches", g.Key.Batch),
+                Builders<CountDocument>.Update.Inc(c => c.Count, g.Count()).PushEach(c => c.Batches, new[] { g.Key.Batch }, slice: -RememberedBatchesPerCounter))
             { IsUpsert = true })
             .ToList();
         await AddCountsAsync(counts, cancellationToken);
@@ -338,6 +341,13 @@ public sealed class MongoRulesStore(IMongoDatabase database) : IRulesStore
     /// index and its increment did not apply. Unordered, so only the collided ones are sent again
     /// (now as updates of the existing counter); the others were applied once and must not be again.
     /// </summary>
+    /// <summary>
+    /// Upserts the counters. An update whose filter matched nothing inserts, and that insert
+    /// collides with the unique (rule, group, bucket) index when the counter exists: either another
+    /// replica inserted it a moment ago (then the update applies on a second try) or the counter
+    /// already holds this batch (then the second try collides again, and the batch is counted).
+    /// Unordered, so only the collided ones are sent again; the others were applied once.
+    /// </summary>
     private async Task AddCountsAsync(List<UpdateOneModel<CountDocument>> counts, CancellationToken cancellationToken)
     {
         var pending = counts;
@@ -349,12 +359,20 @@ public sealed class MongoRulesStore(IMongoDatabase database) : IRulesStore
                 return;
             }
             catch (MongoBulkWriteException<CountDocument> e)
-                when (attempt < 3 && e.WriteConcernError is null && e.WriteErrors.All(w => w.Category == ServerErrorCategory.DuplicateKey))
+                when (e.WriteConcernError is null && e.WriteErrors.All(w => w.Category == ServerErrorCategory.DuplicateKey))
             {
+                if (attempt == 2)
+                {
+                    return; // the counters exist and hold these batches
+                }
+
                 pending = e.WriteErrors.Select(w => pending[w.Index]).ToList();
             }
         }
     }
+
+    /// <summary>Batches a counter remembers; a redelivery comes right after its consumer restarts, long before this many others.</summary>
+    private const int RememberedBatchesPerCounter = 1000;
 
     private sealed class RuleDocument
     {
@@ -392,6 +410,8 @@ public sealed class MongoRulesStore(IMongoDatabase database) : IRulesStore
         [BsonElement("b")] public long Bucket { get; init; }
 
         [BsonElement("n")] public long Count { get; init; }
+
+        [BsonElement("batches")] public List<string>? Batches { get; init; }
     }
 
     private sealed class LastSeenDocument

@@ -7,9 +7,26 @@ namespace Operational.Rules.Storage.Sqlite;
 /// <summary>The counters of the rules' windows, their last seen events, and the runs heartbeat rules watch.</summary>
 public sealed partial class SqliteRulesStore
 {
+    /// <summary>How long a counted batch is remembered, before the latest one counted (not the clock: a process down for days still knows what it counted before).</summary>
+    private static readonly long RememberBatchesMs = (long)TimeSpan.FromDays(1).TotalMilliseconds;
+
     public Task CountAsync(IReadOnlyList<RuleHit> hits, CancellationToken cancellationToken) =>
         hits.Count == 0 ? Task.CompletedTask : database.WriteAsync(async (connection, transaction) =>
         {
+            // In the same transaction as the counts: a batch is either counted and remembered, or neither.
+            using var remember = connection.Command(transaction,
+                "INSERT INTO rule_counted_batches (batch_id, counted_at) VALUES ($batch, $at) ON CONFLICT DO NOTHING");
+            var fresh = new HashSet<Guid>();
+            var now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+            foreach (var batch in hits.Select(h => h.BatchId).Distinct())
+            {
+                remember.Set(("$batch", batch.ToByteArray()), ("$at", now));
+                if (await remember.ExecuteNonQueryAsync(cancellationToken) == 1)
+                {
+                    fresh.Add(batch);
+                }
+            }
+
             using var count = connection.Command(transaction, """
                 INSERT INTO rule_counts (rule_id, grp, bucket, n) VALUES ($rule, $grp, $bucket, 1)
                 ON CONFLICT (rule_id, grp, bucket) DO UPDATE SET n = n + 1
@@ -19,7 +36,7 @@ public sealed partial class SqliteRulesStore
                 ON CONFLICT (rule_id, grp) DO UPDATE SET event_id = excluded.event_id, event_name = excluded.event_name, ts = excluded.ts
                 WHERE excluded.ts >= ts
                 """);
-            foreach (var hit in hits)
+            foreach (var hit in hits.Where(h => fresh.Contains(h.BatchId)))
             {
                 count.Set(("$rule", hit.RuleId), ("$grp", RulesJson.GroupKey(hit.Group)), ("$bucket", hit.BucketStart.ToUnixTimeMilliseconds()));
                 await count.ExecuteNonQueryAsync(cancellationToken);
@@ -44,7 +61,7 @@ public sealed partial class SqliteRulesStore
             ("$rule", ruleId), ("$grp", RulesJson.GroupKey(group)));
 
     public Task PruneCountsAsync(IReadOnlyList<(string RuleId, DateTimeOffset Before)> cutoffs, CancellationToken cancellationToken) =>
-        cutoffs.Count == 0 ? Task.CompletedTask : database.WriteAsync(async (connection, transaction) =>
+        database.WriteAsync(async (connection, transaction) =>
         {
             using var prune = connection.Command(transaction, "DELETE FROM rule_counts WHERE rule_id = $rule AND bucket < $before");
             foreach (var (ruleId, before) in cutoffs)
@@ -52,6 +69,11 @@ public sealed partial class SqliteRulesStore
                 prune.Set(("$rule", ruleId), ("$before", before.ToUnixTimeMilliseconds()));
                 await prune.ExecuteNonQueryAsync(cancellationToken);
             }
+
+            using var forget = connection.Command(transaction,
+                "DELETE FROM rule_counted_batches WHERE counted_at < (SELECT MAX(counted_at) FROM rule_counted_batches) - $keep");
+            forget.Set(("$keep", RememberBatchesMs));
+            await forget.ExecuteNonQueryAsync(cancellationToken);
         }, cancellationToken);
 
     private const string RunColumns = "rule_id, project_id, context_id, started_at, deadline";

@@ -87,6 +87,13 @@ public sealed partial class SqliteRulesStore(SqliteDatabase database) : IRulesSt
         CREATE INDEX ix_rule_runs_context ON rule_runs (project_id, context_id);
         CREATE INDEX ix_rule_runs_deadline ON rule_runs (rule_id, deadline);
         """,
+        """
+        CREATE TABLE rule_counted_batches (
+            batch_id BLOB PRIMARY KEY,
+            counted_at INTEGER NOT NULL
+        ) WITHOUT ROWID;
+        CREATE INDEX ix_rule_counted_batches_at ON rule_counted_batches (counted_at);
+        """,
     ];
 
     public Task InitializeAsync(CancellationToken cancellationToken) => database.MigrateAsync(Migrations, cancellationToken);
