@@ -2,11 +2,15 @@ using Microsoft.Extensions.Diagnostics.HealthChecks;
 
 namespace Operational.Gateway.Ingest;
 
-/// <summary>Not ready while publishes are failing (or the gateway is stopping): events would get 503 here.</summary>
-internal sealed class IngestHealthCheck(IngestPublisher publisher) : IHealthCheck
+/// <summary>
+/// Not ready while events would be refused: the broker is unreachable (RabbitMQ, probed without
+/// traffic), recent publishes failed and the break is not over, or the gateway is stopping.
+/// </summary>
+internal sealed class IngestHealthCheck(IngestPublisher publisher, BrokerProbe broker) : IHealthCheck
 {
     public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default) =>
-        Task.FromResult(publisher.IsAccepting
-            ? HealthCheckResult.Healthy()
+        Task.FromResult(
+            broker.Problem is { } problem ? HealthCheckResult.Unhealthy(problem)
+            : publisher.IsAccepting ? HealthCheckResult.Healthy()
             : HealthCheckResult.Unhealthy("Recent publishes to the bus failed; events are refused with 503 until a probe succeeds."));
 }

@@ -43,6 +43,18 @@ public sealed class IngestOptions
     /// </summary>
     public TimeSpan BreakDuration { get; set; } = TimeSpan.FromSeconds(2);
 
+    /// <summary>
+    /// Standalone: how often the ingest journal is searched for accepted batches that are not being
+    /// processed (their removal failed, e.g. on a full disk) to publish them again.
+    /// </summary>
+    public TimeSpan JournalRetryInterval { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// RabbitMQ: how often the gateway checks that it can reach the broker when no events come, so
+    /// that readiness follows the broker both ways without traffic.
+    /// </summary>
+    public TimeSpan BrokerProbeInterval { get; set; } = TimeSpan.FromSeconds(5);
+
     /// <summary>Events waiting for the publisher; beyond it requests get 503 at once (back-pressure).</summary>
     public int QueueCapacity { get; set; } = 20_000;
 
@@ -114,6 +126,16 @@ internal sealed class IngestOptionsValidator : IValidateOptions<IngestOptions>
         if (o.BreakDuration <= TimeSpan.Zero || o.BreakDuration > TimeSpan.FromMinutes(5))
         {
             failures.Add("Ingest:BreakDuration must be between 00:00:00.001 and 00:05:00.");
+        }
+
+        if (o.JournalRetryInterval < TimeSpan.FromSeconds(1) || o.JournalRetryInterval > TimeSpan.FromHours(1))
+        {
+            failures.Add($"Ingest:JournalRetryInterval must be between 00:00:01 and 01:00:00, not {o.JournalRetryInterval}.");
+        }
+
+        if (o.BrokerProbeInterval < TimeSpan.FromMilliseconds(100) || o.BrokerProbeInterval > TimeSpan.FromMinutes(5))
+        {
+            failures.Add($"Ingest:BrokerProbeInterval must be between 00:00:00.1 and 00:05:00, not {o.BrokerProbeInterval}.");
         }
 
         if (o.QueueCapacity < o.MaxBatchEvents)

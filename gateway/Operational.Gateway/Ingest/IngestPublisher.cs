@@ -79,7 +79,11 @@ internal sealed class IngestPublisher : IHostedLifecycleService
     }
 
     /// <summary>False while recent publishes failed; readiness reports it so load balancers can route around.</summary>
-    public bool IsAccepting => _circuit.IsClosed && !_stopping;
+    /// <summary>Whether an event sent now would be tried (not refused at once): ready to take traffic.</summary>
+    public bool IsAccepting => _circuit.WouldAdmit && !_stopping;
+
+    /// <summary>The broker is known to be unreachable: refuse at once for a break, then let one event probe it.</summary>
+    public void RefuseUntilProbed() => _circuit.Failed();
 
     public Task StartingAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 

@@ -20,13 +20,14 @@ internal sealed class PublishCircuit(TimeProvider clock, TimeSpan breakDuration)
         Probing,
     }
 
-    public bool IsClosed
+    /// <summary>Whether a request arriving now would be let through (closed, or open but past its break).</summary>
+    public bool WouldAdmit
     {
         get
         {
             lock (_lock)
             {
-                return _state == State.Closed;
+                return _state == State.Closed || (_state == State.Open && clock.GetUtcNow() >= _openUntil);
             }
         }
     }

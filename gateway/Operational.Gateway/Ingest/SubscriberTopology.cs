@@ -60,22 +60,7 @@ internal sealed class SubscriberTopology(
 
     private async Task DeclareAsync(CancellationToken cancellationToken)
     {
-        var rabbit = busOptions.Value.RabbitMq;
-        var factory = new ConnectionFactory
-        {
-            HostName = rabbit.Host,
-            Port = rabbit.Port,
-            VirtualHost = rabbit.VirtualHost,
-            UserName = rabbit.Username,
-            Password = rabbit.Password,
-            RequestedConnectionTimeout = rabbit.ConnectTimeout,
-            ClientProvidedName = "operational-gateway-topology",
-            AutomaticRecoveryEnabled = false,
-        };
-        if (rabbit.UseTls)
-        {
-            factory.Ssl = new SslOption { Enabled = true, ServerName = rabbit.Host };
-        }
+        var factory = RabbitMqConnections.Factory(busOptions.Value.RabbitMq, "operational-gateway-topology");
 
         // The message exchange name comes from MassTransit's own topology so both sides agree.
         var publishTopology = (IRabbitMqMessagePublishTopology<EventsIngested>)bus.Topology.Publish<EventsIngested>();

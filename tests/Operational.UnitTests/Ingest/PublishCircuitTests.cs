@@ -15,7 +15,7 @@ public sealed class PublishCircuitTests
     {
         Assert.True(_circuit.TryEnter());
         Assert.True(_circuit.TryEnter());
-        Assert.True(_circuit.IsClosed);
+        Assert.True(_circuit.WouldAdmit);
     }
 
     [Fact]
@@ -25,10 +25,13 @@ public sealed class PublishCircuitTests
 
         Assert.False(_circuit.TryEnter());
         Assert.False(_circuit.ShouldAttempt());
+        Assert.False(_circuit.WouldAdmit);
         _clock.Advance(TimeSpan.FromSeconds(1.9));
         Assert.False(_circuit.TryEnter());
 
         _clock.Advance(TimeSpan.FromSeconds(0.2));
+        // Past the break the circuit would let a request probe: ready, even if no request comes.
+        Assert.True(_circuit.WouldAdmit);
         Assert.True(_circuit.TryEnter());  // the probe
         Assert.False(_circuit.TryEnter()); // others wait for its outcome
         Assert.True(_circuit.ShouldAttempt());
@@ -46,7 +49,7 @@ public sealed class PublishCircuitTests
         _clock.Advance(TimeSpan.FromSeconds(3));
         Assert.True(_circuit.TryEnter());
         _circuit.Succeeded();
-        Assert.True(_circuit.IsClosed);
+        Assert.True(_circuit.WouldAdmit);
         Assert.True(_circuit.TryEnter());
     }
 }

@@ -45,8 +45,9 @@ internal sealed class IngestJournal(SqliteDatabase database)
     }
 
     /// <summary>Every batch still pending, oldest first.</summary>
-    public async Task<IReadOnlyList<byte[]>> PendingAsync(CancellationToken cancellationToken) =>
-        await database.QueryAsync("SELECT payload FROM pending_batches ORDER BY accepted_at, batch_id", reader => (byte[])reader.GetValue(0), cancellationToken);
+    public async Task<IReadOnlyList<(Guid BatchId, byte[] Payload)>> PendingAsync(CancellationToken cancellationToken) =>
+        await database.QueryAsync("SELECT batch_id, payload FROM pending_batches ORDER BY accepted_at, batch_id",
+            reader => (Guid.Parse(reader.GetString(0)), (byte[])reader.GetValue(1)), cancellationToken);
 
     public async Task<long> CountAsync(CancellationToken cancellationToken) =>
         (long)(await database.ScalarAsync("SELECT COUNT(*) FROM pending_batches", cancellationToken))!;

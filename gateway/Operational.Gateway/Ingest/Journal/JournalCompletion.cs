@@ -3,14 +3,16 @@ using System.Text.Json;
 using MassTransit;
 using Microsoft.Extensions.Options;
 using Operational.Contracts.Events;
+using Operational.ServiceDefaults.Bus.DeadLetters;
 
 namespace Operational.Gateway.Ingest.Journal;
 
 /// <summary>
-/// Removes a journaled batch once every subscriber endpoint (<c>Ingest:SubscriberQueues</c>)
-/// consumed it successfully, and at start publishes again what a crash left behind. A batch
-/// whose consumer keeps failing stays journaled and is retried at the next start: nothing
-/// accepted is dropped silently.
+/// Keeps a journaled batch until every subscriber endpoint (<c>Ingest:SubscriberQueues</c>) is
+/// done with it — consumed it, or kept it with the dead letters as poison — then removes it.
+/// Batches in the journal that are not being processed are published again: at start (a crash
+/// left them) and every <c>Ingest:JournalRetryInterval</c> while running (their removal failed,
+/// say on a full disk). Consumers are idempotent, so publishing a batch twice costs only time.
 /// </summary>
 internal sealed class JournalCompletion(
     IBus bus,
@@ -20,9 +22,13 @@ internal sealed class JournalCompletion(
     IServiceProvider services,
     ILogger<JournalCompletion> logger) : IConsumeObserver, IHostedService
 {
-    private readonly ConcurrentDictionary<Guid, ConcurrentDictionary<string, byte>> _consumedBy = new();
+    private readonly ConcurrentDictionary<Guid, ConcurrentDictionary<string, byte>> _doneBy = new();
+    private readonly ConcurrentDictionary<Guid, byte> _inFlight = new();
     private readonly HashSet<string> _subscribers = [.. options.Value.Subscribers];
+    private readonly CancellationTokenSource _stopping = new(); // no timer, so nothing to dispose
     private ConnectHandle? _observer;
+    private StoredDeadLetters? _deadLetters;
+    private Task _sweeps = Task.CompletedTask;
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {
@@ -33,61 +39,124 @@ internal sealed class JournalCompletion(
 
         await journal.InitializeAsync(cancellationToken);
         _observer = bus.ConnectConsumeObserver(this);
-        // Replay once the bus runs; hosted services start before it.
-        lifetime.ApplicationStarted.Register(() => _ = ReplayAsync(lifetime.ApplicationStopping));
+        _deadLetters = services.GetService<StoredDeadLetters>();
+        if (_deadLetters is not null)
+        {
+            _deadLetters.Moved += OnDeadLettered;
+        }
+
+        // Publish once the bus runs; hosted services start before it.
+        lifetime.ApplicationStarted.Register(() => _sweeps = SweepAsync(_stopping.Token));
     }
 
-    public Task StopAsync(CancellationToken cancellationToken)
+    public async Task StopAsync(CancellationToken cancellationToken)
     {
+        await _stopping.CancelAsync();
         _observer?.Disconnect();
-        return Task.CompletedTask;
+        if (_deadLetters is not null)
+        {
+            _deadLetters.Moved -= OnDeadLettered;
+        }
+
+        await _sweeps.WaitAsync(cancellationToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
     }
+
+    /// <summary>The sink is about to publish this batch: it is being processed until every subscriber is done.</summary>
+    public void Publishing(Guid batchId) => _inFlight.TryAdd(batchId, 0);
+
+    /// <summary>The batch could not be journaled (its requests get 503): nothing to wait for.</summary>
+    public void Abandoned(Guid batchId) => _inFlight.TryRemove(batchId, out _);
 
     public Task PreConsume<T>(ConsumeContext<T> context) where T : class => Task.CompletedTask;
 
-    public async Task PostConsume<T>(ConsumeContext<T> context) where T : class
-    {
-        if (context.Message is not EventsIngested batch)
-        {
-            return;
-        }
+    public Task PostConsume<T>(ConsumeContext<T> context) where T : class =>
+        context.Message is EventsIngested batch ? DoneAsync(batch.BatchId, context.ReceiveContext.InputAddress.AbsolutePath.Trim('/')) : Task.CompletedTask;
 
-        var endpoint = context.ReceiveContext.InputAddress.AbsolutePath.Trim('/');
+    public Task ConsumeFault<T>(ConsumeContext<T> context, Exception exception) where T : class => Task.CompletedTask;
+
+    private void OnDeadLettered(string queue, object message)
+    {
+        if (message is EventsIngested batch)
+        {
+            _ = DoneAsync(batch.BatchId, queue);
+        }
+    }
+
+    private async Task DoneAsync(Guid batchId, string endpoint)
+    {
         if (!_subscribers.Contains(endpoint))
         {
             return;
         }
 
-        var consumed = _consumedBy.GetOrAdd(batch.BatchId, _ => new ConcurrentDictionary<string, byte>());
-        consumed.TryAdd(endpoint, 0);
-        if (consumed.Count == _subscribers.Count && _consumedBy.TryRemove(batch.BatchId, out _))
+        var done = _doneBy.GetOrAdd(batchId, _ => new ConcurrentDictionary<string, byte>());
+        done.TryAdd(endpoint, 0);
+        if (done.Count < _subscribers.Count || !_doneBy.TryRemove(batchId, out _))
         {
-            await journal.RemoveAsync(batch.BatchId, CancellationToken.None);
+            return;
+        }
+
+        try
+        {
+            await journal.RemoveAsync(batchId, CancellationToken.None);
+        }
+        catch (Exception e)
+        {
+            // Left journaled and no longer in flight: the next sweep publishes it again.
+            logger.LogWarning("Could not remove processed batch {BatchId} from the ingest journal ({Reason}); it will be published again", batchId, e.Message);
+        }
+        finally
+        {
+            _inFlight.TryRemove(batchId, out _);
         }
     }
 
-    public Task ConsumeFault<T>(ConsumeContext<T> context, Exception exception) where T : class => Task.CompletedTask;
-
-    private async Task ReplayAsync(CancellationToken cancellationToken)
+    private async Task SweepAsync(CancellationToken cancellationToken)
     {
-        try
+        var first = true;
+        while (!cancellationToken.IsCancellationRequested)
         {
-            var pending = await journal.PendingAsync(cancellationToken);
-            if (pending.Count == 0)
+            try
+            {
+                await RepublishAsync(first, cancellationToken);
+                first = false;
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                logger.LogError("Could not read the ingest journal ({Reason}); its batches stay journaled and are tried again in {Interval}",
+                    e.Message, options.Value.JournalRetryInterval);
+            }
+
+            try
+            {
+                await Task.Delay(options.Value.JournalRetryInterval, cancellationToken);
+            }
+            catch (OperationCanceledException)
             {
                 return;
             }
-
-            logger.LogWarning("Publishing {Count} accepted batches again that were not fully processed before the last stop", pending.Count);
-            foreach (var payload in pending)
-            {
-                var batch = JsonSerializer.Deserialize<EventsIngested>(payload, JournalJson.Options)!;
-                await bus.Publish(batch, cancellationToken);
-            }
         }
-        catch (Exception e) when (e is not OperationCanceledException)
+    }
+
+    private async Task RepublishAsync(bool atStart, CancellationToken cancellationToken)
+    {
+        var pending = await journal.PendingAsync(cancellationToken);
+        var idle = pending.Where(p => !_inFlight.ContainsKey(p.BatchId)).ToList();
+        if (idle.Count == 0)
         {
-            logger.LogError(e, "Could not replay the ingest journal; its batches stay journaled for the next start");
+            return;
+        }
+
+        logger.LogWarning(atStart
+                ? "Publishing {Count} accepted batches again that were not fully processed before the last stop"
+                : "Publishing {Count} accepted batches again that are journaled but not being processed",
+            idle.Count);
+        foreach (var (batchId, payload) in idle)
+        {
+            var batch = JsonSerializer.Deserialize<EventsIngested>(payload, JournalJson.Options)!;
+            Publishing(batchId);
+            _doneBy.TryRemove(batchId, out _);
+            await bus.Publish(batch, cancellationToken);
         }
     }
 }
