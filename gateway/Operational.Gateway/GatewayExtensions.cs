@@ -75,6 +75,8 @@ public static class GatewayExtensions
                 : ActivatorUtilities.CreateInstance<JournalingIngestSink>(provider));
         builder.Services.AddSingleton<IngestPublisher>();
         builder.Services.AddHostedService(provider => provider.GetRequiredService<IngestPublisher>());
+        builder.Services.AddSingleton<BrokerProbe>();
+        builder.Services.AddHostedService(provider => provider.GetRequiredService<BrokerProbe>());
         builder.Services.AddHealthChecks().AddCheck<IngestHealthCheck>("ingest", tags: [HealthEndpoints.ReadyTag]);
         return builder;
     }

@@ -4,6 +4,7 @@ using Operational.Contexts.Tracking;
 using Operational.Contracts.Events;
 using Operational.Contracts.Topology;
 using Operational.ServiceDefaults.Bus;
+using Operational.ServiceDefaults.Bus.DeadLetters;
 
 namespace Operational.Contexts.Ingest;
 
@@ -12,11 +13,15 @@ namespace Operational.Contexts.Ingest;
 /// arrived together in one store write. Order does not matter and duplicates are ignored by
 /// the store, so competing replicas and redeliveries need no coordination.
 /// </summary>
-public sealed class ContextEventsConsumer(IContextStore store, ContextsChanged changed, ILogger<ContextEventsConsumer> logger) : IConsumer<Batch<EventsIngested>>
+public sealed class ContextEventsConsumer(IContextStore store, ContextsChanged changed, IDeadLetters deadLetters, ILogger<ContextEventsConsumer> logger)
+    : IConsumer<Batch<EventsIngested>>
 {
-    public async Task Consume(ConsumeContext<Batch<EventsIngested>> context)
+    public Task Consume(ConsumeContext<Batch<EventsIngested>> context) =>
+        context.HandleIsolatingPoisonAsync(messages => ApplyAsync(messages, context.CancellationToken), deadLetters, logger);
+
+    private async Task ApplyAsync(IReadOnlyList<EventsIngested> messages, CancellationToken cancellationToken)
     {
-        var entries = ContextEntryFor.FromEvents(context.Message.SelectMany(m => m.Message.Events)).ToList();
+        var entries = ContextEntryFor.FromEvents(messages.SelectMany(m => m.Events)).ToList();
         if (entries.Count == 0)
         {
             return;
@@ -24,11 +29,12 @@ public sealed class ContextEventsConsumer(IContextStore store, ContextsChanged c
 
         // Wake the announcer only for what is due now: it claims in a write transaction, which
         // every consumed batch would otherwise pay for; stalls are found by its periodic check.
-        if (await store.ApplyAsync(entries, context.CancellationToken))
+        if (await store.ApplyAsync(entries, cancellationToken))
         {
             changed.Notify();
         }
-        logger.LogDebug("Applied {Entries} context entries from {Messages} messages", entries.Count, context.Message.Length);
+
+        logger.LogDebug("Applied {Entries} context entries from {Messages} messages", entries.Count, messages.Count);
     }
 }
 
@@ -42,5 +48,5 @@ public sealed class ContextEventsConsumerDefinition : ConsumerDefinition<Context
         IReceiveEndpointConfigurator endpointConfigurator,
         IConsumerConfigurator<ContextEventsConsumer> consumerConfigurator,
         IRegistrationContext context) =>
-        endpointConfigurator.ConsumeInBatches(consumerConfigurator, MessageLimit);
+        endpointConfigurator.ConsumeInBatches(consumerConfigurator, MessageLimit, context);
 }

@@ -1,3 +1,4 @@
+using Operational.Contracts.Topology;
 using System.Globalization;
 using System.Text.Json;
 using MassTransit;
@@ -41,11 +42,11 @@ public sealed class AlertNotificationsConsumer(IDeliveryStore deliveries, Delive
 
 public sealed class AlertNotificationsConsumerDefinition : ConsumerDefinition<AlertNotificationsConsumer>
 {
-    public AlertNotificationsConsumerDefinition() => EndpointName = "notifications-alerts";
+    public AlertNotificationsConsumerDefinition() => EndpointName = ConsumerQueues.AlertNotifications;
 
     protected override void ConfigureConsumer(
         IReceiveEndpointConfigurator endpointConfigurator,
         IConsumerConfigurator<AlertNotificationsConsumer> consumerConfigurator,
         IRegistrationContext context) =>
-        endpointConfigurator.UseOperationalConsumeResilience();
+        endpointConfigurator.UseOperationalConsumeResilience(context);
 }

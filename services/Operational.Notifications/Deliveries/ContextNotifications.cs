@@ -1,3 +1,4 @@
+using Operational.Contracts.Topology;
 using System.Globalization;
 using System.Text.Json;
 using MassTransit;
@@ -45,11 +46,11 @@ public sealed class ContextNotificationsConsumer(IDeliveryStore deliveries, Deli
 
 public sealed class ContextNotificationsConsumerDefinition : ConsumerDefinition<ContextNotificationsConsumer>
 {
-    public ContextNotificationsConsumerDefinition() => EndpointName = "notifications-contexts";
+    public ContextNotificationsConsumerDefinition() => EndpointName = ConsumerQueues.ContextNotifications;
 
     protected override void ConfigureConsumer(
         IReceiveEndpointConfigurator endpointConfigurator,
         IConsumerConfigurator<ContextNotificationsConsumer> consumerConfigurator,
         IRegistrationContext context) =>
-        endpointConfigurator.UseOperationalConsumeResilience();
+        endpointConfigurator.UseOperationalConsumeResilience(context);
 }

@@ -55,6 +55,6 @@ public sealed class EventNotificationsConsumerDefinition : ConsumerDefinition<Ev
         IRegistrationContext context)
     {
         endpointConfigurator.PrefetchCount = 64;
-        endpointConfigurator.UseOperationalConsumeResilience();
+        endpointConfigurator.UseOperationalConsumeResilience(context);
     }
 }

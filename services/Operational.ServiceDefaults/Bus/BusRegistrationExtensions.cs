@@ -3,7 +3,12 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Operational.ServiceDefaults.Bus.DeadLetters;
 using Operational.ServiceDefaults.Health;
+using Operational.ServiceDefaults.Storage;
 using Operational.ServiceDefaults.Hosting;
 
 namespace Operational.ServiceDefaults.Bus;
@@ -21,10 +26,19 @@ public static class BusRegistrationExtensions
         Action<IBusRegistrationConfigurator> configureConsumers)
     {
         var options = builder.BindValidated<BusOptions, BusOptionsValidator>(BusOptions.SectionName);
+        builder.Services.TryAddSingleton(TimeProvider.System);
+        builder.Services.AddSingleton<ConsumerOutages>();
+        builder.Services.AddHealthChecks().Add(new HealthCheckRegistration(
+            "consumers", provider => provider.GetRequiredService<ConsumerOutages>(), HealthStatus.Unhealthy, [HealthEndpoints.ReadyTag]));
+        builder.AddDeadLetters(options.Transport);
 
         builder.Services.AddMassTransit(bus =>
         {
+            // Self-hosted means private: MassTransit would otherwise report usage to its vendor
+            // (and probe cloud metadata addresses) from every process.
+            bus.DisableUsageTelemetry();
             bus.SetKebabCaseEndpointNameFormatter();
+
             bus.ConfigureHealthCheckOptions(health =>
             {
                 health.Name = "bus";
@@ -73,5 +87,28 @@ public static class BusRegistrationExtensions
         });
 
         return builder;
+    }
+
+    /// <summary>
+    /// Where poison messages go and how they come back: RabbitMQ's <c>_error</c> queues, or for the
+    /// in-memory bus (whose queues a restart empties) <c>dead-letters.db</c> in the data folder.
+    /// </summary>
+    private static void AddDeadLetters(this IHostApplicationBuilder builder, BusTransport transport)
+    {
+        if (transport == BusTransport.RabbitMq)
+        {
+            builder.Services.AddSingleton<IDeadLetters, QueueDeadLetters>();
+            builder.Services.AddSingleton<IDeadLetterQueues, RabbitMqDeadLetterQueues>();
+            return;
+        }
+
+        builder.Services.AddSingleton(provider => new StoredDeadLetters(
+            SqliteDatabase.InDataDirectory(provider.GetRequiredService<IOptions<StorageOptions>>().Value, "dead-letters"),
+            provider.GetRequiredService<IBus>,
+            provider.GetRequiredService<ILogger<StoredDeadLetters>>()));
+        builder.Services.AddSingleton<IDeadLetters>(provider => provider.GetRequiredService<StoredDeadLetters>());
+        builder.Services.AddSingleton<IDeadLetterQueues>(provider => provider.GetRequiredService<StoredDeadLetters>());
+        builder.Services.AddServiceStore<StoredDeadLetters>("dead-letters");
+        builder.Services.AddConsumeObserver<DeadLetterFaults>();
     }
 }

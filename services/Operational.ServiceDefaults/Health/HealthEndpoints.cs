@@ -18,7 +18,7 @@ public static class HealthEndpoints
     /// <summary>
     /// <c>/health/live</c> answers while the process runs (no dependency is checked, so a
     /// broker outage never gets the process restarted); <c>/health/ready</c> runs the checks
-    /// tagged <see cref="ReadyTag"/> and names each one.
+    /// tagged <see cref="ReadyTag"/>, names each one, and is 200 only when all are Healthy.
     /// </summary>
     public static IEndpointRouteBuilder MapHealthEndpoints(this IEndpointRouteBuilder endpoints)
     {
@@ -32,6 +32,14 @@ public static class HealthEndpoints
         {
             Predicate = check => check.Tags.Contains(ReadyTag),
             ResponseWriter = WriteReportAsync,
+            // Ready means every check passed: MassTransit reports a bus whose endpoints lost the
+            // broker as Degraded, which ASP.NET Core would answer with 200.
+            ResultStatusCodes =
+            {
+                [HealthStatus.Healthy] = StatusCodes.Status200OK,
+                [HealthStatus.Degraded] = StatusCodes.Status503ServiceUnavailable,
+                [HealthStatus.Unhealthy] = StatusCodes.Status503ServiceUnavailable,
+            },
         }).AllowAnonymous();
 
         return endpoints;

@@ -2,6 +2,7 @@ using System.Diagnostics.Metrics;
 using MassTransit;
 using Operational.Contracts.Events;
 using Operational.ServiceDefaults.Bus;
+using Operational.ServiceDefaults.Bus.DeadLetters;
 using Operational.ServiceDefaults.Telemetry;
 using Operational.Storage.Events;
 using Operational.Storage.LiveFeed;
@@ -15,7 +16,7 @@ namespace Operational.Storage.Ingest;
 /// messages at once is what lets storage keep up with the gateway. Duplicates from redelivery
 /// are skipped by the store.
 /// </summary>
-public sealed class EventsIngestedConsumer(IEventStore store, StoredSignal stored, ILogger<EventsIngestedConsumer> logger)
+public sealed class EventsIngestedConsumer(IEventStore store, StoredSignal stored, IDeadLetters deadLetters, ILogger<EventsIngestedConsumer> logger)
     : IConsumer<Batch<EventsIngested>>
 {
     private static readonly Meter Meter = new(TelemetryExtensions.SourceName);
@@ -23,15 +24,18 @@ public sealed class EventsIngestedConsumer(IEventStore store, StoredSignal store
     private static readonly Counter<long> Duplicates = Meter.CreateCounter<long>("operational.storage.events.duplicates", description: "Events skipped because their id was already stored.");
     private static readonly Histogram<int> WriteSize = Meter.CreateHistogram<int>("operational.storage.write.size", "{event}", "Events per store write.");
 
-    public async Task Consume(ConsumeContext<Batch<EventsIngested>> context)
+    public Task Consume(ConsumeContext<Batch<EventsIngested>> context) =>
+        context.HandleIsolatingPoisonAsync(messages => StoreAsync(messages, context.CancellationToken), deadLetters, logger);
+
+    private async Task StoreAsync(IReadOnlyList<EventsIngested> messages, CancellationToken cancellationToken)
     {
         var events = new List<IngestedEvent>();
-        foreach (var message in context.Message)
+        foreach (var message in messages)
         {
-            events.AddRange(message.Message.Events);
+            events.AddRange(message.Events);
         }
 
-        var added = await store.AppendAsync(events, context.CancellationToken);
+        var added = await store.AppendAsync(events, cancellationToken);
         WriteSize.Record(events.Count);
         Stored.Add(added);
         if (added > 0)
@@ -43,7 +47,7 @@ public sealed class EventsIngestedConsumer(IEventStore store, StoredSignal store
         if (duplicates > 0)
         {
             Duplicates.Add(duplicates);
-            logger.LogDebug("{Duplicates} of {Count} events in {Messages} messages were already stored", duplicates, events.Count, context.Message.Length);
+            logger.LogDebug("{Duplicates} of {Count} events in {Messages} messages were already stored", duplicates, events.Count, messages.Count);
         }
     }
 }
@@ -62,5 +66,5 @@ public sealed class EventsIngestedConsumerDefinition : ConsumerDefinition<Events
         IReceiveEndpointConfigurator endpointConfigurator,
         IConsumerConfigurator<EventsIngestedConsumer> consumerConfigurator,
         IRegistrationContext context) =>
-        endpointConfigurator.ConsumeInBatches(consumerConfigurator, MessageLimit);
+        endpointConfigurator.ConsumeInBatches(consumerConfigurator, MessageLimit, context);
 }
