@@ -8,6 +8,7 @@ using Operational.Gateway.Identity.Sqlite;
 using Operational.Gateway.Ingest;
 using Operational.Gateway.Ingest.Compatibility;
 using Operational.Gateway.Ingest.Duplicates;
+using Operational.Gateway.DeadLetters;
 using Operational.Gateway.Ingest.Journal;
 using Operational.Gateway.Operators;
 using Operational.Gateway.Operators.MongoDb;
@@ -89,6 +90,7 @@ public static class GatewayExtensions
         endpoints.MapIngest();
         endpoints.MapOperationalCompatibility();
         endpoints.MapProjects();
+        endpoints.MapDeadLetters();
         endpoints.MapSessions();
         endpoints.MapOperators();
         endpoints.MapDashboard();
