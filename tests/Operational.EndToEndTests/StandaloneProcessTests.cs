@@ -57,6 +57,22 @@ public sealed partial class StandaloneProcessTests : IAsyncLifetime
         Assert.Equal(id, stillThere.GetProperty("id").GetString());
     }
 
+    [Fact]
+    public async Task A_data_folder_it_cannot_write_ends_the_start_with_one_line_naming_the_setting()
+    {
+        await using var readOnly = await Tmpfs.MountAsync(1024, readOnly: true);
+
+        var (exitCode, output) = await ServiceProcess.RunToExitAsync("standalone on a read-only folder", "compose/Operational.Standalone", "Operational.Standalone",
+            new Dictionary<string, string> { ["Storage__Sqlite__DataDirectory"] = readOnly.Path }, TimeSpan.FromSeconds(60));
+
+        Assert.Equal(3, exitCode);
+        var reason = Assert.Single(output.Split('\n'), line => line.StartsWith("operational standalone:", StringComparison.Ordinal));
+        Assert.Contains("Read-only file system", reason, StringComparison.Ordinal);
+        Assert.Contains($"Storage:Sqlite:DataDirectory ('{readOnly.Path}')", reason, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", output, StringComparison.Ordinal); // no stack trace
+        Assert.DoesNotContain("Unhandled exception", output, StringComparison.Ordinal);
+    }
+
     /// <summary>Declares a 10 kB JSON body, sends 12 bytes of it and closes the connection.</summary>
     private static async Task SendHalfABodyAsync(Uri address, string path, string key)
     {

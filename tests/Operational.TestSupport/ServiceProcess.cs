@@ -13,11 +13,18 @@ public sealed class ServiceProcess : IAsyncDisposable
     private readonly Process _process;
     private readonly ConcurrentQueue<string> _output = new();
 
-    private ServiceProcess(string name, Process process, Uri address)
+    private readonly string _projectDirectory;
+    private readonly string _assembly;
+    private readonly IReadOnlyDictionary<string, string> _environment;
+
+    private ServiceProcess(string name, Process process, Uri address, string projectDirectory, string assembly, IReadOnlyDictionary<string, string> environment)
     {
         Name = name;
         _process = process;
         Address = address;
+        _projectDirectory = projectDirectory;
+        _assembly = assembly;
+        _environment = environment;
     }
 
     public string Name { get; }
@@ -37,9 +44,35 @@ public sealed class ServiceProcess : IAsyncDisposable
         string projectDirectory,
         string assembly,
         IReadOnlyDictionary<string, string> environment,
-        TimeSpan? readyTimeout = null)
+        TimeSpan? readyTimeout = null,
+        Uri? address = null)
     {
-        var address = new Uri($"http://127.0.0.1:{FreePort.Next()}");
+        var service = Launch(name, projectDirectory, assembly, environment, address ?? new Uri($"http://127.0.0.1:{FreePort.Next()}"));
+        await service.WaitUntilReadyAsync(readyTimeout ?? TimeSpan.FromSeconds(60));
+        return service;
+    }
+
+    /// <summary>Starts the built project and waits for it to end by itself (e.g. refusing to start); returns its exit code.</summary>
+    public static async Task<(int ExitCode, string Output)> RunToExitAsync(
+        string name, string projectDirectory, string assembly, IReadOnlyDictionary<string, string> environment, TimeSpan timeout)
+    {
+        await using var service = Launch(name, projectDirectory, assembly, environment, new Uri($"http://127.0.0.1:{FreePort.Next()}"));
+        using var deadline = new CancellationTokenSource(timeout);
+        try
+        {
+            await service._process.WaitForExitAsync(deadline.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            throw new TimeoutException($"{name} was still running after {timeout}:\n{service.Output}");
+        }
+
+        service._process.WaitForExit(); // drains the output readers
+        return (service._process.ExitCode, service.Output);
+    }
+
+    private static ServiceProcess Launch(string name, string projectDirectory, string assembly, IReadOnlyDictionary<string, string> environment, Uri address)
+    {
         var start = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet")
         {
             RedirectStandardOutput = true,
@@ -59,15 +92,27 @@ public sealed class ServiceProcess : IAsyncDisposable
         }
 
         var process = new Process { StartInfo = start, EnableRaisingEvents = true };
-        var service = new ServiceProcess(name, process, address);
+        var service = new ServiceProcess(name, process, address, projectDirectory, assembly, environment);
         process.OutputDataReceived += (_, e) => { if (e.Data is not null) service._output.Enqueue(e.Data); };
         process.ErrorDataReceived += (_, e) => { if (e.Data is not null) service._output.Enqueue(e.Data); };
         process.Start();
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
-
-        await service.WaitUntilReadyAsync(readyTimeout ?? TimeSpan.FromSeconds(60));
         return service;
+    }
+
+    /// <summary>The same program with the same settings on the same address again (after <see cref="Kill"/>), ready.</summary>
+    public Task<ServiceProcess> StartAgainAsync(TimeSpan? readyTimeout = null) =>
+        StartAsync(Name, _projectDirectory, _assembly, _environment, readyTimeout, Address);
+
+    /// <summary>kill -9: the process gets no chance to finish anything.</summary>
+    public void Kill()
+    {
+        if (!_process.HasExited)
+        {
+            _process.Kill(entireProcessTree: true);
+            _process.WaitForExit();
+        }
     }
 
     public async Task WaitUntilReadyAsync(TimeSpan timeout)

@@ -54,24 +54,70 @@ public static class ServiceStoreRegistration
     public static IServiceCollection AddServiceStore<TStore>(this IServiceCollection services, string name)
         where TStore : class, IServiceStore
     {
+        services.AddSingleton<StorePreparation<TStore>>();
+        services.AddSingleton<IStorePreparation>(provider => provider.GetRequiredService<StorePreparation<TStore>>());
         services.AddHostedService<StoreInitializer<TStore>>();
         services.AddHealthChecks().AddStorageCheck<TStore>(name);
         return services;
     }
 
     /// <summary>
-    /// Runs in <see cref="IHostedLifecycleService.StartingAsync"/>, which the host calls for every
-    /// hosted service before it calls any <see cref="IHostedService.StartAsync"/>: whatever order
-    /// the modules registered their workers in, their stores are ready first.
+    /// Prepares every store of the process now, before its host starts anything: a process started
+    /// by <see cref="Hosting.ServiceProgram"/> does this first, so a store that cannot be prepared
+    /// (a read-only folder, an unreachable database) ends the start with one line, not a host that
+    /// half started.
     /// </summary>
-    private sealed class StoreInitializer<TStore>(TStore store, ILogger<StoreInitializer<TStore>> logger) : IHostedLifecycleService
+    public static async Task PrepareStoresAsync(this IServiceProvider services, CancellationToken cancellationToken)
+    {
+        foreach (var store in services.GetServices<IStorePreparation>())
+        {
+            await store.PrepareAsync(cancellationToken);
+        }
+    }
+
+    /// <summary>A store's preparation, run once however many times it is asked for.</summary>
+    internal interface IStorePreparation
+    {
+        Task PrepareAsync(CancellationToken cancellationToken);
+    }
+
+    private sealed class StorePreparation<TStore>(TStore store, ILogger<StorePreparation<TStore>> logger) : IStorePreparation
         where TStore : class, IServiceStore
     {
-        public async Task StartingAsync(CancellationToken cancellationToken)
+        private readonly Lock _lock = new();
+        private Task? _prepared;
+
+        public Task PrepareAsync(CancellationToken cancellationToken)
+        {
+            lock (_lock)
+            {
+                // A failed preparation is tried again by the next caller rather than remembered.
+                if (_prepared is null || _prepared.IsFaulted || _prepared.IsCanceled)
+                {
+                    _prepared = PrepareOnceAsync(cancellationToken);
+                }
+
+                return _prepared;
+            }
+        }
+
+        private async Task PrepareOnceAsync(CancellationToken cancellationToken)
         {
             await store.InitializeAsync(cancellationToken);
             logger.LogInformation("Store ready ({Store})", store.GetType().Name);
         }
+    }
+
+    /// <summary>
+    /// Runs in <see cref="IHostedLifecycleService.StartingAsync"/>, which the host calls for every
+    /// hosted service before it calls any <see cref="IHostedService.StartAsync"/>: whatever order
+    /// the modules registered their workers in, their stores are ready first (already, when the
+    /// process was started by <see cref="Hosting.ServiceProgram"/>).
+    /// </summary>
+    private sealed class StoreInitializer<TStore>(StorePreparation<TStore> preparation) : IHostedLifecycleService
+        where TStore : class, IServiceStore
+    {
+        public Task StartingAsync(CancellationToken cancellationToken) => preparation.PrepareAsync(cancellationToken);
 
         public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 

@@ -71,7 +71,7 @@ public sealed class SqliteDatabase
         }
         catch (Exception e) when (e is UnauthorizedAccessException or IOException)
         {
-            throw new InvalidOperationException($"Cannot create the data folder '{folder}' or its file: {e.Message} Set Storage:Sqlite:DataDirectory to a writable folder.", e);
+            throw new InvalidOperationException($"Cannot create the data folder '{folder}' or its file: {e.Message}", e);
         }
 
         await using var connection = await OpenAsync(cancellationToken);
