@@ -2,6 +2,8 @@
 # A private RabbitMQ node for tests: loopback only, all state in one folder, free port.
 #   tests/rabbitmq-node.sh start <dir>   start it, print "export ..." lines for the tests
 #   tests/rabbitmq-node.sh stop <dir>    stop it (and epmd, if this script started it)
+#   tests/rabbitmq-node.sh kill <dir>    kill -9 it (chaos tests), keeping its state
+#   tests/rabbitmq-node.sh resume <dir>  start a killed or stopped node again with its state and port
 #   tests/rabbitmq-node.sh install       install Debian's rabbitmq-server if missing (root or sudo)
 #   <dir>/ctl <args>                     rabbitmqctl against this node (the tests use it)
 # RABBITMQ_PORT=5672 picks the AMQP port instead of a free one (compose/run-local.sh does).
@@ -36,6 +38,23 @@ as_root() {
   elif command -v sudo >/dev/null; then sudo "$@"
   else echo "Need root (or sudo) to run: $*" >&2; exit 1
   fi
+}
+
+launch() {
+  # shellcheck disable=SC1091
+  ( source "$dir/env"; exec rabbitmq-server > "$dir/log/server.out" 2>&1 ) &
+  echo $! > "$dir/pid"
+  (
+    source "$dir/env"
+    for _ in $(seq 1 120); do
+      rabbitmq-diagnostics -q ping >/dev/null 2>&1 && break
+      kill -0 "$(cat "$dir/pid")" 2>/dev/null || break # the server died: no point waiting
+      sleep 0.5
+    done
+    rabbitmqctl await_startup >/dev/null
+  ) || { echo "RabbitMQ did not start; see $dir/log" >&2; tail -20 "$dir/log/server.out" >&2 || true; exit 1; }
+  echo "export OPERATIONAL_TEST_RABBITMQ=amqp://guest:guest@127.0.0.1:$(cat "$dir/port")/"
+  echo "export OPERATIONAL_TEST_RABBITMQCTL=$dir/ctl"
 }
 
 case "$cmd" in
@@ -84,20 +103,16 @@ source "$dir/env"
 exec rabbitmqctl "\$@"
 CTL
     chmod +x "$dir/ctl"
-    # shellcheck disable=SC1091
-    ( source "$dir/env"; exec rabbitmq-server > "$dir/log/server.out" 2>&1 ) &
-    echo $! > "$dir/pid"
-    (
-      source "$dir/env"
-      for _ in $(seq 1 120); do
-        rabbitmq-diagnostics -q ping >/dev/null 2>&1 && break
-        kill -0 "$(cat "$dir/pid")" 2>/dev/null || break # the server died: no point waiting
-        sleep 0.5
-      done
-      rabbitmqctl await_startup >/dev/null
-    ) || { echo "RabbitMQ did not start; see $dir/log" >&2; tail -20 "$dir/log/server.out" >&2 || true; exit 1; }
-    echo "export OPERATIONAL_TEST_RABBITMQ=amqp://guest:guest@127.0.0.1:$port/"
-    echo "export OPERATIONAL_TEST_RABBITMQCTL=$dir/ctl"
+    launch
+    ;;
+  resume)
+    [ -f "$dir/env" ] || { echo "no node in $dir to resume" >&2; exit 1; }
+    launch
+    ;;
+  kill)
+    [ -f "$dir/pid" ] || exit 0
+    pkill -KILL -P "$(cat "$dir/pid")" 2>/dev/null || true
+    kill -KILL "$(cat "$dir/pid")" 2>/dev/null || true
     ;;
   stop)
     [ -f "$dir/env" ] || exit 0
@@ -107,5 +122,5 @@ CTL
     fi
     ;;
   *)
-    echo "usage: $0 start|stop <dir> | install" >&2; exit 2 ;;
+    echo "usage: $0 start|stop|kill|resume <dir> | install" >&2; exit 2 ;;
 esac

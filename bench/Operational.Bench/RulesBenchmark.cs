@@ -120,7 +120,7 @@ internal static class RulesBenchmark
 
         foreach (var batch in events.Chunk(256))
         {
-            await evaluator.EvaluateAsync([new EventsIngested(Guid.NewGuid(), DateTimeOffset.UtcNow, batch)], DateTimeOffset.UtcNow, CancellationToken.None);
+            await evaluator.EvaluateAsync(batch, DateTimeOffset.UtcNow, CancellationToken.None);
         }
     }
 
@@ -206,7 +206,7 @@ internal static class RulesBenchmark
             {
                 var e = shape(i) with { ProjectId = project };
                 var started = Stopwatch.GetTimestamp();
-                await evaluator.EvaluateAsync([new EventsIngested(Guid.NewGuid(), DateTimeOffset.UtcNow, [e])], DateTimeOffset.UtcNow, CancellationToken.None);
+                await evaluator.EvaluateAsync([e], DateTimeOffset.UtcNow, CancellationToken.None);
                 if (i >= 200)
                 {
                     samples.Add(Stopwatch.GetElapsedTime(started).TotalMilliseconds); // the first 200 warm up

@@ -148,6 +148,14 @@ public sealed class PrivateRabbitMqNode : IAsyncDisposable
 
     public Task StartAppAsync() => Node.CtlAsync("start_app");
 
+    /// <summary>kill -9 of the broker's process: no clean shutdown, no chance to flush anything.</summary>
+    public Task KillAsync() => RabbitMqNode.RunAsync(Script, "kill", _directory);
+
+    /// <summary>Starts the node again with what it had on disk, on the same port.</summary>
+    public Task ResumeAsync() => RabbitMqNode.RunAsync(Script, "resume", _directory);
+
+    private static string Script => Path.Combine(RepositoryPaths.Root, "tests", "rabbitmq-node.sh");
+
     public async ValueTask DisposeAsync()
     {
         var script = Path.Combine(RepositoryPaths.Root, "tests", "rabbitmq-node.sh");

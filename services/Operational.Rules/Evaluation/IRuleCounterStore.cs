@@ -2,10 +2,11 @@ namespace Operational.Rules.Evaluation;
 
 /// <summary>
 /// A matching event counted for a rule: in its bucket, and as the rule's (group's) last seen event.
-/// <paramref name="BatchId"/> is the bus message it came in, which makes counting exact: a message
-/// delivered again (a consumer killed before it acknowledged) is not counted again.
+/// The event's project and id make counting exact: an event that comes again — its bus message
+/// delivered again after a consumer was killed, or resent by its app after a lost answer and
+/// published in another message — is not counted again.
 /// </summary>
-public sealed record RuleHit(string RuleId, string? Group, DateTimeOffset BucketStart, string EventId, string EventName, DateTimeOffset Timestamp, Guid BatchId);
+public sealed record RuleHit(string RuleId, string ProjectId, string? Group, DateTimeOffset BucketStart, string EventId, string EventName, DateTimeOffset Timestamp);
 
 /// <summary>The last matching event a rule (group) saw.</summary>
 public sealed record LastSeen(string EventId, string EventName, DateTimeOffset Timestamp);
@@ -14,9 +15,9 @@ public sealed record LastSeen(string EventId, string EventName, DateTimeOffset T
 public interface IRuleCounterStore
 {
     /// <summary>
-    /// Adds one to each hit's bucket and keeps the latest hit per rule and group; the hits of a
-    /// batch counted before are not counted again (SQLite remembers the batches of the last day,
-    /// MongoDB the last 1,000 of each counter).
+    /// Adds one to each hit's bucket and keeps the latest hit per rule and group; an event counted
+    /// before is not counted again (SQLite remembers the events counted in the last day, MongoDB
+    /// the last 5,000 of each counter).
     /// </summary>
     Task CountAsync(IReadOnlyList<RuleHit> hits, CancellationToken cancellationToken);
 
@@ -30,7 +31,7 @@ public interface IRuleCounterStore
 
     /// <summary>
     /// Forgets, for each rule, its buckets that start before its cutoff (one transaction), and the
-    /// batches counted more than a day before the latest one.
+    /// events counted more than a day before the latest one.
     /// </summary>
     Task PruneCountsAsync(IReadOnlyList<(string RuleId, DateTimeOffset Before)> cutoffs, CancellationToken cancellationToken);
 }

@@ -15,8 +15,8 @@ namespace Operational.Rules.Evaluation;
 /// </summary>
 public sealed class RuleEvaluator(RuleBook book, IRuleCounterStore counters, IRuleRunStore runStore, IAlertStore alerts, AlertKeeper keeper)
 {
-    /// <summary>Evaluates the batches' events against their projects' rules; returns whether an alert changed.</summary>
-    public async Task<bool> EvaluateAsync(IReadOnlyList<EventsIngested> batches, DateTimeOffset now, CancellationToken cancellationToken)
+    /// <summary>Evaluates the events against their projects' rules; returns whether an alert changed.</summary>
+    public async Task<bool> EvaluateAsync(IReadOnlyList<IngestedEvent> events, DateTimeOffset now, CancellationToken cancellationToken)
     {
         var rules = await book.CurrentAsync(cancellationToken);
         var hits = new List<RuleHit>();
@@ -24,7 +24,7 @@ public sealed class RuleEvaluator(RuleBook book, IRuleCounterStore counters, IRu
         var thresholds = new HashSet<CompiledRule>();
         var heartbeats = new Dictionary<CompiledRule, IngestedEvent>();
         var runs = new List<RuleRun>();
-        foreach (var (batch, e) in batches.SelectMany(b => b.Events.Select(e => (b.BatchId, e))))
+        foreach (var e in events)
         {
             foreach (var rule in rules.For(e.ProjectId))
             {
@@ -41,12 +41,12 @@ public sealed class RuleEvaluator(RuleBook book, IRuleCounterStore counters, IRu
                     case RuleKinds.Volume when rule.GroupBy is { } tag:
                         if (EventMatcher.TagText(e, tag) is { Length: > 0 } group)
                         {
-                            hits.Add(Hit(rule, group, e, batch));
+                            hits.Add(Hit(rule, group, e));
                         }
 
                         break;
                     default:
-                        hits.Add(Hit(rule, null, e, batch));
+                        hits.Add(Hit(rule, null, e));
                         if (rule.Kind == RuleKinds.Threshold)
                         {
                             thresholds.Add(rule);
@@ -102,6 +102,6 @@ public sealed class RuleEvaluator(RuleBook book, IRuleCounterStore counters, IRu
         return changed;
     }
 
-    private static RuleHit Hit(CompiledRule rule, string? group, IngestedEvent e, Guid batch) =>
-        new(rule.Id, group, RuleWindows.BucketOf(rule, e.Timestamp), e.Id, e.Name, e.Timestamp, batch);
+    private static RuleHit Hit(CompiledRule rule, string? group, IngestedEvent e) =>
+        new(rule.Id, e.ProjectId, group, RuleWindows.BucketOf(rule, e.Timestamp), e.Id, e.Name, e.Timestamp);
 }

@@ -14,7 +14,7 @@ public sealed class RulesEventsConsumer(RuleEvaluator evaluator, AlertsQueued qu
     public Task Consume(ConsumeContext<Batch<EventsIngested>> context) =>
         context.HandleIsolatingPoisonAsync(async messages =>
         {
-            if (await evaluator.EvaluateAsync(messages, clock.GetUtcNow(), context.CancellationToken))
+            if (await evaluator.EvaluateAsync(messages.SelectMany(m => m.Events).ToList(), clock.GetUtcNow(), context.CancellationToken))
             {
                 queued.Notify();
             }

@@ -90,7 +90,7 @@ public sealed class RuleTestBed : IAsyncDisposable
     public IngestedEvent Tagged(string name, string key, string value) =>
         Event(name, e => e with { Tags = new Dictionary<string, JsonElement> { [key] = JsonSerializer.SerializeToElement(value) } });
 
-    public Task SendAsync(params IngestedEvent[] events) => Evaluator.EvaluateAsync([new EventsIngested(Guid.NewGuid(), Now, events)], Now, CancellationToken.None);
+    public Task SendAsync(params IngestedEvent[] events) => Evaluator.EvaluateAsync(events, Now, CancellationToken.None);
 
     public Task CheckAsync(CompiledRule rule) => Checks.CheckAsync(rule, Now, CancellationToken.None);
 

@@ -107,17 +107,14 @@ public sealed class MongoRulesStore(IMongoDatabase database) : IRulesStore
             return;
         }
 
-        // A counter remembers the batches it counted in the same document it counts in (one atomic
-        // update): "not yet counted this batch" is part of the update's filter.
-        var counts = hits
-            .GroupBy(h => (h.RuleId, Group: RulesJson.GroupKey(h.Group), Bucket: h.BucketStart.ToUnixTimeMilliseconds(), Batch: h.BatchId.ToString("N")))
-            .Select(g => new UpdateOneModel<CountDocument>(
-                Builders<CountDocument>.Filter.Eq(c => c.RuleId, g.Key.RuleId) & Builders<CountDocument>.Filter.Eq(c => c.Group, g.Key.Group)
-                    & Builders<CountDocument>.Filter.Eq(c => c.Bucket, g.Key.Bucket) & Builders<CountDocument>.Filter.Ne("batches", g.Key.Batch),
-                Builders<CountDocument>.Update.Inc(c => c.Count, g.Count()).PushEach(c => c.Batches, new[] { g.Key.Batch }, slice: -RememberedBatchesPerCounter))
-            { IsUpsert = true })
-            .ToList();
-        await AddCountsAsync(counts, cancellationToken);
+        // A counter remembers the events it counted in the same document it counts in, so that
+        // "not counted yet" is part of one atomic update's filter.
+        foreach (var counter in hits
+                     .DistinctBy(h => (h.RuleId, h.EventId))
+                     .GroupBy(h => (h.RuleId, Group: RulesJson.GroupKey(h.Group), Bucket: h.BucketStart.ToUnixTimeMilliseconds())))
+        {
+            await CountOnceAsync(counter.Key.RuleId, counter.Key.Group, counter.Key.Bucket, counter.Select(h => h.EventId).ToList(), cancellationToken);
+        }
 
         foreach (var latest in hits.GroupBy(h => (h.RuleId, Group: RulesJson.GroupKey(h.Group))).Select(g => g.MaxBy(h => h.Timestamp)!))
         {
@@ -342,37 +339,36 @@ public sealed class MongoRulesStore(IMongoDatabase database) : IRulesStore
     /// (now as updates of the existing counter); the others were applied once and must not be again.
     /// </summary>
     /// <summary>
-    /// Upserts the counters. An update whose filter matched nothing inserts, and that insert
-    /// collides with the unique (rule, group, bucket) index when the counter exists: either another
-    /// replica inserted it a moment ago (then the update applies on a second try) or the counter
-    /// already holds this batch (then the second try collides again, and the batch is counted).
-    /// Unordered, so only the collided ones are sent again; the others were applied once.
+    /// Adds the events not yet in the counter. The update's filter requires none of them to be
+    /// there; when it matches nothing, its upsert inserts the counter, or collides with the unique
+    /// (rule, group, bucket) index because the counter exists and holds some of them (or another
+    /// replica inserted it a moment ago). Then the ones it holds are dropped and the rest tried again.
     /// </summary>
-    private async Task AddCountsAsync(List<UpdateOneModel<CountDocument>> counts, CancellationToken cancellationToken)
+    private async Task CountOnceAsync(string ruleId, string group, long bucket, List<string> eventIds, CancellationToken cancellationToken)
     {
-        var pending = counts;
-        for (var attempt = 1; ; attempt++)
+        var filter = Builders<CountDocument>.Filter;
+        var counter = filter.Eq(c => c.RuleId, ruleId) & filter.Eq(c => c.Group, group) & filter.Eq(c => c.Bucket, bucket);
+        for (var attempt = 1; eventIds.Count > 0; attempt++)
         {
             try
             {
-                await _counts.BulkWriteAsync(pending, new BulkWriteOptions { IsOrdered = false }, cancellationToken);
+                await _counts.UpdateOneAsync(
+                    counter & filter.Nin("events", eventIds),
+                    Builders<CountDocument>.Update.Inc(c => c.Count, eventIds.Count).PushEach(c => c.Events, eventIds, slice: -RememberedEventsPerCounter),
+                    new UpdateOptions { IsUpsert = true },
+                    cancellationToken);
                 return;
             }
-            catch (MongoBulkWriteException<CountDocument> e)
-                when (e.WriteConcernError is null && e.WriteErrors.All(w => w.Category == ServerErrorCategory.DuplicateKey))
+            catch (MongoWriteException e) when (e.WriteError.Category == ServerErrorCategory.DuplicateKey && attempt < 10)
             {
-                if (attempt == 2)
-                {
-                    return; // the counters exist and hold these batches
-                }
-
-                pending = e.WriteErrors.Select(w => pending[w.Index]).ToList();
+                var counted = await _counts.Find(counter).Project(c => c.Events).FirstOrDefaultAsync(cancellationToken) ?? [];
+                eventIds = eventIds.Except(counted).ToList();
             }
         }
     }
 
-    /// <summary>Batches a counter remembers; a redelivery comes right after its consumer restarts, long before this many others.</summary>
-    private const int RememberedBatchesPerCounter = 1000;
+    /// <summary>Events a counter remembers; an event comes again within seconds or minutes (a redelivery, an app's resend), long before this many others.</summary>
+    private const int RememberedEventsPerCounter = 5000;
 
     private sealed class RuleDocument
     {
@@ -411,7 +407,7 @@ public sealed class MongoRulesStore(IMongoDatabase database) : IRulesStore
 
         [BsonElement("n")] public long Count { get; init; }
 
-        [BsonElement("batches")] public List<string>? Batches { get; init; }
+        [BsonElement("events")] public List<string>? Events { get; init; }
     }
 
     private sealed class LastSeenDocument

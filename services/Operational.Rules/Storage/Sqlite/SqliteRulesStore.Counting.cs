@@ -7,23 +7,23 @@ namespace Operational.Rules.Storage.Sqlite;
 /// <summary>The counters of the rules' windows, their last seen events, and the runs heartbeat rules watch.</summary>
 public sealed partial class SqliteRulesStore
 {
-    /// <summary>How long a counted batch is remembered, before the latest one counted (not the clock: a process down for days still knows what it counted before).</summary>
-    private static readonly long RememberBatchesMs = (long)TimeSpan.FromDays(1).TotalMilliseconds;
+    /// <summary>How long a counted event is remembered, before the latest one counted (not the clock: a process down for days still knows what it counted before).</summary>
+    private static readonly long RememberEventsMs = (long)TimeSpan.FromDays(1).TotalMilliseconds;
 
     public Task CountAsync(IReadOnlyList<RuleHit> hits, CancellationToken cancellationToken) =>
         hits.Count == 0 ? Task.CompletedTask : database.WriteAsync(async (connection, transaction) =>
         {
-            // In the same transaction as the counts: a batch is either counted and remembered, or neither.
+            // In the same transaction as the counts: an event is either counted and remembered, or neither.
             using var remember = connection.Command(transaction,
-                "INSERT INTO rule_counted_batches (batch_id, counted_at) VALUES ($batch, $at) ON CONFLICT DO NOTHING");
-            var fresh = new HashSet<Guid>();
+                "INSERT INTO rule_counted_events (project_id, event_id, counted_at) VALUES ($project, $event, $at) ON CONFLICT DO NOTHING");
+            var fresh = new HashSet<(string, string)>();
             var now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
-            foreach (var batch in hits.Select(h => h.BatchId).Distinct())
+            foreach (var key in hits.Select(h => (h.ProjectId, h.EventId)).Distinct())
             {
-                remember.Set(("$batch", batch.ToByteArray()), ("$at", now));
+                remember.Set(("$project", key.ProjectId), ("$event", key.EventId), ("$at", now));
                 if (await remember.ExecuteNonQueryAsync(cancellationToken) == 1)
                 {
-                    fresh.Add(batch);
+                    fresh.Add(key);
                 }
             }
 
@@ -36,7 +36,8 @@ public sealed partial class SqliteRulesStore
                 ON CONFLICT (rule_id, grp) DO UPDATE SET event_id = excluded.event_id, event_name = excluded.event_name, ts = excluded.ts
                 WHERE excluded.ts >= ts
                 """);
-            foreach (var hit in hits.Where(h => fresh.Contains(h.BatchId)))
+            // Once per rule and event, also when the same event came twice in this call (two messages carrying it).
+            foreach (var hit in hits.Where(h => fresh.Contains((h.ProjectId, h.EventId))).DistinctBy(h => (h.RuleId, h.ProjectId, h.EventId)))
             {
                 count.Set(("$rule", hit.RuleId), ("$grp", RulesJson.GroupKey(hit.Group)), ("$bucket", hit.BucketStart.ToUnixTimeMilliseconds()));
                 await count.ExecuteNonQueryAsync(cancellationToken);
@@ -71,8 +72,8 @@ public sealed partial class SqliteRulesStore
             }
 
             using var forget = connection.Command(transaction,
-                "DELETE FROM rule_counted_batches WHERE counted_at < (SELECT MAX(counted_at) FROM rule_counted_batches) - $keep");
-            forget.Set(("$keep", RememberBatchesMs));
+                "DELETE FROM rule_counted_events WHERE counted_at < (SELECT MAX(counted_at) FROM rule_counted_events) - $keep");
+            forget.Set(("$keep", RememberEventsMs));
             await forget.ExecuteNonQueryAsync(cancellationToken);
         }, cancellationToken);
 

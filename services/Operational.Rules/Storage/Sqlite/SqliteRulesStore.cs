@@ -88,11 +88,13 @@ public sealed partial class SqliteRulesStore(SqliteDatabase database) : IRulesSt
         CREATE INDEX ix_rule_runs_deadline ON rule_runs (rule_id, deadline);
         """,
         """
-        CREATE TABLE rule_counted_batches (
-            batch_id BLOB PRIMARY KEY,
-            counted_at INTEGER NOT NULL
+        CREATE TABLE rule_counted_events (
+            project_id TEXT NOT NULL,
+            event_id TEXT NOT NULL,
+            counted_at INTEGER NOT NULL,
+            PRIMARY KEY (project_id, event_id)
         ) WITHOUT ROWID;
-        CREATE INDEX ix_rule_counted_batches_at ON rule_counted_batches (counted_at);
+        CREATE INDEX ix_rule_counted_events_at ON rule_counted_events (counted_at);
         """,
     ];
 
