@@ -1,4 +1,5 @@
 using MassTransit;
+using Microsoft.Extensions.Logging;
 using Operational.Contracts.Topology;
 
 namespace Operational.ServiceDefaults.Bus.DeadLetters;
@@ -8,7 +9,7 @@ namespace Operational.ServiceDefaults.Bus.DeadLetters;
 /// MassTransit's own error transport writes, so it sits with every other failed message of that
 /// queue and is replayed the same way.
 /// </summary>
-internal sealed class QueueDeadLetters : IDeadLetters
+internal sealed class QueueDeadLetters(ILogger<QueueDeadLetters> logger) : IDeadLetters
 {
     public async Task MoveAsync<T>(ConsumeContext<T> message, Exception reason, CancellationToken cancellationToken)
         where T : class
@@ -26,5 +27,7 @@ internal sealed class QueueDeadLetters : IDeadLetters
             send.Headers.Set("MT-Fault-StackTrace", reason.StackTrace);
             send.Headers.Set("MT-Fault-InputAddress", message.ReceiveContext.InputAddress.ToString());
         }, cancellationToken);
+        logger.LogError(reason, "A {MessageType} on {Queue} can never be consumed; it was moved to {ErrorQueue} (replay: POST /v1/dead-letters/replay)",
+            typeof(T).Name, queue, ConsumerQueues.ErrorQueueOf(queue));
     }
 }
