@@ -80,7 +80,7 @@ public sealed class ConsumerFailureTests : IAsyncDisposable
             await _client.WaitForEventAsync(StandaloneFactory.AdminKey, id, TimeSpan.FromSeconds(20));
         }
 
-        var listed = await WaitForDeadLettersAsync(1, TimeSpan.FromSeconds(20));
+        var listed = await _client.WaitForJsonAsync(StandaloneFactory.AdminKey, "/v1/dead-letters", l => l.GetProperty("total").GetInt64() == 1, TimeSpan.FromSeconds(20));
         Assert.Equal(1, listed.GetProperty("queues").EnumerateArray().Single(q => q.GetProperty("queue").GetString() == "storage-events-ingested").GetProperty("messages").GetInt64());
         using (var missing = await _client.GetAsync(StandaloneFactory.AdminKey, $"/v1/events/{poison}"))
         {
@@ -119,22 +119,6 @@ public sealed class ConsumerFailureTests : IAsyncDisposable
             }
 
             Assert.True(DateTime.UtcNow < deadline, $"readiness stayed {(int)ready.StatusCode} instead of {(int)expected}: {body}");
-            await Task.Delay(100);
-        }
-    }
-
-    private async Task<JsonElement> WaitForDeadLettersAsync(long expected, TimeSpan timeout)
-    {
-        var deadline = DateTime.UtcNow + timeout;
-        while (true)
-        {
-            var listed = await _client.GetJsonAsync(StandaloneFactory.AdminKey, "/v1/dead-letters");
-            if (listed.GetProperty("total").GetInt64() == expected)
-            {
-                return listed;
-            }
-
-            Assert.True(DateTime.UtcNow < deadline, $"dead letters: {listed}");
             await Task.Delay(100);
         }
     }

@@ -77,19 +77,6 @@ public sealed class PoisonMessageTests
     private static long StorageDeadLetters(JsonElement listed) =>
         listed.GetProperty("queues").EnumerateArray().Single(q => q.GetProperty("queue").GetString() == EventSubscriberQueues.Storage).GetProperty("messages").GetInt64();
 
-    private static async Task<JsonElement> WaitForDeadLettersAsync(OperationalClient api, long expected, TimeSpan timeout)
-    {
-        var deadline = DateTime.UtcNow + timeout;
-        while (true)
-        {
-            var listed = await api.GetJsonAsync(ChaosDeployment.AdminKey, "/v1/dead-letters");
-            if (listed.GetProperty("total").GetInt64() == expected)
-            {
-                return listed;
-            }
-
-            Assert.True(DateTime.UtcNow < deadline, $"dead letters: {listed}");
-            await Task.Delay(250);
-        }
-    }
+    private static Task<JsonElement> WaitForDeadLettersAsync(OperationalClient api, long expected, TimeSpan timeout) =>
+        api.WaitForJsonAsync(ChaosDeployment.AdminKey, "/v1/dead-letters", l => l.GetProperty("total").GetInt64() == expected, timeout);
 }

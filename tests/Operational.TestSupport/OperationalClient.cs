@@ -94,6 +94,27 @@ public sealed class OperationalClient(HttpClient http)
     }
 
     /// <summary>Polls <c>GET /v1/contexts/{contextId}</c> until <paramref name="done"/> holds for its answer, and returns that answer.</summary>
+    /// <summary>Reads <paramref name="path"/> until its JSON is what <paramref name="done"/> wants, or fails naming the last answer.</summary>
+    public async Task<JsonElement> WaitForJsonAsync(string key, string path, Func<JsonElement, bool> done, TimeSpan timeout)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (true)
+        {
+            var json = await GetJsonAsync(key, path);
+            if (done(json))
+            {
+                return json;
+            }
+
+            if (DateTime.UtcNow >= deadline)
+            {
+                throw new TimeoutException($"{path} did not answer as expected within {timeout}; last answer {json}");
+            }
+
+            await Task.Delay(100);
+        }
+    }
+
     public async Task<JsonElement> WaitForContextAsync(string key, string contextId, Func<JsonElement, bool> done, TimeSpan timeout)
     {
         var deadline = DateTime.UtcNow + timeout;
