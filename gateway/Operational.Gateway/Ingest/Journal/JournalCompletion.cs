@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Text.Json;
+using System.Threading.Channels;
 using MassTransit;
 using Microsoft.Extensions.Options;
 using Operational.Contracts.Events;
@@ -25,10 +26,12 @@ internal sealed class JournalCompletion(
     private readonly ConcurrentDictionary<Guid, ConcurrentDictionary<string, byte>> _doneBy = new();
     private readonly ConcurrentDictionary<Guid, byte> _inFlight = new();
     private readonly HashSet<string> _subscribers = [.. options.Value.Subscribers];
+    private readonly Channel<Guid> _processed = Channel.CreateUnbounded<Guid>(new UnboundedChannelOptions { SingleReader = true });
     private readonly CancellationTokenSource _stopping = new(); // no timer, so nothing to dispose
     private ConnectHandle? _observer;
     private StoredDeadLetters? _deadLetters;
     private Task _sweeps = Task.CompletedTask;
+    private Task _removals = Task.CompletedTask;
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {
@@ -45,12 +48,18 @@ internal sealed class JournalCompletion(
             _deadLetters.Moved += OnDeadLettered;
         }
 
+        _removals = RemoveProcessedAsync(_stopping.Token);
+
         // Publish once the bus runs; hosted services start before it.
         lifetime.ApplicationStarted.Register(() => _sweeps = SweepAsync(_stopping.Token));
     }
 
     public async Task StopAsync(CancellationToken cancellationToken)
     {
+        // Removals first, while the sweeps still run: what was processed leaves the journal now
+        // rather than being published again at the next start.
+        _processed.Writer.TryComplete();
+        await _removals.WaitAsync(cancellationToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         await _stopping.CancelAsync();
         _observer?.Disconnect();
         if (_deadLetters is not null)
@@ -82,32 +91,63 @@ internal sealed class JournalCompletion(
         }
     }
 
-    private async Task DoneAsync(Guid batchId, string endpoint)
+    private Task DoneAsync(Guid batchId, string endpoint)
     {
         if (!_subscribers.Contains(endpoint))
         {
-            return;
+            return Task.CompletedTask;
         }
 
         var done = _doneBy.GetOrAdd(batchId, _ => new ConcurrentDictionary<string, byte>());
         done.TryAdd(endpoint, 0);
-        if (done.Count < _subscribers.Count || !_doneBy.TryRemove(batchId, out _))
+        if (done.Count == _subscribers.Count && _doneBy.TryRemove(batchId, out _))
         {
-            return;
+            _processed.Writer.TryWrite(batchId);
         }
 
+        return Task.CompletedTask;
+    }
+
+    /// <summary>
+    /// Removes processed batches from the journal, as many as have accumulated in one transaction:
+    /// removing is not on any request's path, and one commit per batch would compete with the
+    /// appends that are.
+    /// </summary>
+    private async Task RemoveProcessedAsync(CancellationToken cancellationToken)
+    {
+        var reader = _processed.Reader;
+        var batch = new List<Guid>();
         try
         {
-            await journal.RemoveAsync(batchId, CancellationToken.None);
+            while (await reader.WaitToReadAsync(cancellationToken))
+            {
+                while (batch.Count < 1000 && reader.TryRead(out var batchId))
+                {
+                    batch.Add(batchId);
+                }
+
+                try
+                {
+                    await journal.RemoveAsync(batch, CancellationToken.None);
+                }
+                catch (Exception e)
+                {
+                    // Left journaled and no longer in flight: the next sweep publishes them again.
+                    logger.LogWarning("Could not remove {Count} processed batches from the ingest journal ({Reason}); they will be published again", batch.Count, e.Message);
+                }
+                finally
+                {
+                    foreach (var batchId in batch)
+                    {
+                        _inFlight.TryRemove(batchId, out _);
+                    }
+
+                    batch.Clear();
+                }
+            }
         }
-        catch (Exception e)
+        catch (OperationCanceledException)
         {
-            // Left journaled and no longer in flight: the next sweep publishes it again.
-            logger.LogWarning("Could not remove processed batch {BatchId} from the ingest journal ({Reason}); it will be published again", batchId, e.Message);
-        }
-        finally
-        {
-            _inFlight.TryRemove(batchId, out _);
         }
     }
 
