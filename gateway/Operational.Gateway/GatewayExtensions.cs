@@ -69,6 +69,9 @@ public static class GatewayExtensions
             new IngestJournal(SqliteDatabase.InDataDirectory(provider.GetRequiredService<IOptions<StorageOptions>>().Value, "ingest-journal")));
         builder.Services.AddSingleton<JournalCompletion>();
         builder.Services.AddHostedService(provider => provider.GetRequiredService<JournalCompletion>());
+        // After the journal, so that it stops first: the modules finish, then the journal forgets what they finished.
+        builder.Services.AddSingleton<InProcessDispatch>();
+        builder.Services.AddHostedService(provider => provider.GetRequiredService<InProcessDispatch>());
         // A 202 means durable: the broker's confirm over RabbitMQ, the local journal on the in-memory bus.
         builder.Services.TryAddSingleton<IIngestSink>(provider =>
             IsRabbitMq(provider)

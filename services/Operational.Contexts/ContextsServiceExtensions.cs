@@ -1,3 +1,4 @@
+using Operational.ServiceDefaults.Bus;
 using MassTransit;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
@@ -27,6 +28,7 @@ public static class ContextsServiceExtensions
             (sqlite, provider) => new SqliteContextStore(sqlite, DefaultTimeout(provider)),
             (mongo, provider) => new MongoContextStore(mongo, DefaultTimeout(provider)));
         builder.Services.AddSingleton<ContextsChanged>();
+        builder.Services.AddIngestedEventsHandler<ContextEventsHandler>();
         builder.Services.AddSingleton<ContextAnnouncer>();
         builder.Services.AddHostedService(provider => provider.GetRequiredService<ContextAnnouncer>());
         builder.Services.AddStorageApiContextEvents();

@@ -1,3 +1,4 @@
+using Operational.ServiceDefaults.Bus;
 using MassTransit;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
@@ -53,6 +54,7 @@ public static class NotificationsServiceExtensions
         builder.Services.AddSingleton<WebPushSender>();
         builder.Services.AddSingleton<DeliveryTargets>();
         builder.Services.AddSingleton<DeliveriesQueued>();
+        builder.Services.AddIngestedEventsHandler<NotificationEventsHandler>();
         builder.Services.AddSingleton<DeliveryDispatcher>();
         builder.Services.AddHostedService(provider => provider.GetRequiredService<DeliveryDispatcher>());
         builder.Services.AddSingleton<VapidKeys>();

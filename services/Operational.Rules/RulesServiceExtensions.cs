@@ -1,3 +1,4 @@
+using Operational.ServiceDefaults.Bus;
 using Hangfire;
 using Hangfire.Dashboard;
 using Hangfire.InMemory;
@@ -48,6 +49,7 @@ public static class RulesServiceExtensions
         // Transient: it holds the channel directory's typed HttpClient, which must not live for the whole process.
         builder.Services.AddTransient<RuleService>();
         builder.Services.AddSingleton<RuleEvaluator>();
+        builder.Services.AddIngestedEventsHandler<RuleEventsHandler>();
         builder.Services.AddSingleton<RuleChecks>();
         builder.Services.AddSingleton<RunOutcomes>();
         builder.Services.AddTransient<RuleCheckJob>();

@@ -1,3 +1,4 @@
+using Operational.ServiceDefaults.Bus;
 using MassTransit;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
@@ -28,6 +29,7 @@ public static class StorageServiceExtensions
             checkName: ServiceName);
         builder.BindValidated<LiveFeedOptions, LiveFeedOptionsValidator>(LiveFeedOptions.SectionName);
         builder.Services.AddSingleton<StoredSignal>();
+        builder.Services.AddIngestedEventsHandler<StorageEventsHandler>();
         builder.Services.AddSingleton<LiveFeedHub>();
         builder.BindValidated<RetentionOptions, RetentionOptionsValidator>(RetentionOptions.SectionName);
         builder.Services.AddSingleton<RetentionWorker>();

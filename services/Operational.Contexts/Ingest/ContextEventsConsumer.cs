@@ -13,13 +13,13 @@ namespace Operational.Contexts.Ingest;
 /// arrived together in one store write. Order does not matter and duplicates are ignored by
 /// the store, so competing replicas and redeliveries need no coordination.
 /// </summary>
-public sealed class ContextEventsConsumer(IContextStore store, ContextsChanged changed, IDeadLetters deadLetters, ILogger<ContextEventsConsumer> logger)
-    : IConsumer<Batch<EventsIngested>>
+public sealed class ContextEventsHandler(IContextStore store, ContextsChanged changed, ILogger<ContextEventsHandler> logger) : IIngestedEventsHandler
 {
-    public Task Consume(ConsumeContext<Batch<EventsIngested>> context) =>
-        context.HandleIsolatingPoisonAsync(messages => ApplyAsync(messages, context.CancellationToken), deadLetters, logger);
+    public string Queue => EventSubscriberQueues.Contexts;
 
-    private async Task ApplyAsync(IReadOnlyList<EventsIngested> messages, CancellationToken cancellationToken)
+    public bool Wants(IngestedEvent e) => e.ContextId is not null;
+
+    public async Task HandleAsync(IReadOnlyList<EventsIngested> messages, CancellationToken cancellationToken)
     {
         var entries = ContextEntryFor.FromEvents(messages.SelectMany(m => m.Events)).ToList();
         if (entries.Count == 0)
@@ -36,6 +36,13 @@ public sealed class ContextEventsConsumer(IContextStore store, ContextsChanged c
 
         logger.LogDebug("Applied {Entries} context entries from {Messages} messages", entries.Count, messages.Count);
     }
+}
+
+/// <summary>The ingested batches from RabbitMQ (or a replay), as many as arrived together, to <see cref="ContextEventsHandler"/>.</summary>
+public sealed class ContextEventsConsumer(ContextEventsHandler handler, IDeadLetters deadLetters, ILogger<ContextEventsConsumer> logger)
+    : IConsumer<Batch<EventsIngested>>
+{
+    public Task Consume(ConsumeContext<Batch<EventsIngested>> context) => context.HandleIsolatingPoisonAsync(handler, deadLetters, logger);
 }
 
 public sealed class ContextEventsConsumerDefinition : ConsumerDefinition<ContextEventsConsumer>

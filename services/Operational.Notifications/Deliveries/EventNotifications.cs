@@ -13,15 +13,19 @@ namespace Operational.Notifications.Deliveries;
 /// Backfilled events never notify; test events only in projects that opted in
 /// (<c>PUT /v1/notification-settings</c>).
 /// </summary>
-public sealed class EventNotificationsConsumer(IDeliveryStore deliveries, DeliveryTargets targets, DeliveriesQueued queued, INotificationSettingsStore settings)
-    : IConsumer<EventsIngested>
+public sealed class NotificationEventsHandler(IDeliveryStore deliveries, DeliveryTargets targets, DeliveriesQueued queued, INotificationSettingsStore settings)
+    : IIngestedEventsHandler
 {
-    public async Task Consume(ConsumeContext<EventsIngested> context)
+    public string Queue => EventSubscriberQueues.Notifications;
+
+    public bool Wants(IngestedEvent e) => e.Notify && !e.Backfilled;
+
+    public async Task HandleAsync(IReadOnlyList<EventsIngested> messages, CancellationToken cancellationToken)
     {
         var queuedAny = false;
-        foreach (var e in context.Message.Events.Where(e => e.Notify && !e.Backfilled))
+        foreach (var e in messages.SelectMany(m => m.Events).Where(Wants))
         {
-            if (e.Test && (await settings.GetSettingsAsync(e.ProjectId, context.CancellationToken))?.NotifyTestEvents != true)
+            if (e.Test && (await settings.GetSettingsAsync(e.ProjectId, cancellationToken))?.NotifyTestEvents != true)
             {
                 continue;
             }
@@ -30,11 +34,11 @@ public sealed class EventNotificationsConsumer(IDeliveryStore deliveries, Delive
             var body = e.Type == EventTypes.Text && e.Content is { ValueKind: JsonValueKind.String } text ? text.GetString()! : e.Category ?? "";
             var message = new NotificationMessage("event", title, body, e.Level, $"/events/{e.Id}", null);
             var sourceId = $"event:{e.Id}";
-            var forDevices = await targets.ForDevicesAsync(e.ProjectId, sourceId, message, context.CancellationToken);
-            var forChannels = await targets.ForRouteAsync(e.ProjectId, Channels.ChannelRoutes.Events, sourceId, message, context.CancellationToken);
+            var forDevices = await targets.ForDevicesAsync(e.ProjectId, sourceId, message, cancellationToken);
+            var forChannels = await targets.ForRouteAsync(e.ProjectId, Channels.ChannelRoutes.Events, sourceId, message, cancellationToken);
             // A webpush channel receiving events would target the same devices: one delivery each.
             var all = forDevices.Concat(forChannels).DistinctBy(d => d.Id).ToList();
-            await deliveries.AddDeliveriesAsync(all, context.CancellationToken);
+            await deliveries.AddDeliveriesAsync(all, cancellationToken);
             queuedAny |= all.Count > 0;
         }
 
@@ -43,6 +47,13 @@ public sealed class EventNotificationsConsumer(IDeliveryStore deliveries, Delive
             queued.Notify();
         }
     }
+}
+
+/// <summary>An ingested batch from RabbitMQ (or a replay) to <see cref="NotificationEventsHandler"/>.</summary>
+public sealed class EventNotificationsConsumer(NotificationEventsHandler handler) : IConsumer<EventsIngested>
+{
+    public Task Consume(ConsumeContext<EventsIngested> context) =>
+        context.Message.Events.Any(handler.Wants) ? handler.HandleAsync([context.Message], context.CancellationToken) : Task.CompletedTask;
 }
 
 public sealed class EventNotificationsConsumerDefinition : ConsumerDefinition<EventNotificationsConsumer>

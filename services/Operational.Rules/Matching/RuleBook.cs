@@ -14,13 +14,13 @@ public sealed class RuleBook(IRuleStore store, TimeProvider clock, ILogger<RuleB
 
     private readonly SemaphoreSlim _loading = new(1, 1);
     private Rules? _rules;
-    private DateTimeOffset _checkedAt;
+    private long _checkedAtTicks;
 
     /// <summary>The rules as of now (at most <see cref="RefreshInterval"/> old).</summary>
     public async ValueTask<Rules> CurrentAsync(CancellationToken cancellationToken)
     {
         var rules = Volatile.Read(ref _rules);
-        if (rules is not null && clock.GetUtcNow() - _checkedAt < RefreshInterval)
+        if (rules is not null && clock.GetUtcNow().UtcTicks - Interlocked.Read(ref _checkedAtTicks) < RefreshInterval.Ticks)
         {
             return rules;
         }
@@ -29,7 +29,7 @@ public sealed class RuleBook(IRuleStore store, TimeProvider clock, ILogger<RuleB
         try
         {
             rules = _rules;
-            if (rules is not null && clock.GetUtcNow() - _checkedAt < RefreshInterval)
+            if (rules is not null && clock.GetUtcNow().UtcTicks - Interlocked.Read(ref _checkedAtTicks) < RefreshInterval.Ticks)
             {
                 return rules;
             }
@@ -41,13 +41,26 @@ public sealed class RuleBook(IRuleStore store, TimeProvider clock, ILogger<RuleB
                 Volatile.Write(ref _rules, rules);
             }
 
-            _checkedAt = clock.GetUtcNow();
+            Interlocked.Exchange(ref _checkedAtTicks, clock.GetUtcNow().UtcTicks);
             return rules;
         }
         finally
         {
             _loading.Release();
         }
+    }
+
+    /// <summary>
+    /// Whether an event of the project may match a rule, from what is known without waiting: true
+    /// unless fresh compiled rules (checked within <see cref="RefreshInterval"/>) hold none for it.
+    /// Lets the standalone host skip the rules for projects without any.
+    /// </summary>
+    public bool MayHaveRules(string projectId)
+    {
+        var rules = Volatile.Read(ref _rules);
+        return rules is null
+            || clock.GetUtcNow().UtcTicks - Interlocked.Read(ref _checkedAtTicks) >= RefreshInterval.Ticks
+            || rules.For(projectId).Length > 0;
     }
 
     /// <summary>A rule changed on this replica: the next read reloads.</summary>

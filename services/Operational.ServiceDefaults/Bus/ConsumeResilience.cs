@@ -5,6 +5,12 @@ namespace Operational.ServiceDefaults.Bus;
 
 public static class ConsumeResilience
 {
+    /// <summary>The first wait before a message is tried again while its dependency fails.</summary>
+    public static readonly TimeSpan OutageFirstDelay = TimeSpan.FromMilliseconds(200);
+
+    /// <summary>The longest wait between attempts while a dependency fails.</summary>
+    public static readonly TimeSpan OutageMaxDelay = TimeSpan.FromSeconds(30);
+
     /// <summary>
     /// The failure policy of every Operational consumer, two retry filters deep:
     /// <list type="bullet">
@@ -34,8 +40,8 @@ public static class ConsumeResilience
             retry.Handle<Exception>(DependencyFailures.IsOutage);
             retry.Exponential(
                 retryLimit: int.MaxValue,
-                minInterval: TimeSpan.FromMilliseconds(200),
-                maxInterval: TimeSpan.FromSeconds(30),
+                minInterval: OutageFirstDelay,
+                maxInterval: OutageMaxDelay,
                 intervalDelta: TimeSpan.FromSeconds(1));
             retry.ConnectRetryObserver(new ConsumerOutages.Observer(outages, queue));
         });

@@ -1,5 +1,6 @@
 using MassTransit;
 using Microsoft.Extensions.Logging;
+using Operational.Contracts.Events;
 using Operational.ServiceDefaults.Bus.DeadLetters;
 
 namespace Operational.ServiceDefaults.Bus;
@@ -26,52 +27,15 @@ public static class EventBatchConsumption
     }
 
     /// <summary>
-    /// Handles a batch of messages together; if that fails for the messages' sake rather than a
-    /// dependency's, handles each alone (three attempts) and moves only the ones that still fail to
-    /// the dead letters. A batch succeeds or fails as a whole in MassTransit, so without this one bad
-    /// message would take up to 63 good ones to <c>_error</c> with it, where nobody sees their events.
-    /// A dependency's failure is not caught here: the whole batch waits and is retried
-    /// (<see cref="ConsumeResilience"/>); what was written of it is written again idempotently.
+    /// A MassTransit batch handed to <paramref name="handler"/> with <see cref="PoisonIsolation"/>:
+    /// a message that fails alone goes to the dead letters, the rest are handled.
     /// </summary>
-    public static async Task HandleIsolatingPoisonAsync<T>(
-        this ConsumeContext<Batch<T>> context,
-        Func<IReadOnlyList<T>, Task> handle,
-        IDeadLetters deadLetters,
-        ILogger logger)
-        where T : class
-    {
-        try
-        {
-            await handle(context.Message.Select(m => m.Message).ToList());
-            return;
-        }
-        catch (Exception e) when (!DependencyFailures.IsOutage(e) && !context.CancellationToken.IsCancellationRequested)
-        {
-            logger.LogWarning("A batch of {Count} messages failed ({Reason}); handling them one by one to find the one at fault", context.Message.Length, e.Message);
-        }
-
-        foreach (var message in context.Message)
-        {
-            for (var attempt = 1; ; attempt++)
-            {
-                try
-                {
-                    await handle([message.Message]);
-                    break;
-                }
-                catch (Exception e) when (!DependencyFailures.IsOutage(e) && !context.CancellationToken.IsCancellationRequested)
-                {
-                    if (attempt == PoisonAttempts)
-                    {
-                        await deadLetters.MoveAsync(message, e, context.CancellationToken);
-                        break;
-                    }
-
-                    await Task.Delay(TimeSpan.FromMilliseconds(200 * attempt * attempt), context.CancellationToken);
-                }
-            }
-        }
-    }
-
-    private const int PoisonAttempts = 3;
+    public static Task HandleIsolatingPoisonAsync(
+        this ConsumeContext<Batch<EventsIngested>> context, IIngestedEventsHandler handler, IDeadLetters deadLetters, ILogger logger) =>
+        PoisonIsolation.HandleAsync(
+            context.Message.ToList(),
+            messages => handler.HandleAsync(messages.Select(m => m.Message).ToList(), context.CancellationToken),
+            (message, reason) => deadLetters.MoveAsync(message, reason, context.CancellationToken),
+            logger,
+            context.CancellationToken);
 }

@@ -26,7 +26,10 @@ public static class ServiceProgram
     {
         try
         {
-            var builder = WebApplication.CreateBuilder(args);
+            // Settings are read and validated once, at start. Reloading them on change would also
+            // watch the content root recursively, and the data folder is often under it: every
+            // SQLite write then woke a file watcher (measured: ~3% of the standalone host's CPU).
+            var builder = WebApplication.CreateBuilder([.. args, "--hostBuilder:reloadConfigOnChange=false"]);
             builder.AddServiceDefaults(serviceName);
             configure(builder);
 

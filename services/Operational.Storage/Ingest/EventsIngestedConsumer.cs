@@ -1,6 +1,7 @@
 using System.Diagnostics.Metrics;
 using MassTransit;
 using Operational.Contracts.Events;
+using Operational.Contracts.Topology;
 using Operational.ServiceDefaults.Bus;
 using Operational.ServiceDefaults.Bus.DeadLetters;
 using Operational.ServiceDefaults.Telemetry;
@@ -16,18 +17,18 @@ namespace Operational.Storage.Ingest;
 /// messages at once is what lets storage keep up with the gateway. Duplicates from redelivery
 /// are skipped by the store.
 /// </summary>
-public sealed class EventsIngestedConsumer(IEventStore store, StoredSignal stored, IDeadLetters deadLetters, ILogger<EventsIngestedConsumer> logger)
-    : IConsumer<Batch<EventsIngested>>
+public sealed class StorageEventsHandler(IEventStore store, StoredSignal stored, ILogger<StorageEventsHandler> logger) : IIngestedEventsHandler
 {
     private static readonly Meter Meter = new(TelemetryExtensions.SourceName);
     private static readonly Counter<long> Stored = Meter.CreateCounter<long>("operational.storage.events.stored", description: "Events written for the first time.");
     private static readonly Counter<long> Duplicates = Meter.CreateCounter<long>("operational.storage.events.duplicates", description: "Events skipped because their id was already stored.");
     private static readonly Histogram<int> WriteSize = Meter.CreateHistogram<int>("operational.storage.write.size", "{event}", "Events per store write.");
 
-    public Task Consume(ConsumeContext<Batch<EventsIngested>> context) =>
-        context.HandleIsolatingPoisonAsync(messages => StoreAsync(messages, context.CancellationToken), deadLetters, logger);
+    public string Queue => EventSubscriberQueues.Storage;
 
-    private async Task StoreAsync(IReadOnlyList<EventsIngested> messages, CancellationToken cancellationToken)
+    public bool Wants(IngestedEvent e) => true;
+
+    public async Task HandleAsync(IReadOnlyList<EventsIngested> messages, CancellationToken cancellationToken)
     {
         var events = new List<IngestedEvent>();
         foreach (var message in messages)
@@ -52,6 +53,13 @@ public sealed class EventsIngestedConsumer(IEventStore store, StoredSignal store
     }
 }
 
+/// <summary>The ingested batches from RabbitMQ (or a replay), as many as arrived together, to <see cref="StorageEventsHandler"/>.</summary>
+public sealed class EventsIngestedConsumer(StorageEventsHandler handler, IDeadLetters deadLetters, ILogger<EventsIngestedConsumer> logger)
+    : IConsumer<Batch<EventsIngested>>
+{
+    public Task Consume(ConsumeContext<Batch<EventsIngested>> context) => context.HandleIsolatingPoisonAsync(handler, deadLetters, logger);
+}
+
 public sealed class EventsIngestedConsumerDefinition : ConsumerDefinition<EventsIngestedConsumer>
 {
     /// <summary>Bus messages written together at most (each holds up to Ingest:MaxBatchEvents events).</summary>
@@ -59,7 +67,7 @@ public sealed class EventsIngestedConsumerDefinition : ConsumerDefinition<Events
 
     public EventsIngestedConsumerDefinition()
     {
-        EndpointName = Contracts.Topology.EventSubscriberQueues.Storage;
+        EndpointName = EventSubscriberQueues.Storage;
     }
 
     protected override void ConfigureConsumer(

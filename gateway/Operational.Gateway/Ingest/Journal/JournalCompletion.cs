@@ -1,35 +1,33 @@
 using System.Collections.Concurrent;
 using System.Text.Json;
 using System.Threading.Channels;
-using MassTransit;
 using Microsoft.Extensions.Options;
 using Operational.Contracts.Events;
-using Operational.ServiceDefaults.Bus.DeadLetters;
+using Operational.ServiceDefaults.Bus;
 
 namespace Operational.Gateway.Ingest.Journal;
 
 /// <summary>
-/// Keeps a journaled batch until every subscriber endpoint (<c>Ingest:SubscriberQueues</c>) is
-/// done with it — consumed it, or kept it with the dead letters as poison — then removes it.
-/// Batches in the journal that are not being processed are published again: at start (a crash
-/// left them) and every <c>Ingest:JournalRetryInterval</c> while running (their removal failed,
-/// say on a full disk). Consumers are idempotent, so publishing a batch twice costs only time.
+/// Keeps a journaled batch until every module of the process that handles ingested events is
+/// done with it — handled it, kept it with the dead letters as poison, or wanted none of its
+/// events — then removes it. Batches in the journal that are not being processed are handed over
+/// again: at start (a crash left them) and every <c>Ingest:JournalRetryInterval</c> while running
+/// (their removal failed, say on a full disk). Modules are idempotent, so a batch handled twice
+/// costs only time.
 /// </summary>
 internal sealed class JournalCompletion(
-    IBus bus,
     IngestJournal journal,
+    IEnumerable<IIngestedEventsHandler> handlers,
     IOptions<IngestOptions> options,
     IHostApplicationLifetime lifetime,
     IServiceProvider services,
-    ILogger<JournalCompletion> logger) : IConsumeObserver, IHostedService
+    ILogger<JournalCompletion> logger) : IHostedService
 {
     private readonly ConcurrentDictionary<Guid, ConcurrentDictionary<string, byte>> _doneBy = new();
     private readonly ConcurrentDictionary<Guid, byte> _inFlight = new();
-    private readonly HashSet<string> _subscribers = [.. options.Value.Subscribers];
+    private readonly HashSet<string> _subscribers = [.. handlers.Select(h => h.Queue)];
     private readonly Channel<Guid> _processed = Channel.CreateUnbounded<Guid>(new UnboundedChannelOptions { SingleReader = true });
     private readonly CancellationTokenSource _stopping = new(); // no timer, so nothing to dispose
-    private ConnectHandle? _observer;
-    private StoredDeadLetters? _deadLetters;
     private Task _sweeps = Task.CompletedTask;
     private Task _removals = Task.CompletedTask;
 
@@ -41,16 +39,9 @@ internal sealed class JournalCompletion(
         }
 
         await journal.InitializeAsync(cancellationToken);
-        _observer = bus.ConnectConsumeObserver(this);
-        _deadLetters = services.GetService<StoredDeadLetters>();
-        if (_deadLetters is not null)
-        {
-            _deadLetters.Moved += OnDeadLettered;
-        }
-
         _removals = RemoveProcessedAsync(_stopping.Token);
 
-        // Publish once the bus runs; hosted services start before it.
+        // Hand over once every module runs.
         lifetime.ApplicationStarted.Register(() => _sweeps = SweepAsync(_stopping.Token));
     }
 
@@ -61,12 +52,6 @@ internal sealed class JournalCompletion(
         _processed.Writer.TryComplete();
         await _removals.WaitAsync(cancellationToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         await _stopping.CancelAsync();
-        _observer?.Disconnect();
-        if (_deadLetters is not null)
-        {
-            _deadLetters.Moved -= OnDeadLettered;
-        }
-
         await _sweeps.WaitAsync(cancellationToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
     }
 
@@ -76,36 +61,20 @@ internal sealed class JournalCompletion(
     /// <summary>The batch could not be journaled (its requests get 503): nothing to wait for.</summary>
     public void Abandoned(Guid batchId) => _inFlight.TryRemove(batchId, out _);
 
-    public Task PreConsume<T>(ConsumeContext<T> context) where T : class => Task.CompletedTask;
-
-    public Task PostConsume<T>(ConsumeContext<T> context) where T : class =>
-        context.Message is EventsIngested batch ? DoneAsync(batch.BatchId, context.ReceiveContext.InputAddress.AbsolutePath.Trim('/')) : Task.CompletedTask;
-
-    public Task ConsumeFault<T>(ConsumeContext<T> context, Exception exception) where T : class => Task.CompletedTask;
-
-    private void OnDeadLettered(string queue, object message)
+    /// <summary>The module consuming <paramref name="queue"/> is done with the batch.</summary>
+    public void Done(Guid batchId, string queue)
     {
-        if (message is EventsIngested batch)
+        if (!_subscribers.Contains(queue))
         {
-            _ = DoneAsync(batch.BatchId, queue);
-        }
-    }
-
-    private Task DoneAsync(Guid batchId, string endpoint)
-    {
-        if (!_subscribers.Contains(endpoint))
-        {
-            return Task.CompletedTask;
+            return;
         }
 
         var done = _doneBy.GetOrAdd(batchId, _ => new ConcurrentDictionary<string, byte>());
-        done.TryAdd(endpoint, 0);
+        done.TryAdd(queue, 0);
         if (done.Count == _subscribers.Count && _doneBy.TryRemove(batchId, out _))
         {
             _processed.Writer.TryWrite(batchId);
         }
-
-        return Task.CompletedTask;
     }
 
     /// <summary>
@@ -180,6 +149,7 @@ internal sealed class JournalCompletion(
 
     private async Task RepublishAsync(bool atStart, CancellationToken cancellationToken)
     {
+        var dispatch = services.GetRequiredService<InProcessDispatch>();
         var pending = await journal.PendingAsync(cancellationToken);
         var idle = pending.Where(p => !_inFlight.ContainsKey(p.BatchId)).ToList();
         if (idle.Count == 0)
@@ -188,15 +158,15 @@ internal sealed class JournalCompletion(
         }
 
         logger.LogWarning(atStart
-                ? "Publishing {Count} accepted batches again that were not fully processed before the last stop"
-                : "Publishing {Count} accepted batches again that are journaled but not being processed",
+                ? "Handing over {Count} accepted batches again that were not fully processed before the last stop"
+                : "Handing over {Count} accepted batches again that are journaled but not being processed",
             idle.Count);
         foreach (var (batchId, payload) in idle)
         {
             var batch = JsonSerializer.Deserialize<EventsIngested>(payload, JournalJson.Options)!;
             Publishing(batchId);
             _doneBy.TryRemove(batchId, out _);
-            await bus.Publish(batch, cancellationToken);
+            await dispatch.DispatchAsync(batch, cancellationToken);
         }
     }
 }

@@ -1,11 +1,10 @@
 using System.Text.Json;
-using MassTransit;
 using Operational.Contracts.Events;
 
 namespace Operational.Gateway.Ingest.Journal;
 
-/// <summary>In-memory bus: the batch is durable once journaled; then it is handed to the in-process subscribers.</summary>
-internal sealed class JournalingIngestSink(IBus bus, IngestJournal journal, JournalCompletion completion) : IIngestSink
+/// <summary>Standalone: the batch is durable once journaled; then it is handed to the modules of the process.</summary>
+internal sealed class JournalingIngestSink(IngestJournal journal, JournalCompletion completion, InProcessDispatch dispatch) : IIngestSink
 {
     public async Task WriteAsync(EventsIngested batch, CancellationToken cancellationToken)
     {
@@ -21,7 +20,7 @@ internal sealed class JournalingIngestSink(IBus bus, IngestJournal journal, Jour
             throw;
         }
 
-        await bus.Publish(batch, cancellationToken);
+        await dispatch.DispatchAsync(batch, cancellationToken);
     }
 }
 

@@ -32,26 +32,25 @@ public sealed class StoredDeadLetters(SqliteDatabase database, Func<IBus> bus, I
         """,
     ];
 
-    /// <summary>Raised after a message was kept here: its queue is done with it until a replay.</summary>
-    public event Action<string, object>? Moved;
-
     public Task InitializeAsync(CancellationToken cancellationToken) => database.MigrateAsync(Migrations, cancellationToken);
 
     public Task PingAsync(CancellationToken cancellationToken) => database.PingAsync(cancellationToken);
 
-    public async Task MoveAsync<T>(ConsumeContext<T> message, Exception reason, CancellationToken cancellationToken)
-        where T : class
+    public Task MoveAsync<T>(ConsumeContext<T> message, Exception reason, CancellationToken cancellationToken)
+        where T : class =>
+        KeepAsync(message.ReceiveContext.InputAddress.AbsolutePath.Trim('/'), message.Message, reason, cancellationToken);
+
+    /// <summary>Keeps <paramref name="message"/> as a dead letter of <paramref name="queue"/>, whatever carried it there.</summary>
+    public async Task KeepAsync(string queue, object message, Exception reason, CancellationToken cancellationToken)
     {
-        var queue = message.ReceiveContext.InputAddress.AbsolutePath.Trim('/');
-        var type = message.Message.GetType();
+        var type = message.GetType();
         await database.ExecuteAsync(
             "INSERT INTO dead_letters (queue, message_type, payload, reason, failed_at) VALUES ($queue, $type, $payload, $reason, $at)",
             cancellationToken,
             ("$queue", queue), ("$type", $"{type.FullName}, {type.Assembly.GetName().Name}"),
-            ("$payload", JsonSerializer.SerializeToUtf8Bytes(message.Message, type, Json)),
+            ("$payload", JsonSerializer.SerializeToUtf8Bytes(message, type, Json)),
             ("$reason", $"{reason.GetType().Name}: {reason.Message}"), ("$at", DateTimeOffset.UtcNow.ToUnixTimeMilliseconds()));
         logger.LogError(reason, "A {MessageType} on {Queue} can never be consumed; it is kept with the dead letters (replay: POST /v1/dead-letters/replay)", type.Name, queue);
-        Moved?.Invoke(queue, message.Message);
     }
 
     public async Task<IReadOnlyList<DeadLetterQueue>> ListAsync(CancellationToken cancellationToken)
