@@ -1,5 +1,6 @@
 using MassTransit;
 using Operational.Contracts.Events;
+using Operational.Contracts.Topology;
 
 namespace Operational.Gateway.Ingest;
 
@@ -24,7 +25,15 @@ internal sealed class RabbitMqIngestSink(IBus bus, SubscriberTopology topology) 
         await topology.EnsureDeclaredAsync(cancellationToken);
         try
         {
-            await bus.Publish(batch, context => context.SetMandatory(), cancellationToken);
+            await bus.Publish(batch, context =>
+            {
+                context.SetMandatory();
+                // Routed subscribers (contexts, notifications) only get batches with something for them.
+                foreach (var header in EventRouting.HeadersOf(batch))
+                {
+                    context.Headers.Set(header, EventRouting.Yes);
+                }
+            }, cancellationToken);
         }
         catch (MessageReturnedException)
         {

@@ -1,6 +1,7 @@
 using MassTransit;
 using Microsoft.Extensions.Options;
 using Operational.Contracts.Events;
+using Operational.Contracts.Topology;
 using Operational.ServiceDefaults.Bus;
 using RabbitMQ.Client;
 
@@ -69,13 +70,25 @@ internal sealed class SubscriberTopology(
         await using var connection = await factory.CreateConnectionAsync(cancellationToken);
         await using var channel = await connection.CreateChannelAsync(cancellationToken: cancellationToken);
         await channel.ExchangeDeclareAsync(messageExchange, ExchangeType.Fanout, durable: true, autoDelete: false, cancellationToken: cancellationToken);
+        await channel.ExchangeDeclareAsync(EventRouting.Exchange, ExchangeType.Headers, durable: true, autoDelete: false, cancellationToken: cancellationToken);
+        await channel.ExchangeBindAsync(EventRouting.Exchange, messageExchange, routingKey: string.Empty, cancellationToken: cancellationToken);
         foreach (var queue in ingestOptions.Value.Subscribers)
         {
             // Same shape MassTransit gives a receive endpoint, so the consumer's own declaration matches.
             await channel.ExchangeDeclareAsync(queue, ExchangeType.Fanout, durable: true, autoDelete: false, cancellationToken: cancellationToken);
             await channel.QueueDeclareAsync(queue, durable: true, exclusive: false, autoDelete: false, cancellationToken: cancellationToken);
             await channel.QueueBindAsync(queue, queue, routingKey: string.Empty, cancellationToken: cancellationToken);
-            await channel.ExchangeBindAsync(queue, messageExchange, routingKey: string.Empty, cancellationToken: cancellationToken);
+            if (EventRouting.RequiredHeader(queue) is { } header)
+            {
+                // Only batches carrying the header; and no longer everything, as before routing existed.
+                await channel.ExchangeUnbindAsync(queue, messageExchange, routingKey: string.Empty, cancellationToken: cancellationToken);
+                await channel.ExchangeBindAsync(queue, EventRouting.Exchange, routingKey: string.Empty,
+                    new Dictionary<string, object?> { ["x-match"] = "all", [header] = EventRouting.Yes }, cancellationToken: cancellationToken);
+            }
+            else
+            {
+                await channel.ExchangeBindAsync(queue, messageExchange, routingKey: string.Empty, cancellationToken: cancellationToken);
+            }
         }
 
         logger.LogInformation("Declared subscriber queues {Queues} for {Exchange}", ingestOptions.Value.Subscribers, messageExchange);

@@ -17,7 +17,7 @@ public sealed class ContextEventsHandler(IContextStore store, ContextsChanged ch
 {
     public string Queue => EventSubscriberQueues.Contexts;
 
-    public bool Wants(IngestedEvent e) => e.ContextId is not null;
+    public bool Wants(IngestedEvent e) => EventRouting.ConcernsContexts(e);
 
     public async Task HandleAsync(IReadOnlyList<EventsIngested> messages, CancellationToken cancellationToken)
     {
@@ -54,6 +54,9 @@ public sealed class ContextEventsConsumerDefinition : ConsumerDefinition<Context
     protected override void ConfigureConsumer(
         IReceiveEndpointConfigurator endpointConfigurator,
         IConsumerConfigurator<ContextEventsConsumer> consumerConfigurator,
-        IRegistrationContext context) =>
+        IRegistrationContext context)
+    {
         endpointConfigurator.ConsumeInBatches(consumerConfigurator, MessageLimit, context);
+        endpointConfigurator.ConsumeRoutedEvents(EventSubscriberQueues.Contexts);
+    }
 }

@@ -18,7 +18,7 @@ public sealed class NotificationEventsHandler(IDeliveryStore deliveries, Deliver
 {
     public string Queue => EventSubscriberQueues.Notifications;
 
-    public bool Wants(IngestedEvent e) => e.Notify && !e.Backfilled;
+    public bool Wants(IngestedEvent e) => EventRouting.ConcernsNotifications(e);
 
     public async Task HandleAsync(IReadOnlyList<EventsIngested> messages, CancellationToken cancellationToken)
     {
@@ -67,5 +67,6 @@ public sealed class EventNotificationsConsumerDefinition : ConsumerDefinition<Ev
     {
         endpointConfigurator.PrefetchCount = 64;
         endpointConfigurator.UseOperationalConsumeResilience(context);
+        endpointConfigurator.ConsumeRoutedEvents(EventSubscriberQueues.Notifications);
     }
 }

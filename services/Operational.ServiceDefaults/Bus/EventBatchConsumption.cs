@@ -1,6 +1,7 @@
 using MassTransit;
 using Microsoft.Extensions.Logging;
 using Operational.Contracts.Events;
+using Operational.Contracts.Topology;
 using Operational.ServiceDefaults.Bus.DeadLetters;
 
 namespace Operational.ServiceDefaults.Bus;
@@ -24,6 +25,28 @@ public static class EventBatchConsumption
             .SetMessageLimit(messageLimit)
             .SetTimeLimit(TimeSpan.FromMilliseconds(5))
             .SetConcurrencyLimit(1));
+    }
+
+    /// <summary>
+    /// Over RabbitMQ, a routed subscriber (<see cref="EventRouting.RequiredHeader"/>) binds its queue
+    /// to the routing headers exchange for the batches carrying its header, instead of to the
+    /// message exchange for all of them. The in-memory bus has no such routing; there the standalone
+    /// host's dispatch asks each module what it wants.
+    /// </summary>
+    public static void ConsumeRoutedEvents(this IReceiveEndpointConfigurator endpoint, string queue)
+    {
+        if (EventRouting.RequiredHeader(queue) is not { } header || endpoint is not IRabbitMqReceiveEndpointConfigurator rabbit)
+        {
+            return;
+        }
+
+        rabbit.ConfigureConsumeTopology = false;
+        rabbit.Bind(EventRouting.Exchange, binding =>
+        {
+            binding.ExchangeType = "headers";
+            binding.SetBindingArgument("x-match", "all");
+            binding.SetBindingArgument(header, EventRouting.Yes);
+        });
     }
 
     /// <summary>

@@ -26,18 +26,24 @@ public sealed class IngestOverRabbitMqTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Events_published_before_any_service_started_wait_in_every_subscriber_queue()
+    public async Task Events_published_before_any_service_started_wait_in_every_subscriber_queue_that_needs_them()
     {
         await using var gateway = new GatewayHost(_settings);
         var client = gateway.CreateOperationalClient();
 
-        await client.IngestAsync(BusSettings.IngestKey, """{"name":"before any consumer"}""");
-
+        await client.IngestAsync(BusSettings.IngestKey, """{"name":"in a context, notifying","contextId":"c-1","notify":true}""");
         var depths = await _node.QueueDepthsAsync(_settings.VirtualHost);
         foreach (var queue in EventSubscriberQueues.All)
         {
             Assert.True(depths.TryGetValue(queue, out var depth) && depth == 1, $"{queue} should hold the event: {string.Join(", ", depths)}");
         }
+
+        // Nothing for contexts or notifications: routed to storage and rules only.
+        await client.IngestAsync(BusSettings.IngestKey, """{"name":"plain"}""");
+        depths = await _node.QueueDepthsAsync(_settings.VirtualHost);
+        Assert.Equal(
+            new Dictionary<string, int> { [EventSubscriberQueues.Storage] = 2, [EventSubscriberQueues.Contexts] = 1, [EventSubscriberQueues.Rules] = 2, [EventSubscriberQueues.Notifications] = 1 },
+            EventSubscriberQueues.All.ToDictionary(q => q, q => depths.GetValueOrDefault(q)));
     }
 
     [Fact]
