@@ -1,4 +1,5 @@
 using System.Threading.Channels;
+using System.Threading.RateLimiting;
 using Operational.Contracts.Events;
 using Operational.ServiceDefaults.Bus;
 using Operational.ServiceDefaults.Bus.DeadLetters;
@@ -19,11 +20,22 @@ namespace Operational.Gateway.Ingest.Journal;
 /// </summary>
 internal sealed class InProcessDispatch : IHostedService
 {
-    /// <summary>Messages waiting per module; beyond it the gateway waits, and its requests get 503 after Ingest:PublishTimeout.</summary>
-    private const int QueueCapacity = 1024;
+    /// <summary>
+    /// Events waiting per module; beyond it the gateway waits (and its requests get 503 after
+    /// Ingest:PublishTimeout). Small enough that what was accepted is stored well within a second
+    /// of the load stopping; a batch larger than this waits until the queue is empty.
+    /// </summary>
+    internal const int QueueEvents = 2048;
 
     /// <summary>Messages a module handles at once (one store transaction), as its bus consumer takes.</summary>
     private const int MessageLimit = 64;
+
+    /// <summary>
+    /// Events a module handles at once, unless one message alone has more. A waiting request waits
+    /// for the module's current transaction, so its length bounds the requests' latency when the
+    /// modules are the bottleneck; bigger transactions cost less per event but hold them longer.
+    /// </summary>
+    internal const int EventsPerHandle = 256;
 
     private readonly Worker[] _workers;
     private readonly CancellationTokenSource _stopping = new(); // no timer, so nothing to dispose
@@ -86,8 +98,16 @@ internal sealed class InProcessDispatch : IHostedService
         StoredDeadLetters? deadLetters,
         ILogger logger)
     {
-        private readonly Channel<EventsIngested> _queue = Channel.CreateBounded<EventsIngested>(
-            new BoundedChannelOptions(QueueCapacity) { SingleReader = true, FullMode = BoundedChannelFullMode.Wait });
+        private readonly Channel<(EventsIngested Batch, RateLimitLease Room)> _queue =
+            Channel.CreateUnbounded<(EventsIngested, RateLimitLease)>(new UnboundedChannelOptions { SingleReader = true });
+
+        /// <summary>Room for <see cref="QueueEvents"/> events: a batch takes room for its events and gives it back when its module takes it.</summary>
+        private readonly ConcurrencyLimiter _room = new(new ConcurrencyLimiterOptions
+        {
+            PermitLimit = QueueEvents,
+            QueueLimit = int.MaxValue,
+            QueueProcessingOrder = QueueProcessingOrder.OldestFirst,
+        });
 
         public Task Running { get; private set; } = Task.CompletedTask;
 
@@ -95,15 +115,20 @@ internal sealed class InProcessDispatch : IHostedService
 
         public void Complete() => _queue.Writer.TryComplete();
 
-        public ValueTask EnqueueAsync(EventsIngested batch, CancellationToken cancellationToken)
+        public async ValueTask EnqueueAsync(EventsIngested batch, CancellationToken cancellationToken)
         {
-            if (batch.Events.Any(handler.Wants))
+            if (!batch.Events.Any(handler.Wants))
             {
-                return _queue.Writer.WriteAsync(batch, cancellationToken);
+                completion.Done(batch.BatchId, handler.Queue);
+                return;
             }
 
-            completion.Done(batch.BatchId, handler.Queue);
-            return ValueTask.CompletedTask;
+            var room = await _room.AcquireAsync(Math.Clamp(batch.Events.Count, 1, QueueEvents), cancellationToken);
+            if (!room.IsAcquired || !_queue.Writer.TryWrite((batch, room)))
+            {
+                room.Dispose();
+                throw new InvalidOperationException($"The in-process queue of {handler.Queue} is closed: the host is stopping.");
+            }
         }
 
         private async Task RunAsync(CancellationToken stopping)
@@ -114,9 +139,14 @@ internal sealed class InProcessDispatch : IHostedService
             {
                 while (await reader.WaitToReadAsync(stopping))
                 {
-                    while (messages.Count < MessageLimit && reader.TryRead(out var message))
+                    var events = 0;
+                    while (messages.Count < MessageLimit
+                           && reader.TryPeek(out var next) && (events == 0 || events + next.Batch.Events.Count <= EventsPerHandle)
+                           && reader.TryRead(out var message))
                     {
-                        messages.Add(message);
+                        message.Room.Dispose();
+                        messages.Add(message.Batch);
+                        events += message.Batch.Events.Count;
                     }
 
                     await HandleAsync(messages, stopping);
