@@ -1,4 +1,6 @@
+using System.Diagnostics.Metrics;
 using Microsoft.Data.Sqlite;
+using Operational.ServiceDefaults.Telemetry;
 
 namespace Operational.ServiceDefaults.Storage;
 
@@ -9,12 +11,19 @@ namespace Operational.ServiceDefaults.Storage;
 /// </summary>
 public sealed class SqliteDatabase
 {
+    private static readonly Meter Meter = new(TelemetryExtensions.SourceName);
+
+    /// <summary>Every commit is a disk sync (WAL, synchronous = FULL): what batching saves is counted here.</summary>
+    private static readonly Counter<long> Commits = Meter.CreateCounter<long>("operational.sqlite.commits", "{commit}", "Write transactions committed, by database file.");
+
     private readonly string _connectionString;
+    private readonly string _name;
     private readonly SemaphoreSlim _writer = new(1, 1);
 
     public SqliteDatabase(string path)
     {
         FilePath = Path.GetFullPath(path);
+        _name = Path.GetFileNameWithoutExtension(FilePath);
         _connectionString = new SqliteConnectionStringBuilder
         {
             DataSource = FilePath,
@@ -125,6 +134,7 @@ public sealed class SqliteDatabase
             await using var transaction = connection.BeginTransaction(deferred: false);
             var result = await write(connection, transaction);
             await transaction.CommitAsync(cancellationToken);
+            Commits.Add(1, new KeyValuePair<string, object?>("database", _name));
             return result;
         }
         finally
