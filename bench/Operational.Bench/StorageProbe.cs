@@ -1,33 +1,41 @@
 using System.Diagnostics;
 using Microsoft.Data.Sqlite;
-using Operational.Contracts.Topology;
 using Operational.TestSupport;
 using RabbitMQ.Client;
 
 namespace Operational.Bench;
 
-/// <summary>What a sustained run samples: events the storage process has committed, and the depth of its queue.</summary>
+/// <summary>What a sustained run samples: events storage has committed, and how deep the consumer queues are.</summary>
 internal sealed class StorageProbe : IAsyncDisposable
 {
-    private readonly IConnection _connection;
-    private readonly IChannel _channel;
+    private readonly IConnection? _connection;
+    private readonly IChannel? _channel;
+    private readonly IReadOnlyList<string> _queues;
     private readonly SqliteConnection _db;
 
-    private StorageProbe(IConnection connection, IChannel channel, SqliteConnection db)
+    private StorageProbe(IConnection? connection, IChannel? channel, IReadOnlyList<string> queues, SqliteConnection db)
     {
         _connection = connection;
         _channel = channel;
+        _queues = queues;
         _db = db;
     }
 
-    public static async Task<StorageProbe> OpenAsync(RabbitMqNode broker, string vhost, string eventsDb)
+    /// <param name="broker">The broker and virtual host of the queues; null (standalone) for none.</param>
+    public static async Task<StorageProbe> OpenAsync((RabbitMqNode Node, string VirtualHost)? broker, IReadOnlyList<string> queues, string eventsDb)
     {
-        var factory = new ConnectionFactory { HostName = broker.Host, Port = broker.Port, VirtualHost = vhost, UserName = "guest", Password = "guest" };
-        var connection = await factory.CreateConnectionAsync();
-        var channel = await connection.CreateChannelAsync();
+        IConnection? connection = null;
+        IChannel? channel = null;
+        if (broker is { } b)
+        {
+            var factory = new ConnectionFactory { HostName = b.Node.Host, Port = b.Node.Port, VirtualHost = b.VirtualHost, UserName = "guest", Password = "guest" };
+            connection = await factory.CreateConnectionAsync();
+            channel = await connection.CreateChannelAsync();
+        }
+
         var db = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = eventsDb, Mode = SqliteOpenMode.ReadOnly }.ToString());
         await db.OpenAsync();
-        return new StorageProbe(connection, channel, db);
+        return new StorageProbe(connection, channel, broker is null ? [] : queues, db);
     }
 
     /// <summary>
@@ -42,15 +50,25 @@ internal sealed class StorageProbe : IAsyncDisposable
         return (long)(await command.ExecuteScalarAsync())!;
     }
 
-    public async Task<long> QueueDepthAsync() => (await _channel.QueueDeclarePassiveAsync(EventSubscriberQueues.Storage)).MessageCount;
+    /// <summary>Messages waiting in each consumer queue (none without a broker).</summary>
+    public async Task<IReadOnlyDictionary<string, long>> QueueDepthsAsync()
+    {
+        var depths = new Dictionary<string, long>();
+        foreach (var queue in _queues)
+        {
+            depths[queue] = (await _channel!.QueueDeclarePassiveAsync(queue)).MessageCount;
+        }
 
-    /// <summary>Waits until <paramref name="expected"/> more events than <paramref name="before"/> are stored; returns the seconds it took.</summary>
+        return depths;
+    }
+
+    /// <summary>Waits until <paramref name="expected"/> more events than <paramref name="before"/> are stored and every queue is empty; returns the seconds it took.</summary>
     public async Task<double> DrainAsync(long before, long expected)
     {
         var drain = Stopwatch.StartNew();
-        while (await StoredAsync() - before < expected && drain.Elapsed < TimeSpan.FromMinutes(5))
+        while ((await StoredAsync() - before < expected || (await QueueDepthsAsync()).Values.Any(d => d > 0)) && drain.Elapsed < TimeSpan.FromMinutes(5))
         {
-            await Task.Delay(100);
+            await Task.Delay(50);
         }
 
         return drain.Elapsed.TotalSeconds;
@@ -59,7 +77,14 @@ internal sealed class StorageProbe : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await _db.DisposeAsync();
-        await _channel.DisposeAsync();
-        await _connection.DisposeAsync();
+        if (_channel is not null)
+        {
+            await _channel.DisposeAsync();
+        }
+
+        if (_connection is not null)
+        {
+            await _connection.DisposeAsync();
+        }
     }
 }

@@ -86,6 +86,22 @@ internal static partial class Wrk
         }
     }
 
+    /// <summary>A latency as wrk prints it ("24.14ms", "1.02s", "950.00us") in milliseconds.</summary>
+    public static double Milliseconds(string text)
+    {
+        var match = Duration().Match(text);
+        if (!match.Success)
+        {
+            return double.NaN;
+        }
+
+        var value = double.Parse(match.Groups[1].Value, CultureInfo.InvariantCulture);
+        return match.Groups[2].Value switch { "us" => value / 1000, "ms" => value, "s" => value * 1000, "m" => value * 60_000, _ => double.NaN };
+    }
+
+    [GeneratedRegex(@"^([\d.]+)(us|ms|s|m)$")]
+    private static partial Regex Duration();
+
     [GeneratedRegex(@"Requests/sec:\s+([\d.]+)")]
     private static partial Regex RequestsPerSecond();
 
