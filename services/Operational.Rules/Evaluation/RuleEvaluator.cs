@@ -13,7 +13,7 @@ namespace Operational.Rules.Evaluation;
 /// last seen; a threshold reached opens an alert at once; a heartbeat that was late is resolved
 /// by the event that arrives.
 /// </summary>
-public sealed class RuleEvaluator(RuleBook book, IRuleCounterStore counters, IRuleRunStore runStore, IAlertStore alerts, AlertKeeper keeper)
+public sealed class RuleEvaluator(RuleBook book, IRuleCounterStore counters, IRuleRunStore runStore, IAlertStore alerts, AlertKeeper keeper, RunOutcomes outcomes)
 {
     /// <summary>Evaluates the events against their projects' rules; returns whether an alert changed.</summary>
     public async Task<bool> EvaluateAsync(IReadOnlyList<IngestedEvent> events, DateTimeOffset now, CancellationToken cancellationToken)
@@ -66,8 +66,8 @@ public sealed class RuleEvaluator(RuleBook book, IRuleCounterStore counters, IRu
         }
 
         await counters.CountAsync(hits, cancellationToken);
-        await runStore.StartRunsAsync(runs, cancellationToken);
-        var changed = false;
+        // A run whose context already ended (its announcement overtook this event) is settled now.
+        var changed = await outcomes.SettleAsync(await runStore.StartRunsAsync(runs, cancellationToken), now, cancellationToken);
         foreach (var (rule, e) in fired)
         {
             // The id is the rule's and the event's: a redelivered event fires once.

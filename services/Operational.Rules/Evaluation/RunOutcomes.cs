@@ -12,35 +12,47 @@ namespace Operational.Rules.Evaluation;
 /// <summary>
 /// The end of a run a heartbeat rule watches (<c>maxRunSeconds</c>), as the contexts service
 /// announces it: a completion resolves the run's overrun alert if one is open; a failure resolves
-/// it too and fires an alert saying the run failed.
+/// it too and fires an alert saying the run failed. The announcement can arrive before the rules
+/// service has seen the run's start event (another queue): then the store remembers the ending and
+/// the start settles the run instead of watching it (<see cref="IRuleRunStore"/>).
 /// </summary>
 public sealed class RunOutcomes(IRuleRunStore runStore, IAlertStore alerts, AlertKeeper keeper, RuleBook book)
 {
     public async Task<bool> EndedAsync(ContextSnapshot context, bool failed, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        var runs = await runStore.EndRunsAsync(context.ProjectId, context.ContextId, cancellationToken);
-        if (runs.Count == 0)
+        var rules = await book.CurrentAsync(cancellationToken);
+        var ending = new ContextEnding(context.ProjectId, context.ContextId, failed, context.LastEventAt);
+        // Only a project with a rule watching runs can have a start event still on its way.
+        var watched = rules.For(context.ProjectId).Any(r => r.MaxRun is not null);
+        var runs = await runStore.EndRunsAsync(ending, remember: watched, cancellationToken);
+        return await SettleAsync([.. runs.Select(r => new EndedRun(r, ending))], now, cancellationToken);
+    }
+
+    /// <summary>Resolves the ended runs' overrun alerts and fires the failed ones' alerts.</summary>
+    public async Task<bool> SettleAsync(IReadOnlyList<EndedRun> ended, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        if (ended.Count == 0)
         {
             return false;
         }
 
         var rules = await book.CurrentAsync(cancellationToken);
         var changed = false;
-        foreach (var run in runs)
+        foreach (var (run, ending) in ended)
         {
             if (rules.Find(run.RuleId) is not { } rule)
             {
                 continue;
             }
 
-            var took = (context.LastEventAt - run.StartedAt).TotalSeconds.ToString("0", CultureInfo.InvariantCulture);
-            var evidence = new AlertEvidence(failed ? $"Run {run.ContextId} failed after {took} s." : $"Run {run.ContextId} completed after {took} s.");
+            var took = (ending.LastEventAt - run.StartedAt).TotalSeconds.ToString("0", CultureInfo.InvariantCulture);
+            var evidence = new AlertEvidence(ending.Failed ? $"Run {run.ContextId} failed after {took} s." : $"Run {run.ContextId} completed after {took} s.");
             foreach (var overrun in (await alerts.OpenAlertsAsync(rule.Id, cancellationToken)).Where(a => a.Alert.Group == run.ContextId))
             {
                 changed |= await keeper.ResolveAsync(overrun.Alert.AlertId, now, evidence, cancellationToken);
             }
 
-            if (failed)
+            if (ending.Failed)
             {
                 changed |= await keeper.FireAsync(rule, run.ContextId, evidence, now, $"{rule.Id}:failed:{run.ContextId}", cancellationToken);
             }

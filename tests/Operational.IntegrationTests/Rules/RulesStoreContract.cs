@@ -63,6 +63,27 @@ public abstract class RulesStoreContract : StoreContract<IRulesStore>
     }
 
     [Fact]
+    public async Task An_ending_that_found_no_run_ends_the_start_that_arrives_later_once()
+    {
+        var failed = new ContextEnding("p1", "c1", Failed: true, T0.AddMinutes(2));
+        Assert.Empty(await Store.EndRunsAsync(failed, remember: true, CancellationToken.None));
+        Assert.Empty(await Store.EndRunsAsync(new ContextEnding("p1", "c2", Failed: false, T0.AddMinutes(2)), remember: false, CancellationToken.None));
+
+        var ended = await Store.StartRunsAsync(
+            [new RuleRun("r1", "p1", "c1", T0, T0.AddMinutes(15)), new RuleRun("r2", "p1", "c1", T0, T0.AddMinutes(15)), new RuleRun("r1", "p1", "c2", T0, T0.AddMinutes(15))],
+            CancellationToken.None);
+
+        Assert.Equal(["r1", "r2"], ended.Select(e => e.Run.RuleId).Order());
+        Assert.All(ended, e => Assert.Equal(failed, e.Ending));
+        Assert.Empty(await Store.OverdueRunsAsync("r2", T0.AddHours(1), CancellationToken.None));
+        // Not remembered: c2's run is watched, and its ending finds it.
+        Assert.Equal("c2", Assert.Single(await Store.OverdueRunsAsync("r1", T0.AddHours(1), CancellationToken.None)).ContextId);
+        // A later run reusing the context id is not ended by the earlier run's ending.
+        Assert.Empty(await Store.StartRunsAsync([new RuleRun("r1", "p1", "c1", T0.AddHours(1), T0.AddHours(2))], CancellationToken.None));
+        Assert.Equal(["c1", "c2"], (await Store.OverdueRunsAsync("r1", T0.AddHours(3), CancellationToken.None)).Select(r => r.ContextId).Order());
+    }
+
+    [Fact]
     public async Task Counts_sum_over_bucket_ranges_per_group_and_prune()
     {
         await Store.CountAsync(

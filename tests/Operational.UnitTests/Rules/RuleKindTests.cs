@@ -278,6 +278,26 @@ public sealed class RuleKindTests
         Assert.Contains("failed after 120 s", fired.Alert.Evidence.Summary, StringComparison.Ordinal);
     }
 
+    /// <summary>The contexts service's announcement travels on another queue than the start event, and may overtake it.</summary>
+    [Fact]
+    public async Task Run_end_announced_before_its_start_event_arrived_settles_the_run_instead_of_watching_it()
+    {
+        await using var bed = await RuleTestBed.StartAsync(T0);
+        var rule = await bed.AddRuleAsync("""{"name":"import","kind":"heartbeat","match":{"name":{"equals":"import started"}},"heartbeat":{"periodSeconds":3600,"maxRunSeconds":900}}""");
+
+        Assert.False(await bed.Runs.EndedAsync(Context("run-1", T0, T0.AddMinutes(2)), failed: true, bed.Now, CancellationToken.None));
+        Assert.False(await bed.Runs.EndedAsync(Context("run-2", T0, T0.AddMinutes(3)), failed: false, bed.Now, CancellationToken.None));
+        await bed.SendAsync(bed.Event("import started", e => e with { ContextId = "run-1", ContextStart = true }));
+        await bed.SendAsync(bed.Event("import started", e => e with { ContextId = "run-2", ContextStart = true }));
+
+        var fired = Assert.Single(await bed.AlertsAsync());
+        Assert.Equal((AlertStatus.Fired, "run-1"), (fired.Status, fired.Alert.Group));
+        Assert.Contains("failed after 120 s", fired.Alert.Evidence.Summary, StringComparison.Ordinal);
+        bed.Clock.Advance(TimeSpan.FromHours(1));
+        await bed.CheckAsync(rule);
+        Assert.Empty(await bed.AlertsAsync(AlertStatus.Open)); // neither run is taken for one still running
+    }
+
     private static Operational.Contracts.Contexts.ContextSnapshot Context(string contextId, DateTimeOffset first, DateTimeOffset last) =>
         new(RuleTestBed.Project, contextId, "import started", null, null, first, last, 2, new(2, 0, 0, 0), Test: false);
 }

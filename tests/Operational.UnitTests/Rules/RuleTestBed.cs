@@ -34,9 +34,9 @@ public sealed class RuleTestBed : IAsyncDisposable
         Store = new SqliteRulesStore(new SqliteDatabase(Path.Combine(_data.Path, "rules.db")));
         Book = new RuleBook(Store, Clock, NullLogger<RuleBook>.Instance);
         var keeper = new AlertKeeper(Store, Store);
-        Evaluator = new RuleEvaluator(Book, Store, Store, Store, keeper);
-        Checks = new RuleChecks(Store, Store, Store, keeper);
         Runs = new RunOutcomes(Store, Store, keeper, Book);
+        Evaluator = new RuleEvaluator(Book, Store, Store, Store, keeper, Runs);
+        Checks = new RuleChecks(Store, Store, Store, keeper);
         Jobs = new InMemoryStorage();
         Rules = new RuleService(Store, Book, new RuleSchedules(new RecurringJobManager(Jobs), Jobs), keeper, new AlertsQueued(), Store, new NoChannels(),
             Options.Create(new RulesOptions()), Clock, NullLogger<RuleService>.Instance);

@@ -28,6 +28,7 @@ public sealed class MongoRulesStore(IMongoDatabase database) : IRulesStore
     private readonly IMongoCollection<AlertDocument> _alerts = database.GetCollection<AlertDocument>("alerts");
     private readonly IMongoCollection<SilenceDocument> _silences = database.GetCollection<SilenceDocument>("silences");
     private readonly IMongoCollection<RunDocument> _runs = database.GetCollection<RunDocument>("rule_runs");
+    private readonly IMongoCollection<RunEndingDocument> _endings = database.GetCollection<RunEndingDocument>("rule_run_endings");
 
     public async Task InitializeAsync(CancellationToken cancellationToken)
     {
@@ -58,6 +59,9 @@ public sealed class MongoRulesStore(IMongoDatabase database) : IRulesStore
                 new CreateIndexModel<RunDocument>(runKeys.Ascending(r => r.RuleId).Ascending(r => r.Deadline), new CreateIndexOptions { Name = "deadline" }),
             ],
             cancellationToken);
+        await _endings.Indexes.CreateOneAsync(new CreateIndexModel<RunEndingDocument>(
+            Builders<RunEndingDocument>.IndexKeys.Ascending(e => e.RememberedAt),
+            new CreateIndexOptions { Name = "expiry", ExpireAfter = IRuleRunStore.RememberEndings }), cancellationToken: cancellationToken);
         await _silences.Indexes.CreateOneAsync(new CreateIndexModel<SilenceDocument>(
             Builders<SilenceDocument>.IndexKeys.Ascending(s => s.ProjectId).Ascending(s => s.EndsAt), new CreateIndexOptions { Name = "project" }), cancellationToken: cancellationToken);
     }
@@ -175,10 +179,17 @@ public sealed class MongoRulesStore(IMongoDatabase database) : IRulesStore
         await _counts.BulkWriteAsync(deletes, new BulkWriteOptions { IsOrdered = false }, cancellationToken);
     }
 
-    public async Task StartRunsAsync(IReadOnlyList<RuleRun> runs, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<EndedRun>> StartRunsAsync(IReadOnlyList<RuleRun> runs, CancellationToken cancellationToken)
     {
+        var ended = new List<EndedRun>();
         foreach (var run in runs)
         {
+            if (await EndingOfAsync(run, cancellationToken) is { } before)
+            {
+                ended.Add(new EndedRun(run, before));
+                continue;
+            }
+
             try
             {
                 await _runs.InsertOneAsync(RunDocument.From(run), cancellationToken: cancellationToken);
@@ -186,20 +197,58 @@ public sealed class MongoRulesStore(IMongoDatabase database) : IRulesStore
             catch (MongoWriteException e) when (e.WriteError.Category == ServerErrorCategory.DuplicateKey)
             {
                 // Watched already: the first start stands.
+                continue;
+            }
+
+            // An ending may have been remembered between the read and the insert: whoever deletes the run settles it.
+            if (await EndingOfAsync(run, cancellationToken) is { } meanwhile
+                && await _runs.FindOneAndDeleteAsync(r => r.RuleId == run.RuleId && r.ContextId == run.ContextId && r.ProjectId == run.ProjectId, cancellationToken: cancellationToken) is not null)
+            {
+                ended.Add(new EndedRun(run, meanwhile));
             }
         }
+
+        return ended;
     }
 
-    public async Task<IReadOnlyList<RuleRun>> EndRunsAsync(string projectId, string contextId, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<RuleRun>> EndRunsAsync(ContextEnding ending, bool remember, CancellationToken cancellationToken)
+    {
+        var ended = await TakeRunsAsync(ending, cancellationToken);
+        if (ended.Count == 0 && remember)
+        {
+            var id = RunEndingDocument.IdOf(ending.ProjectId, ending.ContextId);
+            await _endings.UpdateOneAsync(e => e.Id == id,
+                Builders<RunEndingDocument>.Update
+                    .SetOnInsert(e => e.ProjectId, ending.ProjectId)
+                    .SetOnInsert(e => e.ContextId, ending.ContextId)
+                    .Max(e => e.Failed, ending.Failed)
+                    .Max(e => e.LastEventAt, ending.LastEventAt.ToUnixTimeMilliseconds())
+                    .Set(e => e.RememberedAt, DateTime.UtcNow),
+                new UpdateOptions { IsUpsert = true }, cancellationToken);
+            // A start may have inserted its run between the delete and the upsert.
+            ended = await TakeRunsAsync(ending, cancellationToken);
+        }
+
+        return ended;
+    }
+
+    private async Task<List<RuleRun>> TakeRunsAsync(ContextEnding ending, CancellationToken cancellationToken)
     {
         var ended = new List<RuleRun>();
         // One at a time, each removed by the replica that returns it, so two replicas never both end the same run.
-        while (await _runs.FindOneAndDeleteAsync(r => r.ProjectId == projectId && r.ContextId == contextId, cancellationToken: cancellationToken) is { } run)
+        while (await _runs.FindOneAndDeleteAsync(r => r.ProjectId == ending.ProjectId && r.ContextId == ending.ContextId, cancellationToken: cancellationToken) is { } run)
         {
             ended.Add(run.ToRun());
         }
 
         return ended;
+    }
+
+    private async Task<ContextEnding?> EndingOfAsync(RuleRun run, CancellationToken cancellationToken)
+    {
+        var id = RunEndingDocument.IdOf(run.ProjectId, run.ContextId);
+        var found = await _endings.Find(e => e.Id == id).FirstOrDefaultAsync(cancellationToken);
+        return found?.ToEnding() is { } ending && ending.Ends(run) ? ending : null;
     }
 
     public async Task<IReadOnlyList<RuleRun>> OverdueRunsAsync(string ruleId, DateTimeOffset now, CancellationToken cancellationToken)
@@ -496,6 +545,26 @@ public sealed class MongoRulesStore(IMongoDatabase database) : IRulesStore
             DateTimeOffset.FromUnixTimeMilliseconds(NotifiedAt),
             ResolvedAt is { } resolved ? DateTimeOffset.FromUnixTimeMilliseconds(resolved) : null,
             Resolution is null ? null : RulesJson.Read<AlertEvidence>(Resolution));
+    }
+
+    private sealed class RunEndingDocument
+    {
+        [BsonId] public required string Id { get; init; }
+
+        [BsonElement("p")] public required string ProjectId { get; init; }
+
+        [BsonElement("c")] public required string ContextId { get; init; }
+
+        [BsonElement("failed")] public bool Failed { get; init; }
+
+        [BsonElement("lastEventAt")] public long LastEventAt { get; init; }
+
+        /// <summary>A BSON date, for the TTL index that forgets the ending after a day.</summary>
+        [BsonElement("rememberedAt")] public DateTime RememberedAt { get; init; }
+
+        public static string IdOf(string projectId, string contextId) => projectId + "\n" + contextId;
+
+        public ContextEnding ToEnding() => new(ProjectId, ContextId, Failed, DateTimeOffset.FromUnixTimeMilliseconds(LastEventAt));
     }
 
     private sealed class RunDocument

@@ -79,27 +79,54 @@ public sealed partial class SqliteRulesStore
 
     private const string RunColumns = "rule_id, project_id, context_id, started_at, deadline";
 
-    public Task StartRunsAsync(IReadOnlyList<RuleRun> runs, CancellationToken cancellationToken) =>
-        runs.Count == 0 ? Task.CompletedTask : database.WriteAsync(async (connection, transaction) =>
+    public async Task<IReadOnlyList<EndedRun>> StartRunsAsync(IReadOnlyList<RuleRun> runs, CancellationToken cancellationToken) =>
+        runs.Count == 0 ? [] : await database.WriteAsync<IReadOnlyList<EndedRun>>(async (connection, transaction) =>
         {
+            // One transaction with the endings: an ending written after this read waits for the commit, then finds the run.
+            using var ending = connection.Command(transaction,
+                "SELECT failed, last_event_at FROM rule_run_endings WHERE project_id = $project AND context_id = $context AND last_event_at >= $started");
             using var insert = connection.Command(transaction, $"""
                 INSERT INTO rule_runs ({RunColumns}) VALUES ($rule, $project, $context, $started, $deadline)
                 ON CONFLICT DO NOTHING
                 """);
+            var ended = new List<EndedRun>();
             foreach (var run in runs)
             {
+                ending.Set(("$project", run.ProjectId), ("$context", run.ContextId), ("$started", run.StartedAt.ToUnixTimeMilliseconds()));
+                if (await ending.FirstOrDefaultAsync(r => new ContextEnding(run.ProjectId, run.ContextId, r.GetBoolean(0), r.GetTime(1)), cancellationToken) is { } found)
+                {
+                    ended.Add(new EndedRun(run, found));
+                    continue;
+                }
+
                 insert.Set(("$rule", run.RuleId), ("$context", run.ContextId), ("$project", run.ProjectId),
                     ("$started", run.StartedAt.ToUnixTimeMilliseconds()), ("$deadline", run.Deadline.ToUnixTimeMilliseconds()));
                 await insert.ExecuteNonQueryAsync(cancellationToken);
             }
+
+            return ended;
         }, cancellationToken);
 
-    public async Task<IReadOnlyList<RuleRun>> EndRunsAsync(string projectId, string contextId, CancellationToken cancellationToken) =>
+    public async Task<IReadOnlyList<RuleRun>> EndRunsAsync(ContextEnding ending, bool remember, CancellationToken cancellationToken) =>
         await database.WriteAsync(async (connection, transaction) =>
         {
             using var delete = connection.Command(transaction, $"DELETE FROM rule_runs WHERE project_id = $project AND context_id = $context RETURNING {RunColumns}");
-            delete.Set(("$project", projectId), ("$context", contextId));
-            return await delete.ListAsync(ReadRun, cancellationToken);
+            delete.Set(("$project", ending.ProjectId), ("$context", ending.ContextId));
+            var runs = await delete.ListAsync(ReadRun, cancellationToken);
+            if (runs.Count == 0 && remember)
+            {
+                // A later announcement of the same context (a failure after its completion) keeps the worse outcome and the latest event.
+                await connection.ExecuteAsync(transaction, """
+                    INSERT INTO rule_run_endings (project_id, context_id, failed, last_event_at) VALUES ($project, $context, $failed, $at)
+                    ON CONFLICT DO UPDATE SET failed = MAX(failed, excluded.failed), last_event_at = MAX(last_event_at, excluded.last_event_at);
+                    DELETE FROM rule_run_endings WHERE last_event_at < $at - $keep;
+                    """,
+                    cancellationToken,
+                    ("$project", ending.ProjectId), ("$context", ending.ContextId), ("$failed", ending.Failed), ("$at", ending.LastEventAt.ToUnixTimeMilliseconds()),
+                    ("$keep", (long)IRuleRunStore.RememberEndings.TotalMilliseconds));
+            }
+
+            return (IReadOnlyList<RuleRun>)runs;
         }, cancellationToken);
 
     public async Task<IReadOnlyList<RuleRun>> OverdueRunsAsync(string ruleId, DateTimeOffset now, CancellationToken cancellationToken) =>

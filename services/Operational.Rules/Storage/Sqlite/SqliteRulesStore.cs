@@ -96,6 +96,16 @@ public sealed partial class SqliteRulesStore(SqliteDatabase database) : IRulesSt
         ) WITHOUT ROWID;
         CREATE INDEX ix_rule_counted_events_at ON rule_counted_events (counted_at);
         """,
+        """
+        CREATE TABLE rule_run_endings (
+            project_id TEXT NOT NULL,
+            context_id TEXT NOT NULL,
+            failed INTEGER NOT NULL,
+            last_event_at INTEGER NOT NULL,
+            PRIMARY KEY (project_id, context_id)
+        ) WITHOUT ROWID;
+        CREATE INDEX ix_rule_run_endings_at ON rule_run_endings (last_event_at);
+        """,
     ];
 
     public Task InitializeAsync(CancellationToken cancellationToken) => database.MigrateAsync(Migrations, cancellationToken);
