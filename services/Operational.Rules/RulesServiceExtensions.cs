@@ -48,6 +48,7 @@ public static class RulesServiceExtensions
         builder.Services.AddSingleton<AlertKeeper>();
         // Transient: it holds the channel directory's typed HttpClient, which must not live for the whole process.
         builder.Services.AddTransient<RuleService>();
+        builder.Services.AddSingleton<ProjectRouting>();
         builder.Services.AddSingleton<RuleEvaluator>();
         builder.Services.AddIngestedEventsHandler<RuleEventsHandler>();
         builder.Services.AddSingleton<RuleChecks>();

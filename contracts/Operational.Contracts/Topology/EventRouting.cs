@@ -8,7 +8,9 @@ namespace Operational.Contracts.Topology;
 /// broker writes it to one more queue, the service reads and deserializes it). So a batch is
 /// marked with what it carries, and the contexts and notifications queues take only batches with
 /// something for them: over RabbitMQ through a headers exchange (<see cref="Exchange"/>) between
-/// the message exchange and their queues; in the standalone host by the in-process dispatch.
+/// the message exchange and their queues; in the standalone host by the in-process dispatch. The
+/// rules queue takes the batches of projects that have rules: the rules service binds it once per
+/// such project (<see cref="ProjectHeader"/>).
 /// </summary>
 public static class EventRouting
 {
@@ -20,6 +22,9 @@ public static class EventRouting
 
     /// <summary>Set on a batch with at least one event that notifies.</summary>
     public const string HasNotifyHeader = "operational-has-notify";
+
+    /// <summary>The prefix of the header set once per project with events in a batch.</summary>
+    public const string ProjectHeaderPrefix = "operational-project-";
 
     /// <summary>The value of a header that is set.</summary>
     public const string Yes = "yes";
@@ -38,9 +43,23 @@ public static class EventRouting
         _ => null,
     };
 
+    /// <summary>
+    /// Whether the queue takes batches per project, bound by its own service for the projects it
+    /// needs (the rules service: projects with rules), rather than all batches or by a header.
+    /// </summary>
+    public static bool RoutedByProject(string queue) => queue == EventSubscriberQueues.Rules;
+
+    /// <summary>The header a batch with an event of <paramref name="projectId"/> carries.</summary>
+    public static string ProjectHeader(string projectId) => ProjectHeaderPrefix + projectId;
+
     /// <summary>The headers a batch carries.</summary>
     public static IEnumerable<string> HeadersOf(EventsIngested batch)
     {
+        foreach (var projectId in batch.Events.Select(e => e.ProjectId).Distinct(StringComparer.Ordinal))
+        {
+            yield return ProjectHeader(projectId);
+        }
+
         if (batch.Events.Any(ConcernsContexts))
         {
             yield return HasContextHeader;

@@ -85,10 +85,13 @@ internal sealed class SubscriberTopology(
                 await channel.ExchangeBindAsync(queue, EventRouting.Exchange, routingKey: string.Empty,
                     new Dictionary<string, object?> { ["x-match"] = "all", [header] = EventRouting.Yes }, cancellationToken: cancellationToken);
             }
-            else
+            else if (!EventRouting.RoutedByProject(queue))
             {
                 await channel.ExchangeBindAsync(queue, messageExchange, routingKey: string.Empty, cancellationToken: cancellationToken);
             }
+
+            // A queue routed by project is bound by its own service, for the projects it needs (the
+            // rules service, at start and for each new rule); until it ran once, no project needs it.
         }
 
         logger.LogInformation("Declared subscriber queues {Queues} for {Exchange}", ingestOptions.Value.Subscribers, messageExchange);

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Options;
 using Operational.Rules.Alerts;
 using Operational.Rules.Checks;
+using Operational.Rules.Evaluation;
 using Operational.Rules.Matching;
 using Operational.ServiceDefaults.ServiceApis;
 using Operational.ServiceDefaults.Time;
@@ -41,6 +42,7 @@ public sealed class RuleService(
     AlertsQueued queued,
     IAlertStore alerts,
     IChannelDirectory channels,
+    ProjectRouting routing,
     IOptions<RulesOptions> options,
     TimeProvider clock,
     ILogger<RuleService> logger)
@@ -105,6 +107,7 @@ public sealed class RuleService(
         var current = await book.CurrentAsync(cancellationToken);
         var fixedCount = schedules.Reconcile(current.All);
         schedules.ApplyMaintenance();
+        await RouteAsync([.. current.All.Select(r => r.ProjectId)], complete: true, cancellationToken);
 
         var known = current.All.Select(r => r.Id).ToHashSet(StringComparer.Ordinal);
         var resolved = false;
@@ -166,7 +169,25 @@ public sealed class RuleService(
         await rules.SaveRuleAsync(rule.Rule, cancellationToken);
         book.Invalidate();
         schedules.Apply(rule);
+        await RouteAsync([rule.ProjectId], complete: false, cancellationToken);
         return new RuleOutcome.Saved(rule.Rule);
+    }
+
+    /// <summary>
+    /// The project's batches reach this service from now on. Failing (broker unreachable, when no
+    /// event is accepted either) is not the rule's failure: the next sync binds it.
+    /// </summary>
+    private async Task RouteAsync(IReadOnlyCollection<string> projectIds, bool complete, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await routing.RouteAsync(projectIds, complete, cancellationToken);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            logger.LogWarning("Cannot route the events of {Count} projects to the rules queue now ({Error}); the next rule sync tries again",
+                projectIds.Count, e.Message);
+        }
     }
 
     private static RuleOutcome.Invalid Invalid(string field, string message) => new(FieldErrors.Of(field, message));

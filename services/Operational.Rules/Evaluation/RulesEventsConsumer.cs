@@ -40,6 +40,10 @@ public sealed class RulesEventsConsumerDefinition : ConsumerDefinition<RulesEven
     protected override void ConfigureConsumer(
         IReceiveEndpointConfigurator endpointConfigurator,
         IConsumerConfigurator<RulesEventsConsumer> consumerConfigurator,
-        IRegistrationContext context) =>
+        IRegistrationContext context)
+    {
         endpointConfigurator.ConsumeInBatches(consumerConfigurator, MessageLimit, context);
+        // Bound per project with rules by ProjectRouting.
+        endpointConfigurator.ConsumeRoutedEvents(EventSubscriberQueues.Rules);
+    }
 }

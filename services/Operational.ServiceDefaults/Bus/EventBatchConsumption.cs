@@ -31,11 +31,23 @@ public static class EventBatchConsumption
     /// Over RabbitMQ, a routed subscriber (<see cref="EventRouting.RequiredHeader"/>) binds its queue
     /// to the routing headers exchange for the batches carrying its header, instead of to the
     /// message exchange for all of them. The in-memory bus has no such routing; there the standalone
-    /// host's dispatch asks each module what it wants.
+    /// host's dispatch asks each module what it wants. A queue routed by project
+    /// (<see cref="EventRouting.RoutedByProject"/>) is bound by its service at run time.
     /// </summary>
     public static void ConsumeRoutedEvents(this IReceiveEndpointConfigurator endpoint, string queue)
     {
-        if (EventRouting.RequiredHeader(queue) is not { } header || endpoint is not IRabbitMqReceiveEndpointConfigurator rabbit)
+        if (endpoint is not IRabbitMqReceiveEndpointConfigurator rabbit)
+        {
+            return;
+        }
+
+        if (EventRouting.RoutedByProject(queue))
+        {
+            rabbit.ConfigureConsumeTopology = false;
+            return;
+        }
+
+        if (EventRouting.RequiredHeader(queue) is not { } header)
         {
             return;
         }

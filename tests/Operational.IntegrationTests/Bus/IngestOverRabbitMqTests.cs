@@ -1,5 +1,11 @@
+using MassTransit;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+using Operational.Contracts.Events;
 using Operational.Contracts.Topology;
+using Operational.Rules.Evaluation;
+using Operational.ServiceDefaults.Bus;
 using Operational.Storage.Events;
 using Operational.TestSupport;
 
@@ -33,17 +39,50 @@ public sealed class IngestOverRabbitMqTests : IAsyncLifetime
 
         await client.IngestAsync(BusSettings.IngestKey, """{"name":"in a context, notifying","contextId":"c-1","notify":true}""");
         var depths = await _node.QueueDepthsAsync(_settings.VirtualHost);
-        foreach (var queue in EventSubscriberQueues.All)
-        {
-            Assert.True(depths.TryGetValue(queue, out var depth) && depth == 1, $"{queue} should hold the event: {string.Join(", ", depths)}");
-        }
+        // No project has rules before the rules service ever ran: its queue exists and waits for none.
+        Assert.Equal(
+            new Dictionary<string, int> { [EventSubscriberQueues.Storage] = 1, [EventSubscriberQueues.Contexts] = 1, [EventSubscriberQueues.Rules] = 0, [EventSubscriberQueues.Notifications] = 1 },
+            EventSubscriberQueues.All.ToDictionary(q => q, q => depths.GetValueOrDefault(q, -1)));
 
-        // Nothing for contexts or notifications: routed to storage and rules only.
+        // Nothing for contexts or notifications: routed to storage only.
         await client.IngestAsync(BusSettings.IngestKey, """{"name":"plain"}""");
         depths = await _node.QueueDepthsAsync(_settings.VirtualHost);
         Assert.Equal(
-            new Dictionary<string, int> { [EventSubscriberQueues.Storage] = 2, [EventSubscriberQueues.Contexts] = 1, [EventSubscriberQueues.Rules] = 2, [EventSubscriberQueues.Notifications] = 1 },
-            EventSubscriberQueues.All.ToDictionary(q => q, q => depths.GetValueOrDefault(q)));
+            new Dictionary<string, int> { [EventSubscriberQueues.Storage] = 2, [EventSubscriberQueues.Contexts] = 1, [EventSubscriberQueues.Rules] = 0, [EventSubscriberQueues.Notifications] = 1 },
+            EventSubscriberQueues.All.ToDictionary(q => q, q => depths.GetValueOrDefault(q, -1)));
+    }
+
+    [Fact]
+    public async Task The_rules_queue_takes_the_batches_of_the_projects_the_rules_service_routed_and_no_longer_all_once_complete()
+    {
+        await using var gateway = new GatewayHost(_settings);
+        var client = gateway.CreateOperationalClient();
+        var routing = new ProjectRouting(gateway.Services.GetRequiredService<IBus>(), gateway.Services.GetRequiredService<IOptions<BusOptions>>(),
+            NullLogger<ProjectRouting>.Instance);
+        await client.IngestAsync(BusSettings.IngestKey, """{"name":"declares the topology"}""");
+        // An installation from before routing: the rules queue bound to every batch.
+        var messageExchange = ((IRabbitMqMessagePublishTopology<EventsIngested>)gateway.Services.GetRequiredService<IBus>().Topology.Publish<EventsIngested>()).Exchange.ExchangeName;
+        var factory = RabbitMqConnections.Factory(gateway.Services.GetRequiredService<IOptions<BusOptions>>().Value.RabbitMq, "test");
+        await using (var connection = await factory.CreateConnectionAsync())
+        await using (var channel = await connection.CreateChannelAsync())
+        {
+            await channel.ExchangeBindAsync(EventSubscriberQueues.Rules, messageExchange, routingKey: string.Empty);
+        }
+
+        await routing.RouteAsync(["another-project"], complete: false, CancellationToken.None);
+        await client.IngestAsync(BusSettings.IngestKey, """{"name":"still everything"}""");
+        Assert.Equal(1, await RulesDepthAsync());
+
+        await routing.RouteAsync(["another-project"], complete: true, CancellationToken.None);
+        await client.IngestAsync(BusSettings.IngestKey, """{"name":"a project without rules"}""");
+        Assert.Equal(1, await RulesDepthAsync());
+
+        await routing.RouteAsync(["default"], complete: false, CancellationToken.None);
+        await client.IngestAsync(BusSettings.IngestKey, """{"name":"a project with rules"}""");
+        Assert.Equal(2, await RulesDepthAsync());
+        Assert.Equal(4, (await _node.QueueDepthsAsync(_settings.VirtualHost))[EventSubscriberQueues.Storage]);
+
+        async Task<int> RulesDepthAsync() => (await _node.QueueDepthsAsync(_settings.VirtualHost))[EventSubscriberQueues.Rules];
     }
 
     [Fact]

@@ -13,6 +13,7 @@ using Operational.Rules.Definitions;
 using Operational.Rules.Evaluation;
 using Operational.Rules.Matching;
 using Operational.Rules.Storage.Sqlite;
+using Operational.ServiceDefaults.Bus;
 using Operational.ServiceDefaults.Storage;
 using Operational.TestSupport;
 using Operational.ServiceDefaults.Validation;
@@ -39,6 +40,7 @@ public sealed class RuleTestBed : IAsyncDisposable
         Checks = new RuleChecks(Store, Store, Store, keeper);
         Jobs = new InMemoryStorage();
         Rules = new RuleService(Store, Book, new RuleSchedules(new RecurringJobManager(Jobs), Jobs), keeper, new AlertsQueued(), Store, new NoChannels(),
+            new ProjectRouting(null!, Options.Create(new BusOptions()), NullLogger<ProjectRouting>.Instance), // in-memory bus: nothing to bind
             Options.Create(new RulesOptions()), Clock, NullLogger<RuleService>.Instance);
     }
 
