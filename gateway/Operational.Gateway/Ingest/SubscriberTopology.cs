@@ -63,15 +63,9 @@ internal sealed class SubscriberTopology(
     {
         var factory = RabbitMqConnections.Factory(busOptions.Value.RabbitMq, "operational-gateway-topology");
 
-        // The message exchange name comes from MassTransit's own topology so both sides agree.
-        var publishTopology = (IRabbitMqMessagePublishTopology<EventsIngested>)bus.Topology.Publish<EventsIngested>();
-        var messageExchange = publishTopology.Exchange.ExchangeName;
-
         await using var connection = await factory.CreateConnectionAsync(cancellationToken);
         await using var channel = await connection.CreateChannelAsync(cancellationToken: cancellationToken);
-        await channel.ExchangeDeclareAsync(messageExchange, ExchangeType.Fanout, durable: true, autoDelete: false, cancellationToken: cancellationToken);
-        await channel.ExchangeDeclareAsync(EventRouting.Exchange, ExchangeType.Headers, durable: true, autoDelete: false, cancellationToken: cancellationToken);
-        await channel.ExchangeBindAsync(EventRouting.Exchange, messageExchange, routingKey: string.Empty, cancellationToken: cancellationToken);
+        var messageExchange = await EventExchanges.DeclareAsync(bus, channel, cancellationToken);
         foreach (var queue in ingestOptions.Value.Subscribers)
         {
             // Same shape MassTransit gives a receive endpoint, so the consumer's own declaration matches.

@@ -1,6 +1,5 @@
 using MassTransit;
 using Microsoft.Extensions.Options;
-using Operational.Contracts.Events;
 using Operational.Contracts.Topology;
 using Operational.ServiceDefaults.Bus;
 using RabbitMQ.Client;
@@ -39,9 +38,7 @@ public sealed class ProjectRouting(IBus bus, IOptions<BusOptions> busOptions, IL
             await using var connection = await factory.CreateConnectionAsync(cancellationToken);
             await using var channel = await connection.CreateChannelAsync(cancellationToken: cancellationToken);
             // The same exchanges the gateway declares (SubscriberTopology), in case this runs first.
-            var messageExchange = ((IRabbitMqMessagePublishTopology<EventsIngested>)bus.Topology.Publish<EventsIngested>()).Exchange.ExchangeName;
-            await channel.ExchangeDeclareAsync(messageExchange, ExchangeType.Fanout, durable: true, autoDelete: false, cancellationToken: cancellationToken);
-            await channel.ExchangeDeclareAsync(EventRouting.Exchange, ExchangeType.Headers, durable: true, autoDelete: false, cancellationToken: cancellationToken);
+            var messageExchange = await EventExchanges.DeclareAsync(bus, channel, cancellationToken);
             await channel.ExchangeDeclareAsync(queue, ExchangeType.Fanout, durable: true, autoDelete: false, cancellationToken: cancellationToken);
             foreach (var projectId in projectIds.Distinct(StringComparer.Ordinal))
             {
