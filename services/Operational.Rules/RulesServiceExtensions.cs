@@ -7,6 +7,7 @@ using Hangfire.Mongo.Migration.Strategies;
 using Hangfire.Mongo.Migration.Strategies.Backup;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using MassTransit;
+using MongoDB.Driver;
 using Microsoft.Extensions.Options;
 using Operational.Rules.Alerts;
 using Operational.Rules.Checks;
@@ -61,16 +62,14 @@ public static class RulesServiceExtensions
 
         // Each occurrence of a rule's schedule runs once: in this process with in-memory job storage
         // (SQLite, one replica), across replicas with Hangfire.Mongo's distributed locks (MongoDB).
-        builder.Services.AddHangfire((provider, hangfire) =>
+        // The storage is this host's, registered before AddHangfire (which only adds Hangfire's
+        // process-wide JobStorage.Current when none is): two hosts in one process (the tests) would
+        // otherwise share it, and the first to stop would dispose the other's.
+        builder.Services.AddSingleton<JobStorage>(provider =>
         {
-            hangfire
-                .SetDataCompatibilityLevel(CompatibilityLevel.Version_180)
-                .UseSimpleAssemblyNameTypeSerializer()
-                .UseRecommendedSerializerSettings();
             var storage = provider.GetRequiredService<IOptions<StorageOptions>>().Value;
-            if (storage.Provider == StorageProvider.MongoDb)
-            {
-                hangfire.UseMongoStorage(storage.MongoDb.ConnectionString, storage.MongoDb.DatabasePrefix + "hangfire", new MongoStorageOptions
+            return storage.Provider == StorageProvider.MongoDb
+                ? new MongoStorage(MongoClientSettings.FromConnectionString(storage.MongoDb.ConnectionString), storage.MongoDb.DatabasePrefix + "hangfire", new MongoStorageOptions
                 {
                     MigrationOptions = new MongoMigrationOptions
                     {
@@ -80,13 +79,13 @@ public static class RulesServiceExtensions
                     // Change streams need a replica set; polling works on a single node too.
                     CheckQueuedJobsStrategy = CheckQueuedJobsStrategy.Poll,
                     CheckConnection = true,
-                });
-            }
-            else
-            {
-                hangfire.UseInMemoryStorage(new InMemoryStorageOptions());
-            }
+                })
+                : new InMemoryStorage(new InMemoryStorageOptions());
         });
+        builder.Services.AddHangfire(hangfire => hangfire
+            .SetDataCompatibilityLevel(CompatibilityLevel.Version_180)
+            .UseSimpleAssemblyNameTypeSerializer()
+            .UseRecommendedSerializerSettings());
         builder.Services.AddHangfireServer(server =>
         {
             server.WorkerCount = options.CheckWorkers;
