@@ -30,21 +30,24 @@ public sealed class RuleSchedules(IRecurringJobManager jobs, JobStorage storage)
         jobs.AddOrUpdate<RuleCheckJob>(JobId(ruleId), job => job.RunAsync(ruleId, CancellationToken.None), cron, new RecurringJobOptions { TimeZone = zone });
     }
 
-    /// <summary>
-    /// Makes Hangfire's recurring jobs exactly what the rules ask for, touching only those that
-    /// differ: a job missing, removed, or changed (by the dashboard or anyone with its storage) is
-    /// put back; a job of a rule that is gone is removed. Returns how many it had to fix.
-    /// </summary>
-    public int Reconcile(IReadOnlyList<CompiledRule> rules)
+    /// <summary>The rule checks Hangfire holds now, by rule id.</summary>
+    public Dictionary<string, RecurringJobDto> Existing()
     {
-        Dictionary<string, RecurringJobDto> existing;
-        using (var connection = storage.GetConnection())
-        {
-            existing = connection.GetRecurringJobs()
-                .Where(j => j.Id.StartsWith(JobPrefix, StringComparison.Ordinal))
-                .ToDictionary(j => j.Id[JobPrefix.Length..], StringComparer.Ordinal);
-        }
+        using var connection = storage.GetConnection();
+        return connection.GetRecurringJobs()
+            .Where(j => j.Id.StartsWith(JobPrefix, StringComparison.Ordinal))
+            .ToDictionary(j => j.Id[JobPrefix.Length..], StringComparer.Ordinal);
+    }
 
+    /// <summary>
+    /// Makes Hangfire's recurring jobs (<paramref name="existing"/>, read before the rules, so a
+    /// rule saved since is among the rules) exactly what the rules ask for, touching only those
+    /// that differ: a job missing, removed, or changed (by the dashboard or anyone with its
+    /// storage) is put back. Returns how many it fixed, and the rule ids of jobs whose rule is not
+    /// among the rules: the caller removes those it confirms are gone.
+    /// </summary>
+    public (int Fixed, IReadOnlyList<string> Orphans) Reconcile(IReadOnlyList<CompiledRule> rules, Dictionary<string, RecurringJobDto> existing)
+    {
         var fixedCount = 0;
         foreach (var rule in rules)
         {
@@ -61,13 +64,7 @@ public sealed class RuleSchedules(IRecurringJobManager jobs, JobStorage storage)
             }
         }
 
-        foreach (var orphan in existing.Keys)
-        {
-            Remove(orphan);
-            fixedCount++;
-        }
-
-        return fixedCount;
+        return (fixedCount, [.. existing.Keys]);
     }
 
     /// <summary>The cron and time zone the rule's check runs on, or null when it has none (not scheduled, or disabled).</summary>

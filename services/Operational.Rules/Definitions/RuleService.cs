@@ -104,8 +104,21 @@ public sealed class RuleService(
     /// </summary>
     public async Task<int> SyncAsync(CancellationToken cancellationToken)
     {
+        // The jobs first: a rule whose job is among them was saved, and the book invalidated, before this read.
+        var existing = schedules.Existing();
         var current = await book.CurrentAsync(cancellationToken);
-        var fixedCount = schedules.Reconcile(current.All);
+        var (fixedCount, orphans) = schedules.Reconcile(current.All, existing);
+        if (orphans.Count > 0)
+        {
+            // The book may be up to RuleBook.RefreshInterval behind a rule another replica just created: the store decides.
+            var stored = (await rules.AllRulesAsync(cancellationToken)).Select(r => r.Id).ToHashSet(StringComparer.Ordinal);
+            foreach (var orphan in orphans.Where(id => !stored.Contains(id)))
+            {
+                schedules.Remove(orphan);
+                fixedCount++;
+            }
+        }
+
         schedules.ApplyMaintenance();
         await RouteAsync([.. current.All.Select(r => r.ProjectId)], complete: true, cancellationToken);
 

@@ -16,6 +16,9 @@ public sealed class RuleBook(IRuleStore store, TimeProvider clock, ILogger<RuleB
     private Rules? _rules;
     private long _checkedAtTicks;
 
+    /// <summary>Counts <see cref="Invalidate"/> calls, so a load that began before one is not kept after it.</summary>
+    private long _generation;
+
     /// <summary>The rules as of now (at most <see cref="RefreshInterval"/> old).</summary>
     public async ValueTask<Rules> CurrentAsync(CancellationToken cancellationToken)
     {
@@ -34,14 +37,21 @@ public sealed class RuleBook(IRuleStore store, TimeProvider clock, ILogger<RuleB
                 return rules;
             }
 
+            var generation = Interlocked.Read(ref _generation);
             var version = await store.RulesVersionAsync(cancellationToken);
             if (rules is null || rules.Version != version)
             {
                 rules = Compile(version, await store.AllRulesAsync(cancellationToken));
-                Volatile.Write(ref _rules, rules);
             }
 
-            Interlocked.Exchange(ref _checkedAtTicks, clock.GetUtcNow().UtcTicks);
+            // A rule saved on this replica while the store was read may be missing from what was
+            // read: then the next caller reads again instead of trusting this for RefreshInterval.
+            if (Interlocked.Read(ref _generation) == generation)
+            {
+                Volatile.Write(ref _rules, rules);
+                Interlocked.Exchange(ref _checkedAtTicks, clock.GetUtcNow().UtcTicks);
+            }
+
             return rules;
         }
         finally
@@ -64,7 +74,11 @@ public sealed class RuleBook(IRuleStore store, TimeProvider clock, ILogger<RuleB
     }
 
     /// <summary>A rule changed on this replica: the next read reloads.</summary>
-    public void Invalidate() => Volatile.Write(ref _rules, null);
+    public void Invalidate()
+    {
+        Interlocked.Increment(ref _generation);
+        Volatile.Write(ref _rules, null);
+    }
 
     private Rules Compile(long version, IReadOnlyList<Rule> stored)
     {

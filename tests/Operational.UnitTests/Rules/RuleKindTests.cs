@@ -194,6 +194,24 @@ public sealed class RuleKindTests
         Assert.Equal("The rule was deleted.", Assert.Single(await bed.AlertsAsync(AlertStatus.Resolved)).Resolution!.Summary);
     }
 
+    /// <summary>A replica's rule book may be up to RuleBook.RefreshInterval behind; its sync must not take that for "the rule is gone".</summary>
+    [Fact]
+    public async Task A_sync_whose_book_is_behind_another_replica_keeps_the_check_of_the_rule_just_created_there()
+    {
+        await using var bed = await RuleTestBed.StartAsync(T0);
+        await bed.Book.CurrentAsync(CancellationToken.None); // no rules, and fresh for RefreshInterval on this replica
+        var created = Assert.IsType<RuleOutcome.Saved>(await bed.Replica().CreateAsync(RuleTestBed.Project,
+            RuleTestBed.Definition("""{"name":"backup","kind":"heartbeat","match":{"name":{"equals":"backup done"}},"heartbeat":{"periodSeconds":3600}}"""),
+            forwardedIdentity: null, CancellationToken.None));
+
+        Assert.Equal(0, await bed.Rules.SyncAsync(CancellationToken.None));
+        Assert.NotNull(bed.Schedules.Job(created.Rule.Id));
+
+        Assert.True(await bed.Store.DeleteRuleAsync(RuleTestBed.Project, created.Rule.Id, CancellationToken.None));
+        Assert.Equal(1, await bed.Rules.SyncAsync(CancellationToken.None)); // really gone: its check goes
+        Assert.Null(bed.Schedules.Job(created.Rule.Id));
+    }
+
     [Fact]
     public async Task Silenced_group_opens_its_alert_quietly_and_is_told_when_the_silence_ends()
     {

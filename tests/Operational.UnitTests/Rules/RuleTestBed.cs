@@ -34,15 +34,29 @@ public sealed class RuleTestBed : IAsyncDisposable
         Clock = new FakeTimeProvider(start);
         Store = new SqliteRulesStore(new SqliteDatabase(Path.Combine(_data.Path, "rules.db")));
         Book = new RuleBook(Store, Clock, NullLogger<RuleBook>.Instance);
-        var keeper = new AlertKeeper(Store, Store);
-        Runs = new RunOutcomes(Store, Store, keeper, Book);
-        Evaluator = new RuleEvaluator(Book, Store, Store, Store, keeper, Runs);
-        Checks = new RuleChecks(Store, Store, Store, keeper);
+        _keeper = new AlertKeeper(Store, Store);
+        Runs = new RunOutcomes(Store, Store, _keeper, Book);
+        Evaluator = new RuleEvaluator(Book, Store, Store, Store, _keeper, Runs);
+        Checks = new RuleChecks(Store, Store, Store, _keeper);
         Jobs = new InMemoryStorage();
-        Rules = new RuleService(Store, Book, new RuleSchedules(new RecurringJobManager(Jobs), Jobs), keeper, new AlertsQueued(), Store, new NoChannels(),
+        Schedules = new RuleSchedules(new RecurringJobManager(Jobs), Jobs);
+        Rules = Service(Book);
+    }
+
+    private readonly AlertKeeper _keeper;
+
+    /// <summary>The rule checks in <see cref="Jobs"/>.</summary>
+    public RuleSchedules Schedules { get; }
+
+    /// <summary>Another replica of the rules service: the same store and Hangfire storage, a rule book of its own.</summary>
+    public RuleService Replica() => Service(new RuleBook(Store, Clock, NullLogger<RuleBook>.Instance));
+
+    public static RuleDefinition Definition(string json) => JsonSerializer.Deserialize<RuleDefinition>(json, Json)!;
+
+    private RuleService Service(RuleBook book) =>
+        new(Store, book, Schedules, _keeper, new AlertsQueued(), Store, new NoChannels(),
             new ProjectRouting(null!, Options.Create(new BusOptions()), NullLogger<ProjectRouting>.Instance), // in-memory bus: nothing to bind
             Options.Create(new RulesOptions()), Clock, NullLogger<RuleService>.Instance);
-    }
 
     public RunOutcomes Runs { get; }
 
