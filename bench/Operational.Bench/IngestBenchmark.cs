@@ -50,12 +50,24 @@ internal static class IngestBenchmark
         var ceilings = await MeasureCeilingsAsync(broker, dataDirectory);
         var brokerProcessId = int.Parse((await broker.CtlAsync("eval", "list_to_integer(os:getpid()).")).Trim(), CultureInfo.InvariantCulture);
         var closedSeconds = TimeSpan.FromSeconds(Math.Min(seconds, 30));
-        var modes = new List<Mode>
+        List<Mode> modes;
+        try
         {
-            await StorageOnlyAsync(broker, brokerProcessId, ceilings, seconds, closedSeconds, Path.Combine(runDirectory, "storage-only")),
-            await AllServicesAsync(broker, brokerProcessId, ceilings, seconds, closedSeconds, Path.Combine(runDirectory, "all-services")),
-            await StandaloneAsync(ceilings, seconds, closedSeconds, Path.Combine(runDirectory, "standalone")),
-        };
+            modes =
+            [
+                await StorageOnlyAsync(broker, brokerProcessId, ceilings, seconds, closedSeconds, Path.Combine(runDirectory, "storage-only")),
+                await AllServicesAsync(broker, brokerProcessId, ceilings, seconds, closedSeconds, Path.Combine(runDirectory, "all-services")),
+                await StandaloneAsync(ceilings, seconds, closedSeconds, Path.Combine(runDirectory, "standalone")),
+            ];
+        }
+        finally
+        {
+            // Each run writes ~4 GB of events its report no longer needs.
+            if (Directory.Exists(runDirectory))
+            {
+                Directory.Delete(runDirectory, recursive: true);
+            }
+        }
 
         Report.Line("### Summary");
         Report.Line();
