@@ -73,7 +73,14 @@ public sealed class SqliteDatabase
             {
                 // Made here rather than by SQLite, which would make it readable by every account (0644);
                 // SQLite gives its WAL and shared-memory files the database file's mode.
-                DataFiles.CreateOwnerOnly(FilePath).Dispose();
+                try
+                {
+                    DataFiles.CreateOwnerOnly(FilePath).Dispose();
+                }
+                catch (IOException) when (File.Exists(FilePath))
+                {
+                    // Another process sharing the folder (a replica starting at the same moment) made it first.
+                }
             }
 
             DataFiles.RestrictToOwner(FilePath);
