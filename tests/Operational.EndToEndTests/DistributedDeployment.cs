@@ -62,9 +62,25 @@ public sealed class DistributedDeployment : IAsyncLifetime
             // The tests read each replica's output to see that both consumed.
             ["Logging__LogLevel__Operational.Contexts"] = "Debug",
         };
-        Contexts = await Task.WhenAll(
+        Task<ServiceProcess>[] replicas =
+        [
             ServiceProcess.StartAsync("contexts-1", "services/Operational.Contexts", "Operational.Contexts", contexts),
-            ServiceProcess.StartAsync("contexts-2", "services/Operational.Contexts", "Operational.Contexts", contexts));
+            ServiceProcess.StartAsync("contexts-2", "services/Operational.Contexts", "Operational.Contexts", contexts),
+        ];
+        try
+        {
+            Contexts = await Task.WhenAll(replicas);
+        }
+        catch
+        {
+            // DisposeAsync only knows the replicas once both started: stop the one that did.
+            foreach (var started in replicas.Where(r => r.IsCompletedSuccessfully))
+            {
+                await started.Result.DisposeAsync();
+            }
+
+            throw;
+        }
         Notifications = await ServiceProcess.StartAsync("notifications", "services/Operational.Notifications", "Operational.Notifications",
             new Dictionary<string, string>(common)
             {
