@@ -84,7 +84,7 @@ public sealed partial class SqliteRulesStore
         {
             // One transaction with the endings: an ending written after this read waits for the commit, then finds the run.
             using var ending = connection.Command(transaction,
-                "SELECT failed, last_event_at FROM rule_run_endings WHERE project_id = $project AND context_id = $context AND last_event_at >= $started");
+                "SELECT failed, last_event_at FROM rule_run_endings WHERE project_id = $project AND context_id = $context");
             using var insert = connection.Command(transaction, $"""
                 INSERT INTO rule_runs ({RunColumns}) VALUES ($rule, $project, $context, $started, $deadline)
                 ON CONFLICT DO NOTHING
@@ -92,8 +92,9 @@ public sealed partial class SqliteRulesStore
             var ended = new List<EndedRun>();
             foreach (var run in runs)
             {
-                ending.Set(("$project", run.ProjectId), ("$context", run.ContextId), ("$started", run.StartedAt.ToUnixTimeMilliseconds()));
-                if (await ending.FirstOrDefaultAsync(r => new ContextEnding(run.ProjectId, run.ContextId, r.GetBoolean(0), r.GetTime(1)), cancellationToken) is { } found)
+                ending.Set(("$project", run.ProjectId), ("$context", run.ContextId));
+                if (await ending.FirstOrDefaultAsync(r => new ContextEnding(run.ProjectId, run.ContextId, r.GetBoolean(0), r.GetTime(1)), cancellationToken) is { } found
+                    && found.Ends(run))
                 {
                     ended.Add(new EndedRun(run, found));
                     continue;
