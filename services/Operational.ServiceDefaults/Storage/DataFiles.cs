@@ -51,9 +51,16 @@ public static class DataFiles
 
         foreach (var file in new[] { path, path + "-wal", path + "-shm", path + "-journal" }.Where(System.IO.File.Exists))
         {
-            if ((System.IO.File.GetUnixFileMode(file) & ~File) != 0)
+            try
             {
-                System.IO.File.SetUnixFileMode(file, File);
+                if ((System.IO.File.GetUnixFileMode(file) & ~File) != 0)
+                {
+                    System.IO.File.SetUnixFileMode(file, File);
+                }
+            }
+            catch (FileNotFoundException) when (file != path)
+            {
+                // A companion another process sharing the file removed meanwhile (a rollback journal's short life): nothing to narrow.
             }
         }
     }
