@@ -17,6 +17,7 @@ return ServiceProgram.Run(args, "standalone",
         .UseInProcessContextEvents()
         .AddRulesService()
         .UseInProcessChannelDirectory()
+        .UseInProcessCheckPings()
         .AddNotificationsService()
         .UseInProcessEventLookup()
         .AddOperationalBus(

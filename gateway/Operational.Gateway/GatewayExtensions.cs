@@ -17,6 +17,7 @@ using Operational.Gateway.Projects;
 using Operational.Gateway.Sessions;
 using Operational.Gateway.Dashboard;
 using Microsoft.AspNetCore.Authentication;
+using Operational.Gateway.Pings;
 using Operational.Gateway.RateLimits;
 using Operational.Gateway.Reference;
 using Operational.ServiceDefaults.Bus;
@@ -79,6 +80,8 @@ public static class GatewayExtensions
                 : ActivatorUtilities.CreateInstance<JournalingIngestSink>(provider));
         builder.Services.AddSingleton<IngestPublisher>();
         builder.Services.AddHostedService(provider => provider.GetRequiredService<IngestPublisher>());
+        builder.BindValidated<PingOptions, PingOptionsValidator>(PingOptions.SectionName);
+        builder.Services.AddPings();
         builder.Services.AddSingleton<BrokerProbe>();
         builder.Services.AddHostedService(provider => provider.GetRequiredService<BrokerProbe>());
         builder.Services.AddHealthChecks().AddCheck<IngestHealthCheck>("ingest", tags: [HealthEndpoints.ReadyTag]);
@@ -91,6 +94,7 @@ public static class GatewayExtensions
     public static IEndpointRouteBuilder MapGateway(this IEndpointRouteBuilder endpoints)
     {
         endpoints.MapIngest();
+        endpoints.MapPings();
         endpoints.MapOperationalCompatibility();
         endpoints.MapProjects();
         endpoints.MapDeadLetters();

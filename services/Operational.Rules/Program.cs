@@ -1,4 +1,5 @@
 using Operational.Rules;
+using Operational.Rules.JobChecks;
 using Operational.ServiceDefaults.Bus;
 using Operational.ServiceDefaults.Hosting;
 using Operational.ServiceDefaults.Identity;
@@ -8,4 +9,4 @@ return ServiceProgram.Run(args, RulesServiceExtensions.ServiceName,
         .AddRulesService()
         .AddGatewayIdentityAuthentication()
         .AddOperationalBus(bus => bus.AddRulesConsumers()),
-    app => app.MapRulesService());
+    app => app.MapRulesService().MapCheckPingIntake());

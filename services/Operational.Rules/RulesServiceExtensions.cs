@@ -13,6 +13,7 @@ using Operational.Rules.Alerts;
 using Operational.Rules.Checks;
 using Operational.Rules.Definitions;
 using Operational.Rules.Evaluation;
+using Operational.Rules.JobChecks;
 using Operational.Rules.Matching;
 using Operational.Rules.Storage;
 using Operational.Rules.Storage.MongoDb;
@@ -45,10 +46,12 @@ public static class RulesServiceExtensions
         builder.Services.AddSingleton<IAlertStore>(provider => provider.GetRequiredService<IRulesStore>());
         builder.Services.AddSingleton<IAlertOutbox>(provider => provider.GetRequiredService<IRulesStore>());
         builder.Services.AddSingleton<ISilenceStore>(provider => provider.GetRequiredService<IRulesStore>());
+        builder.Services.AddSingleton<ICheckRunStore>(provider => provider.GetRequiredService<IRulesStore>());
         builder.Services.AddSingleton<RuleBook>();
         builder.Services.AddSingleton<AlertKeeper>();
         // Transient: it holds the channel directory's typed HttpClient, which must not live for the whole process.
         builder.Services.AddTransient<RuleService>();
+        builder.Services.AddTransient<CheckService>();
         builder.Services.AddSingleton<ProjectRouting>();
         builder.Services.AddSingleton<RuleEvaluator>();
         builder.Services.AddIngestedEventsHandler<RuleEventsHandler>();
@@ -110,6 +113,7 @@ public static class RulesServiceExtensions
         api.MapRules();
         api.MapAlerts();
         api.MapSilences();
+        api.MapChecks();
         var dashboard = api.MapHangfireDashboard(DashboardPath, new DashboardOptions
         {
             // The endpoint's own authorization (an admin key) decides; Hangfire's default allows local requests only.

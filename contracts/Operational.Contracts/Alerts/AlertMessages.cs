@@ -30,13 +30,17 @@ public sealed record AlertSnapshot(
 /// <param name="LastEventId">The last matching event, if any was seen.</param>
 /// <param name="LastEventName">Its name.</param>
 /// <param name="LastEventAt">Its timestamp.</param>
+/// <param name="Output">A job check's run output (the start of its ping's body), for the alert's message.</param>
+/// <param name="ContextId">The run (context) the alert is about, to link to.</param>
 public sealed record AlertEvidence(
     string Summary,
     long? Count = null,
     int? WindowSeconds = null,
     string? LastEventId = null,
     string? LastEventName = null,
-    DateTimeOffset? LastEventAt = null);
+    DateTimeOffset? LastEventAt = null,
+    string? Output = null,
+    string? ContextId = null);
 
 /// <summary>A rule's condition started to hold (or a match rule matched an event).</summary>
 public sealed record AlertTriggered(AlertSnapshot Alert);

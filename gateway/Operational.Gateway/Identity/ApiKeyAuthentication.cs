@@ -33,6 +33,18 @@ internal sealed class ApiKeyAuthenticationHandler(
 
     private static (string, string) CacheKey(string hash) => ("api-key", hash);
 
+    /// <summary>The stored key this secret is (revoked or not), remembered for <paramref name="cacheFor"/>: the one lookup of keys, wherever a key arrives.</summary>
+    public static Task<ApiKey?> FindAsync(string key, IIdentityStore store, IMemoryCache cache, TimeSpan cacheFor, CancellationToken cancellationToken)
+    {
+        var hash = ApiKeySecrets.Hash(key);
+        return cache.GetOrCreateAsync(CacheKey(hash), entry =>
+        {
+            entry.AbsoluteExpirationRelativeToNow = cacheFor;
+            entry.Size = 1;
+            return store.FindKeyByHashAsync(hash, cancellationToken);
+        });
+    }
+
     protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
     {
         var header = Request.Headers.Authorization.ToString();
@@ -52,14 +64,7 @@ internal sealed class ApiKeyAuthenticationHandler(
             return AuthenticateResult.Fail("The API key is missing after 'Bearer'.");
         }
 
-        var hash = ApiKeySecrets.Hash(key);
-        var apiKey = await cache.GetOrCreateAsync(CacheKey(hash), entry =>
-        {
-            entry.AbsoluteExpirationRelativeToNow = Options.CacheDuration;
-            entry.Size = 1;
-            return store.FindKeyByHashAsync(hash, Context.RequestAborted);
-        });
-
+        var apiKey = await FindAsync(key, store, cache, Options.CacheDuration, Context.RequestAborted);
         if (apiKey is null)
         {
             return AuthenticateResult.Fail("The API key is not valid.");

@@ -122,6 +122,10 @@ public static class ProjectEndpoints
         {
             errors.Add("scopes", $"must list one or more of {string.Join(", ", ApiScopes.All)}; an ingest-only key is safe to ship in an app");
         }
+        else if (scopes.Contains(ApiScopes.Ping) && scopes.Count > 1)
+        {
+            errors.Add("scopes", "ping stands alone: a ping key is written into ping URLs (crontabs, logs), so it can do nothing else");
+        }
 
         if (!errors.IsEmpty)
         {
@@ -161,7 +165,8 @@ public static class ProjectEndpoints
     private static async Task<CreatedKeyResponse> AddKeyAsync(string projectId, string name, IReadOnlyList<string> scopes, IIdentityStore store, DateTimeOffset now, CancellationToken ct)
     {
         // The prefix shows the widest scope, so an admin key is never mistaken for one safe to ship.
-        var widest = scopes.Contains(ApiScopes.Admin) ? ApiScopes.Admin : scopes.Contains(ApiScopes.Read) ? ApiScopes.Read : ApiScopes.Ingest;
+        var widest = scopes.Contains(ApiScopes.Admin) ? ApiScopes.Admin : scopes.Contains(ApiScopes.Read) ? ApiScopes.Read
+            : scopes.Contains(ApiScopes.Ingest) ? ApiScopes.Ingest : ApiScopes.Ping;
         var secret = ApiKeySecrets.Generate(widest);
         var key = ApiKeySecrets.Describe(secret, projectId, name, scopes, now);
         await store.TryAddKeyAsync(key, ct);

@@ -34,6 +34,8 @@ public static class ServiceProxyExtensions
         new("rules-write", "rules", "/v1/rules/{**rest}", ["POST", "PUT", "DELETE"], Policies.Admin),
         new("alerts-read", "rules", "/v1/alerts", ["GET"], Policies.Read),
         new("silences-read", "rules", "/v1/silences", ["GET"], Policies.Read),
+        new("checks-read", "rules", "/v1/checks/{**rest}", ["GET"], Policies.Read),
+        new("checks-write", "rules", "/v1/checks/{**rest}", ["POST", "PUT", "DELETE"], Policies.Admin),
         new("silences-write", "rules", "/v1/silences/{**rest}", ["POST", "DELETE"], Policies.Admin),
         new("rules-dashboard", "rules", "/hangfire/{**rest}", ["GET", "POST"], Policies.InstallationAdmin),
         new("channels-read", "notifications", "/v1/channels/{**rest}", ["GET"], Policies.Read),
@@ -70,6 +72,7 @@ public static class ServiceProxyExtensions
             HttpRequest = new ForwarderRequestConfig { ActivityTimeout = addresses.Timeout },
         }).ToList();
 
+        Pings.RulesApiCheckPingHandOver.Register(builder.Services);
         builder.Services.AddHttpClient(ServiceOpenApiMerger.HttpClientName, http => http.Timeout = TimeSpan.FromSeconds(3));
         builder.Services.AddSingleton<ServiceOpenApiMerger>();
         builder.Services.Configure<Microsoft.AspNetCore.OpenApi.OpenApiOptions>(OpenApiSetup.DocumentName, options => options.AddDocumentTransformer<ServiceOpenApiMerger>());

@@ -3,6 +3,7 @@ using Operational.Contracts.Alerts;
 using Operational.Rules.Alerts;
 using Operational.Rules.Definitions;
 using Operational.Rules.Evaluation;
+using Operational.Rules.JobChecks;
 
 namespace Operational.Rules.Checks;
 
@@ -12,7 +13,7 @@ namespace Operational.Rules.Checks;
 /// event is overdue. Each then has its alert opened, repeated or resolved (<see cref="AlertKeeper"/>).
 /// Driven by the clock it is given, so tests move time instead of waiting.
 /// </summary>
-public sealed class RuleChecks(IRuleCounterStore counters, IRuleRunStore runs, IAlertStore alerts, AlertKeeper keeper)
+public sealed class RuleChecks(IRuleCounterStore counters, IRuleRunStore runs, IAlertStore alerts, AlertKeeper keeper, ICheckRunStore checkRuns)
 {
     public async Task<bool> CheckAsync(CompiledRule rule, DateTimeOffset now, CancellationToken cancellationToken)
     {
@@ -50,13 +51,20 @@ public sealed class RuleChecks(IRuleCounterStore counters, IRuleRunStore runs, I
                 var last = await counters.LastSeenAsync(rule.Id, null, cancellationToken);
                 var deadline = HeartbeatDeadline(rule, last);
                 var late = deadline is { } due && now > due;
-                changed |= await keeper.SettleAsync(rule, null, late, HeartbeatEvidence(rule, last, deadline), open, now, cancellationToken);
+                var evidence = HeartbeatEvidence(rule, last, deadline);
+                if (late && rule.Check is not null && (await checkRuns.RunsAsync(rule.Id, 1, cancellationToken)).FirstOrDefault() is { } lastRun)
+                {
+                    // What the job said the last time it ran is the first thing an operator wants to see.
+                    evidence = evidence with { Output = lastRun.Output, ContextId = lastRun.RunId };
+                }
+
+                changed |= await keeper.SettleAsync(rule, null, late, evidence, open, now, cancellationToken);
                 foreach (var run in await runs.OverdueRunsAsync(rule.Id, now, cancellationToken))
                 {
                     // Open (or repeat) the run's alert; the run's end resolves it (RunOutcomes).
-                    var evidence = new AlertEvidence(
-                        $"Run {run.ContextId} started at {run.StartedAt:O} has not completed within {Seconds(rule.MaxRun!.Value)}.");
-                    changed |= await keeper.SettleAsync(rule, run.ContextId, violated: true, evidence, open, now, cancellationToken);
+                    var overrun = new AlertEvidence(
+                        $"Run {run.ContextId} started at {run.StartedAt:O} has not completed within {Seconds(rule.MaxRun!.Value)}.", ContextId: run.ContextId);
+                    changed |= await keeper.SettleAsync(rule, run.ContextId, violated: true, overrun, open, now, cancellationToken);
                 }
 
                 break;
@@ -77,10 +85,17 @@ public sealed class RuleChecks(IRuleCounterStore counters, IRuleRunStore runs, I
     /// <summary>
     /// When the heartbeat's next event is overdue: the last event (or, before any, the rule's last
     /// change) plus the period and grace; on a schedule, the first cron occurrence after it, in the
-    /// rule's time zone (so daylight-saving changes move it as a wall clock does), plus grace.
+    /// rule's time zone (so daylight-saving changes move it as a wall clock does), plus grace. A job
+    /// check never pinged has no deadline.
     /// </summary>
     public static DateTimeOffset? HeartbeatDeadline(CompiledRule rule, LastSeen? last)
     {
+        if (rule.Check is not null && last is null)
+        {
+            // A job check waits for its first ping before it expects any (Healthchecks' "new").
+            return null;
+        }
+
         var since = last is null || last.Timestamp < rule.Rule.UpdatedAt ? rule.Rule.UpdatedAt : last.Timestamp;
         if (rule.Period is { } period)
         {

@@ -67,6 +67,12 @@ public sealed record CompiledRule : RuleSettings
 
     public TimeSpan? RepeatInterval { get; init; }
 
+    /// <summary>The job check this heartbeat rule is the face of, if it is one.</summary>
+    public JobChecks.CheckFace? Check { get; init; }
+
+    /// <summary>A job check's shortest plausible run: a success sooner than this alerts.</summary>
+    public TimeSpan? MinRun => Check?.MinRunSeconds is { } seconds ? TimeSpan.FromSeconds(seconds) : null;
+
     public string Id => Rule.Id;
 
     public string ProjectId => Rule.ProjectId;

@@ -24,7 +24,8 @@ public static class RuleKinds
 /// <summary>
 /// A rule as operators write it (<c>POST</c>/<c>PUT /v1/rules</c>) and as it is stored. Every member
 /// is optional here so that a missing one is a 400 naming it (<see cref="RuleValidator"/>), not a
-/// binding failure.
+/// binding failure. A heartbeat rule with a <see cref="Check"/> is a job check (<c>/v1/checks</c>):
+/// the checks API writes that member, the rules API shows it but never takes it.
 /// </summary>
 public sealed record RuleDefinition(
     string? Name,
@@ -35,7 +36,8 @@ public sealed record RuleDefinition(
     VolumeSettings? Volume,
     HeartbeatSettings? Heartbeat,
     IReadOnlyList<string>? Channels,
-    int? RepeatIntervalSeconds);
+    int? RepeatIntervalSeconds,
+    JobChecks.CheckFace? Check = null);
 
 /// <summary>What an event must have to match; every condition given must hold. No condition: every event matches.</summary>
 /// <param name="IncludeTest">Test events match too (by default they never do). Backfilled events never match.</param>

@@ -54,7 +54,9 @@ public static class RuleEndpoints
 
     private static async Task<Results<Created<RuleResponse>, ValidationProblem, ProblemHttpResult>> CreateAsync(
         HttpContext http, JsonBody<RuleDefinition> body, RuleService rules, CancellationToken ct) =>
-        await rules.CreateAsync(http.User.GetProjectId(), body.Value, ForwardedIdentity(http), ct) switch
+        body.Value.Check is not null
+            ? ApiProblems.Validation("check", "is written by the checks API: create job checks with POST /v1/checks")
+            : await rules.CreateAsync(http.User.GetProjectId(), body.Value, ForwardedIdentity(http), ct) switch
         {
             RuleOutcome.Saved saved => TypedResults.Created($"/v1/rules/{saved.Rule.Id}", RuleResponse.From(saved.Rule)),
             RuleOutcome.Invalid invalid => ApiProblems.Validation(invalid.Errors),
@@ -63,7 +65,7 @@ public static class RuleEndpoints
 
     private static async Task<Results<Ok<RuleResponse>, ValidationProblem, ProblemHttpResult>> UpdateAsync(
         HttpContext http, string ruleId, JsonBody<RuleDefinition> body, RuleService rules, CancellationToken ct) =>
-        await rules.UpdateAsync(http.User.GetProjectId(), ruleId, body.Value, ForwardedIdentity(http), ct) switch
+        await rules.UpdateAsync(http.User.GetProjectId(), ruleId, stored => body.Value with { Check = stored.Check }, ForwardedIdentity(http), ct) switch
         {
             RuleOutcome.Saved saved => TypedResults.Ok(RuleResponse.From(saved.Rule)),
             RuleOutcome.Invalid invalid => ApiProblems.Validation(invalid.Errors),

@@ -48,10 +48,11 @@ public sealed class RuleService(
     ILogger<RuleService> logger)
 {
     /// <param name="forwardedIdentity">The caller's identity as the gateway signed it, to ask the notifications service which channels the caller's project has.</param>
-    public async Task<RuleOutcome> CreateAsync(string projectId, RuleDefinition definition, string? forwardedIdentity, CancellationToken cancellationToken)
+    /// <param name="ruleId">The id to give the rule, when the caller needs it before (a job check's match names it); a new one otherwise.</param>
+    public async Task<RuleOutcome> CreateAsync(string projectId, RuleDefinition definition, string? forwardedIdentity, CancellationToken cancellationToken, string? ruleId = null)
     {
         var now = clock.GetUtcNowMs();
-        var rule = new Rule("r_" + Guid.CreateVersion7(now).ToString("N"), projectId, definition, now, now);
+        var rule = new Rule(ruleId ?? NewId(now), projectId, definition, now, now);
         var (compiled, problem) = Validate(rule, existing: null);
         if ((problem ?? await CheckChannelsAsync(compiled!, forwardedIdentity, cancellationToken)) is { } refused)
         {
@@ -67,12 +68,22 @@ public sealed class RuleService(
         return await SaveAsync(compiled!, cancellationToken);
     }
 
-    public async Task<RuleOutcome> UpdateAsync(string projectId, string ruleId, RuleDefinition definition, string? forwardedIdentity, CancellationToken cancellationToken)
+    /// <summary>A new rule id, in time order.</summary>
+    public static string NewId(DateTimeOffset now) => "r_" + Guid.CreateVersion7(now).ToString("N");
+
+    /// <param name="change">
+    /// The new definition from the one stored (the checks API changes some members of a check and
+    /// keeps the rest); the rules API passes one that replaces all but the check's face, which only
+    /// the checks API writes.
+    /// </param>
+    public async Task<RuleOutcome> UpdateAsync(string projectId, string ruleId, Func<RuleDefinition, RuleDefinition> change, string? forwardedIdentity, CancellationToken cancellationToken)
     {
         if (await rules.GetRuleAsync(projectId, ruleId, cancellationToken) is not { } existing)
         {
             return new RuleOutcome.NotFound();
         }
+
+        var definition = change(existing.Definition);
 
         var (compiled, problem) = Validate(existing with { Definition = definition, UpdatedAt = clock.GetUtcNowMs() }, existing);
         return problem ?? await CheckChannelsAsync(compiled!, forwardedIdentity, cancellationToken) ?? await SaveAsync(compiled!, cancellationToken);

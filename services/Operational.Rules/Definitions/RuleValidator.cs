@@ -39,6 +39,16 @@ public static class RuleValidator
 
         CheckConditions(d.Match, errors);
         CheckChannels(d.Channels, errors);
+        if (d.Check is not null)
+        {
+            if (kind != RuleKinds.Heartbeat)
+            {
+                errors.Add("check", "belongs to heartbeat rules only");
+            }
+
+            JobChecks.CheckFace.Validate(d.Check, errors);
+        }
+
         OnlyFor(kind, RuleKinds.Threshold, d.Threshold, "threshold", errors);
         OnlyFor(kind, RuleKinds.Volume, d.Volume, "volume", errors);
         OnlyFor(kind, RuleKinds.Heartbeat, d.Heartbeat, "heartbeat", errors);
@@ -75,6 +85,7 @@ public static class RuleValidator
             Matcher = EventMatcher.Compile(d.Match),
             Channels = d.Channels ?? [],
             RepeatInterval = d.RepeatIntervalSeconds is { } seconds ? TimeSpan.FromSeconds(seconds) : null,
+            Check = d.Check,
         };
     }
 

@@ -1,8 +1,10 @@
 using Operational.Contracts.Alerts;
+using Operational.Contracts.Checks;
 using Operational.Contracts.Events;
 using Operational.Rules.Alerts;
 using Operational.Rules.Checks;
 using Operational.Rules.Definitions;
+using Operational.Rules.JobChecks;
 using Operational.Rules.Matching;
 
 namespace Operational.Rules.Evaluation;
@@ -24,6 +26,7 @@ public sealed class RuleEvaluator(RuleBook book, IRuleCounterStore counters, IRu
         var thresholds = new HashSet<CompiledRule>();
         var heartbeats = new Dictionary<CompiledRule, IngestedEvent>();
         var runs = new List<RuleRun>();
+        var checkEnds = new Dictionary<CompiledRule, IngestedEvent>();
         foreach (var e in events)
         {
             foreach (var rule in rules.For(e.ProjectId))
@@ -42,6 +45,20 @@ public sealed class RuleEvaluator(RuleBook book, IRuleCounterStore counters, IRu
                         if (EventMatcher.TagText(e, tag) is { Length: > 0 } group)
                         {
                             hits.Add(Hit(rule, group, e));
+                        }
+
+                        break;
+                    case RuleKinds.Heartbeat when rule.Check is not null:
+                        var signal = CheckSignals.SignalOf(e);
+                        if (signal is PingSignals.Success or PingSignals.Fail)
+                        {
+                            // Only ends count as the heartbeat: a start or a log line says nothing about success.
+                            hits.Add(Hit(rule, null, e));
+                            checkEnds[rule] = e;
+                        }
+                        else if (signal == PingSignals.Start && rule.MaxRun is { } maxRunTime && e.ContextId is { } runId)
+                        {
+                            runs.Add(new RuleRun(rule.Id, e.ProjectId, runId, e.Timestamp, e.Timestamp + maxRunTime));
                         }
 
                         break;
@@ -90,6 +107,11 @@ public sealed class RuleEvaluator(RuleBook book, IRuleCounterStore counters, IRu
             }
         }
 
+        foreach (var (rule, e) in checkEnds)
+        {
+            changed |= await SettleCheckAsync(rule, e, now, cancellationToken);
+        }
+
         foreach (var (rule, e) in heartbeats)
         {
             foreach (var open in (await alerts.OpenAlertsAsync(rule.Id, cancellationToken)).Where(a => a.Alert.Group is null))
@@ -97,6 +119,40 @@ public sealed class RuleEvaluator(RuleBook book, IRuleCounterStore counters, IRu
                 changed |= await keeper.ResolveAsync(open.Alert.AlertId, now,
                     new AlertEvidence($"'{e.Name}' arrived.", LastEventId: e.Id, LastEventName: e.Name, LastEventAt: e.Timestamp), cancellationToken);
             }
+        }
+
+        return changed;
+    }
+
+    /// <summary>
+    /// A job check's latest end in the batch decides: a failure opens its alert at once (with the
+    /// run's output), a success resolves what was open; a success sooner than the check's minimum
+    /// run time fires an alert of its own.
+    /// </summary>
+    private async Task<bool> SettleCheckAsync(CompiledRule rule, IngestedEvent e, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var output = CheckSignals.OutputOf(e);
+        var changed = false;
+        if (CheckSignals.SignalOf(e) == PingSignals.Fail)
+        {
+            var evidence = new AlertEvidence(CheckSignals.FailureSummary(e), LastEventId: e.Id, LastEventName: e.Name, LastEventAt: e.Timestamp,
+                Output: output, ContextId: e.ContextId);
+            return await keeper.OpenAsync(rule, null, evidence, now, cancellationToken);
+        }
+
+        foreach (var open in (await alerts.OpenAlertsAsync(rule.Id, cancellationToken)).Where(a => a.Alert.Group is null))
+        {
+            changed |= await keeper.ResolveAsync(open.Alert.AlertId, now,
+                new AlertEvidence($"'{e.Name}' succeeded.", LastEventId: e.Id, LastEventName: e.Name, LastEventAt: e.Timestamp, Output: output, ContextId: e.ContextId),
+                cancellationToken);
+        }
+
+        if (rule.MinRun is { } minRun && CheckSignals.DurationOf(e) is { } took && took < minRun && e.ContextId is { } runId)
+        {
+            var evidence = new AlertEvidence(
+                $"'{e.Name}' finished in {CheckSignals.Seconds(took)}, sooner than its shortest plausible run ({CheckSignals.Seconds(minRun)}).",
+                LastEventId: e.Id, LastEventName: e.Name, LastEventAt: e.Timestamp, Output: output, ContextId: runId);
+            changed |= await keeper.FireAsync(rule, runId, evidence, now, $"{rule.Id}:fast:{runId}", cancellationToken);
         }
 
         return changed;

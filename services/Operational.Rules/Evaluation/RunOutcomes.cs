@@ -52,7 +52,8 @@ public sealed class RunOutcomes(IRuleRunStore runStore, IAlertStore alerts, Aler
                 changed |= await keeper.ResolveAsync(overrun.Alert.AlertId, now, evidence, cancellationToken);
             }
 
-            if (ending.Failed)
+            // A job check's failure alerts from its fail ping, with the run's output (RuleEvaluator).
+            if (ending.Failed && rule.Check is null)
             {
                 changed |= await keeper.FireAsync(rule, run.ContextId, evidence, now, $"{rule.Id}:failed:{run.ContextId}", cancellationToken);
             }

@@ -114,7 +114,20 @@ public sealed class RuleBook(IRuleStore store, TimeProvider clock, ILogger<RuleB
             All = rules;
             _byProject = rules.Where(r => r.Enabled).GroupBy(r => r.ProjectId).ToDictionary(g => g.Key, g => g.ToArray(), StringComparer.Ordinal);
             _byId = rules.ToDictionary(r => r.Id, StringComparer.Ordinal);
+            var checks = rules.Where(r => r.Check is not null).ToList();
+            _checksByPingId = checks.DistinctBy(r => r.Check!.PingId, StringComparer.OrdinalIgnoreCase)
+                .ToDictionary(r => r.Check!.PingId, StringComparer.OrdinalIgnoreCase);
+            _checksBySlug = checks.DistinctBy(r => (r.ProjectId, r.Check!.Slug)).ToDictionary(r => (r.ProjectId, r.Check!.Slug));
         }
+
+        private readonly Dictionary<string, CompiledRule> _checksByPingId;
+        private readonly Dictionary<(string ProjectId, string Slug), CompiledRule> _checksBySlug;
+
+        /// <summary>The job check (paused or not) whose ping URL carries this UUID.</summary>
+        public CompiledRule? FindCheckByPingId(string pingId) => _checksByPingId.GetValueOrDefault(pingId);
+
+        /// <summary>The project's job check (paused or not) with this slug.</summary>
+        public CompiledRule? FindCheck(string projectId, string slug) => _checksBySlug.GetValueOrDefault((projectId, slug));
 
         public long Version { get; }
 

@@ -1,6 +1,7 @@
 using Operational.Rules.Alerts;
 using Operational.Rules.Definitions;
 using Operational.Rules.Evaluation;
+using Operational.Rules.JobChecks;
 using Operational.ServiceDefaults.Storage;
 
 namespace Operational.Rules.Storage;
@@ -10,4 +11,4 @@ namespace Operational.Rules.Storage;
 /// service has, prepared and pinged as one. Code depends on the narrow interface of what it
 /// reads or writes; this one exists for registration and the contract tests.
 /// </summary>
-public interface IRulesStore : IServiceStore, IRuleStore, IRuleCounterStore, IRuleRunStore, IAlertStore, IAlertOutbox, ISilenceStore;
+public interface IRulesStore : IServiceStore, IRuleStore, IRuleCounterStore, IRuleRunStore, IAlertStore, IAlertOutbox, ISilenceStore, ICheckRunStore;

@@ -15,6 +15,9 @@ public static class Policies
     public const string Read = "scope:read";
     public const string Admin = "scope:admin";
 
+    /// <summary>The gateway handing a ping to the service owning checks (never a client: ping keys authenticate nothing else).</summary>
+    public const string Ping = "scope:ping";
+
     /// <summary>The whole installation: admin operators and admin keys of the project <c>default</c>.</summary>
     public const string InstallationAdmin = "installation-admin";
 }
@@ -27,6 +30,7 @@ public static class AuthorizationSetup
             .AddPolicy(Policies.Ingest, policy => policy.AddRequirements(new ScopeRequirement(ApiScopes.Ingest)))
             .AddPolicy(Policies.Read, policy => policy.AddRequirements(new ScopeRequirement(ApiScopes.Read)))
             .AddPolicy(Policies.Admin, policy => policy.AddRequirements(new ScopeRequirement(ApiScopes.Admin)))
+            .AddPolicy(Policies.Ping, policy => policy.RequireClaim(OperationalClaims.Scope, ApiScopes.Ping))
             .AddPolicy(Policies.InstallationAdmin, policy => policy.AddRequirements(new ScopeRequirement(ApiScopes.Admin)).RequireClaim(OperationalClaims.InstallationAdmin, "true"));
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IAuthorizationHandler, ScopeRequirementHandler>());
         // Replaces the framework's handler, which answers 401/403 with an empty body.

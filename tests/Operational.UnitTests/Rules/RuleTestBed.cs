@@ -37,7 +37,7 @@ public sealed class RuleTestBed : IAsyncDisposable
         _keeper = new AlertKeeper(Store, Store);
         Runs = new RunOutcomes(Store, Store, _keeper, Book);
         Evaluator = new RuleEvaluator(Book, Store, Store, Store, _keeper, Runs);
-        Checks = new RuleChecks(Store, Store, Store, _keeper);
+        Checks = new RuleChecks(Store, Store, Store, _keeper, Store);
         Jobs = new InMemoryStorage();
         Schedules = new RuleSchedules(new RecurringJobManager(Jobs), Jobs);
         Rules = Service(Book);

@@ -17,7 +17,7 @@ namespace Operational.Rules.Storage.MongoDb;
 /// only; counters are upserts that add one. It only saves: what changes and what is announced is
 /// decided by <see cref="AlertLifecycle"/>.
 /// </summary>
-public sealed class MongoRulesStore(IMongoDatabase database) : IRulesStore
+public sealed partial class MongoRulesStore(IMongoDatabase database) : IRulesStore
 {
     private const string VersionId = "rules-version";
 
@@ -62,6 +62,7 @@ public sealed class MongoRulesStore(IMongoDatabase database) : IRulesStore
         await _endings.Indexes.CreateOneAsync(new CreateIndexModel<RunEndingDocument>(
             Builders<RunEndingDocument>.IndexKeys.Ascending(e => e.RememberedAt),
             new CreateIndexOptions { Name = "expiry", ExpireAfter = IRuleRunStore.RememberEndings }), cancellationToken: cancellationToken);
+        await InitializeCheckRunsAsync(cancellationToken);
         await _silences.Indexes.CreateOneAsync(new CreateIndexModel<SilenceDocument>(
             Builders<SilenceDocument>.IndexKeys.Ascending(s => s.ProjectId).Ascending(s => s.EndsAt), new CreateIndexOptions { Name = "project" }), cancellationToken: cancellationToken);
     }
@@ -95,6 +96,7 @@ public sealed class MongoRulesStore(IMongoDatabase database) : IRulesStore
         await _counts.DeleteManyAsync(c => c.RuleId == ruleId, cancellationToken);
         await _lastSeen.DeleteManyAsync(l => l.RuleId == ruleId, cancellationToken);
         await _runs.DeleteManyAsync(r => r.RuleId == ruleId, cancellationToken);
+        await DeleteCheckRunsAsync(ruleId, cancellationToken);
         return true;
     }
 

@@ -106,6 +106,29 @@ public sealed partial class SqliteRulesStore(SqliteDatabase database) : IRulesSt
         ) WITHOUT ROWID;
         CREATE INDEX ix_rule_run_endings_at ON rule_run_endings (last_event_at);
         """,
+        """
+        CREATE TABLE check_runs (
+            check_id TEXT NOT NULL,
+            run_id TEXT NOT NULL,
+            project_id TEXT NOT NULL,
+            keyed INTEGER NOT NULL,
+            started_at INTEGER,
+            ended_at INTEGER,
+            outcome TEXT,
+            exit_status INTEGER,
+            duration_ms INTEGER,
+            output TEXT,
+            at INTEGER NOT NULL,
+            PRIMARY KEY (check_id, run_id)
+        ) WITHOUT ROWID;
+        CREATE INDEX ix_check_runs_recent ON check_runs (check_id, at DESC);
+        CREATE TABLE check_pings (
+            check_id TEXT PRIMARY KEY,
+            last_ping_at INTEGER NOT NULL,
+            last_signal TEXT NOT NULL,
+            pings INTEGER NOT NULL
+        ) WITHOUT ROWID;
+        """,
     ];
 
     public Task InitializeAsync(CancellationToken cancellationToken) => database.MigrateAsync(Migrations, cancellationToken);
@@ -144,6 +167,8 @@ public sealed partial class SqliteRulesStore(SqliteDatabase database) : IRulesSt
                 DELETE FROM rule_counts WHERE rule_id = $id;
                 DELETE FROM rule_runs WHERE rule_id = $id;
                 DELETE FROM rule_last_seen WHERE rule_id = $id;
+                DELETE FROM check_runs WHERE check_id = $id;
+                DELETE FROM check_pings WHERE check_id = $id;
                 UPDATE rules_version SET version = version + 1;
                 """,
                 cancellationToken, ("$id", ruleId));
