@@ -63,7 +63,7 @@ public sealed class RulesApiTests(StandaloneFactory factory) : IClassFixture<Sta
     }
 
     [Theory]
-    [InlineData("""{"name":"x","kind":"match","chanels":["ch_1"]}""", "chanels", "is not a field of this request; the fields are name, kind, enabled, match, threshold, volume, heartbeat, channels, repeatIntervalSeconds")]
+    [InlineData("""{"name":"x","kind":"match","chanels":["ch_1"]}""", "chanels", "is not a field of this request; the fields are name, kind, enabled, match, threshold, volume, heartbeat, channels, repeatIntervalSeconds, check")]
     [InlineData("""{"name":"x","kind":"match","match":{"nmae":{"equals":"a"}}}""", "match.nmae", "is not a field of match; the fields are")]
     [InlineData("""{"name":"x","kind":"volume","volume":{"min":1,"windowSeconds":60,"schedule":{"cron":"* * * * *","tz":"UTC"}}}""", "volume.schedule.tz", "is not a field of volume.schedule")]
     [InlineData("""{"name":"x","kind":"volume","volume":{"min":"one","windowSeconds":60}}""", "volume.min", "must be a whole number")]
