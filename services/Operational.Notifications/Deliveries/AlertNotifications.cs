@@ -13,18 +13,25 @@ public sealed class AlertNotificationsConsumer(IDeliveryStore deliveries, Delive
 {
     public Task Consume(ConsumeContext<AlertTriggered> context) =>
         QueueAsync(context.Message.Alert, "alert.triggered", $"alert:{context.Message.Alert.AlertId}:triggered",
-            context.Message.Alert.RuleName, context.Message.Alert.Evidence.Summary, Level(context.Message.Alert), context.CancellationToken);
+            context.Message.Alert.RuleName, context.Message.Alert.Evidence, Level(context.Message.Alert), context.CancellationToken);
 
     public Task Consume(ConsumeContext<AlertRepeated> context) =>
         QueueAsync(context.Message.Alert, "alert.repeated",
             $"alert:{context.Message.Alert.AlertId}:repeated:{context.Message.RepeatedAt.ToUnixTimeMilliseconds().ToString(CultureInfo.InvariantCulture)}",
-            $"Still: {context.Message.Alert.RuleName}", context.Message.Alert.Evidence.Summary, Level(context.Message.Alert), context.CancellationToken);
+            $"Still: {context.Message.Alert.RuleName}", context.Message.Alert.Evidence, Level(context.Message.Alert), context.CancellationToken);
 
     public Task Consume(ConsumeContext<AlertResolved> context) =>
         QueueAsync(context.Message.Alert, "alert.resolved", $"alert:{context.Message.Alert.AlertId}:resolved",
-            $"Resolved: {context.Message.Alert.RuleName}", context.Message.Evidence.Summary, "success", context.CancellationToken);
+            $"Resolved: {context.Message.Alert.RuleName}", context.Message.Evidence, "success", context.CancellationToken);
 
-    private async Task QueueAsync(AlertSnapshot alert, string type, string sourceId, string title, string body, string level, CancellationToken cancellationToken)
+    /// <summary>
+    /// The end of a job's output that goes into a message's text: what a phone, a chat or a mail
+    /// subject line can show, and where a failing job usually says why. Webhooks get the alert whole
+    /// (its evidence's output, up to 10,000 characters) in the message's data.
+    /// </summary>
+    public const int MaxOutputInText = 1000;
+
+    private async Task QueueAsync(AlertSnapshot alert, string type, string sourceId, string title, AlertEvidence evidence, string level, CancellationToken cancellationToken)
     {
         if (alert.Channels.Count == 0)
         {
@@ -32,10 +39,17 @@ public sealed class AlertNotificationsConsumer(IDeliveryStore deliveries, Delive
         }
 
         var group = alert.Group is null ? "" : $" ({alert.Group})";
-        var message = new NotificationMessage(type, title + group, body, level, $"/alerts/{alert.AlertId}", JsonSerializer.SerializeToElement(alert, JsonSerializerOptions.Web));
+        // An alert about a run links to the run (its context), where its events and output are.
+        var link = evidence.ContextId is { } run ? $"/contexts/{Uri.EscapeDataString(run)}" : $"/alerts/{alert.AlertId}";
+        var message = new NotificationMessage(type, title + group, Text(evidence), level, link, JsonSerializer.SerializeToElement(alert, JsonSerializerOptions.Web));
         await deliveries.AddDeliveriesAsync(await targets.ForChannelsAsync(alert.ProjectId, alert.Channels, sourceId, message, cancellationToken), cancellationToken);
         queued.Notify();
     }
+
+    /// <summary>The summary, then the end of the run's output if the alert has one.</summary>
+    public static string Text(AlertEvidence evidence) => evidence.Output is { Length: > 0 } output
+        ? $"{evidence.Summary}\n\n{(output.Length <= MaxOutputInText ? output : "…" + output[^MaxOutputInText..])}"
+        : evidence.Summary;
 
     private static string Level(AlertSnapshot alert) => alert.Kind == "match" ? "warning" : "error";
 }
