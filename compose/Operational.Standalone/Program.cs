@@ -17,7 +17,7 @@ return ServiceProgram.Run(args, "standalone",
         .UseInProcessContextEvents()
         .AddRulesService()
         .UseInProcessChannelDirectory()
-        .UseInProcessCheckPings()
+        .UseInProcessJobChecks()
         .AddNotificationsService()
         .UseInProcessEventLookup()
         .AddOperationalBus(

@@ -17,6 +17,7 @@ using Operational.Gateway.Projects;
 using Operational.Gateway.Sessions;
 using Operational.Gateway.Dashboard;
 using Microsoft.AspNetCore.Authentication;
+using Operational.Gateway.Badges;
 using Operational.Gateway.Pings;
 using Operational.Gateway.RateLimits;
 using Operational.Gateway.Reference;
@@ -95,6 +96,7 @@ public static class GatewayExtensions
     {
         endpoints.MapIngest();
         endpoints.MapPings();
+        endpoints.MapBadges();
         endpoints.MapOperationalCompatibility();
         endpoints.MapProjects();
         endpoints.MapDeadLetters();

@@ -200,6 +200,41 @@ public sealed class CheckPingApiTests(StandaloneFactory factory) : IClassFixture
         await ProblemAssert.NamesFieldAsync(both, "periodSeconds");
     }
 
+    [Fact]
+    public async Task Badges_show_a_checks_status_or_the_worst_of_a_tag_to_a_badge_key_only()
+    {
+        using var created = await _client.PostAsync(StandaloneFactory.AdminKey, "/v1/checks", """{"name":"Badge Nightly","tags":["badge-prod"]}""");
+        var url = JsonDocument.Parse(await created.Content.ReadAsStringAsync()).RootElement.GetProperty("pingUrl").GetString()!;
+        using var other = await _client.PostAsync(StandaloneFactory.AdminKey, "/v1/checks", """{"name":"Badge Hourly","tags":["badge-prod"]}""");
+        using var keyResponse = await _client.PostAsync(StandaloneFactory.AdminKey, "/v1/keys", """{"name":"readme","scopes":["badge"]}""");
+        var badgeKey = JsonDocument.Parse(await keyResponse.Content.ReadAsStringAsync()).RootElement.GetProperty("key").GetString()!;
+
+        Assert.Contains(">up</text>", await BadgeAsync($"/badge/{badgeKey}/badge-prod.svg"), StringComparison.Ordinal);
+        await AssertAnswerAsync(await _http.GetAsync(url + "/fail"), HttpStatusCode.OK, "OK");
+        var id = JsonDocument.Parse(await created.Content.ReadAsStringAsync()).RootElement.GetProperty("id").GetString()!;
+        await WaitForCheckAsync(id, c => c.GetProperty("status").GetString() == "down");
+
+        Assert.Contains("aria-label=\"badge-nightly: down\"", await BadgeAsync($"/badge/{badgeKey}/badge-nightly.svg"), StringComparison.Ordinal);
+        Assert.Contains("aria-label=\"badge-prod: down\"", await BadgeAsync($"/badge/{badgeKey}/badge-prod.svg"), StringComparison.Ordinal);
+        Assert.Contains("aria-label=\"badge-hourly: up\"", await BadgeAsync($"/badge/{badgeKey}/badge-hourly.svg"), StringComparison.Ordinal);
+        foreach (var missing in new[] { $"/badge/{badgeKey}/nothing.svg", $"/badge/{StandaloneFactory.AdminKey}/badge-prod.svg", $"/badge/{badgeKey}/badge-prod.png" })
+        {
+            using var response = await _http.GetAsync(missing);
+            await ProblemAssert.IsProblemAsync(response, HttpStatusCode.NotFound, "badge");
+        }
+
+        using var mixed = await _client.PostAsync(StandaloneFactory.AdminKey, "/v1/keys", """{"name":"x","scopes":["badge","read"]}""");
+        await ProblemAssert.NamesFieldAsync(mixed, "scopes");
+    }
+
+    private async Task<string> BadgeAsync(string path)
+    {
+        using var response = await _http.GetAsync(path);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("image/svg+xml; charset=utf-8", response.Content.Headers.ContentType?.ToString());
+        return await response.Content.ReadAsStringAsync();
+    }
+
     private async Task<(string Id, string PingUrl)> CreateCheckAsync(string name)
     {
         using var created = await _client.PostAsync(StandaloneFactory.AdminKey, "/v1/checks", JsonSerializer.Serialize(new { name, periodSeconds = 3600, graceSeconds = 600 }));

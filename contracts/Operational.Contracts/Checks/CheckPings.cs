@@ -81,3 +81,13 @@ public sealed record CheckPingReceipt(
     bool RunStarts = false,
     bool RunEnds = false,
     long? DurationMs = null);
+
+/// <summary>A check's status as a badge shows it.</summary>
+/// <param name="Slug">The check's slug: a badge names a check by it.</param>
+/// <param name="Tags">The check's tags: a badge for a tag sums up the checks carrying it.</param>
+/// <param name="Status">The check's status (<c>new</c>, <c>up</c>, <c>started</c>, <c>grace</c>, <c>down</c>, <c>paused</c>).</param>
+public sealed record CheckBadgeStatus(string Slug, IReadOnlyList<string> Tags, string Status);
+
+/// <summary>The project's checks, for badges.</summary>
+/// <param name="Checks">Every check of the project.</param>
+public sealed record CheckBadgeStatusList(IReadOnlyList<CheckBadgeStatus> Checks);

@@ -67,7 +67,7 @@ public static class PingEndpoints
             return Text(http, StatusCodes.Status400BadRequest, "invalid uuid format", settings);
         }
 
-        if (!limiter.TryAcquire(route, out var retryAfter))
+        if (!limiter.TryAcquire("ping:" + (route.PingId ?? $"{route.PingKey}/{route.Slug}"), out var retryAfter))
         {
             http.Response.Headers.RetryAfter = retryAfter.ToString(CultureInfo.InvariantCulture);
             return ApiProblems.Status(StatusCodes.Status429TooManyRequests, "Too many pings.",
@@ -91,7 +91,7 @@ public static class PingEndpoints
         var now = clock.GetUtcNowMs();
         var ping = new CheckPing(route.PingId, projectId, route.Slug, http.Request.Query["create"] == "1", route.Signal, route.ExitStatus,
             rid.Length > 0 ? rid.ToLowerInvariant() : null, now, output);
-        if (http.RequestServices.GetService<ICheckPingHandOver>() is not { } handOver)
+        if (http.RequestServices.GetService<IJobChecks>() is not { } checks)
         {
             return Unavailable(http, "This gateway has no rules service to hand pings to.");
         }
@@ -99,7 +99,7 @@ public static class PingEndpoints
         CheckPingReceipt receipt;
         try
         {
-            receipt = await handOver.HandOverAsync(ping, http.RequestAborted);
+            receipt = await checks.PingAsync(ping, http.RequestAborted);
         }
         catch (ServiceApiUnavailableException e)
         {
@@ -202,7 +202,10 @@ public static class PingEndpoints
     }
 }
 
-/// <summary>Each check (its UUID, or its ping key and slug) gets its own token bucket: a runaway loop pinging one check harms no other.</summary>
+/// <summary>
+/// Each check (its UUID, or its ping key and slug), and each badge key, gets its own token bucket:
+/// a runaway loop pinging one check harms no other.
+/// </summary>
 public sealed class PingLimiter(IOptions<PingOptions> options) : IDisposable
 {
     private readonly PartitionedRateLimiter<string> _limiter = PartitionedRateLimiter.Create<string, string>(check =>
@@ -214,9 +217,10 @@ public sealed class PingLimiter(IOptions<PingOptions> options) : IDisposable
             QueueLimit = 0,
         }));
 
-    public bool TryAcquire(PingRoute route, out int retryAfterSeconds)
+    /// <param name="partition">The check (or badge key) the request is for.</param>
+    public bool TryAcquire(string partition, out int retryAfterSeconds)
     {
-        using var lease = _limiter.AttemptAcquire(route.PingId ?? $"{route.PingKey}/{route.Slug}");
+        using var lease = _limiter.AttemptAcquire(partition);
         retryAfterSeconds = lease.TryGetMetadata(MetadataName.RetryAfter, out var wait) ? Math.Max(1, (int)Math.Ceiling(wait.TotalSeconds)) : 5;
         return lease.IsAcquired;
     }

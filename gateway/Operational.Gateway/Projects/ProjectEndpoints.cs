@@ -122,9 +122,9 @@ public static class ProjectEndpoints
         {
             errors.Add("scopes", $"must list one or more of {string.Join(", ", ApiScopes.All)}; an ingest-only key is safe to ship in an app");
         }
-        else if (scopes.Contains(ApiScopes.Ping) && scopes.Count > 1)
+        else if (scopes.Intersect(ApiScopes.UrlScopes).Any() && scopes.Count > 1)
         {
-            errors.Add("scopes", "ping stands alone: a ping key is written into ping URLs (crontabs, logs), so it can do nothing else");
+            errors.Add("scopes", "ping and badge stand alone: their keys are written into URLs (crontabs, logs, READMEs), so they can do nothing else");
         }
 
         if (!errors.IsEmpty)
@@ -166,7 +166,7 @@ public static class ProjectEndpoints
     {
         // The prefix shows the widest scope, so an admin key is never mistaken for one safe to ship.
         var widest = scopes.Contains(ApiScopes.Admin) ? ApiScopes.Admin : scopes.Contains(ApiScopes.Read) ? ApiScopes.Read
-            : scopes.Contains(ApiScopes.Ingest) ? ApiScopes.Ingest : ApiScopes.Ping;
+            : scopes.Contains(ApiScopes.Ingest) ? ApiScopes.Ingest : scopes[0];
         var secret = ApiKeySecrets.Generate(widest);
         var key = ApiKeySecrets.Describe(secret, projectId, name, scopes, now);
         await store.TryAddKeyAsync(key, ct);

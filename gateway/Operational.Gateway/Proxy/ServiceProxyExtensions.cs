@@ -72,7 +72,7 @@ public static class ServiceProxyExtensions
             HttpRequest = new ForwarderRequestConfig { ActivityTimeout = addresses.Timeout },
         }).ToList();
 
-        Pings.RulesApiCheckPingHandOver.Register(builder.Services);
+        Pings.RulesApiJobChecks.Register(builder.Services);
         builder.Services.AddHttpClient(ServiceOpenApiMerger.HttpClientName, http => http.Timeout = TimeSpan.FromSeconds(3));
         builder.Services.AddSingleton<ServiceOpenApiMerger>();
         builder.Services.Configure<Microsoft.AspNetCore.OpenApi.OpenApiOptions>(OpenApiSetup.DocumentName, options => options.AddDocumentTransformer<ServiceOpenApiMerger>());

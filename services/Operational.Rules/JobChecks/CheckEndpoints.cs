@@ -84,12 +84,16 @@ public static class CheckEndpoints
 
     /// <summary>
     /// The distributed rules service's intake of pings from the gateway, which signs the hand-over
-    /// with the <c>ping</c> scope. The standalone host calls <see cref="CheckService.PingAsync"/> in process.
+    /// with the <c>ping</c> scope, and the statuses it draws badges from (<c>badge</c> scope). The
+    /// standalone host calls <see cref="CheckService"/> in process.
     /// </summary>
     public static IEndpointRouteBuilder MapCheckPingIntake(this IEndpointRouteBuilder endpoints)
     {
         endpoints.MapPost(PingIntakePath, IntakeAsync).RequireAuthorization(Policies.Ping).WithJsonBodyLimit(MaxRequestBytes + RunPairing.MaxKeptOutput * 4)
             .ExcludeFromDescription();
+        endpoints.MapGet("/internal/v1/check-statuses", async (HttpContext http, CheckService checks, CancellationToken ct) =>
+                TypedResults.Ok(new CheckBadgeStatusList(await checks.BadgeStatusesAsync(http.User.GetProjectId(), ct))))
+            .RequireAuthorization(Policies.Badge).ExcludeFromDescription();
         return endpoints;
     }
 

@@ -63,6 +63,10 @@ public sealed class CheckService(
         return views;
     }
 
+    /// <summary>What badges show: each check's slug, tags and status.</summary>
+    public async Task<IReadOnlyList<CheckBadgeStatus>> BadgeStatusesAsync(string projectId, CancellationToken cancellationToken) =>
+        [.. (await ListAsync(projectId, cancellationToken)).Select(v => new CheckBadgeStatus(v.Check.Check!.Slug, v.Check.Check.Tags ?? [], v.Status))];
+
     public async Task<CheckView?> GetAsync(string projectId, string checkId, CancellationToken cancellationToken)
     {
         if (await store.GetRuleAsync(projectId, checkId, cancellationToken) is not { } rule || Compile([rule]).FirstOrDefault() is not { } check)

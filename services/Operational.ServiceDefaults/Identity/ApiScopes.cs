@@ -1,6 +1,6 @@
 namespace Operational.ServiceDefaults.Identity;
 
-/// <summary>What an API key may do. <see cref="Admin"/> includes ingest and read; <see cref="Ping"/> is included by nothing and includes nothing.</summary>
+/// <summary>What an API key may do. <see cref="Admin"/> includes ingest and read; <see cref="Ping"/> and <see cref="Badge"/> are included by nothing and include nothing.</summary>
 public static class ApiScopes
 {
     /// <summary>Send events. Safe to ship inside a client app: it cannot read anything back.</summary>
@@ -18,7 +18,16 @@ public static class ApiScopes
     /// </summary>
     public const string Ping = "ping";
 
-    public static readonly IReadOnlyList<string> All = [Ingest, Read, Admin, Ping];
+    /// <summary>
+    /// Only show job checks' status badges (<c>/badge/{key}/{slug or tag}.svg</c>): the key sits in
+    /// a README's image link for anyone to see, so it reveals statuses and nothing else.
+    /// </summary>
+    public const string Badge = "badge";
+
+    /// <summary>Scopes that stand alone: their keys travel in URLs, so they can do nothing else.</summary>
+    public static readonly IReadOnlyList<string> UrlScopes = [Ping, Badge];
+
+    public static readonly IReadOnlyList<string> All = [Ingest, Read, Admin, Ping, Badge];
 
     public static bool IsKnown(string scope) => All.Contains(scope, StringComparer.Ordinal);
 }

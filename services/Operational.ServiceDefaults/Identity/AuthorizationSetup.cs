@@ -18,6 +18,9 @@ public static class Policies
     /// <summary>The gateway handing a ping to the service owning checks (never a client: ping keys authenticate nothing else).</summary>
     public const string Ping = "scope:ping";
 
+    /// <summary>The gateway asking the service owning checks for their statuses, to draw a badge.</summary>
+    public const string Badge = "scope:badge";
+
     /// <summary>The whole installation: admin operators and admin keys of the project <c>default</c>.</summary>
     public const string InstallationAdmin = "installation-admin";
 }
@@ -31,6 +34,7 @@ public static class AuthorizationSetup
             .AddPolicy(Policies.Read, policy => policy.AddRequirements(new ScopeRequirement(ApiScopes.Read)))
             .AddPolicy(Policies.Admin, policy => policy.AddRequirements(new ScopeRequirement(ApiScopes.Admin)))
             .AddPolicy(Policies.Ping, policy => policy.RequireClaim(OperationalClaims.Scope, ApiScopes.Ping))
+            .AddPolicy(Policies.Badge, policy => policy.RequireClaim(OperationalClaims.Scope, ApiScopes.Badge))
             .AddPolicy(Policies.InstallationAdmin, policy => policy.AddRequirements(new ScopeRequirement(ApiScopes.Admin)).RequireClaim(OperationalClaims.InstallationAdmin, "true"));
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IAuthorizationHandler, ScopeRequirementHandler>());
         // Replaces the framework's handler, which answers 401/403 with an empty body.
