@@ -14,7 +14,7 @@ namespace Operational.BrowserTests;
 /// The dashboard in Debian's Chromium against the standalone host running as its own process:
 /// an operator signs in, sees an event sent by curl arrive live, opens its context, creates a
 /// volume rule (meeting a validation message first), adds a webhook channel and sends its test,
-/// and turns push on. The same run takes the screenshots in docs/screenshots (see README).
+/// turns push on, and sets up a job check that curl pings to a failure. The same run takes the screenshots in docs/screenshots (see README).
 /// </summary>
 public sealed class DashboardTests : IAsyncLifetime
 {
@@ -215,6 +215,44 @@ public sealed class DashboardTests : IAsyncLifetime
         await Expect(page.Locator("figure.chart svg rect").First).ToBeVisibleAsync();
         await Shot(page, "charts", "desktop");
 
+        // A job check: created with its schedule and the webhook, pinged by curl as a crontab line
+        // would, its failed run shown with its exit status and output, and the alert at the webhook.
+        await page.GetByRole(AriaRole.Link, new() { Name = "Checks" }).ClickAsync();
+        await page.GetByRole(AriaRole.Link, new() { Name = "New check" }).ClickAsync();
+        await page.GetByLabel("Name", new() { Exact = true }).FillAsync("Nightly backup");
+        await page.GetByLabel("Or on schedule (cron)").FillAsync("0 3 * * *");
+        await page.GetByLabel("Time zone").FillAsync("Europe/Berlin");
+        await page.GetByLabel("Grace (seconds)").FillAsync("600");
+        await page.GetByLabel("A run must finish within (seconds)").FillAsync("1800");
+        await page.GetByLabel("Ops webhook (webhook)").CheckAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "Create check" }).ClickAsync();
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Nightly backup" })).ToBeVisibleAsync();
+        await Expect(page.Locator(".summary-grid .status")).ToHaveTextAsync("new");
+        var cronLine = await page.GetByLabel("crontab (start, then the exit status and the log)").TextContentAsync();
+        var pingUrl = System.Text.RegularExpressions.Regex.Match(cronLine!, @"(http://\S+/ping/[0-9a-f-]{36})/start").Groups[1].Value;
+        Assert.False(string.IsNullOrEmpty(pingUrl), cronLine);
+        Assert.Contains($"--data-binary @/tmp/job.log {pingUrl}/$?", cronLine, StringComparison.Ordinal);
+        await Expect(page.GetByLabel("systemd service")).ToContainTextAsync($"{pingUrl}/${{EXIT_STATUS}}");
+        await Expect(page.GetByLabel("PowerShell")).ToContainTextAsync($"{pingUrl}/$LASTEXITCODE");
+        await CurlPingAsync(pingUrl + "/start", null);
+        await CurlPingAsync(pingUrl + "/3", "pg_dump: error: connection to server failed: Connection refused");
+        var alert = await _receiver.WaitForAsync(r => r.Path == "/hook" && Encoding.UTF8.GetString(r.Body).Contains("alert.triggered", StringComparison.Ordinal), TimeSpan.FromSeconds(15));
+        Assert.Contains("Connection refused", Encoding.UTF8.GetString(alert.Body), StringComparison.Ordinal);
+        await page.ReloadAsync();
+        await Expect(page.Locator(".summary-grid .status")).ToHaveTextAsync("down");
+        await Expect(page.GetByText("failed (exit 3)")).ToBeVisibleAsync();
+        await Expect(page.Locator(".run-output").Filter(new() { HasText = "Connection refused" })).ToBeVisibleAsync();
+        await Expect(page.Locator(".run-strip .run-fail")).ToHaveCountAsync(1);
+        await Shot(page, "check", "desktop");
+        await SeedChecksAsync();
+        await page.GetByRole(AriaRole.Link, new() { Name = "← Checks" }).ClickAsync();
+        await Expect(page.Locator(".run-strip .run-bar")).ToHaveCountAsync(1 + 12 + 1);
+        await Expect(page.Locator(".row .status").Filter(new() { HasText = "down" })).ToBeVisibleAsync();
+        await Shot(page, "checks", "desktop");
+        await page.GetByRole(AriaRole.Link, new() { Name = "Nightly backup" }).ClickAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "Pause" }).ClickAsync();
+        await Expect(page.Locator(".summary-grid .status")).ToHaveTextAsync("paused");
+
         Assert.Empty(consoleErrors);
         await PhoneScreenshotsAsync(runId, paymentId);
     }
@@ -235,7 +273,7 @@ public sealed class DashboardTests : IAsyncLifetime
         // Nothing may be wider than the screen: a sideways scroll on a phone is a layout bug.
         Assert.True(await page.EvaluateAsync<bool>("() => document.documentElement.scrollWidth <= window.innerWidth"), "the feed scrolls sideways at 390 px");
         await Shot(page, "feed", "phone");
-        foreach (var (path, name) in new[] { ($"/contexts/{runId}", "context"), ($"/events/{paymentId}", "event"), ("/rules/new", "rule"), ("/channels", "channels"), ("/alerts", "alerts"), ("/charts", "charts"), ("/settings", "settings") })
+        foreach (var (path, name) in new[] { ($"/contexts/{runId}", "context"), ($"/events/{paymentId}", "event"), ("/rules/new", "rule"), ("/channels", "channels"), ("/alerts", "alerts"), ("/checks", "checks"), ("/charts", "charts"), ("/settings", "settings") })
         {
             await page.GotoAsync(path);
             await Expect(page.Locator("main h1").First).ToBeVisibleAsync();
@@ -278,6 +316,40 @@ public sealed class DashboardTests : IAsyncLifetime
         var output = await curl.StandardOutput.ReadToEndAsync();
         await curl.WaitForExitAsync();
         Assert.True(curl.ExitCode == 0, $"curl failed: {output} {await curl.StandardError.ReadToEndAsync()}");
+    }
+
+    /// <summary>Two more checks with some history, so the checks page shows what its strips are for.</summary>
+    private async Task SeedChecksAsync()
+    {
+        using var import = await PostAsync("/v1/checks", new { name = "Hourly import", periodSeconds = 3600, graceSeconds = 300, tags = new[] { "etl" } });
+        var importUrl = JsonDocument.Parse(await import.Content.ReadAsStringAsync()).RootElement.GetProperty("pingUrl").GetString()!;
+        for (var run = 0; run < 12; run++)
+        {
+            (await _api.GetAsync($"{importUrl}/start")).EnsureSuccessStatusCode();
+            await Task.Delay(20 + (run * 37 % 110));
+            (await _api.PostAsync($"{importUrl}/{(run == 8 ? 1 : 0)}", new StringContent($"imported {1000 + run * 17} rows"))).EnsureSuccessStatusCode();
+        }
+
+        using var certificates = await PostAsync("/v1/checks", new { name = "Certificate renewal", cron = "30 4 * * 1", timeZone = "Europe/Berlin", graceSeconds = 3600 });
+        var certificatesUrl = JsonDocument.Parse(await certificates.Content.ReadAsStringAsync()).RootElement.GetProperty("pingUrl").GetString()!;
+        (await _api.PostAsync(certificatesUrl, new StringContent("no certificates due for renewal"))).EnsureSuccessStatusCode();
+    }
+
+    /// <summary>A ping exactly as a crontab line sends it: curl, the output as the body.</summary>
+    private static async Task CurlPingAsync(string url, string? output)
+    {
+        var start = new ProcessStartInfo("curl") { ArgumentList = { "-fsS", "-m", "10", "--retry", "3" }, RedirectStandardOutput = true, RedirectStandardError = true };
+        if (output is not null)
+        {
+            start.ArgumentList.Add("--data-binary");
+            start.ArgumentList.Add(output);
+        }
+
+        start.ArgumentList.Add(url);
+        using var curl = Process.Start(start)!;
+        var answer = await curl.StandardOutput.ReadToEndAsync();
+        await curl.WaitForExitAsync();
+        Assert.True(curl.ExitCode == 0 && answer == "OK", $"curl {url}: {answer} {await curl.StandardError.ReadToEndAsync()}");
     }
 
     private async Task SendAsync(object body)

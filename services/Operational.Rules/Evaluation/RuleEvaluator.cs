@@ -137,10 +137,10 @@ public sealed class RuleEvaluator(RuleBook book, IRuleCounterStore counters, IRu
         {
             var evidence = new AlertEvidence(CheckSignals.FailureSummary(e), LastEventId: e.Id, LastEventName: e.Name, LastEventAt: e.Timestamp,
                 Output: output, ContextId: e.ContextId);
-            return await keeper.OpenAsync(rule, null, evidence, now, cancellationToken);
+            return await keeper.OpenAsync(rule, CheckSignals.FailedGroup, evidence, now, cancellationToken);
         }
 
-        foreach (var open in (await alerts.OpenAlertsAsync(rule.Id, cancellationToken)).Where(a => a.Alert.Group is null))
+        foreach (var open in (await alerts.OpenAlertsAsync(rule.Id, cancellationToken)).Where(a => a.Alert.Group is null or CheckSignals.FailedGroup))
         {
             changed |= await keeper.ResolveAsync(open.Alert.AlertId, now,
                 new AlertEvidence($"'{e.Name}' succeeded.", LastEventId: e.Id, LastEventName: e.Name, LastEventAt: e.Timestamp, Output: output, ContextId: e.ContextId),

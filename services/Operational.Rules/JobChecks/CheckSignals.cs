@@ -19,6 +19,12 @@ public static class CheckSignals
     public const string ExitStatusTag = "exitStatus";
     public const string DurationTag = "durationMs";
 
+    /// <summary>
+    /// The group of a check's failure alert: apart from its lateness alert (no group), which the
+    /// scheduled check resolves whenever the check is not late — a failure stays open until a success.
+    /// </summary>
+    public const string FailedGroup = "failed";
+
     public static string? SignalOf(IngestedEvent e) => Text(e, SignalTag) is { } signal && PingSignals.All.Contains(signal) ? signal : null;
 
     public static int? ExitStatusOf(IngestedEvent e) => Number(e, ExitStatusTag) is { } n ? (int)n : null;

@@ -40,6 +40,26 @@ public sealed class CheckScheduleTests
     }
 
     [Fact]
+    public async Task A_failure_stays_down_through_the_scheduled_checks_until_a_success()
+    {
+        await using var bed = await RuleTestBed.StartAsync(new DateTimeOffset(2027, 1, 4, 9, 0, 0, TimeSpan.Zero));
+        var checks = Checks(bed);
+        var id = await CreateAsync(checks, new CheckRequest("Backup", null, 3600, null, null, 600, null, null, null, null, null));
+        await PingAsync(bed, checks, id, PingSignals.Fail, "disk full");
+
+        bed.Clock.Advance(TimeSpan.FromMinutes(1));
+        await bed.CheckAsync(await RuleAsync(bed, id));
+
+        var failed = Assert.Single(await bed.AlertsAsync("open"));
+        Assert.Equal("disk full", failed.Alert.Evidence.Output);
+        Assert.Equal(CheckStatuses.Down, (await checks.GetAsync(RuleTestBed.Project, id, CancellationToken.None))!.Status);
+
+        await PingAsync(bed, checks, id, PingSignals.Success, "ok");
+        Assert.Empty(await bed.AlertsAsync("open"));
+        Assert.Equal(CheckStatuses.Up, (await checks.GetAsync(RuleTestBed.Project, id, CancellationToken.None))!.Status);
+    }
+
+    [Fact]
     public async Task A_run_longer_than_maxRunSeconds_alerts_while_it_is_still_running()
     {
         await using var bed = await RuleTestBed.StartAsync(new DateTimeOffset(2027, 1, 4, 9, 0, 0, TimeSpan.Zero));

@@ -1,7 +1,7 @@
 // Operational's service worker: the app shell for offline starts, and web push.
-const SHELL = "operational-shell-v1";
+const SHELL = "operational-shell-v2";
 const FILES = ["/", "/index.html", "/app.css", "/manifest.webmanifest", "/icons/icon.svg", "/icons/icon-192.png",
-  "/js/app.js", "/js/api.js", "/js/ui.js", "/js/events.js", "/js/feed.js", "/js/contexts.js", "/js/alerts.js",
+  "/js/app.js", "/js/api.js", "/js/ui.js", "/js/events.js", "/js/feed.js", "/js/contexts.js", "/js/alerts.js", "/js/checks.js",
   "/js/rules.js", "/js/channels.js", "/js/charts.js", "/js/settings.js", "/js/push.js", "/js/router.js", "/js/session.js"];
 
 self.addEventListener("install", (event) => {

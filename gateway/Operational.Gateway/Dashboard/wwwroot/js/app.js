@@ -7,6 +7,7 @@ import { h, mount, showProblem } from "./ui.js";
 import { feedPage, eventPage } from "./feed.js";
 import { contextsPage, contextPage } from "./contexts.js";
 import { alertsPage } from "./alerts.js";
+import { checksPage, checkPage, checkEditorPage } from "./checks.js";
 import { rulesPage, ruleEditorPage } from "./rules.js";
 import { channelsPage } from "./channels.js";
 import { chartsPage } from "./charts.js";
@@ -19,6 +20,10 @@ const routes = [
   [/^\/contexts$/, "contexts", () => contextsPage()],
   [/^\/contexts\/([^/]+)$/, "contexts", (id) => contextPage(id)],
   [/^\/alerts(?:\/([^/]+))?$/, "alerts", (id) => alertsPage(id)],
+  [/^\/checks$/, "checks", () => checksPage()],
+  [/^\/checks\/new$/, "checks", () => checkEditorPage()],
+  [/^\/checks\/([^/]+)\/edit$/, "checks", (id) => checkEditorPage(id)],
+  [/^\/checks\/([^/]+)$/, "checks", (id) => checkPage(id)],
   [/^\/rules$/, "rules", () => rulesPage()],
   [/^\/rules\/new$/, "rules", () => ruleEditorPage()],
   [/^\/rules\/([^/]+)$/, "rules", (id) => ruleEditorPage(id)],
