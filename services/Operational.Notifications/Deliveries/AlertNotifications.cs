@@ -29,7 +29,7 @@ public sealed class AlertNotificationsConsumer(IDeliveryStore deliveries, Delive
     /// subject line can show, and where a failing job usually says why. Webhooks get the alert whole
     /// (its evidence's output, up to 10,000 characters) in the message's data.
     /// </summary>
-    public const int MaxOutputInText = 1000;
+    public const int MaxOutputInText = 800;
 
     private async Task QueueAsync(AlertSnapshot alert, string type, string sourceId, string title, AlertEvidence evidence, string level, CancellationToken cancellationToken)
     {
