@@ -75,15 +75,16 @@ public static class RuleEndpoints
     private static async Task<Results<NoContent, ProblemHttpResult>> DeleteAsync(HttpContext http, string ruleId, RuleService rules, CancellationToken ct) =>
         await rules.DeleteAsync(http.User.GetProjectId(), ruleId, ct) is RuleOutcome.Deleted ? TypedResults.NoContent() : NotFound(ruleId);
 
-    private static string? ForwardedIdentity(HttpContext http) => http.Request.Headers[GatewayIdentityToken.HeaderName].FirstOrDefault();
+    /// <summary>The caller's identity as the gateway signed it: a save asks the notifications service about channels as the caller.</summary>
+    internal static string? ForwardedIdentity(HttpContext http) => http.Request.Headers[GatewayIdentityToken.HeaderName].FirstOrDefault();
 
-    /// <summary>The answer to an outcome that is neither a success nor invalid input.</summary>
-    private static ProblemHttpResult Problem(HttpContext http, RuleOutcome outcome, string? ruleId)
+    /// <summary>The answer to an outcome that is neither a success nor invalid input (the rules and checks APIs alike).</summary>
+    internal static ProblemHttpResult OutcomeProblem(HttpContext http, RuleOutcome outcome, Func<ProblemHttpResult> notFound)
     {
         switch (outcome)
         {
             case RuleOutcome.NotFound:
-                return NotFound(ruleId!);
+                return notFound();
             case RuleOutcome.Refused refused:
                 if (refused.Status == StatusCodes.Status503ServiceUnavailable)
                 {
@@ -95,6 +96,8 @@ public static class RuleEndpoints
                 throw new InvalidOperationException($"Unexpected outcome {outcome}.");
         }
     }
+
+    private static ProblemHttpResult Problem(HttpContext http, RuleOutcome outcome, string? ruleId) => OutcomeProblem(http, outcome, () => NotFound(ruleId!));
 
     private static ProblemHttpResult NotFound(string ruleId) => ApiProblems.NotFound($"No rule with id '{ruleId}' in this project.");
 }

@@ -133,7 +133,7 @@ public static class CheckEndpoints
         HttpContext http, JsonBody<CheckRequest> body, CheckService checks, CancellationToken ct)
     {
         var project = http.User.GetProjectId();
-        return await checks.CreateAsync(project, body.Value, ForwardedIdentity(http), ct) switch
+        return await checks.CreateAsync(project, body.Value, RuleEndpoints.ForwardedIdentity(http), ct) switch
         {
             RuleOutcome.Saved saved => TypedResults.Created($"/v1/checks/{saved.Rule.Id}", await ResponseAsync(http, checks, saved.Rule.Id, ct)),
             RuleOutcome.Invalid invalid => Invalid(invalid),
@@ -143,7 +143,7 @@ public static class CheckEndpoints
 
     private static async Task<Results<Ok<CheckResponse>, ValidationProblem, ProblemHttpResult>> UpdateAsync(
         HttpContext http, string checkId, JsonBody<CheckRequest> body, CheckService checks, CancellationToken ct) =>
-        await checks.UpdateAsync(http.User.GetProjectId(), checkId, body.Value, ForwardedIdentity(http), ct) switch
+        await checks.UpdateAsync(http.User.GetProjectId(), checkId, body.Value, RuleEndpoints.ForwardedIdentity(http), ct) switch
         {
             RuleOutcome.Saved => TypedResults.Ok(await ResponseAsync(http, checks, checkId, ct)),
             RuleOutcome.Invalid invalid => Invalid(invalid),
@@ -173,8 +173,6 @@ public static class CheckEndpoints
 
     private static bool IsAdmin(HttpContext http) => http.User.HasClaim(OperationalClaims.Scope, ApiScopes.Admin);
 
-    private static string? ForwardedIdentity(HttpContext http) => http.Request.Headers[GatewayIdentityToken.HeaderName].FirstOrDefault();
-
     /// <summary>A check's fields are the rule's under other names: errors are reported under the names the caller sent.</summary>
     private static readonly Dictionary<string, string> FieldNames = new(StringComparer.Ordinal)
     {
@@ -200,23 +198,8 @@ public static class CheckEndpoints
         return ApiProblems.Validation(errors);
     }
 
-    private static ProblemHttpResult Problem(HttpContext http, RuleOutcome outcome, string? checkId)
-    {
-        switch (outcome)
-        {
-            case RuleOutcome.NotFound:
-                return NotFound(checkId!);
-            case RuleOutcome.Refused refused:
-                if (refused.Status == StatusCodes.Status503ServiceUnavailable)
-                {
-                    http.Response.Headers.RetryAfter = "5";
-                }
-
-                return ApiProblems.Status(refused.Status, refused.Title, refused.Detail);
-            default:
-                throw new InvalidOperationException($"Unexpected outcome {outcome}.");
-        }
-    }
+    private static ProblemHttpResult Problem(HttpContext http, RuleOutcome outcome, string? checkId) =>
+        RuleEndpoints.OutcomeProblem(http, outcome, () => NotFound(checkId!));
 
     private static ProblemHttpResult NotFound(string checkId) => ApiProblems.NotFound($"No check with id '{checkId}' in this project.");
 }

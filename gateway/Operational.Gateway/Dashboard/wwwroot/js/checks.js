@@ -3,7 +3,7 @@
 import { get, post, put, del, query } from "./api.js";
 import { navigate } from "./router.js";
 import { isAdmin } from "./session.js";
-import { h, mount, time, toast, duration, formatExact, showProblem, clearProblems, confirmDialog, copyButton } from "./ui.js";
+import { h, mount, time, toast, duration, formatExact, showProblem, clearProblems, confirmDialog, copyButton, field, numberField } from "./ui.js";
 
 const RUNS_IN_STRIP = 30;
 
@@ -123,20 +123,17 @@ export async function checkEditorPage(id) {
   const [existing, { channels }] = await Promise.all([id ? get(`/v1/checks/${encodeURIComponent(id)}`) : null, get("/v1/channels")]);
   const c = existing || { periodSeconds: 86400, graceSeconds: 3600, channels: [], tags: [] };
   const zone = Intl.DateTimeFormat().resolvedOptions().timeZone || "UTC";
-  const input = (field, label, attrs = {}, hint) => h("label", {}, label,
-    h("input", { name: field, "data-field": field, ...attrs }), hint ? h("span", { class: "muted small" }, hint) : null);
-  const num = (field, label, value, hint) => input(field, label, { type: "number", min: 0, step: 1, inputmode: "numeric", value: value ?? "" }, hint);
   const form = h("form", { novalidate: true, "aria-labelledby": "check-title" },
     h("div", { class: "form-grid" },
-      input("name", "Name", { value: c.name || "", required: true, maxlength: 100, placeholder: "Database backup" }),
-      input("slug", "Slug", { value: c.slug || "", placeholder: "database-backup", pattern: "[a-z0-9_-]+" }, "for slug ping URLs; from the name if empty"),
-      num("periodSeconds", "Every (seconds)", c.cron ? "" : c.periodSeconds, "or a cron schedule"),
-      input("cron", "Or on schedule (cron)", { value: c.cron || "", placeholder: "0 3 * * *" }),
-      input("timeZone", "Time zone", { value: c.timeZone || zone }),
-      num("graceSeconds", "Grace (seconds)", c.graceSeconds, "how late a ping may be"),
-      num("maxRunSeconds", "A run must finish within (seconds)", c.maxRunSeconds, "optional, needs /start pings"),
-      num("minRunSeconds", "A run takes at least (seconds)", c.minRunSeconds, "optional: sooner means it did nothing"),
-      input("tags", "Tags", { value: (c.tags || []).join(" "), placeholder: "backup prod" }, "space-separated")),
+      field("name", "Name", { value: c.name || "", required: true, maxlength: 100, placeholder: "Database backup" }),
+      field("slug", "Slug", { value: c.slug || "", placeholder: "database-backup", pattern: "[a-z0-9_-]+" }, "for slug ping URLs; from the name if empty"),
+      numberField("periodSeconds", "Every (seconds)", c.cron ? "" : c.periodSeconds, "or a cron schedule"),
+      field("cron", "Or on schedule (cron)", { value: c.cron || "", placeholder: "0 3 * * *" }),
+      field("timeZone", "Time zone", { value: c.timeZone || zone }),
+      numberField("graceSeconds", "Grace (seconds)", c.graceSeconds, "how late a ping may be"),
+      numberField("maxRunSeconds", "A run must finish within (seconds)", c.maxRunSeconds, "optional, needs /start pings"),
+      numberField("minRunSeconds", "A run takes at least (seconds)", c.minRunSeconds, "optional: sooner means it did nothing"),
+      field("tags", "Tags", { value: (c.tags || []).join(" "), placeholder: "backup prod" }, "space-separated")),
     h("fieldset", {}, h("legend", {}, "Notify"),
       channels.length ? h("div", { class: "form-grid", "data-field": "channels" }, channels.map((ch) => h("label", { class: "inline" },
         h("input", { type: "checkbox", name: "channels", value: ch.id, checked: c.channels.includes(ch.id) }), `${ch.name} (${ch.kind})`)))

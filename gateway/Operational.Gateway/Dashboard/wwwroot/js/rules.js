@@ -1,7 +1,7 @@
 import { get, post, put, del } from "./api.js";
 import { navigate } from "./router.js";
 import { isAdmin } from "./session.js";
-import { h, mount, toast, showProblem, clearProblems, confirmDialog } from "./ui.js";
+import { h, mount, toast, showProblem, clearProblems, confirmDialog, field, numberField } from "./ui.js";
 
 const KINDS = {
   match: "Match — every matching event alerts",
@@ -39,13 +39,10 @@ export async function ruleEditorPage(id) {
   const r = rule || { kind: "volume", enabled: true, match: {}, channels: [] };
   const zone = Intl.DateTimeFormat().resolvedOptions().timeZone || "UTC";
   const nameMode = r.match?.name ? Object.keys(r.match.name)[0] : "equals";
-  const input = (field, label, attrs = {}, hint) => h("label", {}, label,
-    h("input", { name: field, "data-field": field, ...attrs }), hint ? h("span", { class: "muted small" }, hint) : null);
-  const num = (field, label, value, hint) => input(field, label, { type: "number", min: 0, step: 1, inputmode: "numeric", value: value ?? "" }, hint);
 
   const form = h("form", { novalidate: true, "aria-labelledby": "rule-title" },
     h("div", { class: "form-grid" },
-      input("name", "Name", { value: r.name || "", required: true, maxlength: 100, placeholder: "Leads per campaign group" }),
+      field("name", "Name", { value: r.name || "", required: true, maxlength: 100, placeholder: "Leads per campaign group" }),
       h("label", {}, "Kind", h("select", { name: "kind", "data-field": "kind", disabled: !!rule }, Object.entries(KINDS).map(([k, l]) => h("option", { value: k, selected: k === r.kind }, l)))),
       h("label", { class: "inline" }, h("input", { type: "checkbox", name: "enabled", checked: r.enabled !== false }), "Enabled")),
     h("fieldset", {}, h("legend", {}, "Which events count"),
@@ -54,36 +51,36 @@ export async function ruleEditorPage(id) {
           h("span", { class: "actions-row" },
             h("select", { name: "nameMode", "aria-label": "How the name matches" }, ["equals", "prefix", "contains"].map((m) => h("option", { value: m, selected: m === nameMode }, m))),
             h("input", { name: "nameValue", "data-field": "match.name", value: r.match?.name?.[nameMode] || "", placeholder: "lead created", "aria-label": "Event name" }))),
-        input("match.category", "Category", { value: r.match?.category || "" }),
+        field("match.category", "Category", { value: r.match?.category || "" }),
         h("label", {}, "Level", h("select", { name: "match.level", "data-field": "match.level" }, ["", "info", "success", "warning", "error"].map((l) => h("option", { value: l, selected: l === (r.match?.level || "") }, l || "any")))),
-        input("match.userId", "User id", { value: r.match?.userId || "" }),
+        field("match.userId", "User id", { value: r.match?.userId || "" }),
         h("label", {}, "Tags (key=value, one per line)", h("textarea", { name: "match.tags", "data-field": "match.tags", rows: 2 }, Object.entries(r.match?.tags || {}).map(([k, v]) => `${k}=${v}`).join("\n"))),
         h("label", { class: "inline" }, h("input", { type: "checkbox", name: "match.includeTest", checked: !!r.match?.includeTest }), "Count test events too"))),
     h("fieldset", { dataset: { kind: "threshold" } }, h("legend", {}, "Threshold"),
       h("div", { class: "form-grid" },
-        num("threshold.count", "At least this many events", r.threshold?.count ?? 5),
-        num("threshold.windowSeconds", "Within (seconds)", r.threshold?.windowSeconds ?? 600))),
+        numberField("threshold.count", "At least this many events", r.threshold?.count ?? 5),
+        numberField("threshold.windowSeconds", "Within (seconds)", r.threshold?.windowSeconds ?? 600))),
     h("fieldset", { dataset: { kind: "volume" } }, h("legend", {}, "Volume"),
       h("div", { class: "form-grid" },
-        num("volume.min", "Fewer than (min)", r.volume?.min ?? 1, "alert when the window holds fewer"),
-        num("volume.max", "More than (max)", r.volume?.max, "optional"),
-        num("volume.windowSeconds", "Window (seconds)", r.volume?.windowSeconds ?? 3600),
-        input("volume.schedule.cron", "Check schedule (cron)", { value: r.volume?.schedule?.cron ?? "*/5 * * * *", placeholder: "*/5 * * * *" }, "five fields, or six with seconds first"),
-        input("volume.schedule.timeZone", "Time zone", { value: r.volume?.schedule?.timeZone ?? zone, placeholder: "Europe/Berlin" }),
-        input("volume.groupBy", "Per value of tag", { value: r.volume?.groupBy || "", placeholder: "campaignGroup" }, "optional"),
-        num("volume.groupLookbackSeconds", "Groups seen in the last (seconds)", r.volume?.groupLookbackSeconds, "default a day"))),
+        numberField("volume.min", "Fewer than (min)", r.volume?.min ?? 1, "alert when the window holds fewer"),
+        numberField("volume.max", "More than (max)", r.volume?.max, "optional"),
+        numberField("volume.windowSeconds", "Window (seconds)", r.volume?.windowSeconds ?? 3600),
+        field("volume.schedule.cron", "Check schedule (cron)", { value: r.volume?.schedule?.cron ?? "*/5 * * * *", placeholder: "*/5 * * * *" }, "five fields, or six with seconds first"),
+        field("volume.schedule.timeZone", "Time zone", { value: r.volume?.schedule?.timeZone ?? zone, placeholder: "Europe/Berlin" }),
+        field("volume.groupBy", "Per value of tag", { value: r.volume?.groupBy || "", placeholder: "campaignGroup" }, "optional"),
+        numberField("volume.groupLookbackSeconds", "Groups seen in the last (seconds)", r.volume?.groupLookbackSeconds, "default a day"))),
     h("fieldset", { dataset: { kind: "heartbeat" } }, h("legend", {}, "Heartbeat"),
       h("div", { class: "form-grid" },
-        num("heartbeat.periodSeconds", "Every (seconds)", r.heartbeat?.periodSeconds ?? (r.heartbeat?.schedule ? "" : 3600), "or a schedule below"),
-        input("heartbeat.schedule.cron", "Or on schedule (cron)", { value: r.heartbeat?.schedule?.cron || "", placeholder: "0 9 * * *" }),
-        input("heartbeat.schedule.timeZone", "Time zone", { value: r.heartbeat?.schedule?.timeZone ?? zone }),
-        num("heartbeat.graceSeconds", "Grace (seconds)", r.heartbeat?.graceSeconds ?? 300),
-        num("heartbeat.maxRunSeconds", "A run must finish within (seconds)", r.heartbeat?.maxRunSeconds, "optional, for events that start a context"))),
+        numberField("heartbeat.periodSeconds", "Every (seconds)", r.heartbeat?.periodSeconds ?? (r.heartbeat?.schedule ? "" : 3600), "or a schedule below"),
+        field("heartbeat.schedule.cron", "Or on schedule (cron)", { value: r.heartbeat?.schedule?.cron || "", placeholder: "0 9 * * *" }),
+        field("heartbeat.schedule.timeZone", "Time zone", { value: r.heartbeat?.schedule?.timeZone ?? zone }),
+        numberField("heartbeat.graceSeconds", "Grace (seconds)", r.heartbeat?.graceSeconds ?? 300),
+        numberField("heartbeat.maxRunSeconds", "A run must finish within (seconds)", r.heartbeat?.maxRunSeconds, "optional, for events that start a context"))),
     h("fieldset", {}, h("legend", {}, "Notify"),
       channels.length ? h("div", { class: "form-grid", "data-field": "channels" }, channels.map((c) => h("label", { class: "inline" },
         h("input", { type: "checkbox", name: "channels", value: c.id, checked: r.channels.includes(c.id) }), `${c.name} (${c.kind})`)))
         : h("p", { class: "muted", "data-field": "channels" }, "No channels yet: ", h("a", { href: "/channels" }, "add one"), " to be told."),
-      h("div", { class: "form-grid" }, num("repeatIntervalSeconds", "Remind every (seconds)", r.repeatIntervalSeconds, "optional, ≥ 60; not for match rules"))),
+      h("div", { class: "form-grid" }, numberField("repeatIntervalSeconds", "Remind every (seconds)", r.repeatIntervalSeconds, "optional, ≥ 60; not for match rules"))),
     h("div", { class: "actions-row" },
       isAdmin() ? h("button", { class: "primary", type: "submit" }, rule ? "Save rule" : "Create rule") : h("p", { class: "muted" }, "Only admins change rules."),
       rule && isAdmin() ? h("button", { type: "button", class: "danger", onclick: remove }, "Delete rule") : null,

@@ -127,3 +127,13 @@ export function copyButton(text, label = "Copy") {
     },
   }, label);
 }
+
+/** A labelled input that API validation messages find by its field name (see showProblem), with an optional hint. */
+export function field(name, label, attrs = {}, hint) {
+  return h("label", {}, label, h("input", { name, "data-field": name, ...attrs }), hint ? h("span", { class: "muted small" }, hint) : null);
+}
+
+/** A whole-number field, empty when the value is absent. */
+export function numberField(name, label, value, hint) {
+  return field(name, label, { type: "number", min: 0, step: 1, inputmode: "numeric", value: value ?? "" }, hint);
+}
