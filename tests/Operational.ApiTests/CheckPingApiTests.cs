@@ -184,7 +184,7 @@ public sealed class CheckPingApiTests(StandaloneFactory factory) : IClassFixture
     }
 
     [Fact]
-    public async Task Read_keys_do_not_see_ping_urls_and_slugs_are_unique()
+    public async Task Read_keys_do_not_see_ping_urls_slugs_are_unique_and_the_rules_api_leaves_checks_alone()
     {
         var (id, _) = await CreateCheckAsync("Unique Slug");
 
@@ -193,6 +193,9 @@ public sealed class CheckPingApiTests(StandaloneFactory factory) : IClassFixture
         using var readKey = await _client.PostAsync(StandaloneFactory.AdminKey, "/v1/keys", """{"name":"viewer","scopes":["read"]}""");
         var reader = JsonDocument.Parse(await readKey.Content.ReadAsStringAsync()).RootElement.GetProperty("key").GetString()!;
         Assert.False((await _client.GetJsonAsync(reader, $"/v1/checks/{id}")).TryGetProperty("pingUrl", out _));
+
+        using var asRule = await _client.PutAsync(StandaloneFactory.AdminKey, $"/v1/rules/{id}", """{"name":"x","kind":"heartbeat","heartbeat":{"periodSeconds":60}}""");
+        await ProblemAssert.IsProblemAsync(asRule, HttpStatusCode.Conflict, "/v1/checks/");
 
         using var twin = await _client.PostAsync(StandaloneFactory.AdminKey, "/v1/checks", """{"name":"Unique Slug"}""");
         await ProblemAssert.NamesFieldAsync(twin, "slug");

@@ -64,8 +64,11 @@ public static class RuleEndpoints
         };
 
     private static async Task<Results<Ok<RuleResponse>, ValidationProblem, ProblemHttpResult>> UpdateAsync(
-        HttpContext http, string ruleId, JsonBody<RuleDefinition> body, RuleService rules, CancellationToken ct) =>
-        await rules.UpdateAsync(http.User.GetProjectId(), ruleId, stored => body.Value with { Check = stored.Check }, ForwardedIdentity(http), ct) switch
+        HttpContext http, string ruleId, JsonBody<RuleDefinition> body, RuleService rules, IRuleStore store, CancellationToken ct) =>
+        (await store.GetRuleAsync(http.User.GetProjectId(), ruleId, ct))?.Definition.Check is not null
+            ? ApiProblems.Status(StatusCodes.Status409Conflict, "This rule is a job check.",
+                $"Change it with PUT /v1/checks/{ruleId}, which keeps its match on its own pings.")
+            : await rules.UpdateAsync(http.User.GetProjectId(), ruleId, stored => body.Value with { Check = stored.Check }, ForwardedIdentity(http), ct) switch
         {
             RuleOutcome.Saved saved => TypedResults.Ok(RuleResponse.From(saved.Rule)),
             RuleOutcome.Invalid invalid => ApiProblems.Validation(invalid.Errors),
