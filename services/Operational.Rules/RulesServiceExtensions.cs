@@ -47,6 +47,7 @@ public static class RulesServiceExtensions
         builder.Services.AddSingleton<IAlertOutbox>(provider => provider.GetRequiredService<IRulesStore>());
         builder.Services.AddSingleton<ISilenceStore>(provider => provider.GetRequiredService<IRulesStore>());
         builder.Services.AddSingleton<ICheckRunStore>(provider => provider.GetRequiredService<IRulesStore>());
+        builder.Services.AddSingleton<ICheckHistoryStore>(provider => provider.GetRequiredService<IRulesStore>());
         builder.Services.AddSingleton<RuleBook>();
         builder.Services.AddSingleton<AlertKeeper>();
         // Transient: it holds the channel directory's typed HttpClient, which must not live for the whole process.

@@ -50,3 +50,10 @@ public sealed record AlertRepeated(AlertSnapshot Alert, DateTimeOffset RepeatedA
 
 /// <summary>The rule's condition stopped holding: the open alert is closed.</summary>
 public sealed record AlertResolved(AlertSnapshot Alert, DateTimeOffset ResolvedAt, AlertEvidence Evidence);
+
+/// <summary>An open alert nobody acknowledged reached an escalation step: tell its channels too.</summary>
+/// <param name="Alert">The alert, as it opened.</param>
+/// <param name="Step">The step, from 1.</param>
+/// <param name="Channels">The channels this step tells (besides the rule's own, told when it opened).</param>
+/// <param name="EscalatedAt">When the step was taken.</param>
+public sealed record AlertEscalated(AlertSnapshot Alert, int Step, IReadOnlyList<string> Channels, DateTimeOffset EscalatedAt);

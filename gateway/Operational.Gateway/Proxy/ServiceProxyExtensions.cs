@@ -33,6 +33,7 @@ public static class ServiceProxyExtensions
         new("rules-read", "rules", "/v1/rules/{**rest}", ["GET"], Policies.Read),
         new("rules-write", "rules", "/v1/rules/{**rest}", ["POST", "PUT", "DELETE"], Policies.Admin),
         new("alerts-read", "rules", "/v1/alerts", ["GET"], Policies.Read),
+        new("alerts-acknowledge", "rules", "/v1/alerts/{alertId}/acknowledge", ["POST", "DELETE"], Policies.Read),
         new("silences-read", "rules", "/v1/silences", ["GET"], Policies.Read),
         new("checks-read", "rules", "/v1/checks/{**rest}", ["GET"], Policies.Read),
         new("checks-write", "rules", "/v1/checks/{**rest}", ["POST", "PUT", "DELETE"], Policies.Admin),

@@ -9,8 +9,14 @@ namespace Operational.Notifications.Deliveries;
 
 /// <summary>Turns the rules service's alert messages into deliveries to each of the rule's channels.</summary>
 public sealed class AlertNotificationsConsumer(IDeliveryStore deliveries, DeliveryTargets targets, DeliveriesQueued queued)
-    : IConsumer<AlertTriggered>, IConsumer<AlertRepeated>, IConsumer<AlertResolved>
+    : IConsumer<AlertTriggered>, IConsumer<AlertRepeated>, IConsumer<AlertResolved>, IConsumer<AlertEscalated>
 {
+    /// <summary>An escalation step: the step's own channels are told, as the rule's were when it opened.</summary>
+    public Task Consume(ConsumeContext<AlertEscalated> context) =>
+        QueueAsync(context.Message.Alert with { Channels = context.Message.Channels }, "alert.escalated",
+            $"alert:{context.Message.Alert.AlertId}:escalated:{context.Message.Step.ToString(CultureInfo.InvariantCulture)}",
+            $"Escalated: {context.Message.Alert.RuleName}", context.Message.Alert.Evidence, Level(context.Message.Alert), context.CancellationToken);
+
     public Task Consume(ConsumeContext<AlertTriggered> context) =>
         QueueAsync(context.Message.Alert, "alert.triggered", $"alert:{context.Message.Alert.AlertId}:triggered",
             context.Message.Alert.RuleName, context.Message.Alert.Evidence, Level(context.Message.Alert), context.CancellationToken);

@@ -21,13 +21,20 @@ public sealed record AlertResponse(
     DateTimeOffset? ResolvedAt,
     AlertEvidence Evidence,
     AlertEvidence? Resolution,
-    IReadOnlyList<string> Channels)
+    IReadOnlyList<string> Channels,
+    string? AcknowledgedBy = null,
+    DateTimeOffset? AcknowledgedAt = null,
+    int Escalated = 0,
+    string? SuppressedBy = null)
 {
     public static AlertResponse From(AlertRecord record)
     {
         var a = record.Alert;
+        var handled = record.Handled;
         return new AlertResponse(a.AlertId, a.RuleId, a.RuleName, a.Kind, a.Group, record.Status, record.Notified, a.TriggeredAt, record.LastNotifiedAt,
-            record.ResolvedAt, a.Evidence, record.Resolution, a.Channels);
+            record.ResolvedAt, a.Evidence, record.Resolution, a.Channels, handled.AcknowledgedBy, handled.AcknowledgedAt, handled.Escalated,
+            // Only while it keeps the alert quiet: once told, it is an ordinary alert.
+            record.Notified ? null : handled.SuppressedBy);
     }
 }
 
@@ -42,8 +49,44 @@ public static class AlertEndpoints
     public static IEndpointRouteBuilder MapAlerts(this IEndpointRouteBuilder endpoints)
     {
         endpoints.MapGet("/v1/alerts", ListAsync).RequireAuthorization(Policies.Read).WithTags("Alerts").WithName("ListAlerts");
+        // Whoever is on call acknowledges: read is enough, as for pressing an event's action.
+        endpoints.MapPost("/v1/alerts/{alertId}/acknowledge", AcknowledgeAsync).RequireAuthorization(Policies.Read).WithTags("Alerts").WithName("AcknowledgeAlert");
+        endpoints.MapDelete("/v1/alerts/{alertId}/acknowledge", UnacknowledgeAsync).RequireAuthorization(Policies.Read).WithTags("Alerts").WithName("UnacknowledgeAlert");
         return endpoints;
     }
+
+    /// <summary>Records who is on it; reminders and escalation stop. Acknowledging twice keeps the first.</summary>
+    private static async Task<Results<Ok<AlertResponse>, ProblemHttpResult>> AcknowledgeAsync(
+        HttpContext http, string alertId, IAlertStore store, AlertKeeper keeper, TimeProvider clock, CancellationToken ct)
+    {
+        if (await FindOpenAsync(http, alertId, store, ct) is { } problem)
+        {
+            return problem;
+        }
+
+        await keeper.AcknowledgeAsync(alertId, http.User.ToCallerIdentity()!.KeyId, clock.GetUtcNow(), ct);
+        return TypedResults.Ok(AlertResponse.From((await store.GetAlertAsync(http.User.GetProjectId(), alertId, ct))!));
+    }
+
+    private static async Task<Results<Ok<AlertResponse>, ProblemHttpResult>> UnacknowledgeAsync(HttpContext http, string alertId, IAlertStore store, AlertKeeper keeper, CancellationToken ct)
+    {
+        if (await FindOpenAsync(http, alertId, store, ct) is { } problem)
+        {
+            return problem;
+        }
+
+        await keeper.UnacknowledgeAsync(alertId, ct);
+        return TypedResults.Ok(AlertResponse.From((await store.GetAlertAsync(http.User.GetProjectId(), alertId, ct))!));
+    }
+
+    private static async Task<ProblemHttpResult?> FindOpenAsync(HttpContext http, string alertId, IAlertStore store, CancellationToken ct) =>
+        await store.GetAlertAsync(http.User.GetProjectId(), alertId, ct) switch
+        {
+            null => ApiProblems.NotFound($"No alert with id '{alertId}' in this project."),
+            { IsOpen: false } closed => ApiProblems.Status(StatusCodes.Status409Conflict, "The alert is not open.",
+                $"The alert is {closed.Status}: only open alerts are acknowledged."),
+            _ => null,
+        };
 
     private static async Task<Results<Ok<AlertListResponse>, ValidationProblem>> ListAsync(
         HttpContext http, IAlertStore store, string? status, string? ruleId, string? limit, string? cursor, CancellationToken ct)

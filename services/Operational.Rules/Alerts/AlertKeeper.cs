@@ -8,7 +8,7 @@ namespace Operational.Rules.Alerts;
 /// alerts change, whoever asks (the event consumer, the scheduled checks, run outcomes, rule
 /// deletion). It looks up silences only when a step would tell someone.
 /// </summary>
-public sealed class AlertKeeper(IAlertStore alerts, ISilenceStore silences)
+public sealed class AlertKeeper(IAlertStore alerts, ISilenceStore silences, ICheckHistoryStore history)
 {
     /// <summary>
     /// Brings the rule's (group's) alert in line with its condition: opens it, tells its channels
@@ -19,23 +19,52 @@ public sealed class AlertKeeper(IAlertStore alerts, ISilenceStore silences)
         CompiledRule rule, string? group, bool violated, AlertEvidence evidence, IReadOnlyList<AlertRecord> open, DateTimeOffset now, CancellationToken cancellationToken)
     {
         var current = open.FirstOrDefault(a => a.Alert.Group == group);
+        if (rule.Noise is { } noise)
+        {
+            // The checks so far decide, not this one alone: a flapping condition raises one alert.
+            var checks = await history.RecordCheckAsync(rule.Id, group, violated, cancellationToken);
+            if (noise.Verdict(checks, current is not null) is not { } verdict)
+            {
+                return false;
+            }
+
+            violated = verdict;
+        }
+
+        var changed = false;
         switch (AlertLifecycle.Settle(current, violated, rule.RepeatInterval, now))
         {
             case AlertStep.Open:
                 return await OpenAsync(rule, group, evidence, now, cancellationToken);
             case AlertStep.Remind:
-                var silenced = await SilencedAsync(rule, group, now, cancellationToken);
-                return await alerts.UpdateAsync(current!.Alert.AlertId, record => AlertLifecycle.Remind(record, now, silenced), cancellationToken);
+                var quiet = await QuietAsync(rule, group, now, cancellationToken);
+                changed = await alerts.UpdateAsync(current!.Alert.AlertId, record => AlertLifecycle.Remind(record, now, quiet), cancellationToken);
+                break;
             case AlertStep.Resolve:
                 return await ResolveAsync(current!.Alert.AlertId, now, evidence, cancellationToken);
-            default:
-                return false;
         }
+
+        if (current is not null && rule.Escalation.Count > 0 && current.Handled.Escalated < rule.Escalation.Count)
+        {
+            var quiet = await QuietAsync(rule, group, now, cancellationToken);
+            changed |= await alerts.UpdateAsync(current.Alert.AlertId, record => AlertLifecycle.Escalate(record, rule.Escalation, now, quiet), cancellationToken);
+        }
+
+        return changed;
     }
+
+    /// <summary>Someone is on it: records who, and stops reminders and escalation. False when it is not open or already acknowledged.</summary>
+    public Task<bool> AcknowledgeAsync(string alertId, string by, DateTimeOffset now, CancellationToken cancellationToken) =>
+        alerts.UpdateAsync(alertId, record => AlertLifecycle.Acknowledge(record, by, now), cancellationToken);
+
+    public Task<bool> UnacknowledgeAsync(string alertId, CancellationToken cancellationToken) =>
+        alerts.UpdateAsync(alertId, AlertLifecycle.Unacknowledge, cancellationToken);
 
     /// <summary>Opens an alert for the rule (group) unless one is open; quietly under a silence.</summary>
     public async Task<bool> OpenAsync(CompiledRule rule, string? group, AlertEvidence evidence, DateTimeOffset now, CancellationToken cancellationToken) =>
-        await alerts.AddAsync(AlertLifecycle.Open(Snapshot(rule, group, evidence, now), await SilencedAsync(rule, group, now, cancellationToken)), cancellationToken);
+        await alerts.AddAsync(
+            AlertLifecycle.Open(Snapshot(rule, group, evidence, now), await SilencedAsync(rule, group, now, cancellationToken), await SuppressorAsync(rule, cancellationToken)),
+            cancellationToken);
 
     /// <summary>Records an alert without duration under a stable id, so a redelivered cause fires once.</summary>
     public async Task<bool> FireAsync(CompiledRule rule, string? group, AlertEvidence evidence, DateTimeOffset now, string alertId, CancellationToken cancellationToken) =>
@@ -54,6 +83,24 @@ public sealed class AlertKeeper(IAlertStore alerts, ISilenceStore silences)
         }
 
         return changed;
+    }
+
+    /// <summary>Whether the rule's alert for the group must not be told now: a silence covers it, or a rule it depends on is alerting.</summary>
+    private async Task<bool> QuietAsync(CompiledRule rule, string? group, DateTimeOffset now, CancellationToken cancellationToken) =>
+        await SilencedAsync(rule, group, now, cancellationToken) || await SuppressorAsync(rule, cancellationToken) is not null;
+
+    /// <summary>The first rule this one depends on that has an open alert (any group), if any.</summary>
+    private async Task<string?> SuppressorAsync(CompiledRule rule, CancellationToken cancellationToken)
+    {
+        foreach (var parent in rule.DependsOn)
+        {
+            if ((await alerts.OpenAlertsAsync(parent, cancellationToken)).Count > 0)
+            {
+                return parent;
+            }
+        }
+
+        return null;
     }
 
     /// <summary>Whether an active silence covers the rule's alerts for <paramref name="group"/>.</summary>

@@ -20,9 +20,12 @@ public static class AlertStatus
 /// An alert as stored: its snapshot, where it stands, and whether and when its channels were last
 /// told (an alert raised under a silence is not told until the silence ends).
 /// </summary>
-public sealed record AlertRecord(AlertSnapshot Alert, string Status, bool Notified, DateTimeOffset LastNotifiedAt, DateTimeOffset? ResolvedAt, AlertEvidence? Resolution)
+public sealed record AlertRecord(
+    AlertSnapshot Alert, string Status, bool Notified, DateTimeOffset LastNotifiedAt, DateTimeOffset? ResolvedAt, AlertEvidence? Resolution, AlertHandling? Handling = null)
 {
     public bool IsOpen => Status == AlertStatus.Open;
+
+    public AlertHandling Handled => Handling ?? AlertHandling.None;
 }
 
 /// <summary>
@@ -78,12 +81,48 @@ public static class AlertLifecycle
             return AlertStep.Open;
         }
 
-        var due = !open.Notified || (repeatInterval is { } repeat && now - open.LastNotifiedAt >= repeat);
+        // Acknowledged: someone is on it, so no reminders (a quiet alert is still told once its silence ends).
+        var due = !open.Notified || (!open.Handled.Acknowledged && repeatInterval is { } repeat && now - open.LastNotifiedAt >= repeat);
         return due ? AlertStep.Remind : AlertStep.None;
     }
 
-    /// <summary>Opens an alert; under a silence it opens quietly and is told when the silence ends.</summary>
-    public static AlertChange Open(AlertSnapshot alert, bool silenced) => Start(alert, AlertStatus.Open, silenced);
+    /// <summary>
+    /// Opens an alert; under a silence, or while a rule it depends on has an open alert
+    /// (<paramref name="suppressedBy"/>), it opens quietly and is told once neither holds.
+    /// </summary>
+    public static AlertChange Open(AlertSnapshot alert, bool silenced, string? suppressedBy = null)
+    {
+        var change = Start(alert, AlertStatus.Open, silenced || suppressedBy is not null);
+        return suppressedBy is null ? change : change with { Record = change.Record with { Handling = new AlertHandling(SuppressedBy: suppressedBy) } };
+    }
+
+    /// <summary>Someone is on it: no more reminders or escalation steps. Null when the alert is not open or already acknowledged.</summary>
+    public static AlertChange? Acknowledge(AlertRecord current, string by, DateTimeOffset at) =>
+        !current.IsOpen || current.Handled.Acknowledged
+            ? null
+            : new AlertChange(current with { Handling = current.Handled with { AcknowledgedBy = by, AcknowledgedAt = at } }, []);
+
+    /// <summary>Nobody is on it after all: reminders and escalation resume. Null when it was not acknowledged.</summary>
+    public static AlertChange? Unacknowledge(AlertRecord current) =>
+        !current.IsOpen || !current.Handled.Acknowledged
+            ? null
+            : new AlertChange(current with { Handling = current.Handled with { AcknowledgedBy = null, AcknowledgedAt = null } }, []);
+
+    /// <summary>
+    /// The next escalation step, once its time since the alert opened has passed: its channels are
+    /// told (<see cref="AlertEscalated"/>), once. Never for an acknowledged alert, nor one its channels
+    /// were not told of (silenced or suppressed), nor after it resolved.
+    /// </summary>
+    public static AlertChange? Escalate(AlertRecord current, IReadOnlyList<Escalation> steps, DateTimeOffset now, bool silenced)
+    {
+        var next = current.Handled.Escalated;
+        if (!current.IsOpen || !current.Notified || silenced || current.Handled.Acknowledged || next >= steps.Count || now - current.Alert.TriggeredAt < steps[next].After)
+        {
+            return null;
+        }
+
+        return new AlertChange(current with { Handling = current.Handled with { Escalated = next + 1 } }, [new AlertEscalated(current.Alert, next + 1, steps[next].Channels, now)]);
+    }
 
     /// <summary>Records an alert that has no duration (a match, a failed run); under a silence it is never told.</summary>
     public static AlertChange Fire(AlertSnapshot alert, bool silenced) => Start(alert, AlertStatus.Fired, silenced);

@@ -3,12 +3,17 @@ namespace Operational.Rules.Alerts;
 /// <summary>
 /// Mutes the alerts of a rule, of a group, or of a group of a rule, from <see cref="StartsAt"/> to
 /// <see cref="EndsAt"/>: they still open and resolve (and show in <c>GET /v1/alerts</c>), but their
-/// channels are not told. An alert still open when its silence ends is notified then.
+/// channels are not told. An alert still open when its silence ends is notified then. With a
+/// <see cref="Cron"/> it is a maintenance window: it mutes only within each occurrence's window
+/// (<see cref="MaintenanceWindow"/>) between its start and end.
 /// </summary>
-public sealed record Silence(string Id, string ProjectId, string? RuleId, string? Group, DateTimeOffset StartsAt, DateTimeOffset EndsAt, string Comment, DateTimeOffset CreatedAt)
+public sealed record Silence(
+    string Id, string ProjectId, string? RuleId, string? Group, DateTimeOffset StartsAt, DateTimeOffset EndsAt, string Comment, DateTimeOffset CreatedAt,
+    string? Cron = null, string? TimeZone = null, int? DurationSeconds = null)
 {
     public bool Covers(string ruleId, string? group, DateTimeOffset now) =>
-        StartsAt <= now && now < EndsAt && (RuleId is null || RuleId == ruleId) && (Group is null || Group == group);
+        StartsAt <= now && now < EndsAt && (RuleId is null || RuleId == ruleId) && (Group is null || Group == group)
+        && (MaintenanceWindow.Of(Cron, TimeZone, DurationSeconds) is not { } window || window.Covers(now));
 }
 
 public interface ISilenceStore

@@ -9,13 +9,20 @@ using Operational.ServiceDefaults.Validation;
 
 namespace Operational.Rules.Alerts;
 
-public sealed record SilenceRequest(string? RuleId, string? Group, DateTimeOffset? StartsAt, DateTimeOffset? EndsAt, string? Comment);
+/// <param name="Cron">A maintenance window: mute only from each occurrence of this schedule (in <paramref name="TimeZone"/>) for <paramref name="DurationSeconds"/>.</param>
+public sealed record SilenceRequest(string? RuleId, string? Group, DateTimeOffset? StartsAt, DateTimeOffset? EndsAt, string? Comment,
+    string? Cron = null, string? TimeZone = null, int? DurationSeconds = null);
 
-public sealed record SilenceResponse(string Id, string? RuleId, string? Group, DateTimeOffset StartsAt, DateTimeOffset EndsAt, string Comment, DateTimeOffset CreatedAt, bool Active)
+/// <param name="Active">Muting now (for a maintenance window: inside one of its windows).</param>
+public sealed record SilenceResponse(string Id, string? RuleId, string? Group, DateTimeOffset StartsAt, DateTimeOffset EndsAt, string Comment, DateTimeOffset CreatedAt, bool Active,
+    string? Cron = null, string? TimeZone = null, int? DurationSeconds = null)
 {
     public static SilenceResponse From(Silence s, DateTimeOffset now) =>
-        new(s.Id, s.RuleId, s.Group, s.StartsAt, s.EndsAt, s.Comment, s.CreatedAt, s.StartsAt <= now && now < s.EndsAt);
+        new(s.Id, s.RuleId, s.Group, s.StartsAt, s.EndsAt, s.Comment, s.CreatedAt, s.Covers(s.RuleId ?? "", s.Group, now), s.Cron, s.TimeZone, s.DurationSeconds);
 }
+
+/// <summary><c>POST /v1/rules/{id}/snooze</c>: mute one rule (or check) for a while, e.g. from a deploy script.</summary>
+public sealed record SnoozeRequest(int? Minutes, string? Comment);
 
 public sealed record SilenceListResponse(IReadOnlyList<SilenceResponse> Silences);
 
@@ -28,13 +35,43 @@ public static class SilenceEndpoints
     public const int MaxCommentLength = 500;
     public static readonly TimeSpan MaxDuration = TimeSpan.FromDays(366);
 
+    /// <summary>The longest maintenance window: a week.</summary>
+    public const int MaxWindowSeconds = 7 * 24 * 3600;
+
     public static IEndpointRouteBuilder MapSilences(this IEndpointRouteBuilder endpoints)
     {
         var silences = endpoints.MapGroup("/v1/silences").WithTags("Alerts");
         silences.MapGet("", ListAsync).RequireAuthorization(Policies.Read).WithName("ListSilences");
         silences.MapPost("", AddAsync).RequireAuthorization(Policies.Admin).WithName("AddSilence").WithJsonBodyLimit(4 * 1024);
         silences.MapDelete("/{silenceId}", EndAsync).RequireAuthorization(Policies.Admin).WithName("EndSilence");
+        endpoints.MapPost("/v1/rules/{ruleId}/snooze", SnoozeAsync).RequireAuthorization(Policies.Admin).WithTags("Alerts").WithName("SnoozeRule").WithJsonBodyLimit(4 * 1024);
+        endpoints.MapPost("/v1/checks/{ruleId}/snooze", SnoozeAsync).RequireAuthorization(Policies.Admin).WithTags("Checks").WithName("SnoozeCheck").WithJsonBodyLimit(4 * 1024);
         return endpoints;
+    }
+
+    public const int MaxSnoozeMinutes = 7 * 24 * 60;
+
+    /// <summary>A silence of the rule from now for the given minutes: what a deploy script calls before it restarts what the rule watches.</summary>
+    private static async Task<Results<Created<SilenceResponse>, ValidationProblem, ProblemHttpResult>> SnoozeAsync(
+        HttpContext http, string ruleId, JsonBody<SnoozeRequest> body, ISilenceStore store, IRuleStore rules, TimeProvider clock, CancellationToken ct)
+    {
+        var projectId = http.User.GetProjectId();
+        if (await rules.GetRuleAsync(projectId, ruleId, ct) is null)
+        {
+            return ApiProblems.NotFound($"No rule or check with id '{ruleId}' in this project.");
+        }
+
+        if (body.Value.Minutes is not (>= 1 and <= MaxSnoozeMinutes) || body.Value.Comment is { Length: > MaxCommentLength })
+        {
+            return ApiProblems.Validation(body.Value.Minutes is (>= 1 and <= MaxSnoozeMinutes) ? "comment" : "minutes",
+                body.Value.Minutes is (>= 1 and <= MaxSnoozeMinutes) ? $"may be at most {MaxCommentLength} characters" : $"is required: 1 to {MaxSnoozeMinutes} (a week)");
+        }
+
+        var now = clock.GetUtcNowMs();
+        var silence = new Silence("s_" + Guid.CreateVersion7(now).ToString("N"), projectId, ruleId, null, now, now.AddMinutes(body.Value.Minutes.Value),
+            body.Value.Comment?.Trim() is { Length: > 0 } comment ? comment : $"snoozed for {body.Value.Minutes} min", now);
+        await store.AddSilenceAsync(silence, ct);
+        return TypedResults.Created($"/v1/silences/{silence.Id}", SilenceResponse.From(silence, now));
     }
 
     private static async Task<Results<Ok<SilenceListResponse>, ValidationProblem>> ListAsync(
@@ -69,13 +106,31 @@ public static class SilenceEndpoints
         }
 
         var startsAt = request.StartsAt ?? now;
-        if (request.EndsAt is not { } endsAt || endsAt <= now || endsAt <= startsAt)
+        var recurring = request.Cron is not null || request.DurationSeconds is not null;
+        // A maintenance window recurs until ended (DELETE), unless it is given an end.
+        var endsAt = request.EndsAt ?? (recurring ? DateTimeOffset.MaxValue.AddDays(-1) : null);
+        if (endsAt is not { } end || end <= now || end <= startsAt)
         {
-            errors.Add("endsAt", "is required: a time in the future, after startsAt");
+            errors.Add("endsAt", recurring ? "must be a time in the future, after startsAt" : "is required: a time in the future, after startsAt");
         }
-        else if (endsAt - startsAt > MaxDuration)
+        else if (!recurring && end - startsAt > MaxDuration)
         {
             errors.Add("endsAt", "may be at most 366 days after startsAt");
+        }
+
+        if (recurring)
+        {
+            if (request.Cron is null || request.DurationSeconds is not (>= 60 and <= MaxWindowSeconds))
+            {
+                errors.Add(request.Cron is null ? "cron" : "durationSeconds",
+                    $"a maintenance window needs both cron (when it starts) and durationSeconds (60 to {MaxWindowSeconds})");
+            }
+            else
+            {
+                RuleValidator.Schedule(new RuleSchedule(request.Cron, request.TimeZone), "schedule", errors);
+                errors.Rename("schedule.cron", "cron");
+                errors.Rename("schedule.timeZone", "timeZone");
+            }
         }
 
         var comment = request.Comment?.Trim();
@@ -89,7 +144,8 @@ public static class SilenceEndpoints
             return ApiProblems.Validation(errors);
         }
 
-        var silence = new Silence("s_" + Guid.CreateVersion7(now).ToString("N"), projectId, ruleId, group, startsAt, request.EndsAt!.Value, comment!, now);
+        var silence = new Silence("s_" + Guid.CreateVersion7(now).ToString("N"), projectId, ruleId, group, startsAt, endsAt!.Value, comment!, now,
+            recurring ? request.Cron!.Trim() : null, recurring ? request.TimeZone?.Trim() : null, recurring ? request.DurationSeconds : null);
         await store.AddSilenceAsync(silence, ct);
         return TypedResults.Created($"/v1/silences/{silence.Id}", SilenceResponse.From(silence, now));
     }

@@ -67,6 +67,15 @@ public sealed record CompiledRule : RuleSettings
 
     public TimeSpan? RepeatInterval { get; init; }
 
+    /// <summary>How many checks must fail (or succeed) before the alert opens (or resolves); null: the latest check decides.</summary>
+    public Alerts.AlertNoise? Noise { get; init; }
+
+    /// <summary>Who else is told while the alert stays open and unacknowledged, in order.</summary>
+    public IReadOnlyList<Alerts.Escalation> Escalation { get; init; } = [];
+
+    /// <summary>Rules whose open alerts suppress this one's (it is recorded, not sent).</summary>
+    public IReadOnlyList<string> DependsOn { get; init; } = [];
+
     /// <summary>The job check this heartbeat rule is the face of, if it is one.</summary>
     public JobChecks.CheckFace? Check { get; init; }
 

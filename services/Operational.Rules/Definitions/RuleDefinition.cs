@@ -37,7 +37,23 @@ public sealed record RuleDefinition(
     HeartbeatSettings? Heartbeat,
     IReadOnlyList<string>? Channels,
     int? RepeatIntervalSeconds,
-    JobChecks.CheckFace? Check = null);
+    JobChecks.CheckFace? Check = null,
+    TriggerSettings? Trigger = null,
+    ResolveSettings? Resolve = null,
+    IReadOnlyList<EscalationStep>? Escalation = null,
+    IReadOnlyList<string>? DependsOn = null);
+
+/// <summary>When a scheduled rule's alert opens: after <paramref name="Consecutive"/> failing checks in a row, or <paramref name="Of"/> N of the last M.</summary>
+public sealed record TriggerSettings(int? Consecutive, TriggerOf? Of);
+
+/// <summary>N failing checks among the last M.</summary>
+public sealed record TriggerOf(int? N, int? M);
+
+/// <summary>When an open alert resolves: after <paramref name="Consecutive"/> good checks in a row (default one).</summary>
+public sealed record ResolveSettings(int? Consecutive);
+
+/// <summary>If the alert is still open and unacknowledged <paramref name="AfterSeconds"/> after it opened, tell these channels too.</summary>
+public sealed record EscalationStep(int? AfterSeconds, IReadOnlyList<string>? Channels);
 
 /// <summary>What an event must have to match; every condition given must hold. No condition: every event matches.</summary>
 /// <param name="IncludeTest">Test events match too (by default they never do). Backfilled events never match.</param>

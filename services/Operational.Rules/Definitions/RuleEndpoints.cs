@@ -18,13 +18,17 @@ public sealed record RuleResponse(
     IReadOnlyList<string> Channels,
     int? RepeatIntervalSeconds,
     DateTimeOffset CreatedAt,
-    DateTimeOffset UpdatedAt)
+    DateTimeOffset UpdatedAt,
+    TriggerSettings? Trigger = null,
+    ResolveSettings? Resolve = null,
+    IReadOnlyList<EscalationStep>? Escalation = null,
+    IReadOnlyList<string>? DependsOn = null)
 {
     public static RuleResponse From(Rule rule)
     {
         var d = rule.Definition;
         return new RuleResponse(rule.Id, d.Name, d.Kind, d.Enabled ?? true, d.Match, d.Threshold, d.Volume, d.Heartbeat, d.Channels ?? [],
-            d.RepeatIntervalSeconds, rule.CreatedAt, rule.UpdatedAt);
+            d.RepeatIntervalSeconds, rule.CreatedAt, rule.UpdatedAt, d.Trigger, d.Resolve, d.Escalation, d.DependsOn);
     }
 }
 

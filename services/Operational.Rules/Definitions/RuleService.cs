@@ -54,7 +54,7 @@ public sealed class RuleService(
         var now = clock.GetUtcNowMs();
         var rule = new Rule(ruleId ?? NewId(now), projectId, definition, now, now);
         var (compiled, problem) = Validate(rule, existing: null);
-        if ((problem ?? await CheckChannelsAsync(compiled!, forwardedIdentity, cancellationToken)) is { } refused)
+        if ((problem ?? await CheckDependenciesAsync(compiled!, cancellationToken) ?? await CheckChannelsAsync(compiled!, forwardedIdentity, cancellationToken)) is { } refused)
         {
             return refused;
         }
@@ -86,7 +86,8 @@ public sealed class RuleService(
         var definition = change(existing.Definition);
 
         var (compiled, problem) = Validate(existing with { Definition = definition, UpdatedAt = clock.GetUtcNowMs() }, existing);
-        return problem ?? await CheckChannelsAsync(compiled!, forwardedIdentity, cancellationToken) ?? await SaveAsync(compiled!, cancellationToken);
+        return problem ?? await CheckDependenciesAsync(compiled!, cancellationToken) ?? await CheckChannelsAsync(compiled!, forwardedIdentity, cancellationToken)
+            ?? await SaveAsync(compiled!, cancellationToken);
     }
 
     /// <summary>Deletes the rule with what was counted for it, removes its check and resolves its open alerts.</summary>
@@ -170,14 +171,15 @@ public sealed class RuleService(
     /// <summary>A 400 naming the channel ids the project does not have, or a 503 when that cannot be known now; null when all exist.</summary>
     private async Task<RuleOutcome?> CheckChannelsAsync(CompiledRule rule, string? forwardedIdentity, CancellationToken cancellationToken)
     {
-        if (rule.Channels.Count == 0)
+        var named = rule.Channels.Concat(rule.Escalation.SelectMany(step => step.Channels)).Distinct(StringComparer.Ordinal).ToList();
+        if (named.Count == 0)
         {
             return null;
         }
 
         try
         {
-            var unknown = await channels.UnknownAsync(rule.ProjectId, rule.Channels, forwardedIdentity, cancellationToken);
+            var unknown = await channels.UnknownAsync(rule.ProjectId, named, forwardedIdentity, cancellationToken);
             return unknown.Count == 0
                 ? null
                 : Invalid("channels", $"has ids this project has no channel for: {string.Join(", ", unknown)}; create them with POST /v1/channels first");
@@ -186,6 +188,19 @@ public sealed class RuleService(
         {
             return new RuleOutcome.Refused(StatusCodes.Status503ServiceUnavailable, "Cannot check the channels now.", e.Message);
         }
+    }
+
+    /// <summary>A 400 naming the rules the rule depends on that the project does not have; null when all exist.</summary>
+    private async Task<RuleOutcome?> CheckDependenciesAsync(CompiledRule rule, CancellationToken cancellationToken)
+    {
+        if (rule.DependsOn.Count == 0)
+        {
+            return null;
+        }
+
+        var known = (await rules.ListRulesAsync(rule.ProjectId, cancellationToken)).Select(r => r.Id).ToHashSet(StringComparer.Ordinal);
+        var unknown = rule.DependsOn.Where(id => !known.Contains(id)).ToList();
+        return unknown.Count == 0 ? null : Invalid("dependsOn", $"has ids this project has no rule for: {string.Join(", ", unknown)}");
     }
 
     private async Task<RuleOutcome> SaveAsync(CompiledRule rule, CancellationToken cancellationToken)

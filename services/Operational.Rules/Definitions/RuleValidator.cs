@@ -49,6 +49,13 @@ public static class RuleValidator
             JobChecks.CheckFace.Validate(d.Check, errors);
         }
 
+        var noise = Noise(kind, d.Trigger, d.Resolve, errors);
+        var escalation = Escalation(kind, d.Escalation, errors);
+        if (d.DependsOn is { } parents && (parents.Count > MaxDependencies || parents.Any(p => string.IsNullOrWhiteSpace(p) || p == rule.Id)))
+        {
+            errors.Add("dependsOn", $"must list at most {MaxDependencies} other rules' ids");
+        }
+
         OnlyFor(kind, RuleKinds.Threshold, d.Threshold, "threshold", errors);
         OnlyFor(kind, RuleKinds.Volume, d.Volume, "volume", errors);
         OnlyFor(kind, RuleKinds.Heartbeat, d.Heartbeat, "heartbeat", errors);
@@ -86,6 +93,9 @@ public static class RuleValidator
             Channels = d.Channels ?? [],
             RepeatInterval = d.RepeatIntervalSeconds is { } seconds ? TimeSpan.FromSeconds(seconds) : null,
             Check = d.Check,
+            Noise = noise,
+            Escalation = escalation,
+            DependsOn = d.DependsOn ?? [],
         };
     }
 
@@ -139,6 +149,100 @@ public static class RuleValidator
         }
     }
 
+    public const int MaxChecksRemembered = 60;
+    public const int MaxEscalationSteps = 5;
+    public const int MaxDependencies = 10;
+
+    /// <summary>Trigger and resolve counts: scheduled rules only (a match rule has no checks to count).</summary>
+    private static Alerts.AlertNoise? Noise(string? kind, TriggerSettings? trigger, ResolveSettings? resolve, FieldErrors errors)
+    {
+        if (trigger is null && resolve is null)
+        {
+            return null;
+        }
+
+        if (kind == RuleKinds.Match)
+        {
+            errors.Add(trigger is null ? "resolve" : "trigger", "does not apply to match rules: they fire once per event, with no checks to count");
+            return null;
+        }
+
+        int? consecutive = null, n = null, m = null;
+        if (trigger is not null)
+        {
+            if ((trigger.Consecutive is null) == (trigger.Of is null))
+            {
+                errors.Add("trigger", "needs exactly one of consecutive (N failing checks in a row) and of ({\"n\": N, \"m\": M}: N of the last M)");
+            }
+            else if (trigger.Consecutive is { } c)
+            {
+                consecutive = Count(c, "trigger.consecutive", errors);
+            }
+            else if (trigger.Of is { N: { } ofN, M: { } ofM } && ofN >= 1 && ofN <= ofM && ofM <= MaxChecksRemembered)
+            {
+                (n, m) = (ofN, ofM);
+            }
+            else
+            {
+                errors.Add("trigger.of", $"needs n and m with 1 ≤ n ≤ m ≤ {MaxChecksRemembered}");
+            }
+        }
+
+        var resolveAfter = resolve?.Consecutive is { } r ? Count(r, "resolve.consecutive", errors) : 1;
+        return new Alerts.AlertNoise(consecutive ?? (n is null ? 1 : null), n, m, resolveAfter);
+    }
+
+    private static int Count(int value, string field, FieldErrors errors)
+    {
+        if (value is < 1 or > MaxChecksRemembered)
+        {
+            errors.Add(field, $"must be from 1 to {MaxChecksRemembered} checks");
+        }
+
+        return value;
+    }
+
+    private static IReadOnlyList<Alerts.Escalation> Escalation(string? kind, IReadOnlyList<EscalationStep>? steps, FieldErrors errors)
+    {
+        if (steps is null || steps.Count == 0)
+        {
+            return [];
+        }
+
+        if (kind == RuleKinds.Match)
+        {
+            errors.Add("escalation", "does not apply to match rules: their alerts are never open");
+            return [];
+        }
+
+        if (steps.Count > MaxEscalationSteps)
+        {
+            errors.Add("escalation", $"may have at most {MaxEscalationSteps} steps");
+            return [];
+        }
+
+        var result = new List<Alerts.Escalation>();
+        var previous = 0;
+        for (var i = 0; i < steps.Count; i++)
+        {
+            var step = steps[i];
+            if (step.AfterSeconds is not { } after || after < MinRepeatSeconds || after > MaxWindowSeconds || after <= previous)
+            {
+                errors.Add($"escalation[{i}].afterSeconds", $"is required: {MinRepeatSeconds} to {MaxWindowSeconds} seconds, later than the step before");
+            }
+
+            if (step.Channels is not { Count: > 0 and <= MaxChannels } channels || channels.Any(c => !IsChannelId(c)))
+            {
+                errors.Add($"escalation[{i}].channels", $"is required: 1 to {MaxChannels} channel ids");
+            }
+
+            previous = step.AfterSeconds ?? previous;
+            result.Add(new Alerts.Escalation(TimeSpan.FromSeconds(step.AfterSeconds ?? 0), step.Channels ?? []));
+        }
+
+        return result;
+    }
+
     private static void CheckChannels(IReadOnlyList<string>? channels, FieldErrors errors)
     {
         if (channels is null)
@@ -151,11 +255,13 @@ public static class RuleValidator
             errors.Add("channels", $"may name at most {MaxChannels} channels");
         }
 
-        if (channels.Any(c => string.IsNullOrEmpty(c) || c.Length > 64 || !c.All(ch => char.IsAsciiLetterOrDigit(ch) || ch is '-' or '_')))
+        if (channels.Any(c => !IsChannelId(c)))
         {
             errors.Add("channels", "must be channel ids: 1 to 64 letters, digits, '-' or '_'");
         }
     }
+
+    private static bool IsChannelId(string? c) => !string.IsNullOrEmpty(c) && c.Length <= 64 && c.All(ch => char.IsAsciiLetterOrDigit(ch) || ch is '-' or '_');
 
     private static void OnlyFor(string? kind, string owner, object? settings, string field, FieldErrors errors)
     {

@@ -92,7 +92,8 @@ public sealed class RuleEvaluator(RuleBook book, IRuleCounterStore counters, IRu
             changed |= await keeper.FireAsync(rule, null, evidence, now, $"{rule.Id}:{e.Id}", cancellationToken);
         }
 
-        foreach (var rule in thresholds)
+        // With noise control the scheduled checks count failures before an alert opens.
+        foreach (var rule in thresholds.Where(r => r.Noise is null))
         {
             if ((await alerts.OpenAlertsAsync(rule.Id, cancellationToken)).Count > 0)
             {
@@ -112,7 +113,8 @@ public sealed class RuleEvaluator(RuleBook book, IRuleCounterStore counters, IRu
             changed |= await SettleCheckAsync(rule, e, now, cancellationToken);
         }
 
-        foreach (var (rule, e) in heartbeats)
+        // A late heartbeat resolves when its event arrives, unless it must stay good for several checks.
+        foreach (var (rule, e) in heartbeats.Where(h => h.Key.Noise is not { ResolveConsecutive: > 1 }))
         {
             foreach (var open in (await alerts.OpenAlertsAsync(rule.Id, cancellationToken)).Where(a => a.Alert.Group is null))
             {

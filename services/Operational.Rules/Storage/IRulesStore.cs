@@ -11,4 +11,4 @@ namespace Operational.Rules.Storage;
 /// service has, prepared and pinged as one. Code depends on the narrow interface of what it
 /// reads or writes; this one exists for registration and the contract tests.
 /// </summary>
-public interface IRulesStore : IServiceStore, IRuleStore, IRuleCounterStore, IRuleRunStore, IAlertStore, IAlertOutbox, ISilenceStore, ICheckRunStore;
+public interface IRulesStore : IServiceStore, IRuleStore, IRuleCounterStore, IRuleRunStore, IAlertStore, IAlertOutbox, ISilenceStore, ICheckRunStore, ICheckHistoryStore;

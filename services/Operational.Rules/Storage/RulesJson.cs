@@ -14,6 +14,7 @@ internal static class RulesJson
         [nameof(AlertTriggered)] = typeof(AlertTriggered),
         [nameof(AlertRepeated)] = typeof(AlertRepeated),
         [nameof(AlertResolved)] = typeof(AlertResolved),
+        [nameof(AlertEscalated)] = typeof(AlertEscalated),
     };
 
     public static string Write<T>(T value) => JsonSerializer.Serialize(value, Options);

@@ -19,6 +19,18 @@ public sealed class FieldErrors
 
     public bool Has(string field) => _errors.ContainsKey(field);
 
+    /// <summary>Reports <paramref name="from"/>'s problems under <paramref name="to"/>: a shared check run for a field the request names otherwise.</summary>
+    public void Rename(string from, string to)
+    {
+        if (_errors.Remove(from, out var messages))
+        {
+            foreach (var message in messages)
+            {
+                Add(to, message);
+            }
+        }
+    }
+
     /// <summary>Field → its problems, as RFC 9457 validation problems carry them.</summary>
     public IDictionary<string, string[]> ToDictionary() => new Dictionary<string, string[]>(_errors, StringComparer.Ordinal);
 

@@ -34,7 +34,7 @@ public sealed class RuleTestBed : IAsyncDisposable
         Clock = new FakeTimeProvider(start);
         Store = new SqliteRulesStore(new SqliteDatabase(Path.Combine(_data.Path, "rules.db")));
         Book = new RuleBook(Store, Clock, NullLogger<RuleBook>.Instance);
-        _keeper = new AlertKeeper(Store, Store);
+        _keeper = new AlertKeeper(Store, Store, Store);
         Runs = new RunOutcomes(Store, Store, _keeper, Book);
         Evaluator = new RuleEvaluator(Book, Store, Store, Store, _keeper, Runs);
         Checks = new RuleChecks(Store, Store, Store, _keeper, Store);
@@ -44,6 +44,8 @@ public sealed class RuleTestBed : IAsyncDisposable
     }
 
     private readonly AlertKeeper _keeper;
+
+    public AlertKeeper Keeper => _keeper;
 
     /// <summary>The rule checks in <see cref="Jobs"/>.</summary>
     public RuleSchedules Schedules { get; }

@@ -97,6 +97,7 @@ public sealed partial class MongoRulesStore(IMongoDatabase database) : IRulesSto
         await _lastSeen.DeleteManyAsync(l => l.RuleId == ruleId, cancellationToken);
         await _runs.DeleteManyAsync(r => r.RuleId == ruleId, cancellationToken);
         await DeleteCheckRunsAsync(ruleId, cancellationToken);
+        await DeleteHistoryAsync(ruleId, cancellationToken);
         return true;
     }
 
@@ -272,6 +273,9 @@ public sealed partial class MongoRulesStore(IMongoDatabase database) : IRulesSto
         }
     }
 
+    public async Task<AlertRecord?> GetAlertAsync(string projectId, string alertId, CancellationToken cancellationToken) =>
+        (await _alerts.Find(a => a.Id == alertId && a.ProjectId == projectId).FirstOrDefaultAsync(cancellationToken))?.ToRecord();
+
     public async Task<bool> UpdateAsync(string alertId, Func<AlertRecord, AlertChange?> decide, CancellationToken cancellationToken)
     {
         // No transaction: the update applies only if the alert is as it was read, else read and decide again.
@@ -288,14 +292,15 @@ public sealed partial class MongoRulesStore(IMongoDatabase database) : IRulesSto
                 .Set(a => a.Notified, next.Notified)
                 .Set(a => a.NotifiedAt, next.LastNotifiedAt.ToUnixTimeMilliseconds())
                 .Set(a => a.ResolvedAt, next.ResolvedAt?.ToUnixTimeMilliseconds())
-                .Set(a => a.Resolution, next.Resolution is null ? null : RulesJson.Write(next.Resolution));
+                .Set(a => a.Resolution, next.Resolution is null ? null : RulesJson.Write(next.Resolution))
+                .Set(a => a.Handling, AlertDocument.HandlingOf(next));
             if (change.Messages.Count > 0)
             {
                 update = update.PushEach(a => a.Pending, change.Messages.Select(Pending.Of)).Set(a => a.HasPending, true);
             }
 
             var result = await _alerts.UpdateOneAsync(
-                a => a.Id == alertId && a.Status == read.Status && a.Notified == read.Notified && a.NotifiedAt == read.NotifiedAt,
+                a => a.Id == alertId && a.Status == read.Status && a.Notified == read.Notified && a.NotifiedAt == read.NotifiedAt && a.Handling == read.Handling,
                 update,
                 cancellationToken: cancellationToken);
             if (result.ModifiedCount == 1)
@@ -515,7 +520,12 @@ public sealed partial class MongoRulesStore(IMongoDatabase database) : IRulesSto
 
         [BsonElement("resolution")] public string? Resolution { get; init; }
 
+        /// <summary>Acknowledgement, escalation and suppression (<see cref="AlertHandling"/>) as JSON; null while there is none.</summary>
+        [BsonElement("handling")] public string? Handling { get; init; }
+
         [BsonElement("pending")] public List<Pending> Pending { get; init; } = [];
+
+        public static string? HandlingOf(AlertRecord record) => record.Handling is null or { Escalated: 0, AcknowledgedAt: null, SuppressedBy: null } ? null : RulesJson.Write(record.Handling);
 
         [BsonElement("hasPending")] public bool HasPending { get; init; }
 
@@ -535,6 +545,7 @@ public sealed partial class MongoRulesStore(IMongoDatabase database) : IRulesSto
                 ResolvedAt = record.ResolvedAt?.ToUnixTimeMilliseconds(),
                 Snapshot = RulesJson.Write(alert),
                 Resolution = record.Resolution is null ? null : RulesJson.Write(record.Resolution),
+                Handling = HandlingOf(record),
                 Pending = change.Messages.Select(MongoRulesStore.Pending.Of).ToList(),
                 HasPending = change.Messages.Count > 0,
             };
@@ -546,7 +557,8 @@ public sealed partial class MongoRulesStore(IMongoDatabase database) : IRulesSto
             Notified,
             DateTimeOffset.FromUnixTimeMilliseconds(NotifiedAt),
             ResolvedAt is { } resolved ? DateTimeOffset.FromUnixTimeMilliseconds(resolved) : null,
-            Resolution is null ? null : RulesJson.Read<AlertEvidence>(Resolution));
+            Resolution is null ? null : RulesJson.Read<AlertEvidence>(Resolution),
+            Handling is null ? null : RulesJson.Read<AlertHandling>(Handling));
     }
 
     private sealed class RunEndingDocument
@@ -613,6 +625,12 @@ public sealed partial class MongoRulesStore(IMongoDatabase database) : IRulesSto
 
         [BsonElement("createdAt")] public long CreatedAt { get; init; }
 
+        [BsonElement("cron")] public string? Cron { get; init; }
+
+        [BsonElement("tz")] public string? TimeZone { get; init; }
+
+        [BsonElement("duration")] public int? DurationSeconds { get; init; }
+
         public static SilenceDocument From(Silence s) => new()
         {
             Id = s.Id,
@@ -623,9 +641,12 @@ public sealed partial class MongoRulesStore(IMongoDatabase database) : IRulesSto
             EndsAt = s.EndsAt.ToUnixTimeMilliseconds(),
             Comment = s.Comment,
             CreatedAt = s.CreatedAt.ToUnixTimeMilliseconds(),
+            Cron = s.Cron,
+            TimeZone = s.TimeZone,
+            DurationSeconds = s.DurationSeconds,
         };
 
         public Silence ToSilence() => new(Id, ProjectId, RuleId, Group, DateTimeOffset.FromUnixTimeMilliseconds(StartsAt),
-            DateTimeOffset.FromUnixTimeMilliseconds(EndsAt), Comment, DateTimeOffset.FromUnixTimeMilliseconds(CreatedAt));
+            DateTimeOffset.FromUnixTimeMilliseconds(EndsAt), Comment, DateTimeOffset.FromUnixTimeMilliseconds(CreatedAt), Cron, TimeZone, DurationSeconds);
     }
 }

@@ -9,7 +9,7 @@ namespace Operational.Rules.Storage.Sqlite;
 /// <summary>Alerts, the outbox of the messages announcing their changes, and silences.</summary>
 public sealed partial class SqliteRulesStore
 {
-    private const string AlertColumns = "snapshot, status, notified, notified_at, resolved_at, resolution";
+    private const string AlertColumns = "snapshot, status, notified, notified_at, resolved_at, resolution, handling";
 
     public Task<bool> AddAsync(AlertChange change, CancellationToken cancellationToken) =>
         database.WriteAsync(async (connection, transaction) =>
@@ -17,15 +17,16 @@ public sealed partial class SqliteRulesStore
             var (alert, record) = (change.Record.Alert, change.Record);
             // Conflicts on the id (a redelivered event) or on the one open alert per rule and group.
             var added = await connection.ExecuteAsync(transaction, """
-                INSERT INTO alerts (id, project_id, rule_id, grp, status, triggered_at, notified, notified_at, resolved_at, snapshot, resolution)
-                VALUES ($id, $project, $rule, $grp, $status, $triggered, $notified, $notifiedAt, $resolvedAt, $snapshot, $resolution)
+                INSERT INTO alerts (id, project_id, rule_id, grp, status, triggered_at, notified, notified_at, resolved_at, snapshot, resolution, handling)
+                VALUES ($id, $project, $rule, $grp, $status, $triggered, $notified, $notifiedAt, $resolvedAt, $snapshot, $resolution, $handling)
                 ON CONFLICT DO NOTHING
                 """,
                 cancellationToken,
                 ("$id", alert.AlertId), ("$project", alert.ProjectId), ("$rule", alert.RuleId), ("$grp", RulesJson.GroupKey(alert.Group)),
                 ("$status", record.Status), ("$triggered", alert.TriggeredAt.ToUnixTimeMilliseconds()), ("$notified", record.Notified),
                 ("$notifiedAt", record.LastNotifiedAt.ToUnixTimeMilliseconds()), ("$resolvedAt", record.ResolvedAt?.ToUnixTimeMilliseconds()),
-                ("$snapshot", RulesJson.Write(alert)), ("$resolution", record.Resolution is null ? null : RulesJson.Write(record.Resolution))) == 1;
+                ("$snapshot", RulesJson.Write(alert)), ("$resolution", record.Resolution is null ? null : RulesJson.Write(record.Resolution)),
+                ("$handling", HandlingOf(record))) == 1;
             if (added)
             {
                 await EnqueueAsync(connection, transaction, change.Messages, cancellationToken);
@@ -47,18 +48,24 @@ public sealed partial class SqliteRulesStore
 
             var next = change.Record;
             await connection.ExecuteAsync(transaction, """
-                UPDATE alerts SET status = $status, notified = $notified, notified_at = $notifiedAt, resolved_at = $resolvedAt, resolution = $resolution
+                UPDATE alerts SET status = $status, notified = $notified, notified_at = $notifiedAt, resolved_at = $resolvedAt, resolution = $resolution,
+                    handling = $handling
                 WHERE id = $id
                 """,
                 cancellationToken,
                 ("$id", alertId), ("$status", next.Status), ("$notified", next.Notified), ("$notifiedAt", next.LastNotifiedAt.ToUnixTimeMilliseconds()),
-                ("$resolvedAt", next.ResolvedAt?.ToUnixTimeMilliseconds()), ("$resolution", next.Resolution is null ? null : RulesJson.Write(next.Resolution)));
+                ("$resolvedAt", next.ResolvedAt?.ToUnixTimeMilliseconds()), ("$resolution", next.Resolution is null ? null : RulesJson.Write(next.Resolution)),
+                ("$handling", HandlingOf(next)));
             await EnqueueAsync(connection, transaction, change.Messages, cancellationToken);
             return true;
         }, cancellationToken);
 
     public async Task<IReadOnlyList<AlertRecord>> OpenAlertsAsync(string ruleId, CancellationToken cancellationToken) =>
         await database.QueryAsync($"SELECT {AlertColumns} FROM alerts WHERE rule_id = $rule AND status = 'open'", ReadAlert, cancellationToken, ("$rule", ruleId));
+
+    public async Task<AlertRecord?> GetAlertAsync(string projectId, string alertId, CancellationToken cancellationToken) =>
+        await database.QueryFirstOrDefaultAsync($"SELECT {AlertColumns} FROM alerts WHERE id = $id AND project_id = $project", ReadAlert, cancellationToken,
+            ("$id", alertId), ("$project", projectId));
 
     public async Task<IReadOnlyList<string>> RulesWithOpenAlertsAsync(CancellationToken cancellationToken) =>
         await database.QueryAsync("SELECT DISTINCT rule_id FROM alerts WHERE status = 'open'", reader => reader.GetString(0), cancellationToken);
@@ -105,21 +112,23 @@ public sealed partial class SqliteRulesStore
 
     public Task AddSilenceAsync(Silence silence, CancellationToken cancellationToken) =>
         database.ExecuteAsync("""
-            INSERT INTO silences (id, project_id, rule_id, grp, starts_at, ends_at, comment, created_at)
-            VALUES ($id, $project, $rule, $grp, $starts, $ends, $comment, $created)
+            INSERT INTO silences (id, project_id, rule_id, grp, starts_at, ends_at, comment, created_at, cron, time_zone, duration_seconds)
+            VALUES ($id, $project, $rule, $grp, $starts, $ends, $comment, $created, $cron, $zone, $duration)
             """,
             cancellationToken,
             ("$id", silence.Id), ("$project", silence.ProjectId), ("$rule", silence.RuleId), ("$grp", silence.Group),
             ("$starts", silence.StartsAt.ToUnixTimeMilliseconds()), ("$ends", silence.EndsAt.ToUnixTimeMilliseconds()),
-            ("$comment", silence.Comment), ("$created", silence.CreatedAt.ToUnixTimeMilliseconds()));
+            ("$comment", silence.Comment), ("$created", silence.CreatedAt.ToUnixTimeMilliseconds()),
+            ("$cron", silence.Cron), ("$zone", silence.TimeZone), ("$duration", silence.DurationSeconds));
 
     public async Task<IReadOnlyList<Silence>> SilencesAsync(string projectId, bool activeOnly, DateTimeOffset now, CancellationToken cancellationToken) =>
         await database.QueryAsync($"""
-            SELECT id, project_id, rule_id, grp, starts_at, ends_at, comment, created_at FROM silences
+            SELECT id, project_id, rule_id, grp, starts_at, ends_at, comment, created_at, cron, time_zone, duration_seconds FROM silences
             WHERE project_id = $project {(activeOnly ? "AND ends_at > $now" : "")} ORDER BY created_at DESC, id DESC
             """,
             reader => new Silence(reader.GetString(0), reader.GetString(1), reader.GetStringOrNull(2), reader.GetStringOrNull(3),
-                reader.GetTime(4), reader.GetTime(5), reader.GetString(6), reader.GetTime(7)),
+                reader.GetTime(4), reader.GetTime(5), reader.GetString(6), reader.GetTime(7),
+                reader.GetStringOrNull(8), reader.GetStringOrNull(9), reader.IsDBNull(10) ? null : reader.GetInt32(10)),
             cancellationToken, ("$project", projectId), ("$now", now.ToUnixTimeMilliseconds()));
 
     public async Task<bool> EndSilenceAsync(string projectId, string silenceId, DateTimeOffset now, CancellationToken cancellationToken) =>
@@ -141,5 +150,8 @@ public sealed partial class SqliteRulesStore
         reader.GetBoolean(2),
         reader.GetTime(3),
         reader.GetTimeOrNull(4),
-        reader.IsDBNull(5) ? null : RulesJson.Read<AlertEvidence>(reader.GetString(5)));
+        reader.IsDBNull(5) ? null : RulesJson.Read<AlertEvidence>(reader.GetString(5)),
+        reader.IsDBNull(6) ? null : RulesJson.Read<AlertHandling>(reader.GetString(6)));
+
+    private static string? HandlingOf(AlertRecord record) => record.Handling is null or { Escalated: 0, AcknowledgedAt: null, SuppressedBy: null } ? null : RulesJson.Write(record.Handling);
 }

@@ -129,6 +129,19 @@ public sealed partial class SqliteRulesStore(SqliteDatabase database) : IRulesSt
             pings INTEGER NOT NULL
         ) WITHOUT ROWID;
         """,
+        """
+        ALTER TABLE alerts ADD COLUMN handling TEXT;
+        CREATE TABLE rule_check_history (
+            rule_id TEXT NOT NULL,
+            grp TEXT NOT NULL,
+            failed INTEGER NOT NULL,
+            n INTEGER NOT NULL,
+            PRIMARY KEY (rule_id, grp)
+        ) WITHOUT ROWID;
+        ALTER TABLE silences ADD COLUMN cron TEXT;
+        ALTER TABLE silences ADD COLUMN time_zone TEXT;
+        ALTER TABLE silences ADD COLUMN duration_seconds INTEGER;
+        """,
     ];
 
     public Task InitializeAsync(CancellationToken cancellationToken) => database.MigrateAsync(Migrations, cancellationToken);
@@ -169,6 +182,7 @@ public sealed partial class SqliteRulesStore(SqliteDatabase database) : IRulesSt
                 DELETE FROM rule_last_seen WHERE rule_id = $id;
                 DELETE FROM check_runs WHERE check_id = $id;
                 DELETE FROM check_pings WHERE check_id = $id;
+                DELETE FROM rule_check_history WHERE rule_id = $id;
                 UPDATE rules_version SET version = version + 1;
                 """,
                 cancellationToken, ("$id", ruleId));
