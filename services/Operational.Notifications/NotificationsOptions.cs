@@ -20,6 +20,13 @@ public sealed class NotificationsOptions
 
     /// <summary>Where Telegram's Bot API is (a test stub, or a self-hosted Bot API server).</summary>
     public string TelegramApi { get; set; } = "https://api.telegram.org";
+
+    /// <summary>
+    /// The installation's address as people reach it (e.g. https://ops.example.com): links in
+    /// messages (the dashboard's page, an alert's acknowledge link) start with it. Unset, they are
+    /// paths, which a mail or chat client cannot open.
+    /// </summary>
+    public string? PublicUrl { get; set; }
 }
 
 /// <summary>Configuration section <c>Notifications:Push</c>.</summary>
@@ -71,6 +78,11 @@ internal sealed class NotificationsOptionsValidator : IValidateOptions<Notificat
     public ValidateOptionsResult Validate(string? name, NotificationsOptions options)
     {
         var failures = new List<string>();
+        if (options.PublicUrl is { } publicUrl && (!Uri.TryCreate(publicUrl, UriKind.Absolute, out var address) || (address.Scheme != Uri.UriSchemeHttp && address.Scheme != Uri.UriSchemeHttps)))
+        {
+            failures.Add($"Notifications:PublicUrl must be an absolute http(s) URL such as https://ops.example.com, not '{publicUrl}'.");
+        }
+
         if (options.MaxChannelsPerProject is < 1 or > 10_000)
         {
             failures.Add($"Notifications:MaxChannelsPerProject must be between 1 and 10000, not {options.MaxChannelsPerProject}.");

@@ -27,6 +27,9 @@ public sealed class RulesOptions
 
     /// <summary>How long to wait for it.</summary>
     public TimeSpan NotificationsTimeout { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>How long the acknowledge link in an alert's message works (each reminder carries a fresh one).</summary>
+    public TimeSpan AcknowledgeLinkLifetime { get; set; } = TimeSpan.FromHours(24);
 }
 
 internal sealed class RulesOptionsValidator : IValidateOptions<RulesOptions>
@@ -67,6 +70,11 @@ internal sealed class RulesOptionsValidator : IValidateOptions<RulesOptions>
         if (options.NotificationsTimeout <= TimeSpan.Zero)
         {
             failures.Add("Rules:NotificationsTimeout must be positive.");
+        }
+
+        if (options.AcknowledgeLinkLifetime < TimeSpan.FromMinutes(5) || options.AcknowledgeLinkLifetime > TimeSpan.FromDays(30))
+        {
+            failures.Add($"Rules:AcknowledgeLinkLifetime must be between 00:05:00 and 30.00:00:00, not {options.AcknowledgeLinkLifetime}.");
         }
 
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);

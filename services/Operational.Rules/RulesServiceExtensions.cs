@@ -21,6 +21,7 @@ using Operational.Rules.Storage.Sqlite;
 using Operational.ServiceDefaults.Hosting;
 using Operational.ServiceDefaults.Identity;
 using Operational.ServiceDefaults.Problems;
+using Operational.ServiceDefaults.Secrets;
 using Operational.ServiceDefaults.Storage;
 using Operational.ServiceDefaults.ServiceApis;
 
@@ -50,6 +51,9 @@ public static class RulesServiceExtensions
         builder.Services.AddSingleton<ICheckHistoryStore>(provider => provider.GetRequiredService<IRulesStore>());
         builder.Services.AddSingleton<RuleBook>();
         builder.Services.AddSingleton<AlertKeeper>();
+        builder.AddSecretBox();
+        builder.Services.AddSingleton<AcknowledgeLinks>();
+        builder.Services.AddSingleton<AcknowledgeLinkLimiter>();
         // Transient: it holds the channel directory's typed HttpClient, which must not live for the whole process.
         builder.Services.AddTransient<RuleService>();
         builder.Services.AddTransient<CheckService>();
@@ -113,6 +117,7 @@ public static class RulesServiceExtensions
         var api = endpoints.MapServiceApi(ServiceName);
         api.MapRules();
         api.MapAlerts();
+        api.MapAcknowledgeLinks();
         api.MapSilences();
         api.MapChecks();
         var dashboard = api.MapHangfireDashboard(DashboardPath, new DashboardOptions

@@ -43,10 +43,18 @@ public sealed record AlertEvidence(
     string? ContextId = null);
 
 /// <summary>A rule's condition started to hold (or a match rule matched an event).</summary>
-public sealed record AlertTriggered(AlertSnapshot Alert);
+public sealed record AlertTriggered(AlertSnapshot Alert)
+{
+    /// <summary>The path of a signed link (<c>/ack/…</c>) that acknowledges the alert without signing in, to append to the installation's address.</summary>
+    public string? AcknowledgePath { get; init; }
+}
 
 /// <summary>An alert is still open after the rule's repeat interval: tell its channels again.</summary>
-public sealed record AlertRepeated(AlertSnapshot Alert, DateTimeOffset RepeatedAt);
+public sealed record AlertRepeated(AlertSnapshot Alert, DateTimeOffset RepeatedAt)
+{
+    /// <summary>The path of a signed link (<c>/ack/…</c>) that acknowledges the alert without signing in, to append to the installation's address.</summary>
+    public string? AcknowledgePath { get; init; }
+}
 
 /// <summary>The rule's condition stopped holding: the open alert is closed.</summary>
 public sealed record AlertResolved(AlertSnapshot Alert, DateTimeOffset ResolvedAt, AlertEvidence Evidence);
@@ -56,4 +64,8 @@ public sealed record AlertResolved(AlertSnapshot Alert, DateTimeOffset ResolvedA
 /// <param name="Step">The step, from 1.</param>
 /// <param name="Channels">The channels this step tells (besides the rule's own, told when it opened).</param>
 /// <param name="EscalatedAt">When the step was taken.</param>
-public sealed record AlertEscalated(AlertSnapshot Alert, int Step, IReadOnlyList<string> Channels, DateTimeOffset EscalatedAt);
+public sealed record AlertEscalated(AlertSnapshot Alert, int Step, IReadOnlyList<string> Channels, DateTimeOffset EscalatedAt)
+{
+    /// <summary>The path of a signed link (<c>/ack/…</c>) that acknowledges the alert without signing in, to append to the installation's address.</summary>
+    public string? AcknowledgePath { get; init; }
+}

@@ -34,6 +34,7 @@ public static class ServiceProxyExtensions
         new("rules-write", "rules", "/v1/rules/{**rest}", ["POST", "PUT", "DELETE"], Policies.Admin),
         new("alerts-read", "rules", "/v1/alerts", ["GET"], Policies.Read),
         new("alerts-acknowledge", "rules", "/v1/alerts/{alertId}/acknowledge", ["POST", "DELETE"], Policies.Read),
+        new("alerts-acknowledge-link", "rules", "/ack/{alertId}/{expires}/{signature}", ["GET", "POST"], null),
         new("silences-read", "rules", "/v1/silences", ["GET"], Policies.Read),
         new("checks-read", "rules", "/v1/checks/{**rest}", ["GET"], Policies.Read),
         new("checks-write", "rules", "/v1/checks/{**rest}", ["POST", "PUT", "DELETE"], Policies.Admin),
@@ -59,7 +60,8 @@ public static class ServiceProxyExtensions
         {
             RouteId = api.RouteId,
             ClusterId = api.Service,
-            AuthorizationPolicy = api.Policy,
+            // YARP's "anonymous": the service checks the request itself (a signed link's signature).
+            AuthorizationPolicy = api.Policy ?? "anonymous",
             Match = new RouteMatch { Path = api.Path, Methods = api.Methods },
         }).ToList();
 
@@ -140,5 +142,6 @@ public static class ServiceProxyExtensions
         await ApiProblems.WriteAsync(context, status, "Service unavailable.", detail);
     }
 
-    internal sealed record ProxiedApi(string RouteId, string Service, string Path, string[] Methods, string Policy);
+    /// <param name="Policy">The scope policy; null for an endpoint that authenticates its own way (a signed link).</param>
+    internal sealed record ProxiedApi(string RouteId, string Service, string Path, string[] Methods, string? Policy);
 }

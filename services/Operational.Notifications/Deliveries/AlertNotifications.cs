@@ -2,29 +2,33 @@ using Operational.Contracts.Topology;
 using System.Globalization;
 using System.Text.Json;
 using MassTransit;
+using Microsoft.Extensions.Options;
 using Operational.Contracts.Alerts;
 using Operational.ServiceDefaults.Bus;
 
 namespace Operational.Notifications.Deliveries;
 
 /// <summary>Turns the rules service's alert messages into deliveries to each of the rule's channels.</summary>
-public sealed class AlertNotificationsConsumer(IDeliveryStore deliveries, DeliveryTargets targets, DeliveriesQueued queued)
+public sealed class AlertNotificationsConsumer(IDeliveryStore deliveries, DeliveryTargets targets, DeliveriesQueued queued, IOptions<NotificationsOptions> options)
     : IConsumer<AlertTriggered>, IConsumer<AlertRepeated>, IConsumer<AlertResolved>, IConsumer<AlertEscalated>
 {
     /// <summary>An escalation step: the step's own channels are told, as the rule's were when it opened.</summary>
     public Task Consume(ConsumeContext<AlertEscalated> context) =>
         QueueAsync(context.Message.Alert with { Channels = context.Message.Channels }, "alert.escalated",
             $"alert:{context.Message.Alert.AlertId}:escalated:{context.Message.Step.ToString(CultureInfo.InvariantCulture)}",
-            $"Escalated: {context.Message.Alert.RuleName}", context.Message.Alert.Evidence, Level(context.Message.Alert), context.CancellationToken);
+            $"Escalated: {context.Message.Alert.RuleName}", context.Message.Alert.Evidence, Level(context.Message.Alert), context.CancellationToken,
+            context.Message.AcknowledgePath);
 
     public Task Consume(ConsumeContext<AlertTriggered> context) =>
         QueueAsync(context.Message.Alert, "alert.triggered", $"alert:{context.Message.Alert.AlertId}:triggered",
-            context.Message.Alert.RuleName, context.Message.Alert.Evidence, Level(context.Message.Alert), context.CancellationToken);
+            context.Message.Alert.RuleName, context.Message.Alert.Evidence, Level(context.Message.Alert), context.CancellationToken,
+            context.Message.AcknowledgePath);
 
     public Task Consume(ConsumeContext<AlertRepeated> context) =>
         QueueAsync(context.Message.Alert, "alert.repeated",
             $"alert:{context.Message.Alert.AlertId}:repeated:{context.Message.RepeatedAt.ToUnixTimeMilliseconds().ToString(CultureInfo.InvariantCulture)}",
-            $"Still: {context.Message.Alert.RuleName}", context.Message.Alert.Evidence, Level(context.Message.Alert), context.CancellationToken);
+            $"Still: {context.Message.Alert.RuleName}", context.Message.Alert.Evidence, Level(context.Message.Alert), context.CancellationToken,
+            context.Message.AcknowledgePath);
 
     public Task Consume(ConsumeContext<AlertResolved> context) =>
         QueueAsync(context.Message.Alert, "alert.resolved", $"alert:{context.Message.Alert.AlertId}:resolved",
@@ -37,7 +41,8 @@ public sealed class AlertNotificationsConsumer(IDeliveryStore deliveries, Delive
     /// </summary>
     public const int MaxOutputInText = 800;
 
-    private async Task QueueAsync(AlertSnapshot alert, string type, string sourceId, string title, AlertEvidence evidence, string level, CancellationToken cancellationToken)
+    private async Task QueueAsync(AlertSnapshot alert, string type, string sourceId, string title, AlertEvidence evidence, string level, CancellationToken cancellationToken,
+        string? acknowledgePath = null)
     {
         if (alert.Channels.Count == 0)
         {
@@ -47,10 +52,21 @@ public sealed class AlertNotificationsConsumer(IDeliveryStore deliveries, Delive
         var group = alert.Group is null ? "" : $" ({alert.Group})";
         // An alert about a run links to the run (its context), where its events and output are.
         var link = evidence.ContextId is { } run ? $"/contexts/{Uri.EscapeDataString(run)}" : $"/alerts/{alert.AlertId}";
-        var message = new NotificationMessage(type, title + group, Text(evidence), level, link, JsonSerializer.SerializeToElement(alert, JsonSerializerOptions.Web));
+        var acknowledge = acknowledgePath is null ? null : Absolute(acknowledgePath);
+        var text = acknowledge is null ? Text(evidence) : $"{Text(evidence)}\n\nAcknowledge: {acknowledge}";
+        // Webhooks get the alert as it is, and the link to acknowledge it (a POST to it acknowledges).
+        var data = JsonSerializer.SerializeToNode(alert, JsonSerializerOptions.Web)!.AsObject();
+        if (acknowledge is not null)
+        {
+            data["acknowledgeUrl"] = acknowledge;
+        }
+
+        var message = new NotificationMessage(type, title + group, text, level, Absolute(link), JsonSerializer.SerializeToElement(data, JsonSerializerOptions.Web));
         await deliveries.AddDeliveriesAsync(await targets.ForChannelsAsync(alert.ProjectId, alert.Channels, sourceId, message, cancellationToken), cancellationToken);
         queued.Notify();
     }
+
+    private string Absolute(string path) => options.Value.PublicUrl is { } publicUrl ? publicUrl.TrimEnd('/') + path : path;
 
     /// <summary>The summary, then the end of the run's output if the alert has one.</summary>
     public static string Text(AlertEvidence evidence) => evidence.Output is { Length: > 0 } output

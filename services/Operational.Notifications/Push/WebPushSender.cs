@@ -45,7 +45,9 @@ public sealed class WebPushSender(
     public async Task<AttemptResult> SendAsync(PushSubscription subscription, Delivery delivery, CancellationToken cancellationToken)
     {
         var m = delivery.Message;
-        var payload = JsonSerializer.SerializeToUtf8Bytes(new { title = m.Title, body = m.Body, url = m.Url, level = m.Level, type = m.Type, id = delivery.SourceId, project = delivery.ProjectId });
+        // An alert's acknowledge link becomes the notification's "Acknowledge" button.
+        var ack = m.Data is { ValueKind: JsonValueKind.Object } data && data.TryGetProperty("acknowledgeUrl", out var link) ? link.GetString() : null;
+        var payload = JsonSerializer.SerializeToUtf8Bytes(new { title = m.Title, body = m.Body, url = m.Url, level = m.Level, type = m.Type, id = delivery.SourceId, project = delivery.ProjectId, ack });
         var endpoint = new Uri(subscription.Endpoint);
         using var request = new HttpRequestMessage(HttpMethod.Post, endpoint)
         {

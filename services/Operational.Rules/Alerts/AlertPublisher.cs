@@ -13,7 +13,8 @@ public sealed class AlertsQueued : Signal;
 /// publish. A message is removed once the broker confirmed it; a crash in between publishes it
 /// again, so consumers may see a message twice (the alert id tells).
 /// </summary>
-public sealed class AlertPublisher(IAlertOutbox store, IBus bus, AlertsQueued queued, IOptions<RulesOptions> options, TimeProvider clock, ILogger<AlertPublisher> logger)
+public sealed class AlertPublisher(
+    IAlertOutbox store, IBus bus, AlertsQueued queued, AcknowledgeLinks links, IOptions<RulesOptions> options, TimeProvider clock, ILogger<AlertPublisher> logger)
     : BackgroundService
 {
     private const int BatchSize = 100;
@@ -27,7 +28,8 @@ public sealed class AlertPublisher(IAlertOutbox store, IBus bus, AlertsQueued qu
             var messages = await store.PendingMessagesAsync(BatchSize, cancellationToken);
             foreach (var message in messages)
             {
-                await bus.Publish(message.Message, cancellationToken);
+                // Signed as it leaves, so the link's lifetime starts when people can see it.
+                await bus.Publish(links.WithLink(message.Message, clock.GetUtcNow()), cancellationToken);
             }
 
             await store.RemoveMessagesAsync(messages.Select(m => m.Id).ToList(), cancellationToken);

@@ -26,8 +26,8 @@ public interface IAlertStore
 
     Task<IReadOnlyList<AlertRecord>> OpenAlertsAsync(string ruleId, CancellationToken cancellationToken);
 
-    /// <summary>One of the project's alerts, or null (another project's is null too).</summary>
-    Task<AlertRecord?> GetAlertAsync(string projectId, string alertId, CancellationToken cancellationToken);
+    /// <summary>One of the project's alerts, or null (another project's is null too); any project's when <paramref name="projectId"/> is null (a signed link names the alert alone).</summary>
+    Task<AlertRecord?> GetAlertAsync(string? projectId, string alertId, CancellationToken cancellationToken);
 
     /// <summary>The ids of the rules that have an open alert (to find those whose rule is gone).</summary>
     Task<IReadOnlyList<string>> RulesWithOpenAlertsAsync(CancellationToken cancellationToken);

@@ -51,6 +51,12 @@ public sealed class SecretBox
     public bool IsCurrent(byte[] stored) =>
         stored.AsSpan().StartsWith(BytesPrefix) && IdOf(stored[BytesPrefix.Length..]) == _current.Id;
 
+    /// <summary>
+    /// A key for <paramref name="purpose"/> alone (e.g. signing links), derived from the current key
+    /// with HKDF-SHA256: it reveals nothing about the key that seals secrets, nor about other purposes'.
+    /// </summary>
+    public byte[] DeriveKey(string purpose) => HKDF.DeriveKey(HashAlgorithmName.SHA256, _current.Bytes, 32, info: Encoding.UTF8.GetBytes(purpose));
+
     /// <summary>A new random key, for a key file or for <c>Secrets:Key</c>.</summary>
     public static byte[] NewKey() => RandomNumberGenerator.GetBytes(32);
 

@@ -51,6 +51,11 @@ public static class SecretBoxRegistration
     /// <summary>The service's <see cref="SecretBox"/>: the configured key, or for SQLite the data folder's own key file.</summary>
     public static IHostApplicationBuilder AddSecretBox(this IHostApplicationBuilder builder)
     {
+        if (builder.Services.Any(d => d.ServiceType == typeof(SecretBox)))
+        {
+            return builder; // one process hosting several modules (standalone) has one box
+        }
+
         var options = builder.BindValidated<SecretsOptions, SecretsOptionsValidator>(SecretsOptions.SectionName);
         var storage = builder.Configuration.GetSection(StorageOptions.SectionName).Get<StorageOptions>() ?? new StorageOptions();
         if (options.Key is null && storage.Provider == StorageProvider.MongoDb)

@@ -1,5 +1,5 @@
 // Operational's service worker: the app shell for offline starts, and web push.
-const SHELL = "operational-shell-v2";
+const SHELL = "operational-shell-v3";
 const FILES = ["/", "/index.html", "/app.css", "/manifest.webmanifest", "/icons/icon.svg", "/icons/icon-192.png",
   "/js/app.js", "/js/api.js", "/js/ui.js", "/js/events.js", "/js/feed.js", "/js/contexts.js", "/js/alerts.js", "/js/checks.js",
   "/js/rules.js", "/js/channels.js", "/js/charts.js", "/js/settings.js", "/js/push.js", "/js/router.js", "/js/session.js"];
@@ -37,13 +37,19 @@ self.addEventListener("push", (event) => {
     badge: "/icons/icon-192.png",
     tag: message.id || undefined,
     requireInteraction: message.level === "error",
-    data: { url },
+    actions: message.ack ? [{ action: "ack", title: "Acknowledge" }] : [],
+    data: { url, ack: message.ack },
   }));
 });
 
 // A click opens what the notification is about: focus an open dashboard and navigate it, else open one.
 self.addEventListener("notificationclick", (event) => {
   event.notification.close();
+  // The alert's signed link acknowledges it without opening anything (it works signed out too).
+  if (event.action === "ack" && event.notification.data?.ack) {
+    event.waitUntil(fetch(new URL(event.notification.data.ack, location.origin).href, { method: "POST" }).catch(() => {}));
+    return;
+  }
   const target = new URL(event.notification.data?.url || "/", location.origin).href;
   event.waitUntil((async () => {
     const windows = await self.clients.matchAll({ type: "window", includeUncontrolled: true });

@@ -273,8 +273,8 @@ public sealed partial class MongoRulesStore(IMongoDatabase database) : IRulesSto
         }
     }
 
-    public async Task<AlertRecord?> GetAlertAsync(string projectId, string alertId, CancellationToken cancellationToken) =>
-        (await _alerts.Find(a => a.Id == alertId && a.ProjectId == projectId).FirstOrDefaultAsync(cancellationToken))?.ToRecord();
+    public async Task<AlertRecord?> GetAlertAsync(string? projectId, string alertId, CancellationToken cancellationToken) =>
+        (await _alerts.Find(a => a.Id == alertId && (projectId == null || a.ProjectId == projectId)).FirstOrDefaultAsync(cancellationToken))?.ToRecord();
 
     public async Task<bool> UpdateAsync(string alertId, Func<AlertRecord, AlertChange?> decide, CancellationToken cancellationToken)
     {

@@ -63,8 +63,8 @@ public sealed partial class SqliteRulesStore
     public async Task<IReadOnlyList<AlertRecord>> OpenAlertsAsync(string ruleId, CancellationToken cancellationToken) =>
         await database.QueryAsync($"SELECT {AlertColumns} FROM alerts WHERE rule_id = $rule AND status = 'open'", ReadAlert, cancellationToken, ("$rule", ruleId));
 
-    public async Task<AlertRecord?> GetAlertAsync(string projectId, string alertId, CancellationToken cancellationToken) =>
-        await database.QueryFirstOrDefaultAsync($"SELECT {AlertColumns} FROM alerts WHERE id = $id AND project_id = $project", ReadAlert, cancellationToken,
+    public async Task<AlertRecord?> GetAlertAsync(string? projectId, string alertId, CancellationToken cancellationToken) =>
+        await database.QueryFirstOrDefaultAsync($"SELECT {AlertColumns} FROM alerts WHERE id = $id AND ($project IS NULL OR project_id = $project)", ReadAlert, cancellationToken,
             ("$id", alertId), ("$project", projectId));
 
     public async Task<IReadOnlyList<string>> RulesWithOpenAlertsAsync(CancellationToken cancellationToken) =>

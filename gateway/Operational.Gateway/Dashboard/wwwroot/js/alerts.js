@@ -31,11 +31,22 @@ function alertRow(a, highlighted) {
       h("div", { class: "meta" },
         h("span", {}, a.kind), h("span", {}, "since "), time(a.triggeredAt),
         a.resolvedAt ? h("span", {}, `resolved ${formatExact(a.resolvedAt)}`) : null,
-        a.notified ? null : h("span", { class: "chip" }, "silenced"),
+        a.notified ? null : h("span", { class: "chip" }, a.suppressedBy ? `suppressed: rule ${a.suppressedBy} is alerting` : "silenced"),
+        a.acknowledgedAt ? h("span", { class: "chip" }, `acknowledged by ${a.acknowledgedBy} ${formatExact(a.acknowledgedAt)}`) : null,
+        a.escalated ? h("span", { class: "chip" }, `escalated ×${a.escalated}`) : null,
         a.evidence.lastEventId ? h("a", { href: `/events/${encodeURIComponent(a.evidence.lastEventId)}` }, "last matching event") : null)),
     h("div", { class: "actions-row" },
       h("span", { class: `status status-${a.status}` }, a.status),
+      a.status === "open" ? h("button", { type: "button", onclick: () => acknowledge(a) }, a.acknowledgedAt ? "Unacknowledge" : "Acknowledge") : null,
       isAdmin() && a.status === "open" ? h("button", { type: "button", onclick: () => silenceDialog(a) }, "Silence…") : null));
+}
+
+/** Anyone on call may take an alert (no reminders or escalation while it is theirs), or give it back. */
+async function acknowledge(a) {
+  const path = `/v1/alerts/${encodeURIComponent(a.id)}/acknowledge`;
+  await (a.acknowledgedAt ? del(path) : post(path));
+  toast(a.acknowledgedAt ? "Unacknowledged: reminders and escalation resume." : "Acknowledged: no more reminders or escalation.");
+  alertsPage(a.id);
 }
 
 function silenceRow(s) {
