@@ -21,7 +21,11 @@ public sealed record AlertSnapshot(
     string? Group,
     AlertEvidence Evidence,
     IReadOnlyList<string> Channels,
-    DateTimeOffset TriggeredAt);
+    DateTimeOffset TriggeredAt)
+{
+    /// <summary>Alerts of the rule opening within this many seconds of each other reach a channel as one message (0: each alone).</summary>
+    public int GroupWaitSeconds { get; init; }
+}
 
 /// <summary>What a rule saw when it decided.</summary>
 /// <param name="Summary">One sentence for people, e.g. "0 'lead created' in the last 60 s; at least 1 expected".</param>

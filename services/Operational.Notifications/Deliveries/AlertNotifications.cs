@@ -9,7 +9,8 @@ using Operational.ServiceDefaults.Bus;
 namespace Operational.Notifications.Deliveries;
 
 /// <summary>Turns the rules service's alert messages into deliveries to each of the rule's channels.</summary>
-public sealed class AlertNotificationsConsumer(IDeliveryStore deliveries, DeliveryTargets targets, DeliveriesQueued queued, IOptions<NotificationsOptions> options)
+public sealed class AlertNotificationsConsumer(
+    IDeliveryStore deliveries, DeliveryTargets targets, DeliveriesQueued queued, IOptions<NotificationsOptions> options, TimeProvider clock)
     : IConsumer<AlertTriggered>, IConsumer<AlertRepeated>, IConsumer<AlertResolved>, IConsumer<AlertEscalated>
 {
     /// <summary>An escalation step: the step's own channels are told, as the rule's were when it opened.</summary>
@@ -62,6 +63,17 @@ public sealed class AlertNotificationsConsumer(IDeliveryStore deliveries, Delive
         }
 
         var message = new NotificationMessage(type, title + group, text, level, Absolute(link), JsonSerializer.SerializeToElement(data, JsonSerializerOptions.Web));
+        if (type == "alert.triggered" && alert.GroupWaitSeconds > 0)
+        {
+            // Grouped: the first alert's delivery waits the rule's groupWaitSeconds for the others to join it.
+            var groupSource = AlertGroups.SourcePrefix(alert.RuleId) + alert.AlertId;
+            var due = clock.GetUtcNow().AddSeconds(alert.GroupWaitSeconds);
+            var grouped = (await targets.ForChannelsAsync(alert.ProjectId, alert.Channels, groupSource, AlertGroups.Start(message, alert.RuleName), cancellationToken))
+                .Select(d => d with { NextAttemptAt = due }).ToList();
+            await deliveries.AddOrJoinAsync(grouped, AlertGroups.SourcePrefix(alert.RuleId), clock.GetUtcNow(), pending => AlertGroups.Join(pending, message, alert.RuleName), cancellationToken);
+            return;
+        }
+
         await deliveries.AddDeliveriesAsync(await targets.ForChannelsAsync(alert.ProjectId, alert.Channels, sourceId, message, cancellationToken), cancellationToken);
         queued.Notify();
     }

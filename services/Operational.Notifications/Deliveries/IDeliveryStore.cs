@@ -9,6 +9,14 @@ public interface IDeliveryStore
     Task AddDeliveriesAsync(IReadOnlyList<Delivery> deliveries, CancellationToken cancellationToken);
 
     /// <summary>
+    /// For each delivery: joins the pending delivery of the same channel whose source id starts with
+    /// <paramref name="sourcePrefix"/> and which has not left yet (due after <paramref name="now"/>,
+    /// never attempted), its message becoming <paramref name="join"/>'s (null: leave it as it is);
+    /// when there is none, queues the delivery as it is. In one write.
+    /// </summary>
+    Task AddOrJoinAsync(IReadOnlyList<Delivery> deliveries, string sourcePrefix, DateTimeOffset now, Func<NotificationMessage, NotificationMessage?> join, CancellationToken cancellationToken);
+
+    /// <summary>
     /// Claims up to <paramref name="limit"/> pending deliveries due at <paramref name="now"/>, for
     /// <paramref name="lease"/>: no other replica attempts them meanwhile; a claim whose replica died expires.
     /// </summary>

@@ -117,5 +117,8 @@ public sealed class AlertKeeper(IAlertStore alerts, ISilenceStore silences, IChe
         group,
         evidence,
         rule.Channels,
-        at);
+        at)
+    {
+        GroupWaitSeconds = rule.GroupWait is { } wait ? (int)wait.TotalSeconds : 0,
+    };
 }

@@ -73,6 +73,9 @@ public sealed record CompiledRule : RuleSettings
     /// <summary>Who else is told while the alert stays open and unacknowledged, in order.</summary>
     public IReadOnlyList<Alerts.Escalation> Escalation { get; init; } = [];
 
+    /// <summary>Alerts opening within this long of the first reach each channel as one message.</summary>
+    public TimeSpan? GroupWait { get; init; }
+
     /// <summary>Rules whose open alerts suppress this one's (it is recorded, not sent).</summary>
     public IReadOnlyList<string> DependsOn { get; init; } = [];
 

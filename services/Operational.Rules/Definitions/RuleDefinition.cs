@@ -41,7 +41,8 @@ public sealed record RuleDefinition(
     TriggerSettings? Trigger = null,
     ResolveSettings? Resolve = null,
     IReadOnlyList<EscalationStep>? Escalation = null,
-    IReadOnlyList<string>? DependsOn = null);
+    IReadOnlyList<string>? DependsOn = null,
+    int? GroupWaitSeconds = null);
 
 /// <summary>When a scheduled rule's alert opens: after <paramref name="Consecutive"/> failing checks in a row, or <paramref name="Of"/> N of the last M.</summary>
 public sealed record TriggerSettings(int? Consecutive, TriggerOf? Of);

@@ -22,13 +22,14 @@ public sealed record RuleResponse(
     TriggerSettings? Trigger = null,
     ResolveSettings? Resolve = null,
     IReadOnlyList<EscalationStep>? Escalation = null,
-    IReadOnlyList<string>? DependsOn = null)
+    IReadOnlyList<string>? DependsOn = null,
+    int? GroupWaitSeconds = null)
 {
     public static RuleResponse From(Rule rule)
     {
         var d = rule.Definition;
         return new RuleResponse(rule.Id, d.Name, d.Kind, d.Enabled ?? true, d.Match, d.Threshold, d.Volume, d.Heartbeat, d.Channels ?? [],
-            d.RepeatIntervalSeconds, rule.CreatedAt, rule.UpdatedAt, d.Trigger, d.Resolve, d.Escalation, d.DependsOn);
+            d.RepeatIntervalSeconds, rule.CreatedAt, rule.UpdatedAt, d.Trigger, d.Resolve, d.Escalation, d.DependsOn, d.GroupWaitSeconds);
     }
 }
 

@@ -49,6 +49,11 @@ public static class RuleValidator
             JobChecks.CheckFace.Validate(d.Check, errors);
         }
 
+        if (d.GroupWaitSeconds is < 1 or > MaxGroupWaitSeconds)
+        {
+            errors.Add("groupWaitSeconds", $"must be from 1 to {MaxGroupWaitSeconds} seconds");
+        }
+
         var noise = Noise(kind, d.Trigger, d.Resolve, errors);
         var escalation = Escalation(kind, d.Escalation, errors);
         if (d.DependsOn is { } parents && (parents.Count > MaxDependencies || parents.Any(p => string.IsNullOrWhiteSpace(p) || p == rule.Id)))
@@ -96,6 +101,7 @@ public static class RuleValidator
             Noise = noise,
             Escalation = escalation,
             DependsOn = d.DependsOn ?? [],
+            GroupWait = d.GroupWaitSeconds is { } groupWait ? TimeSpan.FromSeconds(groupWait) : null,
         };
     }
 
@@ -152,6 +158,7 @@ public static class RuleValidator
     public const int MaxChecksRemembered = 60;
     public const int MaxEscalationSteps = 5;
     public const int MaxDependencies = 10;
+    public const int MaxGroupWaitSeconds = 3600;
 
     /// <summary>Trigger and resolve counts: scheduled rules only (a match rule has no checks to count).</summary>
     private static Alerts.AlertNoise? Noise(string? kind, TriggerSettings? trigger, ResolveSettings? resolve, FieldErrors errors)

@@ -222,6 +222,36 @@ public sealed class SqliteNotificationsStore(SqliteDatabase database, StoredSecr
             }
         }, cancellationToken);
 
+    public Task AddOrJoinAsync(IReadOnlyList<Delivery> deliveries, string sourcePrefix, DateTimeOffset now, Func<NotificationMessage, NotificationMessage?> join, CancellationToken cancellationToken) =>
+        deliveries.Count == 0 ? Task.CompletedTask : database.WriteAsync(async (connection, transaction) =>
+        {
+            foreach (var delivery in deliveries)
+            {
+                // A margin before it is due: the dispatcher never claims a delivery while it is being joined.
+                using var find = connection.Command(transaction, $"""
+                    SELECT {DeliveryColumns} FROM deliveries
+                    WHERE channel_id = $channel AND status = 'pending' AND attempts = 0 AND next_attempt_at > $soon AND substr(source_id, 1, length($prefix)) = $prefix
+                    ORDER BY created_at LIMIT 1
+                    """);
+                find.Set(("$channel", delivery.ChannelId), ("$soon", (now + TimeSpan.FromSeconds(1)).ToUnixTimeMilliseconds()), ("$prefix", sourcePrefix));
+                var pending = (await ReadDeliveriesAsync(find, cancellationToken)).FirstOrDefault();
+                if (pending is null)
+                {
+                    using var insert = connection.Command(transaction, $"""
+                        INSERT INTO deliveries ({DeliveryColumns}) VALUES ($id, $project, $channel, $source, $message, $status, $attempts, $next, $created, $updated, $error, $code)
+                        ON CONFLICT (id) DO NOTHING
+                        """);
+                    BindDelivery(insert, delivery);
+                    await insert.ExecuteNonQueryAsync(cancellationToken);
+                }
+                else if (join(pending.Message) is { } joined)
+                {
+                    await connection.ExecuteAsync(transaction, "UPDATE deliveries SET message = $message, updated_at = $updated WHERE id = $id", cancellationToken,
+                        ("$id", pending.Id), ("$message", DeliveryJson.Write(joined)), ("$updated", now.ToUnixTimeMilliseconds()));
+                }
+            }
+        }, cancellationToken);
+
     public async Task<IReadOnlyList<Delivery>> ClaimDueAsync(DateTimeOffset now, TimeSpan lease, int limit, CancellationToken cancellationToken) =>
         await database.WriteAsync(async (connection, transaction) =>
         {
