@@ -27,7 +27,9 @@ public sealed class RecordingReceiver : IAsyncDisposable
 
     /// <param name="answer">The status code for a request (it may also wait, e.g. to play a hanging server); default 200.</param>
     /// <param name="on">The address to listen on; loopback by default.</param>
-    public static async Task<RecordingReceiver> StartAsync(Func<RecordedRequest, CancellationToken, Task<int>>? answer = null, System.Net.IPAddress? on = null)
+    /// <param name="reply">A JSON body to answer with (e.g. the message id a chat API returns); none by default.</param>
+    public static async Task<RecordingReceiver> StartAsync(
+        Func<RecordedRequest, CancellationToken, Task<int>>? answer = null, System.Net.IPAddress? on = null, Func<RecordedRequest, string?>? reply = null)
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
@@ -43,7 +45,8 @@ public sealed class RecordingReceiver : IAsyncDisposable
             var headers = http.Request.Headers.ToDictionary(h => h.Key, h => h.Value.ToString(), StringComparer.OrdinalIgnoreCase);
             var request = new RecordedRequest(http.Request.Path.Value!, headers, body.ToArray(), DateTimeOffset.UtcNow);
             receiver.Requests.Enqueue(request);
-            return Results.StatusCode(answer is null ? StatusCodes.Status200OK : await answer(request, http.RequestAborted));
+            var status = answer is null ? StatusCodes.Status200OK : await answer(request, http.RequestAborted);
+            return reply?.Invoke(request) is { } json ? Results.Content(json, "application/json", statusCode: status) : Results.StatusCode(status);
         });
         await app.StartAsync();
         return receiver;

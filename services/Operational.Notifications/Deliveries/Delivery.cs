@@ -39,7 +39,8 @@ public sealed record Delivery(
     DateTimeOffset CreatedAt,
     DateTimeOffset UpdatedAt,
     string? LastError = null,
-    int? LastStatusCode = null)
+    int? LastStatusCode = null,
+    string? RemoteId = null)
 {
     public static string IdFor(string sourceId, string channelId) => $"{sourceId}:{channelId}";
 }
@@ -47,7 +48,8 @@ public sealed record Delivery(
 /// <summary>The outcome of one attempt.</summary>
 /// <param name="Permanent">Retrying cannot help (the destination is gone, or refused the request as malformed).</param>
 /// <param name="RetryAfter">The destination asked to wait this long (429 with Retry-After).</param>
-public sealed record AttemptResult(bool Succeeded, int? StatusCode, string? Error, bool Permanent = false, TimeSpan? RetryAfter = null)
+/// <param name="RemoteId">What the channel calls the message it made (a Telegram message id), so a later message can edit it.</param>
+public sealed record AttemptResult(bool Succeeded, int? StatusCode, string? Error, bool Permanent = false, TimeSpan? RetryAfter = null, string? RemoteId = null)
 {
     public static readonly AttemptResult Ok = new(true, null, null);
 }

@@ -137,6 +137,7 @@ public sealed class DeliveryDispatcher(
             UpdatedAt = now,
             LastError = result.Succeeded ? null : result.Error,
             LastStatusCode = result.StatusCode,
+            RemoteId = result.RemoteId ?? delivery.RemoteId,
         };
         _outcomes.Writer.TryWrite(recorded);
 

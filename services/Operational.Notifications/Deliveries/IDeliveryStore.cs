@@ -25,6 +25,9 @@ public interface IDeliveryStore
     /// <summary>Records attempts' outcomes (each delivery's new status, attempts, next attempt and last error) in one write, and releases their claims.</summary>
     Task RecordAttemptsAsync(IReadOnlyList<Delivery> deliveries, CancellationToken cancellationToken);
 
+    /// <summary>What the channel called the message a succeeded delivery made (see <see cref="AttemptResult.RemoteId"/>), or null.</summary>
+    Task<string?> RemoteIdAsync(string deliveryId, CancellationToken cancellationToken);
+
     /// <summary>The project's deliveries, newest first.</summary>
     Task<DeliveryPage> ListDeliveriesAsync(string projectId, string? channelId, string? status, int limit, string? cursor, CancellationToken cancellationToken);
 }

@@ -47,7 +47,11 @@ public sealed class WebPushSender(
         var m = delivery.Message;
         // An alert's acknowledge link becomes the notification's "Acknowledge" button.
         var ack = m.Data is { ValueKind: JsonValueKind.Object } data && data.TryGetProperty("acknowledgeUrl", out var link) ? link.GetString() : null;
-        var payload = JsonSerializer.SerializeToUtf8Bytes(new { title = m.Title, body = m.Body, url = m.Url, level = m.Level, type = m.Type, id = delivery.SourceId, project = delivery.ProjectId, ack });
+        // One notification per alert on a device: its resolution (or reminder) replaces it instead of piling up.
+        var tag = m.Data is { ValueKind: JsonValueKind.Object } alert && m.Type.StartsWith("alert.", StringComparison.Ordinal) && alert.TryGetProperty("alertId", out var alertId)
+            ? "alert:" + alertId.GetString()
+            : null;
+        var payload = JsonSerializer.SerializeToUtf8Bytes(new { title = m.Title, body = m.Body, url = m.Url, level = m.Level, type = m.Type, id = delivery.SourceId, project = delivery.ProjectId, ack, tag });
         var endpoint = new Uri(subscription.Endpoint);
         using var request = new HttpRequestMessage(HttpMethod.Post, endpoint)
         {

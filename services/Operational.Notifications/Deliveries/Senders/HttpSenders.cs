@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Net.Http.Json;
 using System.Text.Json;
 using System.Text.Json.Nodes;
@@ -112,8 +113,11 @@ public sealed class NtfySender(IHttpClientFactory http, TimeProvider clock) : IC
     }
 }
 
-/// <summary>A Telegram bot's <c>sendMessage</c> to the channel's chat.</summary>
-public sealed class TelegramSender(IHttpClientFactory http, IOptions<NotificationsOptions> options, TimeProvider clock) : IChannelSender
+/// <summary>
+/// A Telegram bot's <c>sendMessage</c> to the channel's chat; an alert's resolution edits the
+/// message that announced it (<c>editMessageText</c>) instead of adding one, when it can find it.
+/// </summary>
+public sealed class TelegramSender(IHttpClientFactory http, IOptions<NotificationsOptions> options, IDeliveryStore deliveries, TimeProvider clock) : IChannelSender
 {
     public string Kind => ChannelKinds.Telegram;
 
@@ -121,12 +125,58 @@ public sealed class TelegramSender(IHttpClientFactory http, IOptions<Notificatio
     {
         var settings = channel.Definition.Telegram!;
         var m = delivery.Message;
-        var url = $"{options.Value.TelegramApi.TrimEnd('/')}/bot{settings.BotToken}/sendMessage";
-        using var response = await http.CreateClient(OutboundHttp.ClientName).PostAsJsonAsync(url,
-            new { chat_id = settings.ChatId, text = $"{LevelLook.Emoji(m.Level)} {m.Title}\n{m.Body}", disable_web_page_preview = true }, cancellationToken);
-        var result = await HttpOutcome.ReadAsync(response, clock, cancellationToken);
-        // The token is part of the URL: never let it reach a stored error.
-        return result.Error is { } error ? result with { Error = error.Replace(settings.BotToken!, "<token>", StringComparison.Ordinal) } : result;
+        var text = $"{LevelLook.Emoji(m.Level)} {m.Title}\n{m.Body}";
+        var client = http.CreateClient(OutboundHttp.ClientName);
+        var api = $"{options.Value.TelegramApi.TrimEnd('/')}/bot{settings.BotToken}";
+        HttpResponseMessage response;
+        if (await AnnouncedAsync(delivery, cancellationToken) is { } messageId)
+        {
+            response = await client.PostAsJsonAsync($"{api}/editMessageText",
+                new { chat_id = settings.ChatId, message_id = messageId, text, disable_web_page_preview = true }, cancellationToken);
+        }
+        else
+        {
+            response = await client.PostAsJsonAsync($"{api}/sendMessage", new { chat_id = settings.ChatId, text, disable_web_page_preview = true }, cancellationToken);
+        }
+
+        using (response)
+        {
+            var body = response.IsSuccessStatusCode ? await response.Content.ReadAsStringAsync(cancellationToken) : null;
+            var result = await HttpOutcome.ReadAsync(response, clock, cancellationToken);
+            // The token is part of the URL: never let it reach a stored error.
+            result = result.Error is { } error ? result with { Error = error.Replace(settings.BotToken!, "<token>", StringComparison.Ordinal) } : result;
+            return body is null ? result : result with { RemoteId = MessageId(body) };
+        }
+    }
+
+    /// <summary>For an alert's resolution: the Telegram message id of the delivery that announced the alert to this chat, if it got one.</summary>
+    private async Task<long?> AnnouncedAsync(Delivery delivery, CancellationToken cancellationToken)
+    {
+        if (delivery.Message.Type != "alert.resolved" || delivery.Message.Data is not { ValueKind: JsonValueKind.Object } data
+            || !data.TryGetProperty("alertId", out var alertId) || alertId.GetString() is not { } id)
+        {
+            return null;
+        }
+
+        var triggered = Delivery.IdFor($"alert:{id}:triggered", delivery.ChannelId);
+        return long.TryParse(await deliveries.RemoteIdAsync(triggered, cancellationToken), NumberStyles.None, CultureInfo.InvariantCulture, out var messageId) ? messageId : null;
+    }
+
+    /// <summary>Telegram answers <c>{"ok": true, "result": {"message_id": 42, …}}</c>.</summary>
+    private static string? MessageId(string body)
+    {
+        try
+        {
+            using var json = JsonDocument.Parse(body);
+            return json.RootElement.TryGetProperty("result", out var result) && result.ValueKind == JsonValueKind.Object
+                && result.TryGetProperty("message_id", out var id) && id.TryGetInt64(out var value)
+                ? value.ToString(CultureInfo.InvariantCulture)
+                : null;
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
     }
 }
 

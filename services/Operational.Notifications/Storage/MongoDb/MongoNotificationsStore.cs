@@ -166,9 +166,13 @@ public sealed class MongoNotificationsStore(IMongoDatabase database, StoredSecre
                     .Set(d => d.UpdatedAt, delivery.UpdatedAt.ToUnixTimeMilliseconds())
                     .Set(d => d.LastError, delivery.LastError)
                     .Set(d => d.LastStatusCode, delivery.LastStatusCode)
+                    .Set(d => d.RemoteId, delivery.RemoteId)
                     .Set(d => d.ClaimedUntil, null))),
             new BulkWriteOptions { IsOrdered = false },
             cancellationToken);
+
+    public async Task<string?> RemoteIdAsync(string deliveryId, CancellationToken cancellationToken) =>
+        (await _deliveries.Find(d => d.Id == deliveryId && d.Status == DeliveryStatus.Succeeded).FirstOrDefaultAsync(cancellationToken))?.RemoteId;
 
     public async Task<DeliveryPage> ListDeliveriesAsync(string projectId, string? channelId, string? status, int limit, string? cursor, CancellationToken cancellationToken)
     {
@@ -384,6 +388,8 @@ public sealed class MongoNotificationsStore(IMongoDatabase database, StoredSecre
         [BsonElement("lastError")] public string? LastError { get; init; }
 
         [BsonElement("lastStatus")] public int? LastStatusCode { get; init; }
+
+        [BsonElement("remoteId")] public string? RemoteId { get; init; }
 
         [BsonElement("claimedUntil")] public long? ClaimedUntil { get; init; }
 

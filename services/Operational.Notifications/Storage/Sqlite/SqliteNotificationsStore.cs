@@ -94,6 +94,9 @@ public sealed class SqliteNotificationsStore(SqliteDatabase database, StoredSecr
             notify_test_events INTEGER NOT NULL
         );
         """,
+        """
+        ALTER TABLE deliveries ADD COLUMN remote_id TEXT;
+        """,
     ];
 
     public Task InitializeAsync(CancellationToken cancellationToken) => database.MigrateAsync(Migrations, cancellationToken);
@@ -270,15 +273,19 @@ public sealed class SqliteNotificationsStore(SqliteDatabase database, StoredSecr
         {
             using var update = connection.Command(transaction, """
                 UPDATE deliveries SET status = $status, attempts = $attempts, next_attempt_at = $next, updated_at = $updated,
-                                      last_error = $error, last_status = $code, claimed_until = NULL
+                                      last_error = $error, last_status = $code, remote_id = $remote, claimed_until = NULL
                 WHERE id = $id
                 """);
             foreach (var delivery in deliveries)
             {
                 BindDelivery(update, delivery);
+                update.Set(("$remote", delivery.RemoteId));
                 await update.ExecuteNonQueryAsync(cancellationToken);
             }
         }, cancellationToken);
+
+    public async Task<string?> RemoteIdAsync(string deliveryId, CancellationToken cancellationToken) =>
+        await database.ScalarAsync("SELECT remote_id FROM deliveries WHERE id = $id AND status = 'succeeded'", cancellationToken, ("$id", deliveryId)) as string;
 
     public async Task<DeliveryPage> ListDeliveriesAsync(string projectId, string? channelId, string? status, int limit, string? cursor, CancellationToken cancellationToken)
     {

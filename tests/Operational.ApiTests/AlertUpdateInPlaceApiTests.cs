@@ -1,0 +1,75 @@
+using System.Net;
+using System.Text;
+using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
+using Operational.Rules.Checks;
+using Operational.TestSupport;
+
+namespace Operational.ApiTests;
+
+/// <summary>A resolved alert edits the Telegram message that announced it, on a fake clock against a Bot API stub.</summary>
+public sealed class AlertUpdateInPlaceApiTests : IAsyncLifetime
+{
+    private readonly FakeTimeProvider _time = new(new DateTimeOffset(2027, 1, 4, 9, 0, 0, TimeSpan.Zero));
+    private RecordingReceiver _telegram = null!;
+    private StandaloneFactory _factory = null!;
+    private OperationalClient _client = null!;
+
+    public async ValueTask InitializeAsync()
+    {
+        var next = 4200;
+        _telegram = await RecordingReceiver.StartAsync(reply: request =>
+            request.Path.EndsWith("/sendMessage", StringComparison.Ordinal) ? $$"""{"ok":true,"result":{"message_id":{{Interlocked.Increment(ref next)}},"chat":{"id":-1001234} } }""" : """{"ok":true,"result":true}""");
+        _factory = new StandaloneFactory
+        {
+            Clock = _time,
+            Settings = new Dictionary<string, string>
+            {
+                ["Notifications:Outbound:AllowedHosts:0"] = "127.0.0.1",
+                ["Notifications:Delivery:PollInterval"] = "00:00:00.1",
+                ["Notifications:TelegramApi"] = _telegram.Address.ToString().TrimEnd('/') + "/telegram",
+            },
+        };
+        _client = _factory.CreateOperationalClient();
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _factory.DisposeAsync();
+        await _telegram.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task A_resolved_alert_edits_the_telegram_message_it_was_announced_in()
+    {
+        using var channel = await _client.PostAsync(StandaloneFactory.AdminKey, "/v1/channels",
+            """{"name":"on call","kind":"telegram","telegram":{"botToken":"123456:ABC-DEF_ghi","chatId":"-1001234"} }""");
+        Assert.Equal(HttpStatusCode.Created, channel.StatusCode);
+        var channelId = JsonDocument.Parse(await channel.Content.ReadAsStringAsync()).RootElement.GetProperty("id").GetString();
+        using var created = await _client.PostAsync(StandaloneFactory.AdminKey, "/v1/rules", $$"""
+            {"name":"backups","kind":"heartbeat","match":{"name":{"equals":"backup done"} },"heartbeat":{"periodSeconds":60,"graceSeconds":0},"channels":["{{channelId}}"]}
+            """);
+        var ruleId = JsonDocument.Parse(await created.Content.ReadAsStringAsync()).RootElement.GetProperty("id").GetString()!;
+
+        _time.Advance(TimeSpan.FromSeconds(61));
+        await CheckAsync(ruleId);
+        var sent = await _telegram.WaitForAsync(r => r.Path.EndsWith("/sendMessage", StringComparison.Ordinal), TimeSpan.FromSeconds(15));
+        Assert.Contains("backups", Encoding.UTF8.GetString(sent.Body), StringComparison.Ordinal);
+
+        await _client.IngestAsync(StandaloneFactory.IngestKey, """{"name":"backup done"}""");
+        var edit = await _telegram.WaitForAsync(r => r.Path.EndsWith("/editMessageText", StringComparison.Ordinal), TimeSpan.FromSeconds(15));
+
+        var body = JsonDocument.Parse(edit.Body).RootElement;
+        Assert.Equal(4201, body.GetProperty("message_id").GetInt64());
+        Assert.Equal("-1001234", body.GetProperty("chat_id").GetString());
+        Assert.Contains("Resolved: backups", body.GetProperty("text").GetString(), StringComparison.Ordinal);
+        Assert.Single(_telegram.Requests, r => r.Path.EndsWith("/sendMessage", StringComparison.Ordinal));
+    }
+
+    private async Task CheckAsync(string ruleId)
+    {
+        using var scope = _factory.Services.CreateScope();
+        await scope.ServiceProvider.GetRequiredService<RuleCheckJob>().RunAsync(ruleId, CancellationToken.None);
+    }
+}
