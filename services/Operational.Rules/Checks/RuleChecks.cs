@@ -40,9 +40,8 @@ public sealed class RuleChecks(IRuleCounterStore counters, IRuleRunStore runs, I
 
             case RuleKinds.Threshold:
             {
-                var count = await counters.SumAsync(rule.Id, null, RuleWindows.WindowStart(rule, now), now.AddMilliseconds(1), cancellationToken);
-                var last = await counters.LastSeenAsync(rule.Id, null, cancellationToken);
-                changed |= await keeper.SettleAsync(rule, null, count >= rule.Min, ThresholdEvidence(rule, count, last), open, now, cancellationToken);
+                var (reached, evidence) = await ThresholdAsync(rule, now, cancellationToken);
+                changed |= await keeper.SettleAsync(rule, null, reached, evidence, open, now, cancellationToken);
                 break;
             }
 
@@ -78,9 +77,32 @@ public sealed class RuleChecks(IRuleCounterStore counters, IRuleRunStore runs, I
     public Task PruneAsync(IEnumerable<CompiledRule> rules, DateTimeOffset now, CancellationToken cancellationToken) =>
         counters.PruneCountsAsync(
             rules.Where(r => r.Kind is RuleKinds.Threshold or RuleKinds.Volume)
-                .Select(r => (r.Id, now - r.Window - r.Bucket - (r.GroupBy is null ? TimeSpan.Zero : r.GroupLookback)))
+                .SelectMany(r => (r.RatePercent is null ? new[] { r.Id } : [r.Id, r.RateCounterId])
+                    .Select(id => (id, now - r.Window - r.Bucket - (r.GroupBy is null ? TimeSpan.Zero : r.GroupLookback))))
                 .ToList(),
             cancellationToken);
+
+    /// <summary>
+    /// Whether a threshold rule's window holds its count of matching events (or, in its rate form,
+    /// at least that many of which the given share meets the rate's conditions), and what it saw.
+    /// </summary>
+    public async Task<(bool Reached, AlertEvidence Evidence)> ThresholdAsync(CompiledRule rule, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var (from, to) = (RuleWindows.WindowStart(rule, now), now.AddMilliseconds(1));
+        var count = await counters.SumAsync(rule.Id, null, from, to, cancellationToken);
+        var last = await counters.LastSeenAsync(rule.Id, null, cancellationToken);
+        if (rule.RatePercent is not { } percent)
+        {
+            return (count >= rule.Min, ThresholdEvidence(rule, count, last));
+        }
+
+        var share = await counters.SumAsync(rule.RateCounterId, null, from, to, cancellationToken);
+        var reached = count >= rule.Min && share * 100.0 >= percent * count;
+        var measured = count == 0 ? 0 : share * 100.0 / count;
+        return (reached, Evidence(
+            $"{share} of {count} matching events in the last {Seconds(rule.Window)} ({measured.ToString("0.#", CultureInfo.InvariantCulture)}%) met the rate's conditions; " +
+            $"the threshold is {percent.ToString("0.#", CultureInfo.InvariantCulture)}% of at least {rule.Min}.", count, rule.Window, last));
+    }
 
     /// <summary>
     /// When the heartbeat's next event is overdue: the last event (or, before any, the rule's last

@@ -37,6 +37,11 @@ public record RuleSettings
 
     public TimeSpan Grace { get; init; }
 
+    /// <summary>Threshold in its rate form: the share (percent) of matching events that must also meet <see cref="RateMatcher"/>.</summary>
+    public double? RatePercent { get; init; }
+
+    public EventMatcher? RateMatcher { get; init; }
+
     /// <summary>Heartbeat: how long a run it saw start may take to complete, if watched.</summary>
     public TimeSpan? MaxRun { get; init; }
 }
@@ -94,6 +99,11 @@ public sealed record CompiledRule : RuleSettings
     /// window sum touches at most 61 rows and is exact to within one bucket at its old edge.
     /// </summary>
     public TimeSpan Bucket => TimeSpan.FromSeconds(Math.Max(1, (long)Window.TotalSeconds / 60));
+
+    /// <summary>The counter of a rate threshold's share: the matching events that also meet its conditions.</summary>
+    public string RateCounterId => RateCounter(Id);
+
+    public static string RateCounter(string ruleId) => ruleId + "#rate";
 
     /// <summary>Whether the rule needs a recurring check (all but match rules).</summary>
     public bool IsScheduled => Kind != RuleKinds.Match;

@@ -73,7 +73,11 @@ public sealed record TextCondition(
     string? Prefix,
     string? Contains);
 
-public sealed record ThresholdSettings(int? Count, int? WindowSeconds);
+/// <param name="Rate">Instead of a count: alert when at least this share of the matching events (and at least <paramref name="Count"/> of them) also meet its conditions.</param>
+public sealed record ThresholdSettings(int? Count, int? WindowSeconds, ThresholdRate? Rate = null);
+
+/// <summary>"At least <paramref name="Percent"/>% of the matching events are <paramref name="Where"/>", e.g. 5% of payment events at level error.</summary>
+public sealed record ThresholdRate(double? Percent, RuleConditions? Where);
 
 /// <param name="GroupBy">A tag key: the rule is checked per value of this tag seen within <paramref name="GroupLookbackSeconds"/>.</param>
 public sealed record VolumeSettings(long? Min, long? Max, int? WindowSeconds, RuleSchedule? Schedule, string? GroupBy, int? GroupLookbackSeconds);

@@ -105,7 +105,7 @@ public static class RuleValidator
         };
     }
 
-    private static void CheckConditions(RuleConditions? match, FieldErrors errors)
+    private static void CheckConditions(RuleConditions? match, FieldErrors errors, string field = "match")
     {
         if (match is null)
         {
@@ -117,17 +117,17 @@ public static class RuleValidator
             var given = new[] { text.Exactly, text.Prefix, text.Contains }.Count(v => !string.IsNullOrEmpty(v));
             if (given != 1)
             {
-                errors.Add("match.name", "must have exactly one of equals, prefix, contains (non-empty)");
+                errors.Add($"{field}.name", "must have exactly one of equals, prefix, contains (non-empty)");
             }
         }
 
         if (match.Level is { } level && !EventLevels.All.Contains(level))
         {
-            errors.Add("match.level", $"must be one of {string.Join(", ", EventLevels.All)}");
+            errors.Add($"{field}.level", $"must be one of {string.Join(", ", EventLevels.All)}");
         }
 
-        Scalars(match.Tags, "match.tags", errors);
-        Scalars(match.Content, "match.content", errors);
+        Scalars(match.Tags, $"{field}.tags", errors);
+        Scalars(match.Content, $"{field}.content", errors);
     }
 
     private static void Scalars(IReadOnlyDictionary<string, JsonElement>? values, string field, FieldErrors errors)
@@ -288,10 +288,29 @@ public static class RuleValidator
 
         if (settings.Count is not (>= 1 and <= 1_000_000))
         {
-            errors.Add("threshold.count", "is required: a whole number from 1 to 1000000");
+            errors.Add("threshold.count", settings.Rate is null
+                ? "is required: a whole number from 1 to 1000000"
+                : "is required: the fewest matching events in the window for their share to count (1 to 1000000)");
         }
 
-        return new RuleSettings { Min = settings.Count ?? 0, Window = Window(settings.WindowSeconds, "threshold.windowSeconds", errors) };
+        var window = Window(settings.WindowSeconds, "threshold.windowSeconds", errors);
+        if (settings.Rate is not { } rate)
+        {
+            return new RuleSettings { Min = settings.Count ?? 0, Window = window };
+        }
+
+        if (rate.Percent is not (> 0 and <= 100))
+        {
+            errors.Add("threshold.rate.percent", "is required: more than 0, at most 100 (e.g. 5 for 5%)");
+        }
+
+        if (rate.Where is null)
+        {
+            errors.Add("threshold.rate.where", "is required: the conditions the share is of, e.g. {\"level\": \"error\"}");
+        }
+
+        CheckConditions(rate.Where, errors, "threshold.rate.where");
+        return new RuleSettings { Min = settings.Count ?? 0, Window = window, RatePercent = rate.Percent, RateMatcher = EventMatcher.Compile(rate.Where) };
     }
 
     private static RuleSettings Volume(VolumeSettings? settings, FieldErrors errors)

@@ -15,7 +15,8 @@ namespace Operational.Rules.Evaluation;
 /// last seen; a threshold reached opens an alert at once; a heartbeat that was late is resolved
 /// by the event that arrives.
 /// </summary>
-public sealed class RuleEvaluator(RuleBook book, IRuleCounterStore counters, IRuleRunStore runStore, IAlertStore alerts, AlertKeeper keeper, RunOutcomes outcomes)
+public sealed class RuleEvaluator(
+    RuleBook book, IRuleCounterStore counters, IRuleRunStore runStore, IAlertStore alerts, AlertKeeper keeper, RunOutcomes outcomes, RuleChecks checks)
 {
     /// <summary>Evaluates the events against their projects' rules; returns whether an alert changed.</summary>
     public async Task<bool> EvaluateAsync(IReadOnlyList<IngestedEvent> events, DateTimeOffset now, CancellationToken cancellationToken)
@@ -67,6 +68,10 @@ public sealed class RuleEvaluator(RuleBook book, IRuleCounterStore counters, IRu
                         if (rule.Kind == RuleKinds.Threshold)
                         {
                             thresholds.Add(rule);
+                            if (rule.RateMatcher?.Matches(e) == true)
+                            {
+                                hits.Add(Hit(rule, null, e) with { RuleId = rule.RateCounterId });
+                            }
                         }
                         else if (rule.Kind == RuleKinds.Heartbeat)
                         {
@@ -100,11 +105,10 @@ public sealed class RuleEvaluator(RuleBook book, IRuleCounterStore counters, IRu
                 continue; // already alerting; the scheduled check repeats or resolves it
             }
 
-            var count = await counters.SumAsync(rule.Id, null, RuleWindows.WindowStart(rule, now), now.AddMilliseconds(1), cancellationToken);
-            if (count >= rule.Min)
+            var (reached, evidence) = await checks.ThresholdAsync(rule, now, cancellationToken);
+            if (reached)
             {
-                var last = await counters.LastSeenAsync(rule.Id, null, cancellationToken);
-                changed |= await keeper.OpenAsync(rule, null, RuleChecks.ThresholdEvidence(rule, count, last), now, cancellationToken);
+                changed |= await keeper.OpenAsync(rule, null, evidence, now, cancellationToken);
             }
         }
 

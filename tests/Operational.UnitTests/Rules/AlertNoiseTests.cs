@@ -78,6 +78,33 @@ public sealed class AlertNoiseTests
     }
 
     [Fact]
+    public async Task A_rate_threshold_alerts_when_5_percent_of_payment_events_are_errors()
+    {
+        await using var bed = await RuleTestBed.StartAsync(Monday);
+        var rule = await bed.AddRuleAsync("""
+            {"name":"payment errors","kind":"threshold","match":{"category":"payment"},
+             "threshold":{"count":20,"windowSeconds":600,"rate":{"percent":5,"where":{"level":"error"}}}}
+            """);
+        IngestedEventShape payment = e => e with { Category = "payment" };
+
+        await bed.SendAsync([.. Enumerable.Range(0, 39).Select(_ => bed.Event("charged", e => payment(e)))]);
+        await bed.SendAsync(bed.Event("declined", e => payment(e) with { Level = "error" }));
+        await bed.SendAsync(bed.Event("declined elsewhere", e => e with { Category = "shipping", Level = "error" }));
+        Assert.Empty(await bed.AlertsAsync()); // 1 of 40: 2.5%
+
+        await bed.SendAsync(bed.Event("declined", e => payment(e) with { Level = "error" }), bed.Event("declined", e => payment(e) with { Level = "error" }));
+
+        var alert = Assert.Single(await bed.AlertsAsync(AlertStatus.Open)); // 3 of 42: 7.1%
+        Assert.StartsWith("3 of 42 matching events", alert.Alert.Evidence.Summary, StringComparison.Ordinal);
+
+        bed.Clock.Advance(TimeSpan.FromMinutes(11));
+        await bed.CheckAsync(rule);
+        Assert.Empty(await bed.AlertsAsync(AlertStatus.Open)); // the window emptied: fewer than 20 events
+    }
+
+    private delegate Operational.Contracts.Events.IngestedEvent IngestedEventShape(Operational.Contracts.Events.IngestedEvent e);
+
+    [Fact]
     public async Task Escalation_fires_once_at_its_time_and_never_after_an_acknowledgement()
     {
         await using var bed = await RuleTestBed.StartAsync(Monday);

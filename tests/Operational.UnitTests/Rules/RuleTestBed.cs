@@ -36,8 +36,8 @@ public sealed class RuleTestBed : IAsyncDisposable
         Book = new RuleBook(Store, Clock, NullLogger<RuleBook>.Instance);
         _keeper = new AlertKeeper(Store, Store, Store);
         Runs = new RunOutcomes(Store, Store, _keeper, Book);
-        Evaluator = new RuleEvaluator(Book, Store, Store, Store, _keeper, Runs);
         Checks = new RuleChecks(Store, Store, Store, _keeper, Store);
+        Evaluator = new RuleEvaluator(Book, Store, Store, Store, _keeper, Runs, Checks);
         Jobs = new InMemoryStorage();
         Schedules = new RuleSchedules(new RecurringJobManager(Jobs), Jobs);
         Rules = Service(Book);

@@ -93,7 +93,7 @@ public sealed partial class MongoRulesStore(IMongoDatabase database) : IRulesSto
         }
 
         await BumpVersionAsync(cancellationToken);
-        await _counts.DeleteManyAsync(c => c.RuleId == ruleId, cancellationToken);
+        await _counts.DeleteManyAsync(c => c.RuleId == ruleId || c.RuleId == CompiledRule.RateCounter(ruleId), cancellationToken);
         await _lastSeen.DeleteManyAsync(l => l.RuleId == ruleId, cancellationToken);
         await _runs.DeleteManyAsync(r => r.RuleId == ruleId, cancellationToken);
         await DeleteCheckRunsAsync(ruleId, cancellationToken);

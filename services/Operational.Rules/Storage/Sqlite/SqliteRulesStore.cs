@@ -177,7 +177,7 @@ public sealed partial class SqliteRulesStore(SqliteDatabase database) : IRulesSt
             }
 
             await connection.ExecuteAsync(transaction, """
-                DELETE FROM rule_counts WHERE rule_id = $id;
+                DELETE FROM rule_counts WHERE rule_id = $id OR rule_id = $id || '#rate';
                 DELETE FROM rule_runs WHERE rule_id = $id;
                 DELETE FROM rule_last_seen WHERE rule_id = $id;
                 DELETE FROM check_runs WHERE check_id = $id;
