@@ -19,6 +19,7 @@ namespace Operational.Contracts.Api;
 /// What the channel gets besides the alerts of rules that name it: <c>events</c> (every event sent
 /// with <c>notify: true</c>) and <c>contexts</c> (contexts that fail or stall).
 /// </param>
+/// <param name="MaxMessagesPerMinute">At most this many messages a minute reach the channel; the rest wait their turn (none: no cap).</param>
 public sealed record ChannelDefinition(
     string? Name,
     string? Kind,
@@ -28,7 +29,8 @@ public sealed record ChannelDefinition(
     EmailSettings? Email,
     TelegramSettings? Telegram,
     NtfySettings? Ntfy,
-    IReadOnlyList<string>? Receive = null);
+    IReadOnlyList<string>? Receive = null,
+    int? MaxMessagesPerMinute = null);
 
 /// <summary>Where a webhook channel posts.</summary>
 /// <param name="Url">The http(s) URL that receives the JSON.</param>
@@ -75,6 +77,7 @@ public sealed record NtfySettings(string? ServerUrl, string? Topic, string? Toke
 /// <param name="CreatedAt">When it was created.</param>
 /// <param name="UpdatedAt">When it last changed.</param>
 /// <param name="Secret">Only in the answer that created a webhook channel without a secret: the one made for it, shown once.</param>
+/// <param name="MaxMessagesPerMinute">The channel's cap on messages a minute, if any.</param>
 public sealed record ChannelResponse(
     string Id,
     string? Name,
@@ -89,7 +92,8 @@ public sealed record ChannelResponse(
     IReadOnlyList<string> SecretsSet,
     DateTimeOffset CreatedAt,
     DateTimeOffset UpdatedAt,
-    string? Secret = null);
+    string? Secret = null,
+    int? MaxMessagesPerMinute = null);
 
 /// <summary>The project's channels.</summary>
 /// <param name="Channels">Oldest first.</param>

@@ -86,7 +86,7 @@ public static class ChannelEndpoints
     {
         var (d, secrets) = ChannelValidator.Redact(channel.Definition);
         return new ChannelResponse(channel.Id, d.Name, d.Kind, d.Webhook, d.Slack, d.Discord, d.Email, d.Telegram, d.Ntfy, d.Receive ?? [], secrets,
-            channel.CreatedAt, channel.UpdatedAt, generatedSecret);
+            channel.CreatedAt, channel.UpdatedAt, generatedSecret, d.MaxMessagesPerMinute);
     }
 
     private static ProblemHttpResult NotFound(string channelId) => ApiProblems.NotFound($"No channel with id '{channelId}' in this project.");

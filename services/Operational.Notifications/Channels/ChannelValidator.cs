@@ -12,6 +12,9 @@ namespace Operational.Notifications.Channels;
 /// </summary>
 public static class ChannelValidator
 {
+    /// <summary>The highest cap a channel may set: a message a second.</summary>
+    public const int MaxMessagesPerMinuteCap = 600;
+
     public const int MaxNameLength = 100;
     public const int MaxRecipients = 20;
     public const string WebhookSecretPrefix = "whsec_";
@@ -50,6 +53,11 @@ public static class ChannelValidator
             {
                 errors.Add(field, $"is only for channels of kind {field}");
             }
+        }
+
+        if (definition.MaxMessagesPerMinute is < 1 or > MaxMessagesPerMinuteCap)
+        {
+            errors.Add("maxMessagesPerMinute", $"must be from 1 to {MaxMessagesPerMinuteCap}");
         }
 
         if (definition.Receive is { } receive && receive.Any(r => !ChannelRoutes.All.Contains(r)))

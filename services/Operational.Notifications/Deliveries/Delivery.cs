@@ -49,7 +49,8 @@ public sealed record Delivery(
 /// <param name="Permanent">Retrying cannot help (the destination is gone, or refused the request as malformed).</param>
 /// <param name="RetryAfter">The destination asked to wait this long (429 with Retry-After).</param>
 /// <param name="RemoteId">What the channel calls the message it made (a Telegram message id), so a later message can edit it.</param>
-public sealed record AttemptResult(bool Succeeded, int? StatusCode, string? Error, bool Permanent = false, TimeSpan? RetryAfter = null, string? RemoteId = null)
+/// <param name="Deferred">Not attempted (the channel's cap on messages a minute): it waits <paramref name="RetryAfter"/>, without counting as an attempt.</param>
+public sealed record AttemptResult(bool Succeeded, int? StatusCode, string? Error, bool Permanent = false, TimeSpan? RetryAfter = null, string? RemoteId = null, bool Deferred = false)
 {
     public static readonly AttemptResult Ok = new(true, null, null);
 }

@@ -28,6 +28,9 @@ public sealed class DeliveryDispatcher(
     TimeProvider clock,
     ILogger<DeliveryDispatcher> logger) : BackgroundService
 {
+    /// <summary>Each capped channel's messages in the current minute, in this process (each replica keeps its own count).</summary>
+    private readonly ChannelCaps _caps = new(clock);
+
     private readonly Dictionary<string, IChannelSender> _senders = senders.ToDictionary(s => s.Kind, StringComparer.Ordinal);
     private static readonly TimeSpan RecordLinger = TimeSpan.FromMilliseconds(20);
 
@@ -124,6 +127,12 @@ public sealed class DeliveryDispatcher(
         }
 
         var now = clock.GetUtcNow();
+        if (result.Deferred)
+        {
+            _outcomes.Writer.TryWrite(delivery with { NextAttemptAt = now + (result.RetryAfter ?? TimeSpan.FromSeconds(1)), UpdatedAt = now });
+            return;
+        }
+
         var attempts = delivery.Attempts + 1;
         var status = result.Succeeded ? DeliveryStatus.Succeeded
             : result.Permanent || attempts >= settings.MaxAttempts ? DeliveryStatus.Failed
@@ -177,6 +186,11 @@ public sealed class DeliveryDispatcher(
             if (!_senders.TryGetValue(channel.Definition.Kind!, out var sender))
             {
                 return new AttemptResult(false, null, $"Sending to {channel.Definition.Kind} channels is not built yet.", Permanent: true);
+            }
+
+            if (channel.Definition.MaxMessagesPerMinute is { } cap && !_caps.TryAcquire(channel.Id, cap, out var wait))
+            {
+                return new AttemptResult(false, null, null, RetryAfter: wait, Deferred: true);
             }
 
             send = token => sender.SendAsync(channel, delivery, token);
