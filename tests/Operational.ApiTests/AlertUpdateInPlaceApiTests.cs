@@ -67,6 +67,44 @@ public sealed class AlertUpdateInPlaceApiTests : IAsyncLifetime
         Assert.Single(_telegram.Requests, r => r.Path.EndsWith("/sendMessage", StringComparison.Ordinal));
     }
 
+    [Fact]
+    public async Task A_channels_template_words_its_messages()
+    {
+        using var channel = await _client.PostAsync(StandaloneFactory.AdminKey, "/v1/channels", """
+            {"name":"terse","kind":"telegram","telegram":{"botToken":"123456:ABC-DEF_ghi","chatId":"-1009999"},
+             "template":{"title":"[{{level}}] {{alert.ruleName}}","body":"{{alert.summary}} Ack: {{alert.acknowledgeUrl}}"} }
+            """);
+        Assert.Equal(HttpStatusCode.Created, channel.StatusCode);
+        var channelId = JsonDocument.Parse(await channel.Content.ReadAsStringAsync()).RootElement.GetProperty("id").GetString();
+        using var created = await _client.PostAsync(StandaloneFactory.AdminKey, "/v1/rules", $$"""
+            {"name":"imports","kind":"heartbeat","match":{"name":{"equals":"import done"} },"heartbeat":{"periodSeconds":60,"graceSeconds":0},"channels":["{{channelId}}"]}
+            """);
+        var ruleId = JsonDocument.Parse(await created.Content.ReadAsStringAsync()).RootElement.GetProperty("id").GetString()!;
+
+        _time.Advance(TimeSpan.FromSeconds(61));
+        await CheckAsync(ruleId);
+
+        var sent = await _telegram.WaitForAsync(r => Encoding.UTF8.GetString(r.Body).Contains("-1009999", StringComparison.Ordinal), TimeSpan.FromSeconds(15));
+        var text = JsonDocument.Parse(sent.Body).RootElement.GetProperty("text").GetString()!;
+        Assert.StartsWith("🚨 [error] imports\nNo matching event yet", text, StringComparison.Ordinal);
+        Assert.Contains("Ack: /ack/", text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Templates_are_checked_when_saved_and_previewed_on_a_sample()
+    {
+        using var invalid = await _client.PostAsync(StandaloneFactory.AdminKey, "/v1/channels",
+            """{"name":"x","kind":"ntfy","ntfy":{"topic":"ops"},"template":{"body":"{{alert.summary}} {{secrets.token}}"} }""");
+        var problem = await ProblemAssert.NamesFieldAsync(invalid, "template.body");
+        Assert.Contains("{{secrets.token}}", problem.GetProperty("errors").GetProperty("template.body")[0].GetString(), StringComparison.Ordinal);
+
+        using var preview = await _client.PostAsync(StandaloneFactory.AdminKey, "/v1/channels/template-preview",
+            """{"template":{"title":"{{alert.ruleName}} ({{alert.group}})","body":"{{evidence.count}} in {{evidence.windowSeconds}} s"} }""");
+        Assert.Equal(HttpStatusCode.OK, preview.StatusCode);
+        var rendered = JsonDocument.Parse(await preview.Content.ReadAsStringAsync()).RootElement;
+        Assert.Equal(("no leads (campaign-C)", "0 in 3600 s"), (rendered.GetProperty("title").GetString(), rendered.GetProperty("body").GetString()));
+    }
+
     private async Task CheckAsync(string ruleId)
     {
         using var scope = _factory.Services.CreateScope();

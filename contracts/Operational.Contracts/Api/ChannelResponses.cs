@@ -20,6 +20,7 @@ namespace Operational.Contracts.Api;
 /// with <c>notify: true</c>) and <c>contexts</c> (contexts that fail or stall).
 /// </param>
 /// <param name="MaxMessagesPerMinute">At most this many messages a minute reach the channel; the rest wait their turn (none: no cap).</param>
+/// <param name="Template">The channel's own wording of its messages' title and body, with <c>{{name}}</c> placeholders.</param>
 public sealed record ChannelDefinition(
     string? Name,
     string? Kind,
@@ -30,7 +31,13 @@ public sealed record ChannelDefinition(
     TelegramSettings? Telegram,
     NtfySettings? Ntfy,
     IReadOnlyList<string>? Receive = null,
-    int? MaxMessagesPerMinute = null);
+    int? MaxMessagesPerMinute = null,
+    MessageTemplateSettings? Template = null);
+
+/// <summary>A channel's wording: either part may be left out to keep the default.</summary>
+/// <param name="Title">E.g. <c>[{{level}}] {{alert.ruleName}}</c>.</param>
+/// <param name="Body">E.g. <c>{{alert.summary}} ({{evidence.count}} events)</c>.</param>
+public sealed record MessageTemplateSettings(string? Title, string? Body);
 
 /// <summary>Where a webhook channel posts.</summary>
 /// <param name="Url">The http(s) URL that receives the JSON.</param>
@@ -78,6 +85,7 @@ public sealed record NtfySettings(string? ServerUrl, string? Topic, string? Toke
 /// <param name="UpdatedAt">When it last changed.</param>
 /// <param name="Secret">Only in the answer that created a webhook channel without a secret: the one made for it, shown once.</param>
 /// <param name="MaxMessagesPerMinute">The channel's cap on messages a minute, if any.</param>
+/// <param name="Template">The channel's wording, if it has its own.</param>
 public sealed record ChannelResponse(
     string Id,
     string? Name,
@@ -93,7 +101,8 @@ public sealed record ChannelResponse(
     DateTimeOffset CreatedAt,
     DateTimeOffset UpdatedAt,
     string? Secret = null,
-    int? MaxMessagesPerMinute = null);
+    int? MaxMessagesPerMinute = null,
+    MessageTemplateSettings? Template = null);
 
 /// <summary>The project's channels.</summary>
 /// <param name="Channels">Oldest first.</param>

@@ -60,6 +60,9 @@ public static class ChannelValidator
             errors.Add("maxMessagesPerMinute", $"must be from 1 to {MaxMessagesPerMinuteCap}");
         }
 
+        MessageTemplate.Validate(definition.Template?.Title, "template.title", errors);
+        MessageTemplate.Validate(definition.Template?.Body, "template.body", errors);
+
         if (definition.Receive is { } receive && receive.Any(r => !ChannelRoutes.All.Contains(r)))
         {
             errors.Add("receive", $"may hold only {string.Join(", ", ChannelRoutes.All)}");

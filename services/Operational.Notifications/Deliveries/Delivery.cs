@@ -7,7 +7,9 @@ namespace Operational.Notifications.Deliveries;
 /// <param name="Level">info, success, warning or error: how loud the channel should be.</param>
 /// <param name="Url">Where to look, relative to the dashboard (opened by clicking a push notification).</param>
 /// <param name="Data">The structured payload webhooks receive as <c>data</c>.</param>
-public sealed record NotificationMessage(string Type, string Title, string Body, string Level, string? Url, JsonElement? Data);
+/// <param name="Data">What a webhook receives as the message's <c>data</c> (an alert's snapshot); null: title, body, level and url.</param>
+/// <param name="Fields">Values for channel templates besides <paramref name="Data"/>'s (an event's name, category, tags …); never sent.</param>
+public sealed record NotificationMessage(string Type, string Title, string Body, string Level, string? Url, JsonElement? Data, JsonElement? Fields = null);
 
 public static class DeliveryStatus
 {

@@ -1,3 +1,4 @@
+using Operational.Contracts.Api;
 using Operational.Notifications.Channels;
 using Operational.Notifications.Push;
 
@@ -13,11 +14,11 @@ public sealed class DeliveryTargets(IChannelStore channels, IPushStore subscript
     public async Task<IReadOnlyList<Delivery>> ForChannelsAsync(
         string projectId, IReadOnlyList<string> channelIds, string sourceId, NotificationMessage message, CancellationToken cancellationToken)
     {
-        var kinds = new List<(string Id, string? Kind)>();
+        var kinds = new List<(string Id, ChannelDefinition? Definition)>();
         foreach (var channelId in channelIds.Distinct(StringComparer.Ordinal))
         {
-            // A deleted channel (kind null) still gets its delivery, which fails saying why nothing arrived.
-            kinds.Add((channelId, (await channels.GetAsync(projectId, channelId, cancellationToken))?.Definition.Kind));
+            // A deleted channel (no definition) still gets its delivery, which fails saying why nothing arrived.
+            kinds.Add((channelId, (await channels.GetAsync(projectId, channelId, cancellationToken))?.Definition));
         }
 
         return await ExpandAsync(projectId, kinds, sourceId, message, cancellationToken);
@@ -28,7 +29,7 @@ public sealed class DeliveryTargets(IChannelStore channels, IPushStore subscript
     {
         var routed = (await channels.ListAsync(projectId, cancellationToken))
             .Where(c => c.Definition.Receives(route))
-            .Select(c => (c.Id, (string?)c.Definition.Kind))
+            .Select(c => (c.Id, (ChannelDefinition?)c.Definition))
             .ToList();
         return routed.Count == 0 ? [] : await ExpandAsync(projectId, routed, sourceId, message, cancellationToken);
     }
@@ -39,15 +40,18 @@ public sealed class DeliveryTargets(IChannelStore channels, IPushStore subscript
 
     /// <summary>Each channel is a target, except web push channels, which stand for the project's devices (read once however many there are).</summary>
     private async Task<IReadOnlyList<Delivery>> ExpandAsync(
-        string projectId, IReadOnlyList<(string Id, string? Kind)> channelKinds, string sourceId, NotificationMessage message, CancellationToken cancellationToken)
+        string projectId, IReadOnlyList<(string Id, ChannelDefinition? Definition)> channelKinds, string sourceId, NotificationMessage message, CancellationToken cancellationToken)
     {
-        IEnumerable<string> targets = channelKinds.Where(c => c.Kind != ChannelKinds.WebPush).Select(c => c.Id);
-        if (channelKinds.Any(c => c.Kind == ChannelKinds.WebPush))
+        // Each channel words the message its own way, if it has a template.
+        var deliveries = channelKinds.Where(c => c.Definition?.Kind != ChannelKinds.WebPush)
+            .SelectMany(c => Deliveries(projectId, [c.Id], sourceId, MessageTemplate.Apply(c.Definition?.Template, message)))
+            .ToList();
+        if (channelKinds.FirstOrDefault(c => c.Definition?.Kind == ChannelKinds.WebPush) is { Definition: { } push })
         {
-            targets = targets.Concat(await DevicesAsync(projectId, cancellationToken));
+            deliveries.AddRange(Deliveries(projectId, await DevicesAsync(projectId, cancellationToken), sourceId, MessageTemplate.Apply(push.Template, message)));
         }
 
-        return Deliveries(projectId, targets, sourceId, message);
+        return deliveries;
     }
 
     private async Task<IEnumerable<string>> DevicesAsync(string projectId, CancellationToken cancellationToken) =>

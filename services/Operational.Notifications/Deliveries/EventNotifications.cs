@@ -32,7 +32,8 @@ public sealed class NotificationEventsHandler(IDeliveryStore deliveries, Deliver
 
             var title = e.Avatar is null ? e.Name : $"{e.Avatar} {e.Name}";
             var body = e.Type == EventTypes.Text && e.Content is { ValueKind: JsonValueKind.String } text ? text.GetString()! : e.Category ?? "";
-            var message = new NotificationMessage("event", title, body, e.Level, $"/events/{e.Id}", null);
+            var fields = JsonSerializer.SerializeToElement(new { e.Id, e.Name, e.Category, e.Avatar, e.Level, e.UserId, e.ContextId, e.Tags, Content = body }, JsonSerializerOptions.Web);
+            var message = new NotificationMessage("event", title, body, e.Level, $"/events/{e.Id}", null, fields);
             var sourceId = $"event:{e.Id}";
             var forDevices = await targets.ForDevicesAsync(e.ProjectId, sourceId, message, cancellationToken);
             var forChannels = await targets.ForRouteAsync(e.ProjectId, Channels.ChannelRoutes.Events, sourceId, message, cancellationToken);
