@@ -253,6 +253,18 @@ public sealed class DashboardTests : IAsyncLifetime
         await page.GetByRole(AriaRole.Button, new() { Name = "Pause" }).ClickAsync();
         await Expect(page.Locator(".summary-grid .status")).ToHaveTextAsync("paused");
 
+        // Its failure alert, acknowledged from the alerts page; and a Sunday maintenance window for the leads rule.
+        await page.GetByRole(AriaRole.Link, new() { Name = "Alerts" }).ClickAsync();
+        var failedRun = page.Locator(".row").Filter(new() { HasText = "Nightly backup" });
+        await failedRun.GetByRole(AriaRole.Button, new() { Name = "Acknowledge" }).ClickAsync();
+        await Expect(page.Locator(".row").Filter(new() { HasText = "Nightly backup" }).GetByText("acknowledged by operator:admin")).ToBeVisibleAsync();
+        await page.Locator("select[name=ruleId]").SelectOptionAsync(new SelectOptionValue { Label = "Leads per campaign group" });
+        await page.GetByLabel("Time zone").FillAsync("Europe/Berlin");
+        await page.GetByLabel("Why").FillAsync("Sunday maintenance");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Add window" }).ClickAsync();
+        await Expect(page.GetByText("every “0 2 * * 0” Europe/Berlin for 60 min")).ToBeVisibleAsync();
+        await Shot(page, "alerts-acknowledged", "desktop");
+
         Assert.Empty(consoleErrors);
         await PhoneScreenshotsAsync(runId, paymentId);
     }

@@ -1,14 +1,16 @@
 import { get, post, del, query } from "./api.js";
 import { isAdmin } from "./session.js";
-import { h, mount, time, toast, showProblem, formatExact } from "./ui.js";
+import { h, mount, time, toast, showProblem, clearProblems, formatExact, field, numberField } from "./ui.js";
 
 export async function alertsPage(alertId) {
   const params = new URLSearchParams(location.search);
   const status = params.get("status") || "open";
-  const [alerts, silences] = await Promise.all([
+  const [alerts, silences, rules] = await Promise.all([
     get(`/v1/alerts${query({ status: status === "all" ? "" : status, limit: 100 })}`),
     get("/v1/silences"),
+    get("/v1/rules"),
   ]);
+  const ruleNames = Object.fromEntries(rules.rules.map((r) => [r.id, r.name]));
   const list = h("ul", { class: "list", "aria-label": "Alerts" },
     alerts.alerts.length ? alerts.alerts.map((a) => h("li", {}, alertRow(a, a.id === alertId))) :
       h("li", { class: "empty" }, status === "open" ? "No open alerts. All quiet." : "No alerts here."));
@@ -18,8 +20,9 @@ export async function alertsPage(alertId) {
       [["open", "Open"], ["resolved", "Resolved"], ["fired", "Fired (match rules)"], ["all", "All"]].map(([s, label]) =>
         h("a", { href: `/alerts${query({ status: s })}`, "aria-current": s === status ? "true" : "false" }, label))),
     list,
-    h("h2", {}, "Active silences"),
-    silences.silences.length ? h("ul", { class: "list" }, silences.silences.map((s) => h("li", {}, silenceRow(s)))) : h("p", { class: "muted" }, "None."));
+    h("h2", {}, "Silences and maintenance windows"),
+    silences.silences.length ? h("ul", { class: "list" }, silences.silences.map((s) => h("li", {}, silenceRow(s, ruleNames)))) : h("p", { class: "muted" }, "None."),
+    isAdmin() ? windowForm(rules.rules) : null);
   document.querySelector(`[data-alert-id="${CSS.escape(alertId || "")}"]`)?.scrollIntoView({ block: "center" });
 }
 
@@ -49,11 +52,12 @@ async function acknowledge(a) {
   alertsPage(a.id);
 }
 
-function silenceRow(s) {
+function silenceRow(s, ruleNames) {
   return h("div", { class: "row" },
     h("div", {}, h("div", { class: "title" }, s.comment),
-      h("div", { class: "meta" }, s.ruleId ? h("span", {}, `rule ${s.ruleId}`) : null, s.group ? h("span", { class: "chip" }, s.group) : null,
-        h("span", {}, `until ${formatExact(s.endsAt)}`))),
+      h("div", { class: "meta" }, s.ruleId ? h("span", {}, `rule “${ruleNames[s.ruleId] || s.ruleId}”`) : null, s.group ? h("span", { class: "chip" }, s.group) : null,
+        s.cron ? h("span", { class: "chip" }, `every “${s.cron}” ${s.timeZone || "UTC"} for ${Math.round(s.durationSeconds / 60)} min`) : h("span", {}, `until ${formatExact(s.endsAt)}`),
+        s.active ? h("span", { class: "chip" }, "muting now") : null)),
     isAdmin() ? h("button", {
       type: "button",
       onclick: async () => { await del(`/v1/silences/${encodeURIComponent(s.id)}`); toast("Silence ended."); alertsPage(); },
@@ -85,4 +89,35 @@ function silenceDialog(a) {
   dialog.addEventListener("close", () => dialog.remove());
   document.body.append(dialog);
   dialog.showModal();
+}
+
+/** A recurring silence: a cron, its time zone and how long each window lasts. */
+function windowForm(rules) {
+  const zone = Intl.DateTimeFormat().resolvedOptions().timeZone || "UTC";
+  const form = h("form", { novalidate: true, "aria-labelledby": "window-title" },
+    h("h3", { id: "window-title" }, "Add a maintenance window"),
+    h("div", { class: "form-grid" },
+      h("label", {}, "Rule", h("select", { name: "ruleId", "data-field": "ruleId" }, rules.map((r) => h("option", { value: r.id }, r.name)))),
+      field("cron", "Starts (cron)", { placeholder: "0 2 * * 0", value: "0 2 * * 0" }, "e.g. every Sunday 02:00"),
+      field("timeZone", "Time zone", { value: zone }),
+      numberField("minutes", "Lasts (minutes)", 60),
+      field("comment", "Why", { placeholder: "Sunday maintenance", required: true, maxlength: 500 })),
+    h("div", { class: "actions-row" }, h("button", { class: "primary", type: "submit" }, "Add window")));
+  form.addEventListener("submit", async (e) => {
+    e.preventDefault();
+    clearProblems(form);
+    const value = (name) => form.elements[name].value.trim();
+    try {
+      await post("/v1/silences", {
+        ruleId: value("ruleId") || undefined, cron: value("cron"), timeZone: value("timeZone") || undefined,
+        durationSeconds: value("minutes") === "" ? undefined : Number(value("minutes")) * 60, comment: value("comment"),
+      });
+      toast("Maintenance window added: alerts inside it are recorded, and sent after it if still open.");
+      alertsPage();
+    } catch (error) {
+      if (error.fields?.durationSeconds) error.problem.errors.minutes = error.fields.durationSeconds;
+      showProblem(form, error, form);
+    }
+  });
+  return form;
 }

@@ -1,6 +1,6 @@
 import { get, post, del, query } from "./api.js";
 import { isAdmin } from "./session.js";
-import { h, mount, time, toast, showProblem, clearProblems, confirmDialog, copyButton } from "./ui.js";
+import { h, mount, time, toast, showProblem, clearProblems, confirmDialog, copyButton, field, numberField } from "./ui.js";
 
 // Per kind: the settings fields [path, label, attributes]. Secrets are write-only on the API.
 const KINDS = {
@@ -32,7 +32,9 @@ function channelRow(c) {
     h("div", {},
       h("div", { class: "title" }, c.name),
       h("div", { class: "meta" }, h("span", { class: "chip" }, c.kind), target ? h("span", {}, target) : null,
-        c.receive.length ? h("span", {}, `also receives ${c.receive.join(" and ")}`) : null)),
+        c.receive.length ? h("span", {}, `also receives ${c.receive.join(" and ")}`) : null,
+        c.template ? h("span", { class: "chip" }, "own wording") : null,
+        c.maxMessagesPerMinute ? h("span", {}, `≤ ${c.maxMessagesPerMinute} a minute`) : null)),
     isAdmin() ? h("div", { class: "actions-row" },
       h("button", {
         type: "button",
@@ -77,7 +79,31 @@ function addForm() {
       h("label", { class: "inline" }, h("input", { type: "checkbox", name: "receive", value: "events" }), "Events sent with notify"),
       h("label", { class: "inline" }, h("input", { type: "checkbox", name: "receive", value: "contexts" }), "Failed and stalled contexts")),
     settings,
+    h("details", {},
+      h("summary", {}, "Wording and pace (optional)"),
+      h("div", { class: "form-grid" },
+        field("template.title", "Title template", { placeholder: "[{{level}}] {{alert.ruleName}} {{alert.group}}" }),
+        field("template.body", "Body template", { placeholder: "{{alert.summary}} Ack: {{alert.acknowledgeUrl}}" }),
+        numberField("maxMessagesPerMinute", "At most messages a minute", "", "optional; the rest wait for the next minute")),
+      h("div", { class: "actions-row" }, h("button", { type: "button", onclick: preview }, "Preview on a sample alert")),
+      h("pre", { class: "run-output template-preview", hidden: true, "aria-live": "polite" })),
     h("div", { class: "actions-row" }, h("button", { class: "primary", type: "submit" }, "Add channel")));
+  const template = () => {
+    const title = form.elements["template.title"].value.trim();
+    const body = form.elements["template.body"].value.trim();
+    return title || body ? { title: title || undefined, body: body || undefined } : undefined;
+  };
+  async function preview() {
+    clearProblems(form);
+    const out = form.querySelector(".template-preview");
+    try {
+      const shown = await post("/v1/channels/template-preview", { template: template() || {} });
+      out.textContent = `${shown.title}\n${shown.body}`;
+      out.hidden = false;
+    } catch (error) {
+      showProblem(form, error, form);
+    }
+  }
   const showKind = () => settings.replaceChildren(...KINDS[kind.value].map(([path, label, attrs]) =>
     h("label", {}, label, h("input", { name: path, "data-field": path, ...attrs }))),
     ...(kind.value === "webpush" ? [h("p", { class: "muted" }, "Every device of this project with push turned on (Settings → Push).")] : []));
@@ -86,7 +112,11 @@ function addForm() {
   form.addEventListener("submit", async (e) => {
     e.preventDefault();
     clearProblems(form);
-    const body = { name: form.elements.name.value.trim(), kind: kind.value, receive: [...form.querySelectorAll("input[name=receive]:checked")].map((i) => i.value) };
+    const cap = form.elements.maxMessagesPerMinute.value.trim();
+    const body = {
+      name: form.elements.name.value.trim(), kind: kind.value, receive: [...form.querySelectorAll("input[name=receive]:checked")].map((i) => i.value),
+      template: template(), maxMessagesPerMinute: cap === "" ? undefined : Number(cap),
+    };
     const section = {};
     for (const [path, , attrs] of KINDS[kind.value]) {
       const raw = form.elements[path].value.trim();

@@ -35,7 +35,7 @@ function describe(r) {
 
 /** One form for every kind; the API validates, and its messages appear next to the fields they name. */
 export async function ruleEditorPage(id) {
-  const [rule, { channels }] = await Promise.all([id ? get(`/v1/rules/${encodeURIComponent(id)}`) : null, get("/v1/channels")]);
+  const [rule, { channels }, { rules: others }] = await Promise.all([id ? get(`/v1/rules/${encodeURIComponent(id)}`) : null, get("/v1/channels"), get("/v1/rules")]);
   const r = rule || { kind: "volume", enabled: true, match: {}, channels: [] };
   const zone = Intl.DateTimeFormat().resolvedOptions().timeZone || "UTC";
   const nameMode = r.match?.name ? Object.keys(r.match.name)[0] : "equals";
@@ -80,7 +80,18 @@ export async function ruleEditorPage(id) {
       channels.length ? h("div", { class: "form-grid", "data-field": "channels" }, channels.map((c) => h("label", { class: "inline" },
         h("input", { type: "checkbox", name: "channels", value: c.id, checked: r.channels.includes(c.id) }), `${c.name} (${c.kind})`)))
         : h("p", { class: "muted", "data-field": "channels" }, "No channels yet: ", h("a", { href: "/channels" }, "add one"), " to be told."),
-      h("div", { class: "form-grid" }, numberField("repeatIntervalSeconds", "Remind every (seconds)", r.repeatIntervalSeconds, "optional, ≥ 60; not for match rules"))),
+      h("div", { class: "form-grid" },
+        numberField("repeatIntervalSeconds", "Remind every (seconds)", r.repeatIntervalSeconds, "optional, ≥ 60; not for match rules"),
+        numberField("groupWaitSeconds", "Send alerts opening within (seconds) as one", r.groupWaitSeconds, "optional: one message for many groups"))),
+    h("fieldset", { class: "scheduled-only" }, h("legend", {}, "Noise and escalation"),
+      h("div", { class: "form-grid" },
+        numberField("trigger.consecutive", "Alert after failing checks in a row", r.trigger?.consecutive, "optional; default 1"),
+        numberField("resolve.consecutive", "Resolve after good checks in a row", r.resolve?.consecutive, "optional; default 1"),
+        numberField("escalation.afterSeconds", "Escalate if unacknowledged after (seconds)", r.escalation?.[0]?.afterSeconds, "optional, ≥ 60")),
+      channels.length ? h("div", { class: "form-grid", "data-field": "escalation[0].channels" }, channels.map((c) => h("label", { class: "inline" },
+        h("input", { type: "checkbox", name: "escalation.channels", value: c.id, checked: !!r.escalation?.[0]?.channels.includes(c.id) }), `escalate to ${c.name}`))) : null,
+      others.filter((o) => o.id !== id).length ? h("div", { class: "form-grid", "data-field": "dependsOn" }, others.filter((o) => o.id !== id).map((o) => h("label", { class: "inline" },
+        h("input", { type: "checkbox", name: "dependsOn", value: o.id, checked: !!r.dependsOn?.includes(o.id) }), `quiet while “${o.name}” alerts`))) : null),
     h("div", { class: "actions-row" },
       isAdmin() ? h("button", { class: "primary", type: "submit" }, rule ? "Save rule" : "Create rule") : h("p", { class: "muted" }, "Only admins change rules."),
       rule && isAdmin() ? h("button", { type: "button", class: "danger", onclick: remove }, "Delete rule") : null,
@@ -89,6 +100,7 @@ export async function ruleEditorPage(id) {
   const showKind = () => {
     const kind = form.kind.value;
     form.querySelectorAll("fieldset[data-kind]").forEach((f) => { f.hidden = f.dataset.kind !== kind; f.disabled = f.hidden; });
+    form.querySelectorAll("fieldset.scheduled-only").forEach((f) => { f.hidden = kind === "match"; f.disabled = f.hidden; });
   };
   form.kind.addEventListener("change", showKind);
   showKind();
@@ -140,7 +152,18 @@ function ruleFromForm(form, fixedKind) {
     name: value("name"), kind, enabled: form.enabled.checked, match,
     channels: [...form.querySelectorAll("input[name=channels]:checked")].map((c) => c.value),
     repeatIntervalSeconds: number("repeatIntervalSeconds"),
+    groupWaitSeconds: number("groupWaitSeconds"),
+    dependsOn: [...form.querySelectorAll("input[name=dependsOn]:checked")].map((c) => c.value),
   };
+  if (kind !== "match") {
+    const trigger = number("trigger.consecutive");
+    const resolve = number("resolve.consecutive");
+    const after = number("escalation.afterSeconds");
+    if (trigger !== undefined) body.trigger = { consecutive: trigger };
+    if (resolve !== undefined) body.resolve = { consecutive: resolve };
+    if (after !== undefined) body.escalation = [{ afterSeconds: after, channels: [...form.querySelectorAll("input[name='escalation.channels']:checked")].map((c) => c.value) }];
+  }
+  if (!body.dependsOn.length) delete body.dependsOn;
   if (kind === "threshold") body.threshold = { count: number("threshold.count"), windowSeconds: number("threshold.windowSeconds") };
   if (kind === "volume") {
     body.volume = {
