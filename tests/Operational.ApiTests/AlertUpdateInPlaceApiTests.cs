@@ -20,7 +20,9 @@ public sealed class AlertUpdateInPlaceApiTests : IAsyncLifetime
     {
         var next = 4200;
         _telegram = await RecordingReceiver.StartAsync(reply: request =>
-            request.Path.EndsWith("/sendMessage", StringComparison.Ordinal) ? $$"""{"ok":true,"result":{"message_id":{{Interlocked.Increment(ref next)}},"chat":{"id":-1001234} } }""" : """{"ok":true,"result":true}""");
+            request.Path.EndsWith("/sendMessage", StringComparison.Ordinal) ? $$"""{"ok":true,"result":{"message_id":{{Interlocked.Increment(ref next)}},"chat":{"id":-1001234} } }"""
+            : request.Path.StartsWith("/discord/", StringComparison.Ordinal) ? """{"id":"990001","channel_id":"42"}"""
+            : """{"ok":true,"result":true}""");
         _factory = new StandaloneFactory
         {
             Clock = _time,
@@ -65,6 +67,28 @@ public sealed class AlertUpdateInPlaceApiTests : IAsyncLifetime
         Assert.Equal("-1001234", body.GetProperty("chat_id").GetString());
         Assert.Contains("Resolved: backups", body.GetProperty("text").GetString(), StringComparison.Ordinal);
         Assert.Single(_telegram.Requests, r => r.Path.EndsWith("/sendMessage", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task A_resolved_alert_edits_the_discord_message_it_was_announced_in()
+    {
+        using var channel = await _client.PostAsync(StandaloneFactory.AdminKey, "/v1/channels",
+            $$"""{"name":"discord","kind":"discord","discord":{"webhookUrl":"{{_telegram.Address.ToString().TrimEnd('/')}}/discord/123/abc"} }""");
+        Assert.Equal(HttpStatusCode.Created, channel.StatusCode);
+        var channelId = JsonDocument.Parse(await channel.Content.ReadAsStringAsync()).RootElement.GetProperty("id").GetString();
+        using var created = await _client.PostAsync(StandaloneFactory.AdminKey, "/v1/rules", $$"""
+            {"name":"exports","kind":"heartbeat","match":{"name":{"equals":"export done"} },"heartbeat":{"periodSeconds":60,"graceSeconds":0},"channels":["{{channelId}}"]}
+            """);
+        var ruleId = JsonDocument.Parse(await created.Content.ReadAsStringAsync()).RootElement.GetProperty("id").GetString()!;
+
+        _time.Advance(TimeSpan.FromSeconds(61));
+        await CheckAsync(ruleId);
+        await _telegram.WaitForAsync(r => r.Path == "/discord/123/abc" && r.Method == "POST", TimeSpan.FromSeconds(15));
+        await _client.IngestAsync(StandaloneFactory.IngestKey, """{"name":"export done"}""");
+
+        var edit = await _telegram.WaitForAsync(r => r.Method == "PATCH", TimeSpan.FromSeconds(15));
+        Assert.Equal("/discord/123/abc/messages/990001", edit.Path);
+        Assert.Contains("Resolved: exports", JsonDocument.Parse(edit.Body).RootElement.GetProperty("embeds")[0].GetProperty("title").GetString(), StringComparison.Ordinal);
     }
 
     [Fact]

@@ -38,12 +38,12 @@ public sealed class RecordingReceiver : IAsyncDisposable
         builder.WebHost.UseUrls(address.ToString());
         var app = builder.Build();
         var receiver = new RecordingReceiver(app, address);
-        app.MapPost("/{**path}", async (HttpContext http) =>
+        app.MapMethods("/{**path}", ["POST", "PATCH", "PUT"], async (HttpContext http) =>
         {
             using var body = new MemoryStream();
             await http.Request.Body.CopyToAsync(body);
             var headers = http.Request.Headers.ToDictionary(h => h.Key, h => h.Value.ToString(), StringComparer.OrdinalIgnoreCase);
-            var request = new RecordedRequest(http.Request.Path.Value!, headers, body.ToArray(), DateTimeOffset.UtcNow);
+            var request = new RecordedRequest(http.Request.Path.Value!, headers, body.ToArray(), DateTimeOffset.UtcNow, http.Request.Method);
             receiver.Requests.Enqueue(request);
             var status = answer is null ? StatusCodes.Status200OK : await answer(request, http.RequestAborted);
             return reply?.Invoke(request) is { } json ? Results.Content(json, "application/json", statusCode: status) : Results.StatusCode(status);
@@ -73,4 +73,4 @@ public sealed class RecordingReceiver : IAsyncDisposable
 }
 
 /// <summary>A request as received; header names are matched ignoring case.</summary>
-public sealed record RecordedRequest(string Path, IReadOnlyDictionary<string, string> Headers, byte[] Body, DateTimeOffset At);
+public sealed record RecordedRequest(string Path, IReadOnlyDictionary<string, string> Headers, byte[] Body, DateTimeOffset At, string Method = "POST");

@@ -57,8 +57,11 @@ public sealed class SlackSender(IHttpClientFactory http, TimeProvider clock) : I
     private static string Escape(string text) => text.Replace("&", "&amp;", StringComparison.Ordinal).Replace("<", "&lt;", StringComparison.Ordinal).Replace(">", "&gt;", StringComparison.Ordinal);
 }
 
-/// <summary>A Discord webhook: one embed colored by level.</summary>
-public sealed class DiscordSender(IHttpClientFactory http, TimeProvider clock) : IChannelSender
+/// <summary>
+/// A Discord webhook: one embed colored by level. An alert's resolution edits the message that
+/// announced it (Discord returns its id when asked to wait), when it can find it.
+/// </summary>
+public sealed class DiscordSender(IHttpClientFactory http, IDeliveryStore deliveries, TimeProvider clock) : IChannelSender
 {
     public string Kind => ChannelKinds.Discord;
 
@@ -76,8 +79,14 @@ public sealed class DiscordSender(IHttpClientFactory http, TimeProvider clock) :
             }),
             ["allowed_mentions"] = new JsonObject { ["parse"] = new JsonArray() }, // never ping @everyone from an event's text
         };
-        using var response = await http.CreateClient(OutboundHttp.ClientName).PostAsJsonAsync(channel.Definition.Discord!.WebhookUrl, payload, cancellationToken);
-        return await HttpOutcome.ReadAsync(response, clock, cancellationToken);
+        var webhook = channel.Definition.Discord!.WebhookUrl!;
+        var client = http.CreateClient(OutboundHttp.ClientName);
+        using var response = await AlertAnnouncements.RemoteIdAsync(deliveries, delivery, cancellationToken) is { } messageId
+            ? await client.PatchAsJsonAsync($"{webhook}/messages/{Uri.EscapeDataString(messageId)}", payload, cancellationToken)
+            : await client.PostAsJsonAsync($"{webhook}?wait=true", payload, cancellationToken);
+        var body = response.IsSuccessStatusCode ? await response.Content.ReadAsStringAsync(cancellationToken) : null;
+        var result = await HttpOutcome.ReadAsync(response, clock, cancellationToken);
+        return body is null ? result : result with { RemoteId = AlertAnnouncements.Read(body, "id") };
     }
 
     private static string Truncate(string text, int max) => text.Length <= max ? text : text[..(max - 1)] + "…";
@@ -129,7 +138,7 @@ public sealed class TelegramSender(IHttpClientFactory http, IOptions<Notificatio
         var client = http.CreateClient(OutboundHttp.ClientName);
         var api = $"{options.Value.TelegramApi.TrimEnd('/')}/bot{settings.BotToken}";
         HttpResponseMessage response;
-        if (await AnnouncedAsync(delivery, cancellationToken) is { } messageId)
+        if (await AlertAnnouncements.RemoteIdAsync(deliveries, delivery, cancellationToken) is { } announced && long.TryParse(announced, NumberStyles.None, CultureInfo.InvariantCulture, out var messageId))
         {
             response = await client.PostAsJsonAsync($"{api}/editMessageText",
                 new { chat_id = settings.ChatId, message_id = messageId, text, disable_web_page_preview = true }, cancellationToken);
@@ -149,8 +158,15 @@ public sealed class TelegramSender(IHttpClientFactory http, IOptions<Notificatio
         }
     }
 
-    /// <summary>For an alert's resolution: the Telegram message id of the delivery that announced the alert to this chat, if it got one.</summary>
-    private async Task<long?> AnnouncedAsync(Delivery delivery, CancellationToken cancellationToken)
+    /// <summary>Telegram answers <c>{"ok": true, "result": {"message_id": 42, …}}</c>.</summary>
+    private static string? MessageId(string body) => AlertAnnouncements.Read(body, "result", "message_id");
+}
+
+/// <summary>How a channel that can edit its messages finds the one that announced an alert.</summary>
+internal static class AlertAnnouncements
+{
+    /// <summary>For an alert's resolution: what the channel called the message of the delivery that announced the alert to it, if that got one.</summary>
+    public static async Task<string?> RemoteIdAsync(IDeliveryStore deliveries, Delivery delivery, CancellationToken cancellationToken)
     {
         if (delivery.Message.Type != "alert.resolved" || delivery.Message.Data is not { ValueKind: JsonValueKind.Object } data
             || !data.TryGetProperty("alertId", out var alertId) || alertId.GetString() is not { } id)
@@ -158,20 +174,30 @@ public sealed class TelegramSender(IHttpClientFactory http, IOptions<Notificatio
             return null;
         }
 
-        var triggered = Delivery.IdFor($"alert:{id}:triggered", delivery.ChannelId);
-        return long.TryParse(await deliveries.RemoteIdAsync(triggered, cancellationToken), NumberStyles.None, CultureInfo.InvariantCulture, out var messageId) ? messageId : null;
+        return await deliveries.RemoteIdAsync(Delivery.IdFor($"alert:{id}:triggered", delivery.ChannelId), cancellationToken);
     }
 
-    /// <summary>Telegram answers <c>{"ok": true, "result": {"message_id": 42, …}}</c>.</summary>
-    private static string? MessageId(string body)
+    /// <summary>A string or number at <paramref name="path"/> in a JSON answer, as text; null when absent or not JSON.</summary>
+    public static string? Read(string body, params string[] path)
     {
         try
         {
             using var json = JsonDocument.Parse(body);
-            return json.RootElement.TryGetProperty("result", out var result) && result.ValueKind == JsonValueKind.Object
-                && result.TryGetProperty("message_id", out var id) && id.TryGetInt64(out var value)
-                ? value.ToString(CultureInfo.InvariantCulture)
-                : null;
+            var element = json.RootElement;
+            foreach (var part in path)
+            {
+                if (element.ValueKind != JsonValueKind.Object || !element.TryGetProperty(part, out element))
+                {
+                    return null;
+                }
+            }
+
+            return element.ValueKind switch
+            {
+                JsonValueKind.String => element.GetString(),
+                JsonValueKind.Number => element.GetRawText(),
+                _ => null,
+            };
         }
         catch (JsonException)
         {
