@@ -1,9 +1,6 @@
 using System.Net;
 using System.Text;
 using System.Text.Json;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Time.Testing;
-using Operational.Rules.Checks;
 using Operational.TestSupport;
 
 namespace Operational.ApiTests;
@@ -13,22 +10,15 @@ namespace Operational.ApiTests;
 /// fake clock: it stops the reminders of its own alert only, and is refused when altered, used for
 /// another alert, or expired.
 /// </summary>
-public sealed class AcknowledgeLinkApiTests() : OwnStandaloneHostTests(
-    new FakeTimeProvider(new DateTimeOffset(2027, 1, 4, 9, 0, 0, TimeSpan.Zero)),
-    new Dictionary<string, string>
-    {
-        ["Notifications:Outbound:AllowedHosts:0"] = "127.0.0.1",
-        ["Notifications:Delivery:PollInterval"] = "00:00:00.1",
-        ["Notifications:PublicUrl"] = "https://ops.example.com",
-    })
+public sealed class AcknowledgeLinkApiTests() : FakeClockHostTests(
+    new DateTimeOffset(2027, 1, 4, 9, 0, 0, TimeSpan.Zero),
+    new Dictionary<string, string> { ["Notifications:PublicUrl"] = "https://ops.example.com" })
 {
-    private FakeTimeProvider Time => (FakeTimeProvider)Factory.Clock!;
-
     [Fact]
     public async Task The_signed_link_from_a_webhook_acknowledges_its_alert_and_stops_the_reminders()
     {
         await using var receiver = await RecordingReceiver.StartAsync();
-        var channel = await CreateAsync("/v1/channels", $$"""{"name":"hook","kind":"webhook","webhook":{"url":"{{new Uri(receiver.Address, "/hook")}}"} }""");
+        var channel = await WebhookAsync(receiver);
         var acknowledged = await CreateAsync("/v1/rules", $$"""
             {"name":"backups","kind":"heartbeat","match":{"name":{"equals":"backup"} },"heartbeat":{"periodSeconds":60,"graceSeconds":0},
              "repeatIntervalSeconds":300,"channels":["{{channel}}"]}
@@ -39,7 +29,7 @@ public sealed class AcknowledgeLinkApiTests() : OwnStandaloneHostTests(
             """);
 
         Time.Advance(TimeSpan.FromSeconds(61));
-        await CheckAsync(acknowledged, ignored);
+        await RunScheduledChecksAsync(acknowledged, ignored);
         var backupLink = await LinkAsync(receiver, "backups", "alert.triggered");
         var importLink = await LinkAsync(receiver, "imports", "alert.triggered");
         Assert.StartsWith("https://ops.example.com/ack/", backupLink, StringComparison.Ordinal);
@@ -74,7 +64,7 @@ public sealed class AcknowledgeLinkApiTests() : OwnStandaloneHostTests(
         // Past the repeat interval: the ignored alert is told again, the acknowledged one is not.
         var before = receiver.Requests.Count;
         Time.Advance(TimeSpan.FromMinutes(6));
-        await CheckAsync(acknowledged, ignored);
+        await RunScheduledChecksAsync(acknowledged, ignored);
         await LinkAsync(receiver, "imports", "alert.repeated");
         await Task.Delay(500);
         Assert.DoesNotContain(receiver.Requests.Skip(before), r => Body(r).Contains("\"ruleName\":\"backups\"", StringComparison.Ordinal));
@@ -82,23 +72,6 @@ public sealed class AcknowledgeLinkApiTests() : OwnStandaloneHostTests(
         // The first link of the ignored alert, a day later: expired.
         Time.Advance(TimeSpan.FromHours(24));
         await AssertRefusedAsync(http, importPath, HttpStatusCode.Gone);
-    }
-
-    private async Task<string> CreateAsync(string path, string json)
-    {
-        using var created = await Client.PostAsync(StandaloneFactory.AdminKey, path, json);
-        var body = await created.Content.ReadAsStringAsync();
-        Assert.True(created.StatusCode == HttpStatusCode.Created, body);
-        return JsonDocument.Parse(body).RootElement.GetProperty("id").GetString()!;
-    }
-
-    private async Task CheckAsync(params string[] ruleIds)
-    {
-        using var scope = Factory.Services.CreateScope();
-        foreach (var ruleId in ruleIds)
-        {
-            await scope.ServiceProvider.GetRequiredService<RuleCheckJob>().RunAsync(ruleId, CancellationToken.None);
-        }
     }
 
     private static async Task<string> LinkAsync(RecordingReceiver receiver, string ruleName, string type)

@@ -1,37 +1,21 @@
-using System.Net;
 using System.Text;
 using System.Text.Json;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Time.Testing;
-using Operational.Rules.Checks;
 using Operational.TestSupport;
 
 namespace Operational.ApiTests;
 
 /// <summary>Ten campaign groups going silent at one check reach a webhook as one message (the rule's groupWaitSeconds), on a fake clock.</summary>
-public sealed class AlertGroupingApiTests() : OwnStandaloneHostTests(
-    new FakeTimeProvider(new DateTimeOffset(2027, 1, 4, 9, 0, 0, TimeSpan.Zero)),
-    new Dictionary<string, string>
-    {
-        ["Notifications:Outbound:AllowedHosts:0"] = "127.0.0.1",
-        ["Notifications:Delivery:PollInterval"] = "00:00:00.1",
-    })
+public sealed class AlertGroupingApiTests() : FakeClockHostTests(new DateTimeOffset(2027, 1, 4, 9, 0, 0, TimeSpan.Zero))
 {
-    private FakeTimeProvider Time => (FakeTimeProvider)Factory.Clock!;
-
     [Fact]
     public async Task Ten_groups_going_silent_at_one_check_reach_the_webhook_as_one_message()
     {
         await using var receiver = await RecordingReceiver.StartAsync();
-        using var channel = await Client.PostAsync(StandaloneFactory.AdminKey, "/v1/channels",
-            $$"""{"name":"hook","kind":"webhook","webhook":{"url":"{{new Uri(receiver.Address, "/hook")}}"} }""");
-        var channelId = JsonDocument.Parse(await channel.Content.ReadAsStringAsync()).RootElement.GetProperty("id").GetString();
-        using var created = await Client.PostAsync(StandaloneFactory.AdminKey, "/v1/rules", $$"""
+        var channelId = await WebhookAsync(receiver);
+        var ruleId = await CreateAsync("/v1/rules", $$"""
             {"name":"no leads","kind":"volume","match":{"name":{"equals":"lead created"} },
              "volume":{"min":1,"windowSeconds":60,"groupBy":"campaignGroup"},"groupWaitSeconds":30,"channels":["{{channelId}}"]}
             """);
-        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
-        var ruleId = JsonDocument.Parse(await created.Content.ReadAsStringAsync()).RootElement.GetProperty("id").GetString()!;
         var groups = Enumerable.Range(0, 10).Select(i => $"campaign-{(char)('A' + i)}").ToList();
         foreach (var group in groups)
         {
@@ -40,10 +24,7 @@ public sealed class AlertGroupingApiTests() : OwnStandaloneHostTests(
 
         await Client.WaitForJsonAsync(StandaloneFactory.AdminKey, "/v1/events?name=lead%20created", e => e.GetProperty("events").GetArrayLength() == 10, TimeSpan.FromSeconds(10));
         Time.Advance(TimeSpan.FromSeconds(61));
-        using (var scope = Factory.Services.CreateScope())
-        {
-            await scope.ServiceProvider.GetRequiredService<RuleCheckJob>().RunAsync(ruleId, CancellationToken.None);
-        }
+        await RunScheduledChecksAsync(ruleId);
 
         await Client.WaitForJsonAsync(StandaloneFactory.AdminKey, "/v1/alerts?status=open", a => a.GetProperty("alerts").GetArrayLength() == 10, TimeSpan.FromSeconds(10));
         // The alerts' messages reach the notifications module while the group waits.

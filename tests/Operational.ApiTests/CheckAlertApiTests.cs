@@ -1,9 +1,6 @@
 using System.Net;
 using System.Text;
 using System.Text.Json;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Time.Testing;
-using Operational.Rules.Checks;
 using Operational.TestSupport;
 
 namespace Operational.ApiTests;
@@ -12,24 +9,13 @@ namespace Operational.ApiTests;
 /// A cron check on a fake clock in the whole standalone host: late across Europe/Berlin's March
 /// change, its alert reaches a webhook channel with the last run's output.
 /// </summary>
-public sealed class CheckAlertApiTests() : OwnStandaloneHostTests(
-    new FakeTimeProvider(new DateTimeOffset(2027, 3, 26, 12, 0, 0, TimeSpan.Zero)),
-    new Dictionary<string, string>
-    {
-        ["Notifications:Outbound:AllowedHosts:0"] = "127.0.0.1",
-        ["Notifications:Delivery:PollInterval"] = "00:00:00.1",
-    })
+public sealed class CheckAlertApiTests() : FakeClockHostTests(new DateTimeOffset(2027, 3, 26, 12, 0, 0, TimeSpan.Zero))
 {
-    private FakeTimeProvider Time => (FakeTimeProvider)Factory.Clock!;
-
     [Fact]
     public async Task A_0300_Berlin_check_goes_down_at_0310_local_after_the_March_change_and_the_webhook_gets_the_last_output()
     {
         await using var receiver = await RecordingReceiver.StartAsync();
-        using var channel = await Client.PostAsync(StandaloneFactory.AdminKey, "/v1/channels",
-            $$"""{"name":"ops hook","kind":"webhook","webhook":{"url":"{{new Uri(receiver.Address, "/hook")}}"} }""");
-        Assert.Equal(HttpStatusCode.Created, channel.StatusCode);
-        var channelId = JsonDocument.Parse(await channel.Content.ReadAsStringAsync()).RootElement.GetProperty("id").GetString();
+        var channelId = await WebhookAsync(receiver);
         using var created = await Client.PostAsync(StandaloneFactory.AdminKey, "/v1/checks",
             $$"""{"name":"Backup","cron":"0 3 * * *","timeZone":"Europe/Berlin","graceSeconds":600,"channels":["{{channelId}}"]}""");
         Assert.Equal(HttpStatusCode.Created, created.StatusCode);
@@ -48,11 +34,11 @@ public sealed class CheckAlertApiTests() : OwnStandaloneHostTests(
         Assert.Equal(new DateTimeOffset(2027, 3, 28, 1, 0, 0, TimeSpan.Zero), up.GetProperty("nextPingDueAt").GetDateTimeOffset());
 
         Time.SetUtcNow(new DateTimeOffset(2027, 3, 28, 1, 9, 59, TimeSpan.Zero)); // 03:09:59 CEST
-        await RunScheduledCheckAsync(id);
+        await RunScheduledChecksAsync(id);
         Assert.Equal("grace", (await Client.GetJsonAsync(StandaloneFactory.AdminKey, $"/v1/checks/{id}")).GetProperty("status").GetString());
 
         Time.SetUtcNow(new DateTimeOffset(2027, 3, 28, 1, 10, 1, TimeSpan.Zero)); // 03:10:01 CEST
-        await RunScheduledCheckAsync(id);
+        await RunScheduledChecksAsync(id);
         Assert.Equal("down", (await Client.GetJsonAsync(StandaloneFactory.AdminKey, $"/v1/checks/{id}")).GetProperty("status").GetString());
 
         var hook = await receiver.WaitForAsync(r => r.Path == "/hook" && Encoding.UTF8.GetString(r.Body).Contains("alert.triggered", StringComparison.Ordinal), TimeSpan.FromSeconds(15));
@@ -61,12 +47,5 @@ public sealed class CheckAlertApiTests() : OwnStandaloneHostTests(
         Assert.Equal("backup ok: 3.2 GB in 4 min", evidence.GetProperty("output").GetString());
         var lastRun = (await Client.GetJsonAsync(StandaloneFactory.AdminKey, $"/v1/checks/{id}/runs")).GetProperty("runs")[0];
         Assert.Equal(lastRun.GetProperty("runId").GetString(), evidence.GetProperty("contextId").GetString());
-    }
-
-    /// <summary>What Hangfire does at each occurrence of the check's schedule, at the fake clock's time.</summary>
-    private async Task RunScheduledCheckAsync(string id)
-    {
-        using var scope = Factory.Services.CreateScope();
-        await scope.ServiceProvider.GetRequiredService<RuleCheckJob>().RunAsync(id, CancellationToken.None);
     }
 }
