@@ -67,7 +67,10 @@ public sealed class AcknowledgeLinkApiTests() : FakeClockHostTests(
         await RunScheduledChecksAsync(acknowledged, ignored);
         await LinkAsync(receiver, "imports", "alert.repeated");
         await Task.Delay(500);
-        Assert.DoesNotContain(receiver.Requests.Skip(before), r => Body(r).Contains("\"ruleName\":\"backups\"", StringComparison.Ordinal));
+        Assert.DoesNotContain(receiver.Requests.Skip(before), r => Body(r).Contains("\"type\":\"alert.repeated\"", StringComparison.Ordinal)
+            && Body(r).Contains("\"ruleName\":\"backups\"", StringComparison.Ordinal));
+        // The webhook heard who took it, once.
+        Assert.Single(receiver.Requests, r => Body(r).Contains("\"type\":\"alert.acknowledged\"", StringComparison.Ordinal));
 
         // The first link of the ignored alert, a day later: expired.
         Time.Advance(TimeSpan.FromHours(24));

@@ -59,8 +59,19 @@ public sealed class AlertUpdateInPlaceApiTests : IAsyncLifetime
         var sent = await _telegram.WaitForAsync(r => r.Path.EndsWith("/sendMessage", StringComparison.Ordinal), TimeSpan.FromSeconds(15));
         Assert.Contains("backups", Encoding.UTF8.GetString(sent.Body), StringComparison.Ordinal);
 
+        // Taken by someone: the same message says so.
+        var alertId = (await _client.GetJsonAsync(StandaloneFactory.AdminKey, "/v1/alerts?status=open")).GetProperty("alerts")[0].GetProperty("id").GetString();
+        using (var ack = await _client.PostAsync(StandaloneFactory.AdminKey, $"/v1/alerts/{alertId}/acknowledge", ""))
+        {
+            Assert.Equal(HttpStatusCode.OK, ack.StatusCode);
+        }
+
+        var acknowledged = await _telegram.WaitForAsync(r => r.Path.EndsWith("/editMessageText", StringComparison.Ordinal), TimeSpan.FromSeconds(15));
+        Assert.Contains("Acknowledged by", JsonDocument.Parse(acknowledged.Body).RootElement.GetProperty("text").GetString(), StringComparison.Ordinal);
+
         await _client.IngestAsync(StandaloneFactory.IngestKey, """{"name":"backup done"}""");
-        var edit = await _telegram.WaitForAsync(r => r.Path.EndsWith("/editMessageText", StringComparison.Ordinal), TimeSpan.FromSeconds(15));
+        var edit = await _telegram.WaitForAsync(r => r.Path.EndsWith("/editMessageText", StringComparison.Ordinal)
+            && Encoding.UTF8.GetString(r.Body).Contains("Resolved: backups", StringComparison.Ordinal), TimeSpan.FromSeconds(15));
 
         var body = JsonDocument.Parse(edit.Body).RootElement;
         Assert.Equal(4201, body.GetProperty("message_id").GetInt64());

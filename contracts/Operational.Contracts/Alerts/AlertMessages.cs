@@ -73,3 +73,9 @@ public sealed record AlertEscalated(AlertSnapshot Alert, int Step, IReadOnlyList
     /// <summary>The path of a signed link (<c>/ack/…</c>) that acknowledges the alert without signing in, to append to the installation's address.</summary>
     public string? AcknowledgePath { get; init; }
 }
+
+/// <summary>Someone took an open alert (reminders and escalation stop): its channels hear who, once.</summary>
+/// <param name="Alert">The alert, as it opened.</param>
+/// <param name="By">Who: an API key's id, <c>operator:name</c>, or <c>link</c> (a message's acknowledge link).</param>
+/// <param name="AcknowledgedAt">When.</param>
+public sealed record AlertAcknowledged(AlertSnapshot Alert, string By, DateTimeOffset AcknowledgedAt);

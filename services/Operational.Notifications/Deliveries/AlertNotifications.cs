@@ -11,8 +11,14 @@ namespace Operational.Notifications.Deliveries;
 /// <summary>Turns the rules service's alert messages into deliveries to each of the rule's channels.</summary>
 public sealed class AlertNotificationsConsumer(
     IDeliveryStore deliveries, DeliveryTargets targets, DeliveriesQueued queued, IOptions<NotificationsOptions> options, TimeProvider clock)
-    : IConsumer<AlertTriggered>, IConsumer<AlertRepeated>, IConsumer<AlertResolved>, IConsumer<AlertEscalated>
+    : IConsumer<AlertTriggered>, IConsumer<AlertRepeated>, IConsumer<AlertResolved>, IConsumer<AlertEscalated>, IConsumer<AlertAcknowledged>
 {
+    /// <summary>Who took it: channels that can edit the announcement do; the others get this short follow-up.</summary>
+    public Task Consume(ConsumeContext<AlertAcknowledged> context) =>
+        QueueAsync(context.Message.Alert, "alert.acknowledged", $"alert:{context.Message.Alert.AlertId}:acknowledged",
+            $"Acknowledged: {context.Message.Alert.RuleName}", context.Message.Alert.Evidence with { Summary = $"Acknowledged by {context.Message.By}. {context.Message.Alert.Evidence.Summary}" },
+            "info", context.CancellationToken);
+
     /// <summary>An escalation step: the step's own channels are told, as the rule's were when it opened.</summary>
     public Task Consume(ConsumeContext<AlertEscalated> context) =>
         QueueAsync(context.Message.Alert with { Channels = context.Message.Channels }, "alert.escalated",

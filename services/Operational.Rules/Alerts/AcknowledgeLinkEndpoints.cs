@@ -42,7 +42,7 @@ public static class AcknowledgeLinkEndpoints
     }
 
     private static async Task<IResult> AcknowledgeAsync(HttpContext http, string alertId, string expires, string signature, AcknowledgeLinks links, IAlertStore store,
-        AlertKeeper keeper, AcknowledgeLinkLimiter limiter, TimeProvider clock, CancellationToken ct)
+        AlertKeeper keeper, AlertsQueued queued, AcknowledgeLinkLimiter limiter, TimeProvider clock, CancellationToken ct)
     {
         var fromPage = http.Request.HasFormContentType;
         if (await RefusalAsync(http, alertId, expires, signature, links, store, limiter, clock, ct) is { } refusal)
@@ -50,7 +50,11 @@ public static class AcknowledgeLinkEndpoints
             return fromPage ? Page(refusal.Status, refusal.Title, refusal.Detail, form: false) : ApiProblems.Status(refusal.Status, refusal.Title, refusal.Detail);
         }
 
-        await keeper.AcknowledgeAsync(alertId, "link", clock.GetUtcNow(), ct);
+        if (await keeper.AcknowledgeAsync(alertId, "link", clock.GetUtcNow(), ct))
+        {
+            queued.Notify();
+        }
+
         var alert = (await store.GetAlertAsync(null, alertId, ct))!;
         return fromPage
             ? Page(StatusCodes.Status200OK, "Acknowledged.", $"“{alert.Alert.RuleName}”: no more reminders or escalation while it stays open.", form: false)

@@ -57,14 +57,18 @@ public static class AlertEndpoints
 
     /// <summary>Records who is on it; reminders and escalation stop. Acknowledging twice keeps the first.</summary>
     private static async Task<Results<Ok<AlertResponse>, ProblemHttpResult>> AcknowledgeAsync(
-        HttpContext http, string alertId, IAlertStore store, AlertKeeper keeper, TimeProvider clock, CancellationToken ct)
+        HttpContext http, string alertId, IAlertStore store, AlertKeeper keeper, AlertsQueued queued, TimeProvider clock, CancellationToken ct)
     {
         if (await FindOpenAsync(http, alertId, store, ct) is { } problem)
         {
             return problem;
         }
 
-        await keeper.AcknowledgeAsync(alertId, http.User.ToCallerIdentity()!.KeyId, clock.GetUtcNow(), ct);
+        if (await keeper.AcknowledgeAsync(alertId, http.User.ToCallerIdentity()!.KeyId, clock.GetUtcNow(), ct))
+        {
+            queued.Notify(); // its channels hear who took it now, not at the next poll
+        }
+
         return TypedResults.Ok(AlertResponse.From((await store.GetAlertAsync(http.User.GetProjectId(), alertId, ct))!));
     }
 

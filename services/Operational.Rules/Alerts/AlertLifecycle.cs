@@ -97,10 +97,12 @@ public static class AlertLifecycle
     }
 
     /// <summary>Someone is on it: no more reminders or escalation steps. Null when the alert is not open or already acknowledged.</summary>
+    /// <remarks>Its channels hear of it (<see cref="AlertAcknowledged"/>) only if they heard it open.</remarks>
     public static AlertChange? Acknowledge(AlertRecord current, string by, DateTimeOffset at) =>
         !current.IsOpen || current.Handled.Acknowledged
             ? null
-            : new AlertChange(current with { Handling = current.Handled with { AcknowledgedBy = by, AcknowledgedAt = at } }, []);
+            : new AlertChange(current with { Handling = current.Handled with { AcknowledgedBy = by, AcknowledgedAt = at } },
+                current.Notified ? [new AlertAcknowledged(current.Alert, by, at)] : []);
 
     /// <summary>Nobody is on it after all: reminders and escalation resume. Null when it was not acknowledged.</summary>
     public static AlertChange? Unacknowledge(AlertRecord current) =>

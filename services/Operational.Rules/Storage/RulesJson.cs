@@ -15,6 +15,7 @@ internal static class RulesJson
         [nameof(AlertRepeated)] = typeof(AlertRepeated),
         [nameof(AlertResolved)] = typeof(AlertResolved),
         [nameof(AlertEscalated)] = typeof(AlertEscalated),
+        [nameof(AlertAcknowledged)] = typeof(AlertAcknowledged),
     };
 
     public static string Write<T>(T value) => JsonSerializer.Serialize(value, Options);

@@ -165,10 +165,10 @@ public sealed class TelegramSender(IHttpClientFactory http, IOptions<Notificatio
 /// <summary>How a channel that can edit its messages finds the one that announced an alert.</summary>
 internal static class AlertAnnouncements
 {
-    /// <summary>For an alert's resolution: what the channel called the message of the delivery that announced the alert to it, if that got one.</summary>
+    /// <summary>For an alert's acknowledgement or resolution: what the channel called the message of the delivery that announced the alert to it, if that got one.</summary>
     public static async Task<string?> RemoteIdAsync(IDeliveryStore deliveries, Delivery delivery, CancellationToken cancellationToken)
     {
-        if (delivery.Message.Type != "alert.resolved" || delivery.Message.Data is not { ValueKind: JsonValueKind.Object } data
+        if (delivery.Message.Type is not ("alert.resolved" or "alert.acknowledged") || delivery.Message.Data is not { ValueKind: JsonValueKind.Object } data
             || !data.TryGetProperty("alertId", out var alertId) || alertId.GetString() is not { } id)
         {
             return null;
