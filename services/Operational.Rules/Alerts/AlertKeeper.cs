@@ -105,7 +105,7 @@ public sealed class AlertKeeper(IAlertStore alerts, ISilenceStore silences, IChe
 
     /// <summary>Whether an active silence covers the rule's alerts for <paramref name="group"/>.</summary>
     private async Task<bool> SilencedAsync(CompiledRule rule, string? group, DateTimeOffset now, CancellationToken cancellationToken) =>
-        (await silences.SilencesAsync(rule.ProjectId, activeOnly: true, now, cancellationToken)).Any(s => s.Covers(rule.Id, group, now));
+        (await silences.SilencesAsync(rule.ProjectId, activeOnly: true, now, cancellationToken)).Any(s => s.Covers(rule.Id, group, now, rule.Check?.Tags));
 
     /// <summary>The snapshot an alert carries of the rule that raised it.</summary>
     public static AlertSnapshot Snapshot(CompiledRule rule, string? group, AlertEvidence evidence, DateTimeOffset at, string? alertId = null) => new(

@@ -9,11 +9,17 @@ namespace Operational.Rules.Alerts;
 /// </summary>
 public sealed record Silence(
     string Id, string ProjectId, string? RuleId, string? Group, DateTimeOffset StartsAt, DateTimeOffset EndsAt, string Comment, DateTimeOffset CreatedAt,
-    string? Cron = null, string? TimeZone = null, int? DurationSeconds = null)
+    string? Cron = null, string? TimeZone = null, int? DurationSeconds = null, string? Tag = null)
 {
-    public bool Covers(string ruleId, string? group, DateTimeOffset now) =>
+    /// <param name="tags">The rule's tags (a job check's); a silence with a <see cref="Tag"/> covers the rules carrying it.</param>
+    public bool Covers(string ruleId, string? group, DateTimeOffset now, IReadOnlyList<string>? tags = null) =>
         StartsAt <= now && now < EndsAt && (RuleId is null || RuleId == ruleId) && (Group is null || Group == group)
+        && (Tag is null || tags?.Contains(Tag, StringComparer.Ordinal) == true)
         && (MaintenanceWindow.Of(Cron, TimeZone, DurationSeconds) is not { } window || window.Covers(now));
+
+    /// <summary>Whether it mutes anything at <paramref name="now"/> (for a maintenance window: inside one of its windows).</summary>
+    public bool ActiveAt(DateTimeOffset now) =>
+        StartsAt <= now && now < EndsAt && (MaintenanceWindow.Of(Cron, TimeZone, DurationSeconds) is not { } window || window.Covers(now));
 }
 
 public interface ISilenceStore

@@ -10,15 +10,16 @@ using Operational.ServiceDefaults.Validation;
 namespace Operational.Rules.Alerts;
 
 /// <param name="Cron">A maintenance window: mute only from each occurrence of this schedule (in <paramref name="TimeZone"/>) for <paramref name="DurationSeconds"/>.</param>
+/// <param name="Tag">Mute the rules (job checks) carrying this tag.</param>
 public sealed record SilenceRequest(string? RuleId, string? Group, DateTimeOffset? StartsAt, DateTimeOffset? EndsAt, string? Comment,
-    string? Cron = null, string? TimeZone = null, int? DurationSeconds = null);
+    string? Cron = null, string? TimeZone = null, int? DurationSeconds = null, string? Tag = null);
 
 /// <param name="Active">Muting now (for a maintenance window: inside one of its windows).</param>
 public sealed record SilenceResponse(string Id, string? RuleId, string? Group, DateTimeOffset StartsAt, DateTimeOffset EndsAt, string Comment, DateTimeOffset CreatedAt, bool Active,
-    string? Cron = null, string? TimeZone = null, int? DurationSeconds = null)
+    string? Cron = null, string? TimeZone = null, int? DurationSeconds = null, string? Tag = null)
 {
     public static SilenceResponse From(Silence s, DateTimeOffset now) =>
-        new(s.Id, s.RuleId, s.Group, s.StartsAt, s.EndsAt, s.Comment, s.CreatedAt, s.Covers(s.RuleId ?? "", s.Group, now), s.Cron, s.TimeZone, s.DurationSeconds);
+        new(s.Id, s.RuleId, s.Group, s.StartsAt, s.EndsAt, s.Comment, s.CreatedAt, s.ActiveAt(now), s.Cron, s.TimeZone, s.DurationSeconds, s.Tag);
 }
 
 /// <summary><c>POST /v1/rules/{id}/snooze</c>: mute one rule (or check) for a while, e.g. from a deploy script.</summary>
@@ -96,9 +97,14 @@ public static class SilenceEndpoints
         var errors = new FieldErrors();
         var ruleId = QueryParameters.Filter(request.RuleId);
         var group = QueryParameters.Filter(request.Group);
-        if (ruleId is null && group is null)
+        var tag = QueryParameters.Filter(request.Tag);
+        if (ruleId is null && group is null && tag is null)
         {
-            errors.Add("ruleId", "a silence needs a ruleId, a group, or both");
+            errors.Add("ruleId", "a silence needs a ruleId, a group or a tag (of job checks), or several");
+        }
+        else if (tag is { Length: > 64 })
+        {
+            errors.Add("tag", "may be at most 64 characters");
         }
         else if (ruleId is not null && await rules.GetRuleAsync(projectId, ruleId, ct) is null)
         {
@@ -145,7 +151,7 @@ public static class SilenceEndpoints
         }
 
         var silence = new Silence("s_" + Guid.CreateVersion7(now).ToString("N"), projectId, ruleId, group, startsAt, endsAt!.Value, comment!, now,
-            recurring ? request.Cron!.Trim() : null, recurring ? request.TimeZone?.Trim() : null, recurring ? request.DurationSeconds : null);
+            recurring ? request.Cron!.Trim() : null, recurring ? request.TimeZone?.Trim() : null, recurring ? request.DurationSeconds : null, tag);
         await store.AddSilenceAsync(silence, ct);
         return TypedResults.Created($"/v1/silences/{silence.Id}", SilenceResponse.From(silence, now));
     }

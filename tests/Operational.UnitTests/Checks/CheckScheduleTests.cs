@@ -60,6 +60,24 @@ public sealed class CheckScheduleTests
     }
 
     [Fact]
+    public async Task A_silence_by_tag_keeps_the_tagged_checks_quiet_and_no_other()
+    {
+        await using var bed = await RuleTestBed.StartAsync(new DateTimeOffset(2027, 1, 4, 9, 0, 0, TimeSpan.Zero));
+        var checks = Checks(bed);
+        var tagged = await CreateAsync(checks, new CheckRequest("Backup", null, 3600, null, null, 600, null, null, ["backups"], null, null));
+        var other = await CreateAsync(checks, new CheckRequest("Import", null, 3600, null, null, 600, null, null, ["etl"], null, null));
+        await bed.Store.AddSilenceAsync(new Operational.Rules.Alerts.Silence("s1", RuleTestBed.Project, null, null, bed.Now, bed.Now.AddDays(1),
+            "backup host migration", bed.Now, Tag: "backups"), CancellationToken.None);
+
+        await PingAsync(bed, checks, tagged, PingSignals.Fail, "no space");
+        await PingAsync(bed, checks, other, PingSignals.Fail, "timeout");
+
+        var told = (await bed.DrainMessagesAsync()).OfType<AlertTriggered>().Select(t => t.Alert.RuleId).ToList();
+        Assert.Equal([other], told);
+        Assert.Equal(2, (await bed.AlertsAsync("open")).Count);
+    }
+
+    [Fact]
     public async Task A_run_longer_than_maxRunSeconds_alerts_while_it_is_still_running()
     {
         await using var bed = await RuleTestBed.StartAsync(new DateTimeOffset(2027, 1, 4, 9, 0, 0, TimeSpan.Zero));

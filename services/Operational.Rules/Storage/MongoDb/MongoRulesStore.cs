@@ -631,6 +631,8 @@ public sealed partial class MongoRulesStore(IMongoDatabase database) : IRulesSto
 
         [BsonElement("duration")] public int? DurationSeconds { get; init; }
 
+        [BsonElement("tag")] public string? Tag { get; init; }
+
         public static SilenceDocument From(Silence s) => new()
         {
             Id = s.Id,
@@ -644,9 +646,10 @@ public sealed partial class MongoRulesStore(IMongoDatabase database) : IRulesSto
             Cron = s.Cron,
             TimeZone = s.TimeZone,
             DurationSeconds = s.DurationSeconds,
+            Tag = s.Tag,
         };
 
         public Silence ToSilence() => new(Id, ProjectId, RuleId, Group, DateTimeOffset.FromUnixTimeMilliseconds(StartsAt),
-            DateTimeOffset.FromUnixTimeMilliseconds(EndsAt), Comment, DateTimeOffset.FromUnixTimeMilliseconds(CreatedAt), Cron, TimeZone, DurationSeconds);
+            DateTimeOffset.FromUnixTimeMilliseconds(EndsAt), Comment, DateTimeOffset.FromUnixTimeMilliseconds(CreatedAt), Cron, TimeZone, DurationSeconds, Tag);
     }
 }

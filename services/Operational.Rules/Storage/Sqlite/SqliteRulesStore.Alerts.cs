@@ -112,23 +112,23 @@ public sealed partial class SqliteRulesStore
 
     public Task AddSilenceAsync(Silence silence, CancellationToken cancellationToken) =>
         database.ExecuteAsync("""
-            INSERT INTO silences (id, project_id, rule_id, grp, starts_at, ends_at, comment, created_at, cron, time_zone, duration_seconds)
-            VALUES ($id, $project, $rule, $grp, $starts, $ends, $comment, $created, $cron, $zone, $duration)
+            INSERT INTO silences (id, project_id, rule_id, grp, starts_at, ends_at, comment, created_at, cron, time_zone, duration_seconds, tag)
+            VALUES ($id, $project, $rule, $grp, $starts, $ends, $comment, $created, $cron, $zone, $duration, $tag)
             """,
             cancellationToken,
             ("$id", silence.Id), ("$project", silence.ProjectId), ("$rule", silence.RuleId), ("$grp", silence.Group),
             ("$starts", silence.StartsAt.ToUnixTimeMilliseconds()), ("$ends", silence.EndsAt.ToUnixTimeMilliseconds()),
             ("$comment", silence.Comment), ("$created", silence.CreatedAt.ToUnixTimeMilliseconds()),
-            ("$cron", silence.Cron), ("$zone", silence.TimeZone), ("$duration", silence.DurationSeconds));
+            ("$cron", silence.Cron), ("$zone", silence.TimeZone), ("$duration", silence.DurationSeconds), ("$tag", silence.Tag));
 
     public async Task<IReadOnlyList<Silence>> SilencesAsync(string projectId, bool activeOnly, DateTimeOffset now, CancellationToken cancellationToken) =>
         await database.QueryAsync($"""
-            SELECT id, project_id, rule_id, grp, starts_at, ends_at, comment, created_at, cron, time_zone, duration_seconds FROM silences
+            SELECT id, project_id, rule_id, grp, starts_at, ends_at, comment, created_at, cron, time_zone, duration_seconds, tag FROM silences
             WHERE project_id = $project {(activeOnly ? "AND ends_at > $now" : "")} ORDER BY created_at DESC, id DESC
             """,
             reader => new Silence(reader.GetString(0), reader.GetString(1), reader.GetStringOrNull(2), reader.GetStringOrNull(3),
                 reader.GetTime(4), reader.GetTime(5), reader.GetString(6), reader.GetTime(7),
-                reader.GetStringOrNull(8), reader.GetStringOrNull(9), reader.IsDBNull(10) ? null : reader.GetInt32(10)),
+                reader.GetStringOrNull(8), reader.GetStringOrNull(9), reader.IsDBNull(10) ? null : reader.GetInt32(10), reader.GetStringOrNull(11)),
             cancellationToken, ("$project", projectId), ("$now", now.ToUnixTimeMilliseconds()));
 
     public async Task<bool> EndSilenceAsync(string projectId, string silenceId, DateTimeOffset now, CancellationToken cancellationToken) =>

@@ -141,6 +141,7 @@ public sealed partial class SqliteRulesStore(SqliteDatabase database) : IRulesSt
         ALTER TABLE silences ADD COLUMN cron TEXT;
         ALTER TABLE silences ADD COLUMN time_zone TEXT;
         ALTER TABLE silences ADD COLUMN duration_seconds INTEGER;
+        ALTER TABLE silences ADD COLUMN tag TEXT;
         """,
     ];
 
