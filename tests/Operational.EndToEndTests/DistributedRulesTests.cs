@@ -61,6 +61,24 @@ public sealed class DistributedRulesTests(DistributedDeployment deployment) : IC
         Assert.Equal(HttpStatusCode.Created, known.StatusCode);
     }
 
+    /// <summary>
+    /// An acknowledge link reaches the rules process through the gateway without any credentials
+    /// (its signature is the proof, checked there): a forged one is refused by the rules service.
+    /// </summary>
+    [Fact]
+    public async Task Acknowledge_links_pass_the_gateway_without_credentials_and_the_rules_service_checks_them()
+    {
+        using var http = new HttpClient { BaseAddress = deployment.Gateway.Address };
+
+        using var forged = await http.PostAsync("/ack/0196-not-an-alert/1999999999/AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA", null);
+        var problem = await ProblemAssert.IsProblemAsync(forged, HttpStatusCode.Forbidden);
+        Assert.Contains("does not acknowledge this alert", problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
+
+        using var page = await http.GetAsync("/ack/0196-not-an-alert/1999999999/AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA");
+        Assert.Equal(HttpStatusCode.Forbidden, page.StatusCode);
+        Assert.Equal("text/html; charset=utf-8", page.Content.Headers.ContentType?.ToString());
+    }
+
     [Fact]
     public async Task Hangfire_dashboard_is_reached_through_the_gateway_by_admins_only()
     {
