@@ -1,0 +1,153 @@
+using System.Diagnostics;
+using System.Text.Json.Nodes;
+using Operational.Client;
+using Operational.TestSupport;
+using OperationalClient = Operational.Client.OperationalClient;
+
+namespace Operational.ClientTests;
+
+/// <summary>The SDK's background sender against the standalone host running as its own process, killed and started again.</summary>
+public sealed class ClientDeliveryTests : IAsyncLifetime
+{
+    private const string AdminKey = "op_admin_client-tests-0123456789abcdef";
+    private const string IngestKey = "op_ingest_client-tests-0123456789abcdef";
+
+    private readonly TempDirectory _data = new("operational-client");
+    private ServiceProcess _host = null!;
+
+    public async ValueTask InitializeAsync() =>
+        _host = await ServiceProcess.StartAsync("standalone", "compose/Operational.Standalone", "Operational.Standalone", new Dictionary<string, string>
+        {
+            ["Storage__Sqlite__DataDirectory"] = _data.Path,
+            ["Bootstrap__AdminKey"] = AdminKey,
+            ["Bootstrap__IngestKey"] = IngestKey,
+        });
+
+    public async ValueTask DisposeAsync()
+    {
+        await _host.DisposeAsync();
+        _data.Dispose();
+    }
+
+    [Fact]
+    public async Task Ten_thousand_events_sent_across_a_server_restart_arrive_exactly_once()
+    {
+        await using var client = new OperationalClient(Options(_host.Address));
+        var run = Guid.NewGuid().ToString("N")[..8];
+        for (var i = 0; i < 5_000; i++)
+        {
+            client.Send(Event(run, i));
+        }
+
+        // kill -9 while the sender is busy, and events keep coming while the server is away.
+        await Task.Delay(200);
+        _host.Kill();
+        for (var i = 5_000; i < 10_000; i++)
+        {
+            client.Send(Event(run, i));
+        }
+
+        await Task.Delay(TimeSpan.FromSeconds(3));
+        _host = await _host.StartAgainAsync();
+        await client.FlushAsync(new CancellationTokenSource(TimeSpan.FromSeconds(90)).Token);
+
+        Assert.Equal(0, client.Dropped);
+        var ids = await StoredIdsAsync(run, expected: 10_000);
+        Assert.Equal(10_000, ids.Count);
+        Assert.Equal(10_000, ids.Distinct().Count());
+    }
+
+    [Fact]
+    public async Task Disposing_the_client_sends_what_is_buffered()
+    {
+        var run = Guid.NewGuid().ToString("N")[..8];
+        await using (var client = new OperationalClient(Options(_host.Address)))
+        {
+            for (var i = 0; i < 1_000; i++)
+            {
+                client.Send(Event(run, i));
+            }
+        }
+
+        Assert.Equal(1_000, (await StoredIdsAsync(run, expected: 1_000)).Count);
+    }
+
+    [Fact]
+    public async Task An_app_whose_server_is_unreachable_keeps_running_with_a_bounded_buffer()
+    {
+        var nowhere = new Uri($"http://127.0.0.1:{FreePort.Next()}");
+        var options = Options(nowhere);
+        options.BufferCapacity = 1_000;
+        options.ShutdownTimeout = TimeSpan.FromSeconds(1);
+        var client = new OperationalClient(options);
+
+        var before = GC.GetTotalMemory(forceFullCollection: true);
+        for (var i = 0; i < 100_000; i++)
+        {
+            client.Send(Event("nowhere", i)); // never throws, never waits
+        }
+
+        Assert.True(client.Waiting <= 1_000, $"{client.Waiting} events are waiting");
+        Assert.True(client.Dropped >= 98_000, $"only {client.Dropped} dropped");
+        var grown = GC.GetTotalMemory(forceFullCollection: true) - before;
+        Assert.True(grown < 20_000_000, $"memory grew by {grown} bytes for a buffer of 1,000 events");
+
+        var stopping = Stopwatch.StartNew();
+        await client.DisposeAsync();
+        Assert.True(stopping.Elapsed < TimeSpan.FromSeconds(5), $"disposing took {stopping.Elapsed}");
+    }
+
+    [Fact]
+    public async Task Waiting_for_delivery_says_what_the_server_made_of_the_event()
+    {
+        await using var client = new OperationalClient(Options(_host.Address));
+        var e = Event("direct", 1) with { Id = "sdk-direct-" + Guid.NewGuid().ToString("N") };
+
+        var first = await client.SendAsync(e, waitForDelivery: true);
+        var again = await client.SendAsync(e, waitForDelivery: true);
+        var invalid = await client.SendAsync(new OperationalEvent(""), waitForDelivery: true);
+
+        Assert.Equal((true, false), (first.Accepted, first.Duplicate));
+        Assert.Equal((true, true), (again.Accepted, again.Duplicate));
+        Assert.Equal((false, 400), (invalid.Accepted, invalid.Status));
+    }
+
+    private static OperationalClientOptions Options(Uri address) => new() { BaseAddress = address, ApiKey = IngestKey, MaxRetryDelay = TimeSpan.FromSeconds(1) };
+
+    private static OperationalEvent Event(string run, int i) => OperationalEvent.Text("sdk load", $"event {i}") with
+    {
+        Category = "sdk",
+        Tags = new Dictionary<string, JsonNode?> { ["run"] = run, ["n"] = i },
+    };
+
+    /// <summary>The ids of the run's stored events, read back page by page once the count is reached (or after 60 s).</summary>
+    private async Task<List<string>> StoredIdsAsync(string run, int expected)
+    {
+        using var http = new HttpClient { BaseAddress = _host.Address };
+        var api = new Operational.TestSupport.OperationalClient(http);
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
+        List<string> ids;
+        do
+        {
+            ids = [];
+            string? cursor = null;
+            do
+            {
+                var page = await api.GetJsonAsync(AdminKey, $"/v1/events?tag=run:{run}&limit=200" + (cursor is null ? "" : $"&cursor={Uri.EscapeDataString(cursor)}"));
+                ids.AddRange(page.GetProperty("events").EnumerateArray().Select(e => e.GetProperty("id").GetString()!));
+                cursor = page.TryGetProperty("nextCursor", out var next) && next.ValueKind == System.Text.Json.JsonValueKind.String ? next.GetString() : null;
+            }
+            while (cursor is not null);
+
+            if (ids.Count >= expected)
+            {
+                return ids;
+            }
+
+            await Task.Delay(500);
+        }
+        while (DateTime.UtcNow < deadline);
+
+        return ids;
+    }
+}
