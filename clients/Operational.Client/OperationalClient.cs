@@ -29,6 +29,17 @@ public interface IOperationalClient : IAsyncDisposable
 
     /// <summary>Events waiting to be sent.</summary>
     int Waiting { get; }
+
+    /// <summary>
+    /// Pings a job check (<c>/ping/{uuid}[/start|/fail|/log|/{exitStatus}]</c>) with <paramref name="output"/> as its body;
+    /// true when the server recorded it. Never throws for the server's refusal or absence.
+    /// </summary>
+    /// <param name="checkId">The check's ping UUID.</param>
+    /// <param name="signal">null for success, <c>start</c>, <c>fail</c>, <c>log</c>, or an exit status (<c>"3"</c>).</param>
+    /// <param name="output">The job's output, kept with its run.</param>
+    /// <param name="runId">Pairs a start with its end when runs overlap (a UUID).</param>
+    /// <param name="cancellationToken">Stops waiting for the answer.</param>
+    Task<bool> PingAsync(Guid checkId, string? signal = null, string? output = null, string? runId = null, CancellationToken cancellationToken = default);
 }
 
 /// <summary>
@@ -123,6 +134,24 @@ public sealed class OperationalClient : IOperationalClient
         catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException && !cancellationToken.IsCancellationRequested)
         {
             return new DeliveryResult(false, withId.Id, false, 0, ex.Message);
+        }
+    }
+
+    /// <inheritdoc/>
+    public async Task<bool> PingAsync(Guid checkId, string? signal = null, string? output = null, string? runId = null, CancellationToken cancellationToken = default)
+    {
+        var path = $"/ping/{checkId:D}" + (signal is null ? "" : "/" + Uri.EscapeDataString(signal)) + (runId is null ? "" : $"?rid={Uri.EscapeDataString(runId)}");
+        try
+        {
+            // No key: the check's UUID is the secret, as in Healthchecks.
+            using var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = new StringContent(output ?? "") };
+            using var response = await _http.SendAsync(request, cancellationToken);
+            return response.IsSuccessStatusCode;
+        }
+        catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException && !cancellationToken.IsCancellationRequested)
+        {
+            _logger.LogWarning("Operational: could not ping check {CheckId} ({Error})", checkId, ex.Message);
+            return false;
         }
     }
 

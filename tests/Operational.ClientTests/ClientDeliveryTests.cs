@@ -112,6 +112,41 @@ public sealed class ClientDeliveryTests : IAsyncLifetime
         Assert.Equal((false, 400), (invalid.Accepted, invalid.Status));
     }
 
+    [Fact]
+    public async Task A_context_sends_its_start_its_steps_and_a_failed_end_after_an_exception()
+    {
+        await using var client = new OperationalClient(Options(_host.Address));
+        string contextId;
+        await using (var run = client.StartContext("nightly backup", avatar: "💾", category: "cron"))
+        {
+            contextId = run.ContextId;
+            run.Log("database dumped", "812 MB");
+            try
+            {
+                throw new IOException("disk full");
+            }
+            catch (IOException e)
+            {
+                run.Fail(e);
+            }
+        }
+
+        await client.FlushAsync();
+        using var http = new HttpClient { BaseAddress = _host.Address };
+        var context = await new Operational.TestSupport.OperationalClient(http).WaitForContextAsync(AdminKey, contextId,
+            d => d.GetProperty("context").GetProperty("status").GetString() == "failed", TimeSpan.FromSeconds(15));
+        Assert.Equal(3, context.GetProperty("context").GetProperty("eventCount").GetInt32());
+        Assert.Contains("disk full", context.GetProperty("events").EnumerateArray().Last().GetProperty("content").GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Pinging_an_unknown_check_is_false_and_never_throws()
+    {
+        await using var client = new OperationalClient(Options(_host.Address));
+
+        Assert.False(await client.PingAsync(Guid.NewGuid(), "start"));
+    }
+
     private static OperationalClientOptions Options(Uri address) => new() { BaseAddress = address, ApiKey = IngestKey, MaxRetryDelay = TimeSpan.FromSeconds(1) };
 
     private static OperationalEvent Event(string run, int i) => OperationalEvent.Text("sdk load", $"event {i}") with
