@@ -308,6 +308,10 @@ public sealed class OperationalClient : IOperationalClient
 
     private void Completed(int count) => Interlocked.Add(ref _done, count);
 
+    internal HttpClient Http => _http;
+
+    internal HttpRequestMessage Authorized(HttpMethod method, string path) => Request(method, path, null);
+
     private HttpRequestMessage Request(HttpMethod method, string path, HttpContent? content) => new(method, path)
     {
         Content = content,

@@ -70,6 +70,8 @@ public sealed record DeliveryResult(bool Accepted, string? Id, bool Duplicate, i
 [JsonSerializable(typeof(BatchRequest))]
 [JsonSerializable(typeof(BatchResponse))]
 [JsonSerializable(typeof(AcceptedResponse))]
+[JsonSerializable(typeof(StoredEvent))]
+[JsonSerializable(typeof(EventPage))]
 internal sealed partial class ClientJson : JsonSerializerContext;
 
 internal sealed record BatchRequest(IReadOnlyList<OperationalEvent> Events);

@@ -147,6 +147,51 @@ public sealed class ClientDeliveryTests : IAsyncLifetime
         Assert.False(await client.PingAsync(Guid.NewGuid(), "start"));
     }
 
+    [Fact]
+    public async Task Reading_pages_through_the_filtered_events_and_the_live_feed_yields_new_ones()
+    {
+        await using var reader = new OperationalClient(new OperationalClientOptions { BaseAddress = _host.Address, ApiKey = AdminKey });
+        await using var sender = new OperationalClient(Options(_host.Address));
+        var run = Guid.NewGuid().ToString("N")[..8];
+        for (var i = 0; i < 450; i++)
+        {
+            sender.Send(Event(run, i));
+        }
+
+        await sender.FlushAsync();
+        await StoredIdsAsync(run, expected: 450);
+        var read = new List<StoredEvent>();
+        await foreach (var e in reader.GetEventsAsync(new EventQuery(Tag: $"run:{run}", PageSize: 100)))
+        {
+            read.Add(e);
+        }
+
+        Assert.Equal(450, read.Select(e => e.Id).Distinct().Count());
+        Assert.All(read, e => Assert.Equal("sdk", e.Category));
+
+        using var listening = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+        var live = Task.Run(async () =>
+        {
+            await foreach (var e in reader.StreamEventsAsync(cancellationToken: listening.Token))
+            {
+                if (e.Name == "live " + run)
+                {
+                    return e;
+                }
+            }
+
+            return null;
+        });
+        await Task.Delay(500);
+        sender.Send(new OperationalEvent("live " + run));
+        var arrived = await live;
+        Assert.NotNull(arrived);
+
+        await using var ingestOnly = new OperationalClient(Options(_host.Address));
+        var refused = await Assert.ThrowsAsync<OperationalReadException>(async () => await ingestOnly.GetEventsAsync().FirstAsync());
+        Assert.Equal(System.Net.HttpStatusCode.Forbidden, refused.Status);
+    }
+
     private static OperationalClientOptions Options(Uri address) => new() { BaseAddress = address, ApiKey = IngestKey, MaxRetryDelay = TimeSpan.FromSeconds(1) };
 
     private static OperationalEvent Event(string run, int i) => OperationalEvent.Text("sdk load", $"event {i}") with
