@@ -87,6 +87,39 @@ public sealed class CliTests : IAsyncLifetime
         Assert.Equal(("deploys", "prod", "v1.2.3"), (stored.GetProperty("category").GetString(), stored.GetProperty("tags").GetProperty("env").GetString(), stored.GetProperty("content").GetString()));
     }
 
+    [Fact]
+    public async Task Ops_tail_prints_an_event_sent_meanwhile()
+    {
+        var start = new ProcessStartInfo(_ops) { RedirectStandardOutput = true, RedirectStandardError = true, ArgumentList = { "tail" } };
+        start.Environment["OPERATIONAL_URL"] = _host.Address.ToString();
+        start.Environment["OPERATIONAL_KEY"] = AdminKey;
+        using var tail = Process.Start(start)!;
+        var lines = new System.Collections.Concurrent.ConcurrentQueue<string>();
+        tail.OutputDataReceived += (_, e) => { if (e.Data is not null) lines.Enqueue(e.Data); };
+        tail.BeginOutputReadLine();
+        try
+        {
+            await Task.Delay(1500); // the stream is open
+            var name = "tail " + Guid.NewGuid().ToString("N")[..8];
+            var sent = await OpsAsync(_host.Address.ToString(), "send", name, "--category", "deploys");
+            Assert.Equal(0, sent.ExitCode);
+
+            var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
+            while (!lines.Any(l => l.Contains(name, StringComparison.Ordinal)) && DateTime.UtcNow < deadline)
+            {
+                await Task.Delay(100);
+            }
+
+            var line = Assert.Single(lines, l => l.Contains(name, StringComparison.Ordinal));
+            Assert.Contains("#deploys", line, StringComparison.Ordinal);
+            Assert.DoesNotContain("\u001b[", line, StringComparison.Ordinal); // plain when not a terminal
+        }
+        finally
+        {
+            tail.Kill();
+        }
+    }
+
     private async Task<(int ExitCode, string Stdout, string Stderr)> OpsAsync(string url, params string[] arguments)
     {
         var start = new ProcessStartInfo(_ops) { RedirectStandardOutput = true, RedirectStandardError = true };
