@@ -49,6 +49,9 @@ public sealed record AlertEvidence(
 /// <summary>A rule's condition started to hold (or a match rule matched an event).</summary>
 public sealed record AlertTriggered(AlertSnapshot Alert)
 {
+    /// <summary>An alert without duration (a match, a failed or too short run): there is nothing to acknowledge.</summary>
+    public bool Fired { get; init; }
+
     /// <summary>The path of a signed link (<c>/ack/…</c>) that acknowledges the alert without signing in, to append to the installation's address.</summary>
     public string? AcknowledgePath { get; init; }
 }

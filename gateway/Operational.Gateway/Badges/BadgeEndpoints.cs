@@ -42,7 +42,7 @@ public static class BadgeEndpoints
             return notFound;
         }
 
-        if (!limiter.TryAcquire("badge:" + badgeKey, out var retryAfter))
+        if (!limiter.TryAcquire(http, "badge:" + badgeKey, out var retryAfter))
         {
             http.Response.Headers.RetryAfter = retryAfter.ToString(CultureInfo.InvariantCulture);
             return ApiProblems.Status(StatusCodes.Status429TooManyRequests, "Too many badge requests.", $"Retry after {retryAfter} s.");

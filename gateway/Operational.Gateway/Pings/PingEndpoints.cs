@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
@@ -67,11 +68,11 @@ public static class PingEndpoints
             return Text(http, StatusCodes.Status400BadRequest, "invalid uuid format", settings);
         }
 
-        if (!limiter.TryAcquire("ping:" + (route.PingId ?? $"{route.PingKey}/{route.Slug}"), out var retryAfter))
+        if (!limiter.TryAcquire(http, "ping:" + (route.PingId ?? $"{route.PingKey}/{route.Slug}"), out var retryAfter))
         {
             http.Response.Headers.RetryAfter = retryAfter.ToString(CultureInfo.InvariantCulture);
             return ApiProblems.Status(StatusCodes.Status429TooManyRequests, "Too many pings.",
-                $"This check was pinged more often than Pings:PerCheckPerMinute allows. Retry after {retryAfter} s.");
+                $"This check was pinged more often than Pings:PerCheckPerMinute allows (or this address pinged more than Pings:PerAddressPerMinute). Retry after {retryAfter} s.");
         }
 
         string? projectId = null;
@@ -167,22 +168,34 @@ public static class PingEndpoints
     /// <summary>The body's first <paramref name="limit"/> bytes as text (invalid UTF-8 replaced), and whether there was more.</summary>
     internal static async Task<(string? Output, bool Truncated)> ReadOutputAsync(HttpRequest request, int limit, CancellationToken cancellationToken)
     {
-        var buffer = new byte[limit + 1];
-        var read = 0;
-        while (read < buffer.Length)
+        if (request.ContentLength == 0 || HttpMethods.IsGet(request.Method) || HttpMethods.IsHead(request.Method))
         {
-            var n = await request.Body.ReadAsync(buffer.AsMemory(read), cancellationToken);
-            if (n == 0)
-            {
-                break;
-            }
-
-            read += n;
+            return (null, false); // most pings: nothing to read
         }
 
-        var truncated = read > limit;
-        var kept = Math.Min(read, limit);
-        return (kept == 0 ? null : Encoding.UTF8.GetString(buffer, 0, kept), truncated);
+        // Never more than the limit and one byte (to know there was more), whatever the body says its length is.
+        var buffer = ArrayPool<byte>.Shared.Rent(limit + 1);
+        try
+        {
+            var read = 0;
+            while (read < limit + 1)
+            {
+                var n = await request.Body.ReadAsync(buffer.AsMemory(read, limit + 1 - read), cancellationToken);
+                if (n == 0)
+                {
+                    break;
+                }
+
+                read += n;
+            }
+
+            var kept = Math.Min(read, limit);
+            return (kept == 0 ? null : Encoding.UTF8.GetString(buffer, 0, kept), read > limit);
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
     }
 
     private static IResult NotFound(HttpContext http, PingOptions settings) => Text(http, StatusCodes.Status404NotFound, "not found", settings);
@@ -203,13 +216,14 @@ public static class PingEndpoints
 }
 
 /// <summary>
-/// Each check (its UUID, or its ping key and slug), and each badge key, gets its own token bucket:
-/// a runaway loop pinging one check harms no other.
+/// Each check (its UUID, or its ping key and slug), and each badge key, gets its own token bucket,
+/// so a runaway loop pinging one check harms no other; and each client address one for all it asks,
+/// so inventing UUIDs or keys does not get past the first.
 /// </summary>
 public sealed class PingLimiter(IOptions<PingOptions> options) : IDisposable
 {
-    private readonly PartitionedRateLimiter<string> _limiter = PartitionedRateLimiter.Create<string, string>(check =>
-        RateLimitPartition.GetTokenBucketLimiter(check, _ => new TokenBucketRateLimiterOptions
+    private readonly PartitionedRateLimiter<string> _perTarget = PartitionedRateLimiter.Create<string, string>(target =>
+        RateLimitPartition.GetTokenBucketLimiter(target, _ => new TokenBucketRateLimiterOptions
         {
             TokenLimit = options.Value.PerCheckBurst,
             TokensPerPeriod = Math.Max(1, options.Value.PerCheckPerMinute / 12),
@@ -217,13 +231,28 @@ public sealed class PingLimiter(IOptions<PingOptions> options) : IDisposable
             QueueLimit = 0,
         }));
 
+    private readonly PartitionedRateLimiter<string> _perAddress = PartitionedRateLimiter.Create<string, string>(address =>
+        RateLimitPartition.GetTokenBucketLimiter(address, _ => new TokenBucketRateLimiterOptions
+        {
+            TokenLimit = options.Value.PerAddressPerMinute,
+            TokensPerPeriod = Math.Max(1, options.Value.PerAddressPerMinute / 12),
+            ReplenishmentPeriod = TimeSpan.FromSeconds(5),
+            QueueLimit = 0,
+        }));
+
     /// <param name="partition">The check (or badge key) the request is for.</param>
-    public bool TryAcquire(string partition, out int retryAfterSeconds)
+    public bool TryAcquire(HttpContext http, string partition, out int retryAfterSeconds)
     {
-        using var lease = _limiter.AttemptAcquire(partition);
-        retryAfterSeconds = lease.TryGetMetadata(MetadataName.RetryAfter, out var wait) ? Math.Max(1, (int)Math.Ceiling(wait.TotalSeconds)) : 5;
-        return lease.IsAcquired;
+        using var byAddress = _perAddress.AttemptAcquire(http.Connection.RemoteIpAddress?.ToString() ?? "unknown");
+        using var byTarget = byAddress.IsAcquired ? _perTarget.AttemptAcquire(partition) : null;
+        var refused = byTarget is { IsAcquired: true } ? null : byTarget ?? byAddress;
+        retryAfterSeconds = refused?.TryGetMetadata(MetadataName.RetryAfter, out var wait) == true ? Math.Max(1, (int)Math.Ceiling(wait.TotalSeconds)) : 5;
+        return refused is null;
     }
 
-    public void Dispose() => _limiter.Dispose();
+    public void Dispose()
+    {
+        _perTarget.Dispose();
+        _perAddress.Dispose();
+    }
 }

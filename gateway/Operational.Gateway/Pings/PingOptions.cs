@@ -18,6 +18,12 @@ public sealed class PingOptions
 
     /// <summary>Pings one check may send at once before the per-minute rate applies.</summary>
     public int PerCheckBurst { get; set; } = 30;
+
+    /// <summary>
+    /// Pings and badge requests one client address may make per minute, whatever check or key they
+    /// name: a client trying UUIDs or keys by the thousand is slowed however many it invents.
+    /// </summary>
+    public int PerAddressPerMinute { get; set; } = 600;
 }
 
 internal sealed class PingOptionsValidator : IValidateOptions<PingOptions>
@@ -38,6 +44,11 @@ internal sealed class PingOptionsValidator : IValidateOptions<PingOptions>
         if (options.PerCheckBurst is < 1 or > 1_000_000)
         {
             failures.Add($"Pings:PerCheckBurst must be between 1 and 1000000, not {options.PerCheckBurst}.");
+        }
+
+        if (options.PerAddressPerMinute is < 1 or > 1_000_000)
+        {
+            failures.Add($"Pings:PerAddressPerMinute must be between 1 and 1000000, not {options.PerAddressPerMinute}.");
         }
 
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);

@@ -40,7 +40,7 @@ public sealed class AcknowledgeLinks(SecretBox secrets, IOptions<RulesOptions> o
     /// <summary>The message with a fresh link for each person it tells, where one can acknowledge (an open alert's triggers, reminders and escalations).</summary>
     public object WithLink(object message, DateTimeOffset now) => message switch
     {
-        AlertTriggered t when t.Alert.Kind != "match" => t with { AcknowledgePath = PathFor(t.Alert.AlertId, now) },
+        AlertTriggered { Fired: false } t => t with { AcknowledgePath = PathFor(t.Alert.AlertId, now) },
         AlertRepeated r => r with { AcknowledgePath = PathFor(r.Alert.AlertId, now) },
         AlertEscalated e => e with { AcknowledgePath = PathFor(e.Alert.AlertId, now) },
         _ => message,

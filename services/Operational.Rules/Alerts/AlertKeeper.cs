@@ -44,7 +44,8 @@ public sealed class AlertKeeper(IAlertStore alerts, ISilenceStore silences, IChe
                 return await ResolveAsync(current!.Alert.AlertId, now, evidence, cancellationToken);
         }
 
-        if (current is not null && rule.Escalation.Count > 0 && current.Handled.Escalated < rule.Escalation.Count)
+        // Silences are read only when a step is due, not at every check of every open alert.
+        if (current is not null && AlertLifecycle.EscalationDue(current, rule.Escalation, now))
         {
             var quiet = await QuietAsync(rule, group, now, cancellationToken);
             changed |= await alerts.UpdateAsync(current.Alert.AlertId, record => AlertLifecycle.Escalate(record, rule.Escalation, now, quiet), cancellationToken);

@@ -110,6 +110,13 @@ public static class AlertLifecycle
             ? null
             : new AlertChange(current with { Handling = current.Handled with { AcknowledgedBy = null, AcknowledgedAt = null } }, []);
 
+    /// <summary>Whether the alert's next escalation step is due (silences aside): what a check asks before reading any.</summary>
+    public static bool EscalationDue(AlertRecord current, IReadOnlyList<Escalation> steps, DateTimeOffset now)
+    {
+        var next = current.Handled.Escalated;
+        return current.IsOpen && current.Notified && !current.Handled.Acknowledged && next < steps.Count && now - current.Alert.TriggeredAt >= steps[next].After;
+    }
+
     /// <summary>
     /// The next escalation step, once its time since the alert opened has passed: its channels are
     /// told (<see cref="AlertEscalated"/>), once. Never for an acknowledged alert, nor one its channels
@@ -117,12 +124,12 @@ public static class AlertLifecycle
     /// </summary>
     public static AlertChange? Escalate(AlertRecord current, IReadOnlyList<Escalation> steps, DateTimeOffset now, bool silenced)
     {
-        var next = current.Handled.Escalated;
-        if (!current.IsOpen || !current.Notified || silenced || current.Handled.Acknowledged || next >= steps.Count || now - current.Alert.TriggeredAt < steps[next].After)
+        if (silenced || !EscalationDue(current, steps, now))
         {
             return null;
         }
 
+        var next = current.Handled.Escalated;
         return new AlertChange(current with { Handling = current.Handled with { Escalated = next + 1 } }, [new AlertEscalated(current.Alert, next + 1, steps[next].Channels, now)]);
     }
 
@@ -165,5 +172,5 @@ public static class AlertLifecycle
 
     private static AlertChange Start(AlertSnapshot alert, string status, bool silenced) => new(
         new AlertRecord(alert, status, Notified: !silenced, LastNotifiedAt: alert.TriggeredAt, ResolvedAt: null, Resolution: null),
-        silenced ? [] : [new AlertTriggered(alert)]);
+        silenced ? [] : [new AlertTriggered(alert) { Fired = status == AlertStatus.Fired }]);
 }

@@ -40,8 +40,8 @@ public sealed class RuleChecks(IRuleCounterStore counters, IRuleRunStore runs, I
 
             case RuleKinds.Threshold:
             {
-                var (reached, evidence) = await ThresholdAsync(rule, now, cancellationToken);
-                changed |= await keeper.SettleAsync(rule, null, reached, evidence, open, now, cancellationToken);
+                var counted = await CountThresholdAsync(rule, now, cancellationToken);
+                changed |= await keeper.SettleAsync(rule, null, counted.Reached, await ThresholdEvidenceAsync(rule, counted, cancellationToken), open, now, cancellationToken);
                 break;
             }
 
@@ -84,24 +84,35 @@ public sealed class RuleChecks(IRuleCounterStore counters, IRuleRunStore runs, I
 
     /// <summary>
     /// Whether a threshold rule's window holds its count of matching events (or, in its rate form,
-    /// at least that many of which the given share meets the rate's conditions), and what it saw.
+    /// at least that many of which the given share meets the rate's conditions). Sums only: the
+    /// event path asks this for every batch, and needs the evidence only when it is reached.
     /// </summary>
-    public async Task<(bool Reached, AlertEvidence Evidence)> ThresholdAsync(CompiledRule rule, DateTimeOffset now, CancellationToken cancellationToken)
+    public async Task<ThresholdCount> CountThresholdAsync(CompiledRule rule, DateTimeOffset now, CancellationToken cancellationToken)
     {
         var (from, to) = (RuleWindows.WindowStart(rule, now), now.AddMilliseconds(1));
         var count = await counters.SumAsync(rule.Id, null, from, to, cancellationToken);
-        var last = await counters.LastSeenAsync(rule.Id, null, cancellationToken);
         if (rule.RatePercent is not { } percent)
         {
-            return (count >= rule.Min, ThresholdEvidence(rule, count, last));
+            return new ThresholdCount(count, null, count >= rule.Min);
         }
 
         var share = await counters.SumAsync(rule.RateCounterId, null, from, to, cancellationToken);
-        var reached = count >= rule.Min && share * 100.0 >= percent * count;
-        var measured = count == 0 ? 0 : share * 100.0 / count;
-        return (reached, Evidence(
-            $"{share} of {count} matching events in the last {Seconds(rule.Window)} ({measured.ToString("0.#", CultureInfo.InvariantCulture)}%) met the rate's conditions; " +
-            $"the threshold is {percent.ToString("0.#", CultureInfo.InvariantCulture)}% of at least {rule.Min}.", count, rule.Window, last));
+        return new ThresholdCount(count, share, count >= rule.Min && share * 100.0 >= percent * count);
+    }
+
+    /// <summary>What a threshold rule saw, in words, with its last matching event.</summary>
+    public async Task<AlertEvidence> ThresholdEvidenceAsync(CompiledRule rule, ThresholdCount counted, CancellationToken cancellationToken)
+    {
+        var last = await counters.LastSeenAsync(rule.Id, null, cancellationToken);
+        if (rule.RatePercent is not { } percent || counted.Share is not { } share)
+        {
+            return Evidence($"{counted.Count} matching events in the last {Seconds(rule.Window)}; the threshold is {rule.Min}.", counted.Count, rule.Window, last);
+        }
+
+        var measured = counted.Count == 0 ? 0 : share * 100.0 / counted.Count;
+        return Evidence(
+            $"{share} of {counted.Count} matching events in the last {Seconds(rule.Window)} ({measured.ToString("0.#", CultureInfo.InvariantCulture)}%) met the rate's conditions; " +
+            $"the threshold is {percent.ToString("0.#", CultureInfo.InvariantCulture)}% of at least {rule.Min}.", counted.Count, rule.Window, last);
     }
 
     /// <summary>
@@ -127,9 +138,6 @@ public sealed class RuleChecks(IRuleCounterStore counters, IRuleRunStore runs, I
         return rule.Cron!.GetNextOccurrence(since, rule.TimeZone) is { } next ? next + rule.Grace : null;
     }
 
-    public static AlertEvidence ThresholdEvidence(CompiledRule rule, long count, LastSeen? last) => Evidence(
-        $"{count} matching events in the last {Seconds(rule.Window)}; the threshold is {rule.Min}.", count, rule.Window, last);
-
     private static AlertEvidence VolumeEvidence(CompiledRule rule, string? group, long count, LastSeen? last)
     {
         var expected = rule.Max is { } max
@@ -151,3 +159,6 @@ public sealed class RuleChecks(IRuleCounterStore counters, IRuleRunStore runs, I
 
     private static string Seconds(TimeSpan window) => window.TotalSeconds.ToString(CultureInfo.InvariantCulture) + " s";
 }
+
+/// <summary>A threshold rule's window: its matching events, the share meeting the rate's conditions (rate form), and whether it is reached.</summary>
+public sealed record ThresholdCount(long Count, long? Share, bool Reached);

@@ -105,10 +105,10 @@ public sealed class RuleEvaluator(
                 continue; // already alerting; the scheduled check repeats or resolves it
             }
 
-            var (reached, evidence) = await checks.ThresholdAsync(rule, now, cancellationToken);
-            if (reached)
+            var counted = await checks.CountThresholdAsync(rule, now, cancellationToken);
+            if (counted.Reached)
             {
-                changed |= await keeper.OpenAsync(rule, null, evidence, now, cancellationToken);
+                changed |= await keeper.OpenAsync(rule, null, await checks.ThresholdEvidenceAsync(rule, counted, cancellationToken), now, cancellationToken);
             }
         }
 

@@ -3,6 +3,7 @@ using Operational.Contracts.Checks;
 using Operational.Rules.Definitions;
 using Operational.ServiceDefaults.Identity;
 using Operational.ServiceDefaults.Problems;
+using Operational.ServiceDefaults.Query;
 using Operational.ServiceDefaults.Requests;
 using Operational.ServiceDefaults.Validation;
 
@@ -117,14 +118,17 @@ public static class CheckEndpoints
         await checks.GetAsync(http.User.GetProjectId(), checkId, ct) is { } view ? TypedResults.Ok(CheckResponse.From(view, IsAdmin(http))) : NotFound(checkId);
 
     private static async Task<Results<Ok<CheckRunListResponse>, ValidationProblem, ProblemHttpResult>> RunsAsync(
-        HttpContext http, string checkId, CheckService checks, CancellationToken ct, int? limit = null)
+        HttpContext http, string checkId, CheckService checks, CancellationToken ct, string? limit = null)
     {
-        if (limit is < 1 or > MaxRuns)
+        // Read as text, as every list's limit is: "abc" is a 400 naming the parameter, not a binding failure.
+        var errors = new FieldErrors();
+        var count = QueryParameters.Limit(limit, 30, MaxRuns, errors);
+        if (!errors.IsEmpty)
         {
-            return ApiProblems.Validation("limit", $"must be from 1 to {MaxRuns}");
+            return ApiProblems.Validation(errors);
         }
 
-        return await checks.RunsAsync(http.User.GetProjectId(), checkId, limit ?? 30, ct) is { } runs
+        return await checks.RunsAsync(http.User.GetProjectId(), checkId, count, ct) is { } runs
             ? TypedResults.Ok(new CheckRunListResponse(runs.Select(CheckRunResponse.From).ToList()))
             : NotFound(checkId);
     }

@@ -35,7 +35,7 @@ public sealed class AlertLifecycleTests
         var quiet = AlertLifecycle.Fire(Snapshot, silenced: true);
 
         Assert.Equal((AlertStatus.Fired, true), (told.Record.Status, told.Record.Notified));
-        Assert.Equal([new AlertTriggered(Snapshot)], told.Messages);
+        Assert.Equal([new AlertTriggered(Snapshot) { Fired = true }], told.Messages); // nothing to acknowledge: no link
         Assert.Equal((AlertStatus.Fired, false), (quiet.Record.Status, quiet.Record.Notified));
         Assert.Empty(quiet.Messages);
     }
