@@ -2,6 +2,7 @@ using System.Diagnostics.Metrics;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
+using System.Text.Json;
 using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -31,15 +32,34 @@ public interface IOperationalClient : IAsyncDisposable
     int Waiting { get; }
 
     /// <summary>
-    /// Pings a job check (<c>/ping/{uuid}[/start|/fail|/log|/{exitStatus}]</c>) with <paramref name="output"/> as its body;
-    /// true when the server recorded it. Never throws for the server's refusal or absence.
+    /// Pings a job check (<c>/ping/{uuid}[/start|/fail|/log|/{exitStatus}]</c>) with <paramref name="output"/> as its body.
+    /// Never throws for the server's refusal or absence: the result says whether it was recorded.
     /// </summary>
     /// <param name="checkId">The check's ping UUID.</param>
     /// <param name="signal">null for success, <c>start</c>, <c>fail</c>, <c>log</c>, or an exit status (<c>"3"</c>).</param>
     /// <param name="output">The job's output, kept with its run.</param>
     /// <param name="runId">Pairs a start with its end when runs overlap (a UUID).</param>
     /// <param name="cancellationToken">Stops waiting for the answer.</param>
-    Task<bool> PingAsync(Guid checkId, string? signal = null, string? output = null, string? runId = null, CancellationToken cancellationToken = default);
+    Task<PingResult> PingAsync(Guid checkId, string? signal = null, string? output = null, string? runId = null, CancellationToken cancellationToken = default);
+
+    /// <summary>Pings a job check by its slug (<c>/ping/{pingKey}/{slug}[/…]</c>); as the UUID form otherwise.</summary>
+    /// <param name="pingKey">A key of the check's project with the <c>ping</c> scope.</param>
+    /// <param name="slug">The check's slug, e.g. <c>database-backup</c>.</param>
+    /// <param name="signal">null for success, <c>start</c>, <c>fail</c>, <c>log</c>, or an exit status (<c>"3"</c>).</param>
+    /// <param name="output">The job's output, kept with its run.</param>
+    /// <param name="runId">Pairs a start with its end when runs overlap (a UUID).</param>
+    /// <param name="cancellationToken">Stops waiting for the answer.</param>
+    Task<PingResult> PingAsync(string pingKey, string slug, string? signal = null, string? output = null, string? runId = null, CancellationToken cancellationToken = default);
+}
+
+/// <summary>What became of a ping.</summary>
+/// <param name="Recorded">The server recorded it.</param>
+/// <param name="Status">The HTTP status; 0 when the server did not answer (then <see cref="Error"/> says why).</param>
+/// <param name="Error">The server's answer when not recorded, or the network error.</param>
+public sealed record PingResult(bool Recorded, int Status, string? Error)
+{
+    /// <summary>The server answered that there is no such check (or key).</summary>
+    public bool NotFound => Status == 404;
 }
 
 /// <summary>
@@ -101,7 +121,8 @@ public sealed class OperationalClient : IOperationalClient
     public void Send(OperationalEvent e)
     {
         Interlocked.Increment(ref _queued);
-        if (!_buffer.Writer.TryWrite(WithId(e)))
+        // The id is made by the sender, off the app's thread, before the first attempt.
+        if (!_buffer.Writer.TryWrite(e))
         {
             // Only after disposal: nothing will send it.
             Interlocked.Increment(ref _done);
@@ -138,20 +159,58 @@ public sealed class OperationalClient : IOperationalClient
     }
 
     /// <inheritdoc/>
-    public async Task<bool> PingAsync(Guid checkId, string? signal = null, string? output = null, string? runId = null, CancellationToken cancellationToken = default)
+    public Task<PingResult> PingAsync(Guid checkId, string? signal = null, string? output = null, string? runId = null, CancellationToken cancellationToken = default) =>
+        PingPathAsync($"/ping/{checkId:D}", signal, output, runId, cancellationToken);
+
+    /// <inheritdoc/>
+    public Task<PingResult> PingAsync(string pingKey, string slug, string? signal = null, string? output = null, string? runId = null, CancellationToken cancellationToken = default) =>
+        PingPathAsync($"/ping/{Uri.EscapeDataString(pingKey)}/{Uri.EscapeDataString(slug)}", signal, output, runId, cancellationToken);
+
+    private async Task<PingResult> PingPathAsync(string check, string? signal, string? output, string? runId, CancellationToken cancellationToken)
     {
-        var path = $"/ping/{checkId:D}" + (signal is null ? "" : "/" + Uri.EscapeDataString(signal)) + (runId is null ? "" : $"?rid={Uri.EscapeDataString(runId)}");
+        var path = check + (signal is null ? "" : "/" + Uri.EscapeDataString(signal)) + (runId is null ? "" : $"?rid={Uri.EscapeDataString(runId)}");
         try
         {
-            // No key: the check's UUID is the secret, as in Healthchecks.
+            // No bearer key: the URL is the secret, as in Healthchecks.
             using var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = new StringContent(output ?? "") };
             using var response = await _http.SendAsync(request, cancellationToken);
-            return response.IsSuccessStatusCode;
+            return response.IsSuccessStatusCode
+                ? new PingResult(true, (int)response.StatusCode, null)
+                : new PingResult(false, (int)response.StatusCode, await response.Content.ReadAsStringAsync(cancellationToken));
         }
         catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException && !cancellationToken.IsCancellationRequested)
         {
-            _logger.LogWarning("Operational: could not ping check {CheckId} ({Error})", checkId, ex.Message);
-            return false;
+            _logger.LogWarning("Operational: could not ping {Check} ({Error})", check.StartsWith("/ping/op_", StringComparison.Ordinal) ? "a check by slug" : check, ex.Message);
+            return new PingResult(false, 0, ex.Message);
+        }
+    }
+
+    /// <summary>
+    /// Sends these events now as one batch (1–1,000), once, and reports each: for loaders that keep
+    /// their own place and retry themselves (<c>ops import</c>). The background sender is for apps.
+    /// Never throws for the server's refusal or absence.
+    /// </summary>
+    public async Task<BatchResult> SendBatchAsync(IReadOnlyList<OperationalEvent> events, CancellationToken cancellationToken = default)
+    {
+        var withIds = events.Select(WithId).ToList();
+        try
+        {
+            using var request = Request(HttpMethod.Post, "/v1/events/batch", JsonContent.Create(new BatchRequest(withIds), ClientJson.Default.BatchRequest));
+            using var response = await _http.SendAsync(request, cancellationToken);
+            var status = (int)response.StatusCode;
+            if (response.StatusCode is HttpStatusCode.OK or HttpStatusCode.ServiceUnavailable
+                && response.Content.Headers.ContentType?.MediaType == "application/json"
+                && await response.Content.ReadFromJsonAsync(ClientJson.Default.BatchResponse, cancellationToken) is { } body)
+            {
+                return new BatchResult(status, body.Results.Select(i => new BatchItemResult(i.Index, i.Status, i.Id ?? withIds[i.Index].Id, i.Errors)).ToList(),
+                    response.Headers.RetryAfter?.Delta, null);
+            }
+
+            return new BatchResult(status, [], response.Headers.RetryAfter?.Delta, await response.Content.ReadAsStringAsync(cancellationToken));
+        }
+        catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException && !cancellationToken.IsCancellationRequested)
+        {
+            return new BatchResult(0, [], null, ex.Message);
         }
     }
 
@@ -216,7 +275,7 @@ public sealed class OperationalClient : IOperationalClient
             {
                 while (batch.Count < _options.BatchSize && reader.TryRead(out var e))
                 {
-                    batch.Add(e);
+                    batch.Add(WithId(e));
                 }
 
                 if (batch.Count < _options.BatchSize && _options.Linger > TimeSpan.Zero)
@@ -224,7 +283,7 @@ public sealed class OperationalClient : IOperationalClient
                     await Task.Delay(_options.Linger, stopping);
                     while (batch.Count < _options.BatchSize && reader.TryRead(out var e))
                     {
-                        batch.Add(e);
+                        batch.Add(WithId(e));
                     }
                 }
 
@@ -256,7 +315,16 @@ public sealed class OperationalClient : IOperationalClient
                 using var response = await _http.SendAsync(request, stopping);
                 if (response.StatusCode == HttpStatusCode.OK)
                 {
-                    var result = await response.Content.ReadFromJsonAsync(ClientJson.Default.BatchResponse, stopping);
+                    var body = await response.Content.ReadAsByteArrayAsync(stopping);
+                    if (BatchCounts.AllTaken(body, pending.Count, out var taken))
+                    {
+                        // The common case needs only the counts: the 200 items stay unread.
+                        Completed(pending.Count);
+                        SentCounter.Add(taken);
+                        return;
+                    }
+
+                    var result = JsonSerializer.Deserialize(body, ClientJson.Default.BatchResponse);
                     var retry = new List<OperationalEvent>();
                     foreach (var item in result?.Results ?? [])
                     {
@@ -307,6 +375,48 @@ public sealed class OperationalClient : IOperationalClient
     }
 
     private void Completed(int count) => Interlocked.Add(ref _done, count);
+
+    /// <summary>The counts at the top of a batch answer, read without materializing its items.</summary>
+    private static class BatchCounts
+    {
+        /// <summary>True when every one of <paramref name="expected"/> events was accepted or a duplicate.</summary>
+        public static bool AllTaken(ReadOnlySpan<byte> body, int expected, out int taken)
+        {
+            taken = 0;
+            int accepted = -1, duplicate = -1;
+            var reader = new Utf8JsonReader(body);
+            if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
+            {
+                return false;
+            }
+
+            while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+            {
+                var isAccepted = reader.ValueTextEquals("accepted"u8);
+                var isDuplicate = !isAccepted && reader.ValueTextEquals("duplicate"u8);
+                if (!reader.Read())
+                {
+                    return false;
+                }
+
+                if ((isAccepted || isDuplicate) && reader.TokenType == JsonTokenType.Number && reader.TryGetInt32(out var count))
+                {
+                    _ = isAccepted ? accepted = count : duplicate = count;
+                    if (accepted >= 0 && duplicate >= 0)
+                    {
+                        taken = accepted + duplicate;
+                        return taken == expected;
+                    }
+                }
+                else
+                {
+                    reader.TrySkip();
+                }
+            }
+
+            return false;
+        }
+    }
 
     internal HttpClient Http => _http;
 

@@ -38,6 +38,12 @@ public sealed record OperationalEvent(string Name)
     /// <summary>Links the events of one flow (a cron run, a signup).</summary>
     public string? ContextId { get; init; }
 
+    /// <summary>Seconds without an event after which the open context counts as stalled (1–2,592,000; default the project's).</summary>
+    public int? ContextTimeout { get; init; }
+
+    /// <summary>Up to 10 buttons shown with the event.</summary>
+    public IReadOnlyList<EventAction>? Actions { get; init; }
+
     /// <summary>This event opens its context.</summary>
     public bool? ContextStart { get; init; }
 
@@ -56,6 +62,41 @@ public sealed record OperationalEvent(string Name)
     /// <summary>An event whose content is text.</summary>
     public static OperationalEvent Text(string name, string content) => new(name) { Content = JsonValue.Create(content) };
 }
+
+/// <summary>A button on an event: the server calls <see cref="Url"/> when it is pressed, or the browser opens it when <see cref="External"/>.</summary>
+/// <param name="ButtonText">Its label (≤ 48 characters).</param>
+/// <param name="Url">An absolute http(s) URL.</param>
+public sealed record EventAction(string ButtonText, string Url)
+{
+    /// <summary>Names the action (≤ 64 characters); required unless <see cref="External"/>.</summary>
+    public string? Key { get; init; }
+
+    /// <summary>A link opened in the browser rather than a call made by the server.</summary>
+    public bool? External { get; init; }
+
+    /// <summary>May be pressed more than once.</summary>
+    public bool? Repeat { get; init; }
+
+    /// <summary>Minutes it can be pressed for (1–525,600; default 7 days).</summary>
+    public int? ExpireIn { get; init; }
+
+    /// <summary>Any JSON (≤ 4 KiB) sent along when it is pressed.</summary>
+    public JsonNode? Meta { get; init; }
+}
+
+/// <summary>What became of a batch sent with <see cref="OperationalClient.SendBatchAsync"/>.</summary>
+/// <param name="Status">The HTTP status: 200 all taken, 503 some <c>unavailable</c>, 0 no answer, else the batch was refused as a whole.</param>
+/// <param name="Items">Each event in request order, when the server reported them.</param>
+/// <param name="RetryAfter">How long the server asked to wait before resending.</param>
+/// <param name="Error">Why the batch as a whole was refused or not answered.</param>
+public sealed record BatchResult(int Status, IReadOnlyList<BatchItemResult> Items, TimeSpan? RetryAfter, string? Error);
+
+/// <summary>One event of a batch.</summary>
+/// <param name="Index">Its place in the request.</param>
+/// <param name="Status"><c>accepted</c>, <c>duplicate</c>, <c>invalid</c> or <c>unavailable</c>.</param>
+/// <param name="Id">Its id.</param>
+/// <param name="Errors">Why it is invalid, by field.</param>
+public sealed record BatchItemResult(int Index, string Status, string? Id, IReadOnlyDictionary<string, string[]>? Errors);
 
 /// <summary>What the server made of one event sent with <c>waitForDelivery: true</c>.</summary>
 /// <param name="Accepted">Stored (or already stored: <paramref name="Duplicate"/>).</param>
@@ -78,6 +119,6 @@ internal sealed record BatchRequest(IReadOnlyList<OperationalEvent> Events);
 
 internal sealed record BatchResponse(int Accepted, int Duplicate, int Invalid, int Unavailable, IReadOnlyList<BatchItem> Results);
 
-internal sealed record BatchItem(int Index, string Status, string? Id);
+internal sealed record BatchItem(int Index, string Status, string? Id, IReadOnlyDictionary<string, string[]>? Errors);
 
 internal sealed record AcceptedResponse(string Id, bool? Duplicate);

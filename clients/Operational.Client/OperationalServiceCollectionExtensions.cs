@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
@@ -19,4 +20,17 @@ public static class OperationalServiceCollectionExtensions
             provider.GetService<ILogger<OperationalClient>>()));
         return services;
     }
+
+    /// <summary>
+    /// Registers <see cref="IOperationalClient"/> with its options read from <paramref name="section"/>
+    /// (e.g. <c>builder.Configuration.GetSection("Operational")</c>: <c>BaseAddress</c>, <c>ApiKey</c>,
+    /// <c>BufferCapacity</c>, <c>BatchSize</c>, and the durations as <c>00:00:05</c>), then <paramref name="configure"/>.
+    /// </summary>
+    /// <exception cref="ArgumentException">The section lacks the address or the key, or a value is out of range.</exception>
+    public static IServiceCollection AddOperational(this IServiceCollection services, IConfiguration section, Action<OperationalClientOptions>? configure = null) =>
+        services.AddOperational(options =>
+        {
+            section.Bind(options);
+            configure?.Invoke(options);
+        });
 }

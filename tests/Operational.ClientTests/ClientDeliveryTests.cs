@@ -1,5 +1,7 @@
 using System.Diagnostics;
 using System.Text.Json.Nodes;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
 using Operational.Client;
 using Operational.TestSupport;
 using OperationalClient = Operational.Client.OperationalClient;
@@ -140,11 +142,66 @@ public sealed class ClientDeliveryTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Pinging_an_unknown_check_is_false_and_never_throws()
+    public async Task Pinging_an_unknown_check_is_not_found_and_never_throws()
     {
         await using var client = new OperationalClient(Options(_host.Address));
 
-        Assert.False(await client.PingAsync(Guid.NewGuid(), "start"));
+        var ping = await client.PingAsync(Guid.NewGuid(), "start");
+        Assert.Equal((false, 404, true), (ping.Recorded, ping.Status, ping.NotFound));
+        var bySlug = await client.PingAsync("op_ping_not-a-key-0123456789abcdef", "backup", "3", "output");
+        Assert.Equal((false, 404), (bySlug.Recorded, bySlug.Status));
+    }
+
+    [Fact]
+    public async Task Registered_from_configuration_the_client_sends_with_its_options_and_flushes_with_the_container()
+    {
+        var category = "configured-" + Guid.NewGuid().ToString("N")[..8];
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Operational:BaseAddress"] = _host.Address.ToString(),
+            ["Operational:ApiKey"] = IngestKey,
+            ["Operational:BatchSize"] = "7",
+            ["Operational:Linger"] = "00:00:02",
+        }).Build();
+        var services = new ServiceCollection().AddOperational(configuration.GetSection("Operational"));
+        await using (var provider = services.BuildServiceProvider())
+        {
+            var ops = provider.GetRequiredService<IOperationalClient>();
+            for (var i = 0; i < 20; i++)
+            {
+                ops.Send(new OperationalEvent("configured") { Category = category });
+            }
+        } // disposing the container disposes the client: the last, partial batch goes now, not after the 2 s linger
+
+        using var http = new HttpClient { BaseAddress = _host.Address };
+        var events = await new Operational.TestSupport.OperationalClient(http).WaitForJsonAsync(AdminKey, $"/v1/events?category={category}",
+            e => e.GetProperty("events").GetArrayLength() == 20, TimeSpan.FromSeconds(10));
+        Assert.Equal(20, events.GetProperty("events").GetArrayLength());
+
+        var missingKey = new ConfigurationBuilder()
+            .AddInMemoryCollection(new Dictionary<string, string?> { ["Operational:BaseAddress"] = _host.Address.ToString() }).Build();
+        var refused = Assert.Throws<ArgumentException>(() => { new ServiceCollection().AddOperational(missingKey.GetSection("Operational")); });
+        Assert.Contains("ApiKey", refused.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Actions_and_a_context_timeout_are_sent_as_the_events_api_takes_them()
+    {
+        await using var client = new OperationalClient(Options(_host.Address));
+        var sent = await client.SendAsync(new OperationalEvent("refund requested")
+        {
+            ContextId = "order-" + Guid.NewGuid().ToString("N")[..8],
+            ContextStart = true,
+            ContextTimeout = 900,
+            Actions = [new EventAction("Refund", "https://shop.example.com/refund") { Key = "refund", ExpireIn = 60, Meta = new JsonObject { ["order"] = 7 } }],
+        }, waitForDelivery: true);
+        Assert.True(sent.Accepted, sent.Error);
+
+        using var http = new HttpClient { BaseAddress = _host.Address };
+        var stored = await new Operational.TestSupport.OperationalClient(http).WaitForEventAsync(AdminKey, sent.Id!, TimeSpan.FromSeconds(10));
+        var action = Assert.Single(stored.GetProperty("actions").EnumerateArray());
+        Assert.Equal(("refund", "Refund", 7), (action.GetProperty("key").GetString(), action.GetProperty("buttonText").GetString(), action.GetProperty("meta").GetProperty("order").GetInt32()));
+        Assert.Equal(900, stored.GetProperty("contextTimeout").GetInt32());
     }
 
     [Fact]
