@@ -23,7 +23,7 @@ internal static class SendCommand
         Connection.AddTo(send);
         send.SetAction(async (parse, cancellationToken) =>
         {
-            if (Connection.Options(parse, TimeSpan.FromSeconds(10)) is not { } options)
+            if (Connection.Resolve(parse) is not { } endpoint)
             {
                 return 2;
             }
@@ -48,7 +48,7 @@ internal static class SendCommand
                 ['@', .. var path] => await File.ReadAllTextAsync(path, cancellationToken),
                 var literal => literal,
             };
-            await using var client = new OperationalClient(options);
+            await using var client = new OperationalClient(endpoint.ClientOptions(TimeSpan.FromSeconds(10)));
             var result = await client.SendAsync(new OperationalEvent(parse.GetValue(name)!)
             {
                 Category = parse.GetValue(category),

@@ -11,7 +11,7 @@ namespace Operational.Cli;
 /// </summary>
 internal static class TailCommand
 {
-    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     public static Command Create()
     {
@@ -23,13 +23,13 @@ internal static class TailCommand
         Connection.AddTo(tail);
         tail.SetAction(async (parse, cancellationToken) =>
         {
-            if (Connection.Options(parse, TimeSpan.FromSeconds(10)) is not { } options)
+            if (Connection.Resolve(parse) is not { } endpoint)
             {
                 return 2;
             }
 
             var color = !Console.IsOutputRedirected && Environment.GetEnvironmentVariable("NO_COLOR") is null;
-            await using var client = new OperationalClient(options);
+            await using var client = new OperationalClient(endpoint.ClientOptions(TimeSpan.FromSeconds(10)));
             try
             {
                 await foreach (var e in client.StreamEventsAsync(parse.GetValue(test), cancellationToken))

@@ -109,6 +109,8 @@ function snippets(url) {
   const lines = [
     ["crontab (start, then the exit status and the log)",
       `0 3 * * * curl -fsS -m 10 --retry 3 -o /dev/null ${url}/start; /path/to/job.sh > /tmp/job.log 2>&1; curl -fsS -m 10 --retry 3 -o /dev/null --data-binary @/tmp/job.log ${url}/$?`],
+    ["ops tool (start, exit status and output; the job's exit status stays its own)",
+      `0 3 * * * OPERATIONAL_URL=${url.split("/ping/")[0]} ops run ${url.split("/ping/")[1]} -- /path/to/job.sh`],
     ["crontab (success only)", `0 3 * * * /path/to/job.sh && curl -fsS -m 10 --retry 3 -o /dev/null ${url}`],
     ["systemd service", `ExecStartPre=-/usr/bin/curl -fsS -m 10 --retry 3 -o /dev/null ${url}/start\nExecStopPost=/usr/bin/curl -fsS -m 10 --retry 3 -o /dev/null ${url}/\${EXIT_STATUS}`],
     ["PowerShell", `Invoke-RestMethod -Uri "${url}/start"; & C:\\jobs\\job.ps1; Invoke-RestMethod -Uri "${url}/$LASTEXITCODE"`],
