@@ -17,7 +17,7 @@ namespace Operational.Bench;
 internal static class IngestBenchmark
 {
     private const string AdminKey = "bench-admin-key-0123456789abcdef";
-    private const string IngestKey = "bench-ingest-key-0123456789abcdef";
+    public const string IngestKey = "bench-ingest-key-0123456789abcdef";
     private const string InternalSecret = "bench-internal-secret-0123456789abcdef";
 
     /// <summary>
@@ -246,15 +246,7 @@ internal static class IngestBenchmark
             return new Mode(name, null, [], []);
         }
 
-        await using var host = await ServiceProcess.StartAsync("standalone", "compose/Operational.Standalone", "Operational.Standalone",
-            new Dictionary<string, string>
-            {
-                ["Storage__Sqlite__DataDirectory"] = directory,
-                ["Bootstrap__AdminKey"] = AdminKey,
-                ["Bootstrap__IngestKey"] = IngestKey,
-                ["Logging__LogLevel__Default"] = "Warning",
-                ["RateLimits__Enabled"] = "false",
-            });
+        await using var host = await StartStandaloneAsync(directory);
         var run = new Run(name, null, [], Path.Combine(directory, "events.db"), [("standalone", host.ProcessId)], [("standalone", host.ProcessId)]);
         await WarmUpAsync(run, host.Address);
         var few = await run.ClosedAsync(host.Address, closedSeconds, Concurrency);
@@ -283,6 +275,17 @@ internal static class IngestBenchmark
             ],
             runs);
     }
+
+    /// <summary>The standalone host as its own process, quiet and without rate limits: the load is the point.</summary>
+    public static Task<ServiceProcess> StartStandaloneAsync(string directory) =>
+        ServiceProcess.StartAsync("standalone", "compose/Operational.Standalone", "Operational.Standalone", new Dictionary<string, string>
+        {
+            ["Storage__Sqlite__DataDirectory"] = directory,
+            ["Bootstrap__AdminKey"] = AdminKey,
+            ["Bootstrap__IngestKey"] = IngestKey,
+            ["Logging__LogLevel__Default"] = "Warning",
+            ["RateLimits__Enabled"] = "false",
+        });
 
     private static string Verdict(bool met) => met ? "**met**" : "**missed**";
 

@@ -17,8 +17,7 @@ namespace Operational.Bench;
 /// </summary>
 internal static class SdkBenchmark
 {
-    private const string AdminKey = "bench-admin-key-0123456789abcdef";
-    private const string IngestKey = "bench-ingest-key-0123456789abcdef";
+    private const string IngestKey = IngestBenchmark.IngestKey;
     private const int BatchSize = 200;
 
     public static async Task RunAsync(int events, string dataDirectory)
@@ -30,15 +29,7 @@ internal static class SdkBenchmark
         }
 
         Directory.CreateDirectory(directory);
-        await using var host = await ServiceProcess.StartAsync("standalone", "compose/Operational.Standalone", "Operational.Standalone",
-            new Dictionary<string, string>
-            {
-                ["Storage__Sqlite__DataDirectory"] = directory,
-                ["Bootstrap__AdminKey"] = AdminKey,
-                ["Bootstrap__IngestKey"] = IngestKey,
-                ["Logging__LogLevel__Default"] = "Warning",
-                ["RateLimits__Enabled"] = "false",
-            });
+        await using var host = await IngestBenchmark.StartStandaloneAsync(directory);
 
         Report.Progress($"SDK: warming up the host and both senders ({events / 10:N0} events each)...");
         await RawBatchesAsync(host.Address, events / 10);
