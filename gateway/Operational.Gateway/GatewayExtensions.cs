@@ -98,6 +98,7 @@ public static class GatewayExtensions
         endpoints.MapPings();
         endpoints.MapBadges();
         endpoints.MapOperationalCompatibility();
+        endpoints.MapLogSnagLog();
         endpoints.MapProjects();
         endpoints.MapDeadLetters();
         endpoints.MapSessions();

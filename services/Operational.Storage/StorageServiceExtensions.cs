@@ -7,6 +7,9 @@ using Operational.ServiceDefaults.Storage;
 using Operational.Storage.Events;
 using Operational.Storage.Events.MongoDb;
 using Operational.Storage.Events.Sqlite;
+using Operational.Storage.Compatibility;
+using Operational.Storage.Insights;
+using Operational.Storage.Users;
 using Operational.Storage.Ingest;
 using Operational.Storage.LiveFeed;
 using Operational.Storage.Query;
@@ -27,6 +30,9 @@ public static class StorageServiceExtensions
             (sqlite, _) => new SqliteEventStore(sqlite),
             (mongo, _) => new MongoEventStore(mongo),
             checkName: ServiceName);
+        // Users and insights live with the events (their counts change in the events' transaction).
+        builder.Services.AddSingleton(provider => (IUserStore)provider.GetRequiredService<IEventStore>());
+        builder.Services.AddSingleton(provider => (IInsightStore)provider.GetRequiredService<IEventStore>());
         builder.BindValidated<LiveFeedOptions, LiveFeedOptionsValidator>(LiveFeedOptions.SectionName);
         builder.Services.AddSingleton<StoredSignal>();
         builder.Services.AddIngestedEventsHandler<StorageEventsHandler>();
@@ -47,6 +53,9 @@ public static class StorageServiceExtensions
         api.MapLiveFeed();
         api.MapRetention();
         api.MapVolume();
+        api.MapUsers();
+        api.MapInsights();
+        api.MapLogSnagProfiles();
         return endpoints;
     }
 }

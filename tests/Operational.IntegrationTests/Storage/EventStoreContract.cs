@@ -1,6 +1,9 @@
 using System.Text.Json;
 using Operational.Contracts.Events;
+using Operational.ServiceDefaults.Validation;
 using Operational.Storage.Events;
+using Operational.Storage.Insights;
+using Operational.Storage.Users;
 
 namespace Operational.IntegrationTests.Storage;
 
@@ -404,6 +407,97 @@ public abstract class EventStoreContract : StoreContract<IEventStore>
         var test = await Store.VolumeAsync("p1", test: true, VolumeKey.Category, from, from.AddHours(3), TimeSpan.FromHours(1), CancellationToken.None);
         Assert.Equal([new VolumeCount("billing", 0, 1)], test);
     }
+
+    [Fact]
+    public async Task Users_count_each_stored_live_event_once_and_keep_first_and_last_seen()
+    {
+        var users = (IUserStore)Store;
+        IngestedEvent[] batch =
+        [
+            Event("p1", "u1", T0.AddMinutes(5)) with { UserId = "ana" },
+            Event("p1", "u2", T0) with { UserId = "ana" },
+            Event("p1", "u3", T0.AddMinutes(9)) with { UserId = "ana", Test = true },
+            Event("p2", "u4", T0) with { UserId = "ana" },
+        ];
+
+        await Store.AppendAsync(batch, CancellationToken.None);
+        await Store.AppendAsync(batch, CancellationToken.None); // redelivered: nothing counts twice
+
+        var ana = await users.GetUserAsync("p1", "ana", CancellationToken.None);
+        Assert.Equal((2L, T0, T0.AddMinutes(5)), (ana!.EventCount, ana.FirstSeen, ana.LastSeen));
+        Assert.Equal(1, (await users.GetUserAsync("p2", "ana", CancellationToken.None))!.EventCount);
+    }
+
+    [Fact]
+    public async Task Identify_merges_properties_and_null_removes_one()
+    {
+        var users = (IUserStore)Store;
+        var errors = new FieldErrors();
+        await users.IdentifyAsync("p1", "bo", Json("""{"plan": "free", "email": "bo@example.com"}"""), T0, errors, CancellationToken.None);
+        var merged = await users.IdentifyAsync("p1", "bo", Json("""{"plan": "pro", "email": null, "seats": 3}"""), T0.AddMinutes(1), errors, CancellationToken.None);
+
+        Assert.True(errors.IsEmpty);
+        Assert.Equal("""{"plan":"pro","seats":3}""", merged!.Properties.ToJsonString());
+        Assert.Equal((0L, (DateTimeOffset?)null, T0.AddMinutes(1)), (merged.EventCount, merged.FirstSeen, merged.IdentifiedAt));
+        await Store.AppendAsync([Event("p1", "b1", T0.AddMinutes(2)) with { UserId = "bo" }], CancellationToken.None);
+        var seen = await users.GetUserAsync("p1", "bo", CancellationToken.None);
+        Assert.Equal((1L, T0.AddMinutes(2), "pro"), (seen!.EventCount, seen.FirstSeen, (string?)seen.Properties["plan"]));
+    }
+
+    [Fact]
+    public async Task Users_page_by_last_seen_and_filter_by_id_and_property()
+    {
+        var users = (IUserStore)Store;
+        for (var i = 0; i < 5; i++)
+        {
+            await Store.AppendAsync([Event("p1", $"e{i}", T0.AddMinutes(i)) with { UserId = $"user-{i}" }], CancellationToken.None);
+        }
+
+        await users.IdentifyAsync("p1", "user-3", Json("""{"plan": "pro", "beta": true}"""), T0, new FieldErrors(), CancellationToken.None);
+        var first = await users.ListUsersAsync("p1", new UserQuery(null, null, null, 2, null), CancellationToken.None);
+        var second = await users.ListUsersAsync("p1", new UserQuery(null, null, null, 2, first.Next), CancellationToken.None);
+
+        Assert.Equal(["user-4", "user-3"], first.Users.Select(u => u.UserId));
+        Assert.Equal(["user-2", "user-1"], second.Users.Select(u => u.UserId));
+        Assert.Equal(["user-3"], (await users.ListUsersAsync("p1", new UserQuery(null, "plan", "pro", 10, null), CancellationToken.None)).Users.Select(u => u.UserId));
+        Assert.Equal(["user-3"], (await users.ListUsersAsync("p1", new UserQuery(null, "beta", "true", 10, null), CancellationToken.None)).Users.Select(u => u.UserId));
+        Assert.Equal(["user-1"], (await users.ListUsersAsync("p1", new UserQuery("ER-1", null, null, 10, null), CancellationToken.None)).Users.Select(u => u.UserId));
+    }
+
+    [Fact]
+    public async Task Groups_keep_properties_and_count_each_member_once()
+    {
+        var users = (IUserStore)Store;
+        var errors = new FieldErrors();
+        await users.GroupAsync("p1", "acme", "ana", Json("""{"name": "Acme"}"""), T0, errors, CancellationToken.None);
+        await users.GroupAsync("p1", "acme", "ana", null, T0, errors, CancellationToken.None);
+        var group = await users.GroupAsync("p1", "acme", "bo", Json("""{"seats": 25}"""), T0, errors, CancellationToken.None);
+
+        Assert.Equal((2L, """{"name":"Acme","seats":25}"""), (group!.Members, group.Properties.ToJsonString()));
+        Assert.Equal(["acme"], (await users.GetUserAsync("p1", "ana", CancellationToken.None))!.Groups);
+    }
+
+    [Fact]
+    public async Task Insights_set_increment_concurrently_and_keep_their_history()
+    {
+        var insights = (IInsightStore)Store;
+        await insights.SetInsightAsync("p1", "MRR", Json("1200"), "💵", T0, CancellationToken.None);
+        await Task.WhenAll(Enumerable.Range(0, 10).Select(i =>
+            insights.IncrementInsightAsync("p1", "MRR", 30, null, T0.AddMinutes(i + 1), new FieldErrors(), CancellationToken.None)));
+        await insights.SetInsightAsync("p1", "Status", Json("\"up\""), null, T0, CancellationToken.None);
+        var refused = new FieldErrors();
+
+        Assert.Null(await insights.IncrementInsightAsync("p1", "Status", 1, null, T0, refused, CancellationToken.None));
+        Assert.True(refused.Has("value"));
+        var listed = await insights.ListInsightsAsync("p1", 3, CancellationToken.None);
+        var mrr = Assert.Single(listed, i => i.Title == "MRR");
+        Assert.Equal((1500m, "💵"), (mrr.Value.GetDecimal(), mrr.Icon));
+        Assert.Equal([1440m, 1470m, 1500m], mrr.History.Select(p => p.Value.GetDecimal()));
+        Assert.Equal("up", Assert.Single(listed, i => i.Title == "Status").Value.GetString());
+        Assert.Empty(await insights.ListInsightsAsync("p2", 3, CancellationToken.None));
+    }
+
+    private static JsonElement Json(string json) => JsonDocument.Parse(json).RootElement.Clone();
 
     private static IngestedEvent Event(string project, string id, DateTimeOffset at) =>
         new(id, project, $"event {id}", "🔥", "test", null, at, at);

@@ -13,7 +13,7 @@ namespace Operational.Storage.Events.MongoDb;
 /// <c>_id</c> index rather than on an index that might still be building. Category counts
 /// live in <c>categories</c>, incremented only for events that were actually inserted.
 /// </summary>
-public sealed class MongoEventStore(IMongoDatabase database) : IEventStore
+public sealed partial class MongoEventStore(IMongoDatabase database) : IEventStore, Users.IUserStore, Insights.IInsightStore
 {
     private readonly IMongoCollection<EventDocument> _events = database.GetCollection<EventDocument>("events");
     private readonly IMongoCollection<CategoryDocument> _categories = database.GetCollection<CategoryDocument>("categories");
@@ -42,6 +42,7 @@ public sealed class MongoEventStore(IMongoDatabase database) : IEventStore
                 Index("expiry", keys.Ascending(e => e.Test).Ascending(e => e.Timestamp)),
             ],
             cancellationToken);
+        await InitializeUsersAndInsightsAsync(cancellationToken);
     }
 
     public Task PingAsync(CancellationToken cancellationToken) => MongoClientProvider.PingAsync(database, cancellationToken);
@@ -74,6 +75,7 @@ public sealed class MongoEventStore(IMongoDatabase database) : IEventStore
         }
 
         await CountCategoriesAsync(inserted, cancellationToken);
+        await CountUsersAsync(inserted, cancellationToken);
         return inserted.Count;
     }
 

@@ -3,6 +3,8 @@ using System.Text;
 using Microsoft.Data.Sqlite;
 using Operational.Contracts.Events;
 using Operational.ServiceDefaults.Storage;
+using Operational.Storage.Insights;
+using Operational.Storage.Users;
 
 namespace Operational.Storage.Events.Sqlite;
 
@@ -11,7 +13,7 @@ namespace Operational.Storage.Events.Sqlite;
 /// in-process, immediate transactions) and each batch is one transaction, which also maintains the tag pairs, the full-text index and the category
 /// counts. Reads run concurrently thanks to WAL.
 /// </summary>
-public sealed class SqliteEventStore(SqliteDatabase database) : IEventStore
+public sealed partial class SqliteEventStore(SqliteDatabase database) : IEventStore, IUserStore, IInsightStore
 {
     private static readonly string[] Migrations =
     [
@@ -80,6 +82,46 @@ public sealed class SqliteEventStore(SqliteDatabase database) : IEventStore
         ALTER TABLE events ADD COLUMN context_end INTEGER NOT NULL DEFAULT 0;
         ALTER TABLE events ADD COLUMN context_timeout INTEGER;
         """,
+        """
+        CREATE TABLE users (
+            project_id TEXT NOT NULL,
+            user_id TEXT NOT NULL,
+            first_seen INTEGER,
+            last_seen INTEGER,
+            event_count INTEGER NOT NULL DEFAULT 0,
+            properties TEXT NOT NULL DEFAULT '{}',
+            groups TEXT NOT NULL DEFAULT '[]',
+            identified_at INTEGER,
+            PRIMARY KEY (project_id, user_id)
+        ) WITHOUT ROWID;
+        CREATE INDEX ix_users_seen ON users (project_id, COALESCE(last_seen, 0) DESC, user_id);
+        INSERT INTO users (project_id, user_id, first_seen, last_seen, event_count)
+            SELECT project_id, user_id, MIN(ts), MAX(ts), COUNT(*) FROM events WHERE user_id IS NOT NULL AND test = 0 GROUP BY project_id, user_id;
+        CREATE TABLE user_groups (
+            project_id TEXT NOT NULL,
+            group_id TEXT NOT NULL,
+            properties TEXT NOT NULL DEFAULT '{}',
+            members INTEGER NOT NULL DEFAULT 0,
+            updated_at INTEGER NOT NULL,
+            PRIMARY KEY (project_id, group_id)
+        ) WITHOUT ROWID;
+        CREATE TABLE insights (
+            project_id TEXT NOT NULL,
+            title TEXT NOT NULL,
+            value TEXT NOT NULL,
+            icon TEXT,
+            updated_at INTEGER NOT NULL,
+            PRIMARY KEY (project_id, title)
+        ) WITHOUT ROWID;
+        CREATE TABLE insight_history (
+            seq INTEGER PRIMARY KEY,
+            project_id TEXT NOT NULL,
+            title TEXT NOT NULL,
+            ts INTEGER NOT NULL,
+            value TEXT NOT NULL
+        );
+        CREATE INDEX ix_insight_history ON insight_history (project_id, title, seq DESC);
+        """,
     ];
 
     private const string Columns =
@@ -117,6 +159,14 @@ public sealed class SqliteEventStore(SqliteDatabase database) : IEventStore
                 ON CONFLICT (project_id, test, category) DO UPDATE SET count = count + 1, last_ts = MAX(last_ts, excluded.last_ts)
                 """);
 
+            await using var user = connection.Command(transaction, """
+                INSERT INTO users (project_id, user_id, first_seen, last_seen, event_count) VALUES ($project, $user, $ts, $ts, 1)
+                ON CONFLICT (project_id, user_id) DO UPDATE SET
+                    first_seen = MIN(COALESCE(first_seen, excluded.first_seen), excluded.first_seen),
+                    last_seen = MAX(COALESCE(last_seen, excluded.last_seen), excluded.last_seen),
+                    event_count = event_count + 1
+                """);
+
             var added = 0;
             foreach (var e in events)
             {
@@ -140,6 +190,13 @@ public sealed class SqliteEventStore(SqliteDatabase database) : IEventStore
                 {
                     category.Set(("$project", e.ProjectId), ("$test", e.Test), ("$category", e.Category), ("$ts", e.Timestamp.ToUnixTimeMilliseconds()));
                     await category.ExecuteNonQueryAsync(cancellationToken);
+                }
+
+                if (e.UserId is not null && !e.Test)
+                {
+                    // Only a newly stored event counts, so a redelivered batch cannot count twice.
+                    user.Set(("$project", e.ProjectId), ("$user", e.UserId), ("$ts", e.Timestamp.ToUnixTimeMilliseconds()));
+                    await user.ExecuteNonQueryAsync(cancellationToken);
                 }
             }
 
