@@ -212,7 +212,7 @@ public sealed class DashboardTests : IAsyncLifetime
         await Expect(page.Locator(".row .title").Filter(new() { HasText = "Failed payments" })).ToBeVisibleAsync();
         await Shot(page, "alerts", "desktop");
         await page.GetByRole(AriaRole.Link, new() { Name = "Charts" }).ClickAsync();
-        await Expect(page.Locator("figure.chart svg rect").First).ToBeVisibleAsync();
+        await Expect(page.Locator("figure.chart .plot canvas")).ToHaveCountAsync(1); // uPlot, from the gateway
         await Shot(page, "charts", "desktop");
 
         // A job check: created with its schedule and the webhook, pinged by curl as a crontab line
@@ -267,6 +267,88 @@ public sealed class DashboardTests : IAsyncLifetime
 
         Assert.Empty(consoleErrors);
         await PhoneScreenshotsAsync(runId, paymentId);
+    }
+
+    [Fact]
+    public async Task Users_insights_and_charts_show_what_apps_sent_through_LogSnags_api()
+    {
+        // What an app moving from LogSnag sends: logs with user ids, identify, insights set and incremented.
+        string[] plans = ["premium", "free", "free"];
+        for (var u = 0; u < 3; u++)
+        {
+            for (var i = 0; i <= u; i++)
+            {
+                await IngestAsync(HttpMethod.Post, "/v1/log", new { project = "my-saas", channel = i == 0 ? "signups" : "billing", @event = i == 0 ? "User Joined" : "Invoice Paid",
+                    icon = i == 0 ? "🎉" : ":moneybag:", user_id = $"user_{u + 1}", tags = new { plan = plans[u] } });
+            }
+
+            await IngestAsync(HttpMethod.Post, "/v1/identify", new { project = "my-saas", user_id = $"user_{u + 1}", properties = new { name = $"Customer {u + 1}", plan = plans[u] } });
+        }
+
+        await IngestAsync(HttpMethod.Post, "/v1/insight", new { project = "my-saas", title = "MRR", value = 1200, icon = "💵" });
+        foreach (var step in new[] { 30, 45, -20, 60, 80 })
+        {
+            await IngestAsync(HttpMethod.Patch, "/v1/insight", new { project = "my-saas", title = "MRR", value = new Dictionary<string, int> { ["$inc"] = step } });
+        }
+
+        await IngestAsync(HttpMethod.Post, "/v1/insight", new { project = "my-saas", title = "Status", value = "all systems go", icon = "🟢" });
+
+        await using var context = await _browser.NewContextAsync(new BrowserNewContextOptions { ViewportSize = Chromium.Desktop, BaseURL = _host.Address.ToString() });
+        var page = await context.NewPageAsync();
+        var errors = new List<string>();
+        // A CSP refusal shows as a console error; the 401 before signing in is an expected failed load, checked by status instead.
+        page.Console += (_, message) => { if (message.Type == "error" && !message.Text.StartsWith("Failed to load resource", StringComparison.Ordinal)) errors.Add(message.Text); };
+        page.PageError += (_, error) => errors.Add(error);
+        page.Response += (_, response) => { if (response.Status >= 500) errors.Add($"{response.Status} from {response.Url}"); };
+        await page.GotoAsync("/");
+        await page.GetByLabel("Username").FillAsync("admin");
+        await page.GetByLabel("Password").FillAsync(Password);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
+        await Expect(page.GetByRole(AriaRole.Status).Filter(new() { HasText = "Live" })).ToBeVisibleAsync();
+
+        await page.GetByRole(AriaRole.Link, new() { Name = "Users" }).ClickAsync();
+        var users = page.GetByRole(AriaRole.Table, new() { Name = "Users" });
+        await Expect(users.GetByRole(AriaRole.Link)).ToHaveCountAsync(3);
+        await Shot(page, "users", "desktop");
+        await page.GetByLabel("Property").FillAsync("plan:premium");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Search" }).ClickAsync();
+        await Expect(users.GetByRole(AriaRole.Link)).ToHaveCountAsync(1);
+        await users.GetByRole(AriaRole.Link, new() { Name = "user_1" }).ClickAsync();
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "user_1" })).ToBeVisibleAsync();
+        await Expect(page.GetByRole(AriaRole.Table, new() { Name = "Properties" }).GetByText("Customer 1")).ToBeVisibleAsync();
+        await Expect(page.GetByRole(AriaRole.List, new() { Name = "Journey, newest first" }).GetByText("User Joined")).ToBeVisibleAsync();
+        await Shot(page, "user", "desktop");
+
+        await page.GetByRole(AriaRole.Link, new() { Name = "Insights" }).ClickAsync();
+        var mrr = page.GetByRole(AriaRole.List, new() { Name = "Insights" }).GetByRole(AriaRole.Listitem).Filter(new() { HasText = "MRR" });
+        await Expect(mrr.GetByText("1,395")).ToBeVisibleAsync();
+        await Expect(mrr.GetByText("+195 over the last 6 values")).ToBeVisibleAsync();
+        await Expect(mrr.Locator(".sparkline canvas")).ToHaveCountAsync(1); // drawn by uPlot, served by the gateway
+        await Shot(page, "insights", "desktop");
+
+        await page.GetByRole(AriaRole.Link, new() { Name = "Charts" }).ClickAsync();
+        await Expect(page.Locator(".plot canvas")).ToHaveCountAsync(1);
+        await Expect(page.GetByRole(AriaRole.Cell, new() { Name = "billing" })).ToBeVisibleAsync(); // (the other test takes the charts screenshot)
+
+        await page.SetViewportSizeAsync(Chromium.Phone.Width, Chromium.Phone.Height);
+        foreach (var (path, name) in new[] { ("/users", "users"), ("/users/user_3", "user"), ("/insights", "insights") })
+        {
+            await page.GotoAsync(path);
+            await Expect(page.Locator("main h1").First).ToBeVisibleAsync();
+            await page.WaitForLoadStateAsync(LoadState.NetworkIdle);
+            Assert.True(await page.EvaluateAsync<bool>("() => document.documentElement.scrollWidth <= window.innerWidth"), $"{path} scrolls sideways at 390 px");
+            await Shot(page, name, "phone");
+        }
+
+        Assert.Empty(errors);
+    }
+
+    private async Task IngestAsync(HttpMethod method, string path, object body)
+    {
+        using var request = new HttpRequestMessage(method, path) { Content = JsonContent(body) };
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", IngestKey);
+        using var response = await _api.SendAsync(request);
+        Assert.True(response.IsSuccessStatusCode, $"{method} {path}: {await response.Content.ReadAsStringAsync()}");
     }
 
     /// <summary>The main pages at 390 px, signed in afresh in a phone-sized context.</summary>

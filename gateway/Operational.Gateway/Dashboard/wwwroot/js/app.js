@@ -11,6 +11,8 @@ import { checksPage, checkPage, checkEditorPage } from "./checks.js";
 import { rulesPage, ruleEditorPage } from "./rules.js";
 import { channelsPage } from "./channels.js";
 import { chartsPage } from "./charts.js";
+import { usersPage, userPage } from "./users.js";
+import { insightsPage } from "./insights.js";
 import { settingsPage } from "./settings.js";
 
 // Path → page. Paths match the links push notifications carry (/events/{id}, /contexts/{id}, /alerts/{id}).
@@ -29,6 +31,9 @@ const routes = [
   [/^\/rules\/([^/]+)$/, "rules", (id) => ruleEditorPage(id)],
   [/^\/channels$/, "channels", () => channelsPage()],
   [/^\/charts$/, "charts", () => chartsPage()],
+  [/^\/users$/, "users", () => usersPage()],
+  [/^\/users\/([^/]+)$/, "users", (id) => userPage(id)],
+  [/^\/insights$/, "insights", () => insightsPage()],
   [/^\/settings$/, "settings", () => settingsPage()],
 ];
 
