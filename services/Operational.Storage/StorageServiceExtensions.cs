@@ -9,6 +9,7 @@ using Operational.Storage.Events.MongoDb;
 using Operational.Storage.Events.Sqlite;
 using Operational.Storage.Compatibility;
 using Operational.Storage.Insights;
+using Operational.Storage.Metrics;
 using Operational.Storage.Users;
 using Operational.Storage.Ingest;
 using Operational.Storage.LiveFeed;
@@ -33,6 +34,8 @@ public static class StorageServiceExtensions
         // Users and insights live with the events (their counts change in the events' transaction).
         builder.Services.AddSingleton(provider => (IUserStore)provider.GetRequiredService<IEventStore>());
         builder.Services.AddSingleton(provider => (IInsightStore)provider.GetRequiredService<IEventStore>());
+        // Rollups are kept by a store that implements IMetricStore (SQLite); otherwise the worker rests and /v1/metrics says why.
+        builder.Services.AddHostedService<MetricRollupWorker>();
         builder.BindValidated<LiveFeedOptions, LiveFeedOptionsValidator>(LiveFeedOptions.SectionName);
         builder.Services.AddSingleton<StoredSignal>();
         builder.Services.AddIngestedEventsHandler<StorageEventsHandler>();
@@ -55,6 +58,7 @@ public static class StorageServiceExtensions
         api.MapVolume();
         api.MapUsers();
         api.MapInsights();
+        api.MapMetrics();
         api.MapLogSnagProfiles();
         return endpoints;
     }

@@ -122,6 +122,7 @@ public sealed partial class SqliteEventStore(SqliteDatabase database) : IEventSt
         );
         CREATE INDEX ix_insight_history ON insight_history (project_id, title, seq DESC);
         """,
+        RollupMigration,
     ];
 
     private const string Columns =

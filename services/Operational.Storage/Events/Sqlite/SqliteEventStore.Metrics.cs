@@ -1,0 +1,118 @@
+using Microsoft.Data.Sqlite;
+using Operational.ServiceDefaults.Storage;
+using Operational.Storage.Metrics;
+
+namespace Operational.Storage.Events.Sqlite;
+
+/// <summary>
+/// Rollups in the events' file. The primary key leads with the group, so a group's series is one
+/// range; a covering index by bucket ranks groups without touching the sketches.
+/// </summary>
+public sealed partial class SqliteEventStore : IMetricStore
+{
+    private const string RollupMigration = """
+        CREATE TABLE metric_rollups (
+            project_id TEXT NOT NULL,
+            name TEXT NOT NULL,
+            field TEXT NOT NULL,
+            group_key TEXT NOT NULL,
+            resolution TEXT NOT NULL,
+            group_value TEXT NOT NULL,
+            bucket INTEGER NOT NULL,
+            count INTEGER NOT NULL,
+            sum REAL NOT NULL,
+            min REAL NOT NULL,
+            max REAL NOT NULL,
+            sketch BLOB NOT NULL,
+            PRIMARY KEY (project_id, name, field, group_key, resolution, group_value, bucket)
+        ) WITHOUT ROWID;
+        CREATE INDEX ix_metric_rollups_bucket ON metric_rollups (project_id, name, field, group_key, resolution, bucket, group_value, count);
+        CREATE TABLE metric_progress (id INTEGER PRIMARY KEY CHECK (id = 1), folded_position INTEGER NOT NULL);
+        INSERT INTO metric_progress VALUES (1, 0);
+        """;
+
+    public async Task<long> FoldedPositionAsync(CancellationToken cancellationToken) =>
+        (long)(await database.ScalarAsync("SELECT folded_position FROM metric_progress WHERE id = 1", cancellationToken))!;
+
+    public async Task<IReadOnlyList<PositionedEvent>> ReadForFoldingAsync(long afterPosition, int limit, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        // The rowid range after the position: the order of storing, one b-tree walk.
+        command.CommandText = $"SELECT {Columns}, seq FROM events WHERE seq > $after ORDER BY seq LIMIT $limit";
+        command.Parameters.AddWithValue("$after", afterPosition);
+        command.Parameters.AddWithValue("$limit", limit);
+        return await command.ListAsync(reader => new PositionedEvent(reader.GetInt64(21), Read(reader)), cancellationToken);
+    }
+
+    public Task<bool> SaveRollupsAsync(IReadOnlyDictionary<RollupKey, MetricAggregate> contributions, long fromPosition, long toPosition, CancellationToken cancellationToken) =>
+        database.WriteAsync(async (connection, transaction) =>
+        {
+            await using var progress = connection.Command(transaction, "UPDATE metric_progress SET folded_position = $to WHERE id = 1 AND folded_position = $from");
+            progress.Set(("$from", fromPosition), ("$to", toPosition));
+            if (await progress.ExecuteNonQueryAsync(cancellationToken) != 1)
+            {
+                return false; // folded meanwhile: these values are in already
+            }
+
+            await using var select = connection.Command(transaction, """
+                SELECT count, sum, min, max, sketch FROM metric_rollups
+                WHERE project_id = $project AND name = $name AND field = $field AND group_key = $key AND resolution = $resolution AND group_value = $value AND bucket = $bucket
+                """);
+            await using var upsert = connection.Command(transaction, """
+                INSERT OR REPLACE INTO metric_rollups (project_id, name, field, group_key, resolution, group_value, bucket, count, sum, min, max, sketch)
+                VALUES ($project, $name, $field, $key, $resolution, $value, $bucket, $count, $sum, $min, $max, $sketch)
+                """);
+            foreach (var (key, contribution) in contributions)
+            {
+                (string, object?)[] where =
+                [
+                    ("$project", key.ProjectId), ("$name", key.Name), ("$field", key.Field), ("$key", key.GroupKey),
+                    ("$resolution", key.Resolution.Code()), ("$value", key.GroupValue), ("$bucket", key.BucketStart),
+                ];
+                select.Set(where);
+                var merged = contribution;
+                await using (var reader = await select.ExecuteReaderAsync(cancellationToken))
+                {
+                    if (await reader.ReadAsync(cancellationToken))
+                    {
+                        merged = MetricAggregate.From(reader.GetInt64(0), reader.GetDouble(1), reader.GetDouble(2), reader.GetDouble(3), (byte[])reader[4]);
+                        merged.Merge(contribution);
+                    }
+                }
+
+                upsert.Set([.. where, ("$count", merged.Count), ("$sum", merged.Sum), ("$min", merged.Min), ("$max", merged.Max), ("$sketch", merged.Sketch.ToBytes())]);
+                await upsert.ExecuteNonQueryAsync(cancellationToken);
+            }
+
+            return true;
+        }, cancellationToken);
+
+    public async Task<IReadOnlyList<(string Group, long Count)>> RankGroupsAsync(SeriesSelector series, Resolution resolution, long from, long to, int top, CancellationToken cancellationToken) =>
+        await database.QueryAsync("""
+            SELECT group_value, SUM(count) AS n FROM metric_rollups
+            WHERE project_id = $project AND name = $name AND field = $field AND group_key = $key AND resolution = $resolution AND bucket >= $from AND bucket < $to
+            GROUP BY group_value ORDER BY n DESC, group_value LIMIT $top
+            """, r => (r.GetString(0), r.GetInt64(1)), cancellationToken,
+            ("$project", series.ProjectId), ("$name", series.Name), ("$field", series.Field), ("$key", series.GroupKey),
+            ("$resolution", resolution.Code()), ("$from", from), ("$to", to), ("$top", top));
+
+    public async Task<IReadOnlyList<RollupRow>> ReadSeriesAsync(SeriesSelector series, string groupValue, Resolution resolution, long from, long to, CancellationToken cancellationToken) =>
+        await database.QueryAsync("""
+            SELECT group_value, bucket, count, sum, min, max, sketch FROM metric_rollups
+            WHERE project_id = $project AND name = $name AND field = $field AND group_key = $key AND resolution = $resolution AND group_value = $value
+              AND bucket >= $from AND bucket < $to
+            ORDER BY bucket
+            """, r => new RollupRow(r.GetString(0), r.GetInt64(1), MetricAggregate.From(r.GetInt64(2), r.GetDouble(3), r.GetDouble(4), r.GetDouble(5), (byte[])r[6])),
+            cancellationToken,
+            ("$project", series.ProjectId), ("$name", series.Name), ("$field", series.Field), ("$key", series.GroupKey),
+            ("$resolution", resolution.Code()), ("$value", groupValue), ("$from", from), ("$to", to));
+
+    public Task<int> DeleteRollupsBeforeAsync(Resolution resolution, long before, CancellationToken cancellationToken) =>
+        database.WriteAsync(async (connection, transaction) =>
+        {
+            await using var delete = connection.Command(transaction, "DELETE FROM metric_rollups WHERE resolution = $resolution AND bucket < $before");
+            delete.Set(("$resolution", resolution.Code()), ("$before", before));
+            return await delete.ExecuteNonQueryAsync(cancellationToken);
+        }, cancellationToken);
+}

@@ -1,0 +1,172 @@
+using System.Globalization;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Operational.ServiceDefaults.Identity;
+using Operational.ServiceDefaults.Problems;
+using Operational.ServiceDefaults.Query;
+using Operational.ServiceDefaults.Validation;
+
+namespace Operational.Storage.Metrics;
+
+/// <summary>A series' statistics: one value per bucket (null where it had no values) and over the whole range.</summary>
+public sealed record MetricSeries(string? Group, long Count, IReadOnlyDictionary<string, IReadOnlyList<double?>> Values, IReadOnlyDictionary<string, double?> Total);
+
+public sealed record MetricResponse(
+    string Name, string Field, string? GroupBy, string Bucket, DateTimeOffset From, DateTimeOffset To, IReadOnlyList<string> Statistics,
+    IReadOnlyList<DateTimeOffset> Buckets, MetricSeries All, IReadOnlyList<MetricSeries> Groups, MetricSeries? Other);
+
+/// <summary>
+/// <c>GET /v1/metrics</c>: statistics of a numeric tag of one event name — count, sum, avg, min,
+/// max, p50, p95, p99 — per minute, hour or day, over all events and for the groups (values of
+/// another tag) with the most values, the rest as "other". Read from the rollups only: never raw events.
+/// </summary>
+public static class MetricEndpoints
+{
+    public const int DefaultTop = 10;
+    public const int MaxTop = 50;
+    public static readonly TimeSpan MaxRange = TimeSpan.FromDays(90);
+
+    public static IEndpointRouteBuilder MapMetrics(this IEndpointRouteBuilder endpoints)
+    {
+        endpoints.MapGet("/v1/metrics", GetAsync).RequireAuthorization(Policies.Read).WithTags("Metrics").WithName("GetMetrics");
+        return endpoints;
+    }
+
+    private static async Task<Results<Ok<MetricResponse>, ValidationProblem, ProblemHttpResult>> GetAsync(
+        HttpContext http, Events.IEventStore events, TimeProvider clock, string? name, string? field, string? fn, string? groupBy, string? bucket, string? from, string? to,
+        string? top, CancellationToken ct)
+    {
+        if (events is not IMetricStore store)
+        {
+            return ApiProblems.NotFound("Metric rollups are kept by the SQLite event store; this installation's MongoDB storage does not keep them yet.");
+        }
+
+        var errors = new FieldErrors();
+        if (QueryParameters.Filter(name) is not { } eventName)
+        {
+            errors.Add("name", "is required: the event name whose numeric tag to read");
+        }
+
+        if (QueryParameters.Filter(field) is not { } fieldName || !IsTagKey(fieldName))
+        {
+            errors.Add("field", "is required: a numeric tag's key (1–64 of A–Z a–z 0–9 - _ .)");
+        }
+
+        var group = QueryParameters.Filter(groupBy);
+        if (group is not null && !IsTagKey(group))
+        {
+            errors.Add("groupBy", "must be a tag's key (1–64 of A–Z a–z 0–9 - _ .)");
+        }
+
+        var statistics = (QueryParameters.Filter(fn) ?? "count,avg,p50,p95,p99").Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries).Distinct().ToList();
+        if (statistics.Count == 0 || statistics.Any(s => !MetricAggregate.Statistics.Contains(s)))
+        {
+            errors.Add("fn", $"must be one or more of {string.Join(", ", MetricAggregate.Statistics)}, comma-separated");
+        }
+
+        var resolution = Resolution.Hour;
+        if (bucket is not null && !Resolutions.TryParse(bucket, out resolution))
+        {
+            errors.Add("bucket", "must be minute, hour or day");
+        }
+
+        var limit = QueryParameters.Limit(top, DefaultTop, MaxTop, errors);
+        errors.Rename("limit", "top");
+        var now = clock.GetUtcNow();
+        var end = QueryParameters.Time(to, "to", errors) ?? now;
+        var start = QueryParameters.Time(from, "from", errors) ?? end.AddDays(-1);
+        if (errors.IsEmpty)
+        {
+            if (start >= end)
+            {
+                errors.Add("from", "must be before to");
+            }
+            else if (end - start > MaxRange)
+            {
+                errors.Add("from", $"the range is at most {MaxRange.TotalDays:0} days");
+            }
+            else if (start < now - resolution.Kept())
+            {
+                errors.Add("from", $"{bucket ?? "hour"} buckets are kept for {resolution.Kept().TotalDays:0} days; ask for a coarser bucket or a later start");
+            }
+            else if ((end - start).TotalSeconds / resolution.Seconds() > 5000)
+            {
+                errors.Add("bucket", "gives more than 5,000 buckets over this range; ask for a coarser one");
+            }
+        }
+
+        if (!errors.IsEmpty)
+        {
+            return ApiProblems.Validation(errors);
+        }
+
+        var step = resolution.Seconds();
+        var first = start.ToUnixTimeSeconds() - Mod(start.ToUnixTimeSeconds(), step);
+        var last = end.ToUnixTimeSeconds();
+        var buckets = new List<long>();
+        for (var b = first; b < last; b += step)
+        {
+            buckets.Add(b);
+        }
+
+        var series = new SeriesSelector(http.User.GetProjectId(), name!.Trim(), field!.Trim(), "");
+        var all = await store.ReadSeriesAsync(series, "", resolution, first, last, ct);
+        var groups = new List<(string Group, IReadOnlyList<RollupRow> Rows)>();
+        MetricSeries? other = null;
+        if (group is not null)
+        {
+            var grouped = series with { GroupKey = group };
+            foreach (var (value, _) in await store.RankGroupsAsync(grouped, resolution, first, last, limit, ct))
+            {
+                groups.Add((value, await store.ReadSeriesAsync(grouped, value, resolution, first, last, ct)));
+            }
+
+            other = Other(all, groups.Select(g => g.Rows), buckets, statistics);
+        }
+
+        return TypedResults.Ok(new MetricResponse(series.Name, series.Field, group, resolution.ToString().ToLowerInvariant(), start, end, statistics,
+            buckets.Select(b => DateTimeOffset.FromUnixTimeSeconds(b)).ToList(),
+            Series(null, all, buckets, statistics),
+            groups.Select(g => Series(g.Group, g.Rows, buckets, statistics)).ToList(),
+            other));
+    }
+
+    /// <summary>The whole minus the shown groups, bucket by bucket: exact, because sketches are counts.</summary>
+    private static MetricSeries? Other(IReadOnlyList<RollupRow> all, IEnumerable<IReadOnlyList<RollupRow>> shown, List<long> buckets, List<string> statistics)
+    {
+        var parts = new Dictionary<long, MetricAggregate>();
+        foreach (var row in shown.SelectMany(rows => rows))
+        {
+            if (!parts.TryGetValue(row.BucketStart, out var part))
+            {
+                parts[row.BucketStart] = part = new MetricAggregate();
+            }
+
+            part.Merge(row.Aggregate);
+        }
+
+        var rest = all
+            .Select(row => new RollupRow("", row.BucketStart, parts.TryGetValue(row.BucketStart, out var part) ? row.Aggregate.Without(part) : row.Aggregate))
+            .Where(row => row.Aggregate.Count > 0)
+            .ToList();
+        return rest.Count == 0 ? null : Series("(other)", rest, buckets, statistics);
+    }
+
+    private static MetricSeries Series(string? group, IReadOnlyList<RollupRow> rows, List<long> buckets, List<string> statistics)
+    {
+        var byBucket = rows.ToDictionary(r => r.BucketStart, r => r.Aggregate);
+        var total = new MetricAggregate();
+        foreach (var row in rows)
+        {
+            total.Merge(row.Aggregate);
+        }
+
+        var values = statistics.ToDictionary(s => s, s => (IReadOnlyList<double?>)buckets.Select(b => byBucket.TryGetValue(b, out var a) ? Round(a.Statistic(s)) : null).ToList());
+        return new MetricSeries(group, total.Count, values, statistics.ToDictionary(s => s, s => Round(total.Statistic(s))));
+    }
+
+    private static double? Round(double? value) => value is { } v ? Math.Round(v, 6) : null;
+
+    private static long Mod(long a, long b) => ((a % b) + b) % b;
+
+    private static bool IsTagKey(string key) => key.Length is > 0 and <= 64 && key.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.');
+}

@@ -1,0 +1,169 @@
+using System.Text.Json;
+using Operational.Contracts.Events;
+
+namespace Operational.Storage.Metrics;
+
+/// <summary>The time buckets rollups are kept in, and for how long.</summary>
+public enum Resolution
+{
+    Minute,
+    Hour,
+    Day,
+}
+
+public static class Resolutions
+{
+    public static readonly Resolution[] All = [Resolution.Minute, Resolution.Hour, Resolution.Day];
+
+    public static long Seconds(this Resolution r) => r switch { Resolution.Minute => 60, Resolution.Hour => 3600, _ => 86400 };
+
+    /// <summary>Minutes for two days, hours for 90 days (the longest query), days for 400.</summary>
+    public static TimeSpan Kept(this Resolution r) => r switch
+    {
+        Resolution.Minute => TimeSpan.FromDays(2),
+        Resolution.Hour => TimeSpan.FromDays(92),
+        _ => TimeSpan.FromDays(400),
+    };
+
+    public static string Code(this Resolution r) => r switch { Resolution.Minute => "m", Resolution.Hour => "h", _ => "d" };
+
+    public static bool TryParse(string? text, out Resolution resolution)
+    {
+        resolution = text switch { "minute" => Resolution.Minute, "hour" => Resolution.Hour, "day" => Resolution.Day, _ => (Resolution)(-1) };
+        return (int)resolution >= 0;
+    }
+}
+
+/// <summary>
+/// Which series a value counts in: a numeric tag of one event name, over all events (<see cref="GroupKey"/>
+/// empty) or per value of one of the event's other tags, in one time bucket.
+/// </summary>
+public readonly record struct RollupKey(string ProjectId, string Name, string Field, string GroupKey, string GroupValue, Resolution Resolution, long BucketStart);
+
+/// <summary>Count, sum, min, max and the quantile sketch of a series' values in one bucket.</summary>
+public sealed class MetricAggregate
+{
+    public long Count { get; private set; }
+
+    public double Sum { get; private set; }
+
+    public double Min { get; private set; } = double.PositiveInfinity;
+
+    public double Max { get; private set; } = double.NegativeInfinity;
+
+    public DDSketch Sketch { get; private init; } = new();
+
+    public void Add(double value)
+    {
+        Count++;
+        Sum += value;
+        Min = Math.Min(Min, value);
+        Max = Math.Max(Max, value);
+        Sketch.Add(value);
+    }
+
+    public void Merge(MetricAggregate other)
+    {
+        Count += other.Count;
+        Sum += other.Sum;
+        Min = Math.Min(Min, other.Min);
+        Max = Math.Max(Max, other.Max);
+        Sketch.Merge(other.Sketch);
+    }
+
+    /// <summary>The rest once <paramref name="part"/> is taken out: exact for count, sum and the sketch; min and max are the whole's bounds.</summary>
+    public MetricAggregate Without(MetricAggregate part)
+    {
+        var rest = new MetricAggregate { Count = Count - part.Count, Sum = Sum - part.Sum, Min = Min, Max = Max, Sketch = DDSketch.FromBytes(Sketch.ToBytes()) };
+        rest.Sketch.Subtract(part.Sketch);
+        return rest;
+    }
+
+    public static MetricAggregate From(long count, double sum, double min, double max, ReadOnlySpan<byte> sketch) =>
+        new() { Count = count, Sum = sum, Min = min, Max = max, Sketch = DDSketch.FromBytes(sketch) };
+
+    /// <summary>count, sum, avg, min, max, p50, p95, p99.</summary>
+    public double? Statistic(string fn) => Count == 0 ? null : fn switch
+    {
+        "count" => Count,
+        "sum" => Sum,
+        "avg" => Sum / Count,
+        "min" => Min,
+        "max" => Max,
+        "p50" => Sketch.Quantile(0.50),
+        "p95" => Sketch.Quantile(0.95),
+        "p99" => Sketch.Quantile(0.99),
+        _ => null,
+    };
+
+    public static readonly IReadOnlyList<string> Statistics = ["count", "sum", "avg", "min", "max", "p50", "p95", "p99"];
+}
+
+/// <summary>
+/// Turns stored events into rollup contributions — pure, so both stores fold the same way: each
+/// numeric tag of a live event counts under its event name, once over all events and once per
+/// value of each of the event's text tags (the group: <c>customer</c>, <c>service</c>), in a
+/// minute, an hour and a day bucket.
+/// </summary>
+public static class RollupFolding
+{
+    /// <summary>Numeric tags folded per event, and tags grouped by, in key order: bounds the work per event.</summary>
+    public const int MaxFields = 8;
+    public const int MaxGroups = 8;
+
+    public static void Fold(IngestedEvent e, Dictionary<RollupKey, MetricAggregate> into)
+    {
+        if (e.Test || e.Tags is not { Count: > 0 } tags)
+        {
+            return;
+        }
+
+        List<(string Field, double Value)>? fields = null;
+        List<(string Key, string Value)>? groups = null;
+        foreach (var (key, value) in tags.OrderBy(t => t.Key, StringComparer.Ordinal))
+        {
+            if (value.ValueKind == JsonValueKind.Number && value.TryGetDouble(out var number) && double.IsFinite(number))
+            {
+                if ((fields ??= []).Count < MaxFields)
+                {
+                    fields.Add((key, number));
+                }
+            }
+            else if (value.ValueKind == JsonValueKind.String && (groups ??= []).Count < MaxGroups)
+            {
+                groups.Add((key, value.GetString()!));
+            }
+        }
+
+        if (fields is null)
+        {
+            return;
+        }
+
+        var seconds = e.Timestamp.ToUnixTimeSeconds();
+        foreach (var resolution in Resolutions.All)
+        {
+            var bucket = seconds - Mod(seconds, resolution.Seconds());
+            foreach (var (field, value) in fields)
+            {
+                Add(into, new RollupKey(e.ProjectId, e.Name, field, "", "", resolution, bucket), value);
+                foreach (var (key, group) in groups ?? [])
+                {
+                    Add(into, new RollupKey(e.ProjectId, e.Name, field, key, group, resolution, bucket), value);
+                }
+            }
+        }
+    }
+
+    private static long Mod(long a, long b) => ((a % b) + b) % b;
+
+    private static void Add(Dictionary<RollupKey, MetricAggregate> into, RollupKey key, double value)
+    {
+        if (!into.TryGetValue(key, out var aggregate))
+        {
+            into[key] = aggregate = new MetricAggregate();
+        }
+
+        aggregate.Add(value);
+    }
+}
