@@ -36,6 +36,7 @@ public sealed record AlertSnapshot(
 /// <param name="LastEventAt">Its timestamp.</param>
 /// <param name="Output">A job check's run output (the start of its ping's body), for the alert's message.</param>
 /// <param name="ContextId">The run (context) the alert is about, to link to.</param>
+/// <param name="Value">The statistic a rule checks a numeric tag by (its p95, its average), as measured.</param>
 public sealed record AlertEvidence(
     string Summary,
     long? Count = null,
@@ -44,7 +45,8 @@ public sealed record AlertEvidence(
     string? LastEventName = null,
     DateTimeOffset? LastEventAt = null,
     string? Output = null,
-    string? ContextId = null);
+    string? ContextId = null,
+    double? Value = null);
 
 /// <summary>A rule's condition started to hold (or a match rule matched an event).</summary>
 public sealed record AlertTriggered(AlertSnapshot Alert)

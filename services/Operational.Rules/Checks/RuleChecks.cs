@@ -31,6 +31,17 @@ public sealed class RuleChecks(IRuleCounterStore counters, IRuleRunStore runs, I
                         .ToList();
                 foreach (var group in groups)
                 {
+                    if (rule.StatField is not null)
+                    {
+                        var values = await counters.AggregateAsync(rule.Id, group, RuleWindows.WindowStart(rule, now), now.AddMilliseconds(1), cancellationToken);
+                        var stat = values.Statistic(rule.StatFn!);
+                        // A window without values says nothing about them: neither alerts nor resolves on a guess.
+                        var crossed = stat is { } v && (v > rule.Above || v < rule.Below);
+                        var seen = await counters.LastSeenAsync(rule.Id, group, cancellationToken);
+                        changed |= await keeper.SettleAsync(rule, group, crossed, StatEvidence(rule, group, values.Count, stat, seen), open, now, cancellationToken);
+                        continue;
+                    }
+
                     var count = await counters.SumAsync(rule.Id, group, RuleWindows.WindowStart(rule, now), now.AddMilliseconds(1), cancellationToken);
                     var violated = count < rule.Min || count > rule.Max;
                     var last = await counters.LastSeenAsync(rule.Id, group, cancellationToken);
@@ -146,6 +157,23 @@ public sealed class RuleChecks(IRuleCounterStore counters, IRuleRunStore runs, I
         var where = group is null ? "" : $" for {rule.GroupBy} = {group}";
         return Evidence($"{count} matching events in the last {Seconds(rule.Window)}{where}; expected {expected}.", count, rule.Window, last);
     }
+
+    /// <summary>"p95 of durationMs was 41200 over 37 values in the last 3600 s for customer = acme; expected at most 30000."</summary>
+    private static AlertEvidence StatEvidence(CompiledRule rule, string? group, long values, double? stat, LastSeen? last)
+    {
+        var expected = (rule.Above, rule.Below) switch
+        {
+            ({ } above, { } below) => $"between {Number(below)} and {Number(above)}",
+            ({ } above, null) => $"at most {Number(above)}",
+            (null, { } below) => $"at least {Number(below)}",
+            _ => "",
+        };
+        var where = group is null ? "" : $" for {rule.GroupBy} = {group}";
+        var measured = stat is { } v ? $"was {Number(v)} over {values} values" : "had no values";
+        return Evidence($"{rule.StatFn} of {rule.StatField} {measured} in the last {Seconds(rule.Window)}{where}; expected {expected}.", values, rule.Window, last) with { Value = stat };
+    }
+
+    private static string Number(double value) => value.ToString("0.###", CultureInfo.InvariantCulture);
 
     private static AlertEvidence HeartbeatEvidence(CompiledRule rule, LastSeen? last, DateTimeOffset? deadline)
     {

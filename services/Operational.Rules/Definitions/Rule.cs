@@ -44,6 +44,18 @@ public record RuleSettings
 
     /// <summary>Heartbeat: how long a run it saw start may take to complete, if watched.</summary>
     public TimeSpan? MaxRun { get; init; }
+
+    /// <summary>Volume in its statistic form: the numeric tag whose values are kept, instead of counting events.</summary>
+    public string? StatField { get; init; }
+
+    /// <summary>count, sum, avg, min, max, p50, p95 or p99 of <see cref="StatField"/>'s values in the window.</summary>
+    public string? StatFn { get; init; }
+
+    /// <summary>The statistic alerts above this (exclusive)…</summary>
+    public double? Above { get; init; }
+
+    /// <summary>…or below this (exclusive).</summary>
+    public double? Below { get; init; }
 }
 
 /// <summary>

@@ -80,7 +80,13 @@ public sealed record ThresholdSettings(int? Count, int? WindowSeconds, Threshold
 public sealed record ThresholdRate(double? Percent, RuleConditions? Where);
 
 /// <param name="GroupBy">A tag key: the rule is checked per value of this tag seen within <paramref name="GroupLookbackSeconds"/>.</param>
-public sealed record VolumeSettings(long? Min, long? Max, int? WindowSeconds, RuleSchedule? Schedule, string? GroupBy, int? GroupLookbackSeconds);
+/// <param name="Stat">Instead of counting: a statistic of a numeric tag of the matching events, checked against <paramref name="Above"/> and <paramref name="Below"/>.</param>
+public sealed record VolumeSettings(
+    long? Min, long? Max, int? WindowSeconds, RuleSchedule? Schedule, string? GroupBy, int? GroupLookbackSeconds,
+    RuleStat? Stat = null, double? Above = null, double? Below = null);
+
+/// <summary>Which number a volume rule checks: <paramref name="Fn"/> (count, sum, avg, min, max, p50, p95, p99) of the numeric tag <paramref name="Field"/>.</summary>
+public sealed record RuleStat(string? Field, string? Fn);
 
 /// <param name="Cron">Five fields (minute precision) or six (with seconds first).</param>
 /// <param name="TimeZone">An IANA time zone id such as Europe/Berlin; default UTC.</param>

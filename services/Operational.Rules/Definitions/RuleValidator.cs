@@ -321,19 +321,28 @@ public static class RuleValidator
             return new RuleSettings();
         }
 
-        if (settings.Min is not (>= 0 and <= 1_000_000_000))
+        var stat = settings.Stat is null ? null : Stat(settings, errors);
+        if (settings.Stat is null)
         {
-            errors.Add("volume.min", "is required: a whole number from 0 to 1000000000");
-        }
+            if (settings.Min is not (>= 0 and <= 1_000_000_000))
+            {
+                errors.Add("volume.min", "is required: a whole number from 0 to 1000000000");
+            }
 
-        if (settings.Max is { } max && (max < 0 || max < (settings.Min ?? 0)))
-        {
-            errors.Add("volume.max", "must be at least min");
-        }
+            if (settings.Max is { } max && (max < 0 || max < (settings.Min ?? 0)))
+            {
+                errors.Add("volume.max", "must be at least min");
+            }
 
-        if (settings.Min == 0 && settings.Max is null)
-        {
-            errors.Add("volume.min", "of 0 without a max can never fail: give min ≥ 1 or a max");
+            if (settings.Min == 0 && settings.Max is null)
+            {
+                errors.Add("volume.min", "of 0 without a max can never fail: give min ≥ 1 or a max");
+            }
+
+            if (settings.Above is not null || settings.Below is not null)
+            {
+                errors.Add(settings.Above is not null ? "volume.above" : "volume.below", "applies to a statistic: give volume.stat {\"field\", \"fn\"} too");
+            }
         }
 
         var window = Window(settings.WindowSeconds, "volume.windowSeconds", errors);
@@ -364,7 +373,53 @@ public static class RuleValidator
             TimeZone = zone,
             GroupBy = groupBy,
             GroupLookback = TimeSpan.FromSeconds(lookback),
+            StatField = stat?.Field,
+            StatFn = stat?.Fn,
+            Above = settings.Above,
+            Below = settings.Below,
         };
+    }
+
+    /// <summary>The statistic form: a numeric tag, a function, and at least one bound; counts (min, max) are not used with it.</summary>
+    private static RuleStat? Stat(VolumeSettings settings, FieldErrors errors)
+    {
+        var stat = settings.Stat!;
+        var field = stat.Field?.Trim();
+        if (field is not { Length: > 0 and <= 64 } || !field.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.'))
+        {
+            errors.Add("volume.stat.field", "is required: the key of a numeric tag (1–64 of A–Z a–z 0–9 - _ .)");
+        }
+
+        var fn = stat.Fn?.Trim() ?? "p95";
+        if (!ServiceDefaults.Statistics.MetricAggregate.Statistics.Contains(fn))
+        {
+            errors.Add("volume.stat.fn", $"must be one of {string.Join(", ", ServiceDefaults.Statistics.MetricAggregate.Statistics)}");
+        }
+
+        if (settings.Above is null && settings.Below is null)
+        {
+            errors.Add("volume.above", "or volume.below is required: the value the statistic must not pass");
+        }
+
+        if (settings.Above is { } above && settings.Below is { } below && below >= above)
+        {
+            errors.Add("volume.below", "must be less than above");
+        }
+
+        foreach (var (bound, name) in new[] { (settings.Above, "volume.above"), (settings.Below, "volume.below") })
+        {
+            if (bound is { } b && !double.IsFinite(b))
+            {
+                errors.Add(name, "must be a number");
+            }
+        }
+
+        if (settings.Min is not null || settings.Max is not null)
+        {
+            errors.Add(settings.Min is not null ? "volume.min" : "volume.max", "counts events; a rule with volume.stat checks the statistic against above and below instead");
+        }
+
+        return new RuleStat(field, fn);
     }
 
     private static RuleSettings Heartbeat(HeartbeatSettings? settings, FieldErrors errors)

@@ -1,3 +1,5 @@
+using Operational.ServiceDefaults.Statistics;
+
 namespace Operational.Rules.Evaluation;
 
 /// <summary>
@@ -6,7 +8,8 @@ namespace Operational.Rules.Evaluation;
 /// delivered again after a consumer was killed, or resent by its app after a lost answer and
 /// published in another message — is not counted again.
 /// </summary>
-public sealed record RuleHit(string RuleId, string ProjectId, string? Group, DateTimeOffset BucketStart, string EventId, string EventName, DateTimeOffset Timestamp);
+/// <param name="Value">For a rule that checks a statistic: the event's value of the rule's numeric tag, kept with the count.</param>
+public sealed record RuleHit(string RuleId, string ProjectId, string? Group, DateTimeOffset BucketStart, string EventId, string EventName, DateTimeOffset Timestamp, double? Value = null);
 
 /// <summary>The last matching event a rule (group) saw.</summary>
 public sealed record LastSeen(string EventId, string EventName, DateTimeOffset Timestamp);
@@ -23,6 +26,9 @@ public interface IRuleCounterStore
 
     /// <summary>Matching events of the rule (group) in buckets starting in [<paramref name="from"/>, <paramref name="to"/>).</summary>
     Task<long> SumAsync(string ruleId, string? group, DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken);
+
+    /// <summary>The values of the rule (group) in buckets starting in [<paramref name="from"/>, <paramref name="to"/>): count, sum, min, max and their sketch.</summary>
+    Task<MetricAggregate> AggregateAsync(string ruleId, string? group, DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken);
 
     /// <summary>The groups with a matching event in buckets starting at or after <paramref name="since"/>.</summary>
     Task<IReadOnlyList<string>> GroupsSeenAsync(string ruleId, DateTimeOffset since, CancellationToken cancellationToken);

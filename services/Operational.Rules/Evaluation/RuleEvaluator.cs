@@ -43,9 +43,16 @@ public sealed class RuleEvaluator(
                         fired.Add((rule, e));
                         break;
                     case RuleKinds.Volume when rule.GroupBy is { } tag:
-                        if (EventMatcher.TagText(e, tag) is { Length: > 0 } group)
+                        if (EventMatcher.TagText(e, tag) is { Length: > 0 } group && VolumeHit(rule, group, e) is { } grouped)
                         {
-                            hits.Add(Hit(rule, group, e));
+                            hits.Add(grouped);
+                        }
+
+                        break;
+                    case RuleKinds.Volume:
+                        if (VolumeHit(rule, null, e) is { } hit)
+                        {
+                            hits.Add(hit);
                         }
 
                         break;
@@ -162,6 +169,20 @@ public sealed class RuleEvaluator(
         }
 
         return changed;
+    }
+
+    /// <summary>A volume rule's hit; in its statistic form it carries the event's value, and an event without one counts for nothing.</summary>
+    private static RuleHit? VolumeHit(CompiledRule rule, string? group, IngestedEvent e)
+    {
+        if (rule.StatField is not { } field)
+        {
+            return Hit(rule, group, e);
+        }
+
+        return e.Tags is { } tags && tags.TryGetValue(field, out var value) && value.ValueKind == System.Text.Json.JsonValueKind.Number
+               && value.TryGetDouble(out var number) && double.IsFinite(number)
+            ? Hit(rule, group, e) with { Value = number }
+            : null;
     }
 
     private static RuleHit Hit(CompiledRule rule, string? group, IngestedEvent e) =>

@@ -1,3 +1,4 @@
+using Operational.ServiceDefaults.Statistics;
 using System.Globalization;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Operational.ServiceDefaults.Identity;

@@ -1,3 +1,4 @@
+using Operational.ServiceDefaults.Statistics;
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
 using Operational.ServiceDefaults.Telemetry;

@@ -1,3 +1,4 @@
+using Operational.ServiceDefaults.Statistics;
 using Operational.Storage.Metrics;
 
 namespace Operational.UnitTests.Metrics;

@@ -1,6 +1,7 @@
 using MongoDB.Bson;
 using MongoDB.Bson.Serialization.Attributes;
 using MongoDB.Driver;
+using Operational.ServiceDefaults.Statistics;
 using Operational.Contracts.Alerts;
 using Operational.Rules.Alerts;
 using Operational.Rules.Definitions;
@@ -24,6 +25,7 @@ public sealed partial class MongoRulesStore(IMongoDatabase database) : IRulesSto
     private readonly IMongoCollection<RuleDocument> _rules = database.GetCollection<RuleDocument>("rules");
     private readonly IMongoCollection<BsonDocument> _meta = database.GetCollection<BsonDocument>("rules_meta");
     private readonly IMongoCollection<CountDocument> _counts = database.GetCollection<CountDocument>("rule_counts");
+    private readonly IMongoCollection<ValueDocument> _values = database.GetCollection<ValueDocument>("rule_values");
     private readonly IMongoCollection<LastSeenDocument> _lastSeen = database.GetCollection<LastSeenDocument>("rule_last_seen");
     private readonly IMongoCollection<AlertDocument> _alerts = database.GetCollection<AlertDocument>("alerts");
     private readonly IMongoCollection<SilenceDocument> _silences = database.GetCollection<SilenceDocument>("silences");
@@ -94,6 +96,7 @@ public sealed partial class MongoRulesStore(IMongoDatabase database) : IRulesSto
 
         await BumpVersionAsync(cancellationToken);
         await _counts.DeleteManyAsync(c => c.RuleId == ruleId || c.RuleId == CompiledRule.RateCounter(ruleId), cancellationToken);
+        await _values.DeleteManyAsync(v => v.RuleId == ruleId, cancellationToken);
         await _lastSeen.DeleteManyAsync(l => l.RuleId == ruleId, cancellationToken);
         await _runs.DeleteManyAsync(r => r.RuleId == ruleId, cancellationToken);
         await DeleteCheckRunsAsync(ruleId, cancellationToken);
@@ -120,7 +123,19 @@ public sealed partial class MongoRulesStore(IMongoDatabase database) : IRulesSto
                      .DistinctBy(h => (h.RuleId, h.EventId))
                      .GroupBy(h => (h.RuleId, Group: RulesJson.GroupKey(h.Group), Bucket: h.BucketStart.ToUnixTimeMilliseconds())))
         {
-            await CountOnceAsync(counter.Key.RuleId, counter.Key.Group, counter.Key.Bucket, counter.Select(h => h.EventId).ToList(), cancellationToken);
+            var counted = await CountOnceAsync(counter.Key.RuleId, counter.Key.Group, counter.Key.Bucket, counter.Select(h => h.EventId).ToList(), cancellationToken);
+            var values = counter.Where(h => h.Value is not null && counted.Contains(h.EventId)).ToList();
+            if (values.Count > 0)
+            {
+                // After the count, not atomically with it: a crash between the two loses these values, never doubles them.
+                var added = new MetricAggregate();
+                foreach (var hit in values)
+                {
+                    added.Add(hit.Value!.Value);
+                }
+
+                await MergeValuesAsync(counter.Key.RuleId, counter.Key.Group, counter.Key.Bucket, added, cancellationToken);
+            }
         }
 
         foreach (var latest in hits.GroupBy(h => (h.RuleId, Group: RulesJson.GroupKey(h.Group))).Select(g => g.MaxBy(h => h.Timestamp)!))
@@ -180,6 +195,11 @@ public sealed partial class MongoRulesStore(IMongoDatabase database) : IRulesSto
             return new DeleteManyModel<CountDocument>(Builders<CountDocument>.Filter.Where(d => d.RuleId == c.RuleId && d.Bucket < before));
         }).ToList();
         await _counts.BulkWriteAsync(deletes, new BulkWriteOptions { IsOrdered = false }, cancellationToken);
+        await _values.BulkWriteAsync(cutoffs.Select(c =>
+        {
+            var before = c.Before.ToUnixTimeMilliseconds();
+            return new DeleteManyModel<ValueDocument>(Builders<ValueDocument>.Filter.Where(d => d.RuleId == c.RuleId && d.Bucket < before));
+        }), new BulkWriteOptions { IsOrdered = false }, cancellationToken);
     }
 
     public async Task<IReadOnlyList<EndedRun>> StartRunsAsync(IReadOnlyList<RuleRun> runs, CancellationToken cancellationToken)
@@ -400,7 +420,8 @@ public sealed partial class MongoRulesStore(IMongoDatabase database) : IRulesSto
     /// (rule, group, bucket) index because the counter exists and holds some of them (or another
     /// replica inserted it a moment ago). Then the ones it holds are dropped and the rest tried again.
     /// </summary>
-    private async Task CountOnceAsync(string ruleId, string group, long bucket, List<string> eventIds, CancellationToken cancellationToken)
+    /// <summary>Counts the events not counted before; returns the ones it counted.</summary>
+    private async Task<HashSet<string>> CountOnceAsync(string ruleId, string group, long bucket, List<string> eventIds, CancellationToken cancellationToken)
     {
         var filter = Builders<CountDocument>.Filter;
         var counter = filter.Eq(c => c.RuleId, ruleId) & filter.Eq(c => c.Group, group) & filter.Eq(c => c.Bucket, bucket);
@@ -413,7 +434,7 @@ public sealed partial class MongoRulesStore(IMongoDatabase database) : IRulesSto
                     Builders<CountDocument>.Update.Inc(c => c.Count, eventIds.Count).PushEach(c => c.Events, eventIds, slice: -RememberedEventsPerCounter),
                     new UpdateOptions { IsUpsert = true },
                     cancellationToken);
-                return;
+                return [.. eventIds];
             }
             catch (MongoWriteException e) when (e.WriteError.Category == ServerErrorCategory.DuplicateKey && attempt < 10)
             {
@@ -421,6 +442,84 @@ public sealed partial class MongoRulesStore(IMongoDatabase database) : IRulesSto
                 eventIds = eventIds.Except(counted).ToList();
             }
         }
+
+        return [];
+    }
+
+    /// <summary>Merges values into their bucket's aggregate: read, merge, and write only if no one wrote in between.</summary>
+    private async Task MergeValuesAsync(string ruleId, string group, long bucket, MetricAggregate added, CancellationToken cancellationToken)
+    {
+        var key = $"{ruleId}/{group}/{bucket}";
+        for (var attempt = 0; attempt < 20; attempt++)
+        {
+            var current = await _values.Find(v => v.Key == key).FirstOrDefaultAsync(cancellationToken);
+            var merged = added;
+            if (current is not null)
+            {
+                merged = MetricAggregate.From(current.Count, current.Sum, current.Min, current.Max, current.Sketch);
+                merged.Merge(added);
+            }
+
+            var document = new ValueDocument
+            {
+                Key = key, RuleId = ruleId, Group = group, Bucket = bucket, Count = merged.Count, Sum = merged.Sum, Min = merged.Min, Max = merged.Max,
+                Sketch = merged.Sketch.ToBytes(), Version = (current?.Version ?? 0) + 1,
+            };
+            try
+            {
+                if (current is null)
+                {
+                    await _values.InsertOneAsync(document, cancellationToken: cancellationToken);
+                    return;
+                }
+
+                if ((await _values.ReplaceOneAsync(v => v.Key == key && v.Version == current.Version, document, cancellationToken: cancellationToken)).ModifiedCount == 1)
+                {
+                    return;
+                }
+            }
+            catch (MongoWriteException e) when (e.WriteError.Category == ServerErrorCategory.DuplicateKey)
+            {
+            }
+        }
+
+        throw new InvalidOperationException($"The values of rule {ruleId} changed under every attempt to add to them.");
+    }
+
+    public async Task<MetricAggregate> AggregateAsync(string ruleId, string? group, DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken)
+    {
+        var key = RulesJson.GroupKey(group);
+        long fromMs = from.ToUnixTimeMilliseconds(), toMs = to.ToUnixTimeMilliseconds();
+        var total = new MetricAggregate();
+        foreach (var v in await _values.Find(v => v.RuleId == ruleId && v.Group == key && v.Bucket >= fromMs && v.Bucket < toMs).ToListAsync(cancellationToken))
+        {
+            total.Merge(MetricAggregate.From(v.Count, v.Sum, v.Min, v.Max, v.Sketch));
+        }
+
+        return total;
+    }
+
+    private sealed class ValueDocument
+    {
+        [BsonId] public required string Key { get; init; }
+
+        [BsonElement("r")] public required string RuleId { get; init; }
+
+        [BsonElement("g")] public required string Group { get; init; }
+
+        [BsonElement("b")] public long Bucket { get; init; }
+
+        [BsonElement("n")] public long Count { get; init; }
+
+        [BsonElement("sum")] public double Sum { get; init; }
+
+        [BsonElement("min")] public double Min { get; init; }
+
+        [BsonElement("max")] public double Max { get; init; }
+
+        [BsonElement("sketch")] public required byte[] Sketch { get; init; }
+
+        [BsonElement("v")] public long Version { get; init; }
     }
 
     /// <summary>Events a counter remembers; an event comes again within seconds or minutes (a redelivery, an app's resend), long before this many others.</summary>

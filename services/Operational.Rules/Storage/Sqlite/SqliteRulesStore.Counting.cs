@@ -1,5 +1,6 @@
 using Microsoft.Data.Sqlite;
 using Operational.Rules.Evaluation;
+using Operational.ServiceDefaults.Statistics;
 using Operational.ServiceDefaults.Storage;
 
 namespace Operational.Rules.Storage.Sqlite;
@@ -37,15 +38,74 @@ public sealed partial class SqliteRulesStore
                 WHERE excluded.ts >= ts
                 """);
             // Once per rule and event, also when the same event came twice in this call (two messages carrying it).
+            var values = new Dictionary<(string Rule, string Group, long Bucket), MetricAggregate>();
             foreach (var hit in hits.Where(h => fresh.Contains((h.ProjectId, h.EventId))).DistinctBy(h => (h.RuleId, h.ProjectId, h.EventId)))
             {
+                if (hit.Value is { } value)
+                {
+                    var key = (hit.RuleId, RulesJson.GroupKey(hit.Group), hit.BucketStart.ToUnixTimeMilliseconds());
+                    if (!values.TryGetValue(key, out var aggregate))
+                    {
+                        values[key] = aggregate = new MetricAggregate();
+                    }
+
+                    aggregate.Add(value);
+                }
+
                 count.Set(("$rule", hit.RuleId), ("$grp", RulesJson.GroupKey(hit.Group)), ("$bucket", hit.BucketStart.ToUnixTimeMilliseconds()));
                 await count.ExecuteNonQueryAsync(cancellationToken);
                 last.Set(("$rule", hit.RuleId), ("$grp", RulesJson.GroupKey(hit.Group)), ("$event", hit.EventId), ("$name", hit.EventName),
                     ("$ts", hit.Timestamp.ToUnixTimeMilliseconds()));
                 await last.ExecuteNonQueryAsync(cancellationToken);
             }
+
+            if (values.Count > 0)
+            {
+                await MergeValuesAsync(connection, transaction, values, cancellationToken);
+            }
         }, cancellationToken);
+
+    /// <summary>Adds a batch's values to their buckets' aggregates: read, merge, write, inside the counting transaction.</summary>
+    private static async Task MergeValuesAsync(SqliteConnection connection, SqliteTransaction transaction,
+        Dictionary<(string Rule, string Group, long Bucket), MetricAggregate> values, CancellationToken cancellationToken)
+    {
+        using var select = connection.Command(transaction, "SELECT count, sum, min, max, sketch FROM rule_values WHERE rule_id = $rule AND grp = $grp AND bucket = $bucket");
+        using var write = connection.Command(transaction, """
+            INSERT OR REPLACE INTO rule_values (rule_id, grp, bucket, count, sum, min, max, sketch) VALUES ($rule, $grp, $bucket, $count, $sum, $min, $max, $sketch)
+            """);
+        foreach (var ((rule, group, bucket), added) in values)
+        {
+            select.Set(("$rule", rule), ("$grp", group), ("$bucket", bucket));
+            var merged = added;
+            using (var reader = await select.ExecuteReaderAsync(cancellationToken))
+            {
+                if (await reader.ReadAsync(cancellationToken))
+                {
+                    merged = MetricAggregate.From(reader.GetInt64(0), reader.GetDouble(1), reader.GetDouble(2), reader.GetDouble(3), (byte[])reader[4]);
+                    merged.Merge(added);
+                }
+            }
+
+            write.Set(("$rule", rule), ("$grp", group), ("$bucket", bucket), ("$count", merged.Count), ("$sum", merged.Sum), ("$min", merged.Min), ("$max", merged.Max),
+                ("$sketch", merged.Sketch.ToBytes()));
+            await write.ExecuteNonQueryAsync(cancellationToken);
+        }
+    }
+
+    public async Task<MetricAggregate> AggregateAsync(string ruleId, string? group, DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken)
+    {
+        var rows = await database.QueryAsync(
+            "SELECT count, sum, min, max, sketch FROM rule_values WHERE rule_id = $rule AND grp = $grp AND bucket >= $from AND bucket < $to",
+            r => MetricAggregate.From(r.GetInt64(0), r.GetDouble(1), r.GetDouble(2), r.GetDouble(3), (byte[])r[4]), cancellationToken,
+            ("$rule", ruleId), ("$grp", RulesJson.GroupKey(group)), ("$from", from.ToUnixTimeMilliseconds()), ("$to", to.ToUnixTimeMilliseconds()));
+        var total = new MetricAggregate();
+        foreach (var row in rows)
+        {
+            total.Merge(row);
+        }
+
+        return total;
+    }
 
     public async Task<long> SumAsync(string ruleId, string? group, DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken) =>
         (long)(await database.ScalarAsync("SELECT COALESCE(SUM(n), 0) FROM rule_counts WHERE rule_id = $rule AND grp = $grp AND bucket >= $from AND bucket < $to",
@@ -64,7 +124,7 @@ public sealed partial class SqliteRulesStore
     public Task PruneCountsAsync(IReadOnlyList<(string RuleId, DateTimeOffset Before)> cutoffs, CancellationToken cancellationToken) =>
         database.WriteAsync(async (connection, transaction) =>
         {
-            using var prune = connection.Command(transaction, "DELETE FROM rule_counts WHERE rule_id = $rule AND bucket < $before");
+            using var prune = connection.Command(transaction, "DELETE FROM rule_counts WHERE rule_id = $rule AND bucket < $before; DELETE FROM rule_values WHERE rule_id = $rule AND bucket < $before");
             foreach (var (ruleId, before) in cutoffs)
             {
                 prune.Set(("$rule", ruleId), ("$before", before.ToUnixTimeMilliseconds()));

@@ -143,6 +143,19 @@ public sealed partial class SqliteRulesStore(SqliteDatabase database) : IRulesSt
         ALTER TABLE silences ADD COLUMN duration_seconds INTEGER;
         ALTER TABLE silences ADD COLUMN tag TEXT;
         """,
+        """
+        CREATE TABLE rule_values (
+            rule_id TEXT NOT NULL,
+            grp TEXT NOT NULL,
+            bucket INTEGER NOT NULL,
+            count INTEGER NOT NULL,
+            sum REAL NOT NULL,
+            min REAL NOT NULL,
+            max REAL NOT NULL,
+            sketch BLOB NOT NULL,
+            PRIMARY KEY (rule_id, grp, bucket)
+        ) WITHOUT ROWID;
+        """,
     ];
 
     public Task InitializeAsync(CancellationToken cancellationToken) => database.MigrateAsync(Migrations, cancellationToken);
@@ -179,6 +192,7 @@ public sealed partial class SqliteRulesStore(SqliteDatabase database) : IRulesSt
 
             await connection.ExecuteAsync(transaction, """
                 DELETE FROM rule_counts WHERE rule_id = $id OR rule_id = $id || '#rate';
+                DELETE FROM rule_values WHERE rule_id = $id;
                 DELETE FROM rule_runs WHERE rule_id = $id;
                 DELETE FROM rule_last_seen WHERE rule_id = $id;
                 DELETE FROM check_runs WHERE check_id = $id;

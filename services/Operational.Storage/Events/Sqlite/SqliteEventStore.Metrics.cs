@@ -1,3 +1,4 @@
+using Operational.ServiceDefaults.Statistics;
 using Microsoft.Data.Sqlite;
 using Operational.ServiceDefaults.Storage;
 using Operational.Storage.Metrics;

@@ -1,4 +1,4 @@
-namespace Operational.Storage.Metrics;
+namespace Operational.ServiceDefaults.Statistics;
 
 /// <summary>
 /// A quantile sketch with a relative-error guarantee (Masson, Rim and Lee, "DDSketch: A Fast and
