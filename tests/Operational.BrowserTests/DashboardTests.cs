@@ -292,6 +292,21 @@ public sealed class DashboardTests : IAsyncLifetime
         }
 
         await IngestAsync(HttpMethod.Post, "/v1/insight", new { project = "my-saas", title = "Status", value = "all systems go", icon = "🟢" });
+        // Imports with their durations per customer, for the metrics page; one customer's are slow.
+        var random = new Random(3);
+        var now = DateTimeOffset.UtcNow;
+        var imports = Enumerable.Range(0, 600).Select(i => new
+        {
+            name = "import finished",
+            timestamp = now.AddHours(-(i / 6 % 24)).AddMinutes(-random.Next(50)), // every customer every hour of the day: the chart has a course
+            tags = new Dictionary<string, object> { ["customer"] = $"customer-{i % 6}", ["durationMs"] = Math.Round((i % 6 == 2 ? 4 : 1) * Math.Exp(7 + random.NextDouble())) },
+        });
+        await IngestAsync(HttpMethod.Post, "/v1/events/batch", new { events = imports });
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(15);
+        while ((await GetJsonAsync("/v1/metrics/catalog")).GetProperty("metrics").GetArrayLength() == 0 && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(200); // folded into the rollups within about a second
+        }
 
         await using var context = await _browser.NewContextAsync(new BrowserNewContextOptions { ViewportSize = Chromium.Desktop, BaseURL = _host.Address.ToString() });
         var page = await context.NewPageAsync();
@@ -326,12 +341,20 @@ public sealed class DashboardTests : IAsyncLifetime
         await Expect(mrr.Locator(".sparkline canvas")).ToHaveCountAsync(1); // drawn by uPlot, served by the gateway
         await Shot(page, "insights", "desktop");
 
+        await page.GetByRole(AriaRole.Link, new() { Name = "Metrics" }).ClickAsync();
+        await Expect(page.GetByRole(AriaRole.Combobox, new() { Name = "Per", Exact = true })).ToHaveValueAsync("customer");
+        var perCustomer = page.GetByRole(AriaRole.Table, new() { Name = "Per customer" });
+        await Expect(perCustomer.GetByRole(AriaRole.Row)).ToHaveCountAsync(8); // header, all events, six customers
+        await Expect(perCustomer.GetByRole(AriaRole.Cell, new() { Name = "customer-2", Exact = true })).ToBeVisibleAsync();
+        await Expect(page.Locator(".plot canvas")).ToHaveCountAsync(1);
+        await Shot(page, "metrics", "desktop");
+
         await page.GetByRole(AriaRole.Link, new() { Name = "Charts" }).ClickAsync();
         await Expect(page.Locator(".plot canvas")).ToHaveCountAsync(1);
         await Expect(page.GetByRole(AriaRole.Cell, new() { Name = "billing" })).ToBeVisibleAsync(); // (the other test takes the charts screenshot)
 
         await page.SetViewportSizeAsync(Chromium.Phone.Width, Chromium.Phone.Height);
-        foreach (var (path, name) in new[] { ("/users", "users"), ("/users/user_3", "user"), ("/insights", "insights") })
+        foreach (var (path, name) in new[] { ("/users", "users"), ("/users/user_3", "user"), ("/insights", "insights"), ("/metrics", "metrics") })
         {
             await page.GotoAsync(path);
             await Expect(page.Locator("main h1").First).ToBeVisibleAsync();

@@ -74,7 +74,7 @@ public static class DashboardEndpoints
     }
 
     /// <summary>The app's own routes (js/app.js): these answer the shell, whatever follows (event ids may hold dots).</summary>
-    private static readonly string[] Pages = ["/events", "/contexts", "/alerts", "/checks", "/rules", "/channels", "/charts", "/users", "/insights", "/settings"];
+    private static readonly string[] Pages = ["/events", "/contexts", "/alerts", "/checks", "/rules", "/channels", "/charts", "/users", "/insights", "/metrics", "/settings"];
 
     private static bool IsPage(string path) =>
         Pages.Any(page => path == page || path.StartsWith(page + "/", StringComparison.Ordinal));

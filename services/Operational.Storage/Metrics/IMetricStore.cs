@@ -35,6 +35,9 @@ public interface IMetricStore
     /// <summary>The buckets of one group (<c>""</c> with an empty group key: all values) in <c>[from, to)</c>.</summary>
     Task<IReadOnlyList<RollupRow>> ReadSeriesAsync(SeriesSelector series, string groupValue, Resolution resolution, long from, long to, CancellationToken cancellationToken);
 
+    /// <summary>Every (event name, numeric tag, group key) with values in day buckets since <paramref name="since"/>; group key "" is the ungrouped series.</summary>
+    Task<IReadOnlyList<(string Name, string Field, string GroupKey)>> CatalogAsync(string projectId, long since, CancellationToken cancellationToken);
+
     /// <summary>Deletes rollups of <paramref name="resolution"/> whose bucket starts before <paramref name="before"/>.</summary>
     Task<int> DeleteRollupsBeforeAsync(Resolution resolution, long before, CancellationToken cancellationToken);
 }

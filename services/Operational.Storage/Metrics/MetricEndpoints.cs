@@ -11,6 +11,10 @@ namespace Operational.Storage.Metrics;
 /// <summary>A series' statistics: one value per bucket (null where it had no values) and over the whole range.</summary>
 public sealed record MetricSeries(string? Group, long Count, IReadOnlyDictionary<string, IReadOnlyList<double?>> Values, IReadOnlyDictionary<string, double?> Total);
 
+public sealed record MetricCatalogEntry(string Name, string Field, IReadOnlyList<string> GroupBy);
+
+public sealed record MetricCatalogResponse(IReadOnlyList<MetricCatalogEntry> Metrics);
+
 public sealed record MetricResponse(
     string Name, string Field, string? GroupBy, string Bucket, DateTimeOffset From, DateTimeOffset To, IReadOnlyList<string> Statistics,
     IReadOnlyList<DateTimeOffset> Buckets, MetricSeries All, IReadOnlyList<MetricSeries> Groups, MetricSeries? Other);
@@ -29,7 +33,23 @@ public static class MetricEndpoints
     public static IEndpointRouteBuilder MapMetrics(this IEndpointRouteBuilder endpoints)
     {
         endpoints.MapGet("/v1/metrics", GetAsync).RequireAuthorization(Policies.Read).WithTags("Metrics").WithName("GetMetrics");
+        endpoints.MapGet("/v1/metrics/catalog", CatalogAsync).RequireAuthorization(Policies.Read).WithTags("Metrics").WithName("GetMetricCatalog");
         return endpoints;
+    }
+
+    /// <summary>What can be asked: the event names with numeric tags in the last 30 days, and the tags each can be grouped by.</summary>
+    private static async Task<Results<Ok<MetricCatalogResponse>, ProblemHttpResult>> CatalogAsync(HttpContext http, Events.IEventStore events, TimeProvider clock, CancellationToken ct)
+    {
+        if (events is not IMetricStore store)
+        {
+            return ApiProblems.NotFound("Metric rollups are kept by the SQLite event store; this installation's MongoDB storage does not keep them yet.");
+        }
+
+        var rows = await store.CatalogAsync(http.User.GetProjectId(), clock.GetUtcNow().AddDays(-30).ToUnixTimeSeconds(), ct);
+        return TypedResults.Ok(new MetricCatalogResponse(rows
+            .GroupBy(r => (r.Name, r.Field))
+            .Select(g => new MetricCatalogEntry(g.Key.Name, g.Key.Field, g.Select(r => r.GroupKey).Where(k => k.Length > 0).ToList()))
+            .ToList()));
     }
 
     private static async Task<Results<Ok<MetricResponse>, ValidationProblem, ProblemHttpResult>> GetAsync(

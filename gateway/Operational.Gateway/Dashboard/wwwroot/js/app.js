@@ -13,6 +13,7 @@ import { channelsPage } from "./channels.js";
 import { chartsPage } from "./charts.js";
 import { usersPage, userPage } from "./users.js";
 import { insightsPage } from "./insights.js";
+import { metricsPage } from "./metrics.js";
 import { settingsPage } from "./settings.js";
 
 // Path → page. Paths match the links push notifications carry (/events/{id}, /contexts/{id}, /alerts/{id}).
@@ -34,6 +35,7 @@ const routes = [
   [/^\/users$/, "users", () => usersPage()],
   [/^\/users\/([^/]+)$/, "users", (id) => userPage(id)],
   [/^\/insights$/, "insights", () => insightsPage()],
+  [/^\/metrics$/, "metrics", () => metricsPage()],
   [/^\/settings$/, "settings", () => settingsPage()],
 ];
 

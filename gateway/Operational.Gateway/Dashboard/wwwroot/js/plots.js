@@ -26,7 +26,8 @@ export function timeChart({ x, series, height = 240, stacked = false, label }) {
       stroke: s.color,
       fill: stacked ? s.color : undefined,
       width: stacked ? 0 : 2,
-      points: { show: false },
+      // Lines mark their points where they are sparse (uPlot decides), so a single bucket still shows.
+      points: stacked ? { show: false } : undefined,
       paths: stacked ? uPlot.paths.bars({ size: [0.8, 64] }) : undefined,
     }))],
   };
