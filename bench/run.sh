@@ -2,7 +2,7 @@
 # The benchmarks of docs/benchmarks.md, in one command:
 #   bench/run.sh                      10 million events, 60 s of sustained ingest
 #   bench/run.sh --events 1000000     a quicker run (the query data is loaded once per size)
-#   bench/run.sh ingest               one part alone: query, ingest, rules, notifications or sdk
+#   bench/run.sh ingest               one part alone: query, ingest, rules, notifications, sdk or metrics
 # Needs what tests/run.sh needs (it installs RabbitMQ and wrk from Debian's packages if missing) and
 # about 6 GB of disk for 10 million events under bench/.data/. Results: bench/results/<date>.md.
 set -euo pipefail
@@ -11,7 +11,7 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
 node_dir="$root/bench/.data/rabbitmq"
 part=all
-case "${1:-}" in all|query|ingest|rules|notifications|sdk) part=$1; shift ;; esac
+case "${1:-}" in all|query|ingest|rules|notifications|sdk|metrics) part=$1; shift ;; esac
 suffix=$([ "$part" = all ] || echo "-$part")
 results="$root/bench/results/$(date -u +%Y-%m-%d-%H%M)$suffix.md"
 

@@ -14,6 +14,7 @@ var events = long.Parse(Option("--events", "10000000"), CultureInfo.InvariantCul
 var volumeRules = int.Parse(Option("--volume-rules", "10000"), CultureInfo.InvariantCulture);
 var matchRules = int.Parse(Option("--match-rules", "1000"), CultureInfo.InvariantCulture);
 var subscriptions = int.Parse(Option("--subscriptions", "1000"), CultureInfo.InvariantCulture);
+var metricEvents = long.Parse(Option("--metric-events", "10000000"), CultureInfo.InvariantCulture);
 var sdkEvents = int.Parse(Option("--sdk-events", "200000"), CultureInfo.InvariantCulture);
 var seconds = int.Parse(Option("--seconds", "60"), CultureInfo.InvariantCulture);
 var data = Path.GetFullPath(Option("--data", Path.Combine("bench", ".data")));
@@ -43,6 +44,10 @@ switch (command)
         await Machine.DescribeAsync();
         await NotificationsBenchmark.RunAsync(subscriptions, data);
         break;
+    case "metrics":
+        await Machine.DescribeAsync();
+        await MetricsBenchmark.RunAsync(metricEvents, data);
+        break;
     case "sdk":
         await Machine.DescribeAsync();
         await SdkBenchmark.RunAsync(sdkEvents, data);
@@ -54,9 +59,10 @@ switch (command)
         await RulesBenchmark.RunAsync(volumeRules, matchRules, data);
         await NotificationsBenchmark.RunAsync(subscriptions, data);
         await SdkBenchmark.RunAsync(sdkEvents, data);
+        await MetricsBenchmark.RunAsync(metricEvents, data);
         break;
     default:
-        Console.Error.WriteLine("usage: Operational.Bench [all|query|ingest|rules|notifications|sdk] [--events N] [--sdk-events N] [--seconds S] [--volume-rules N] [--match-rules N] [--subscriptions N] [--data DIR] [--results FILE]");
+        Console.Error.WriteLine("usage: Operational.Bench [all|query|ingest|rules|notifications|sdk|metrics] [--events N] [--sdk-events N] [--metric-events N] [--seconds S] [--volume-rules N] [--match-rules N] [--subscriptions N] [--data DIR] [--results FILE]");
         return 2;
 }
 

@@ -65,6 +65,7 @@ public sealed class MetricsApiTests(StandaloneFactory factory) : IClassFixture<S
     [InlineData("name=x", "field")]
     [InlineData("name=x&field=durationMs&fn=p42", "fn")]
     [InlineData("name=x&field=durationMs&bucket=week", "bucket")]
+    [InlineData("name=x&field=durationMs&bucket=minute&groupBy=customer", "bucket")]
     [InlineData("name=x&field=durationMs&groupBy=bad%20key", "groupBy")]
     [InlineData("name=x&field=durationMs&top=500", "top")]
     [InlineData("name=x&field=durationMs&from=2026-01-01T00:00:00Z&to=2026-06-01T00:00:00Z", "from")]

@@ -127,6 +127,33 @@ public sealed class DDSketch
         return _positive.Count > 0 ? Value(_positive.Keys.Max()) : 0;
     }
 
+    /// <summary>The counts of positive values by bucket index (for stores that add counts in place, as MongoDB's <c>$inc</c>).</summary>
+    public IReadOnlyDictionary<int, long> PositiveBuckets => _positive;
+
+    /// <summary>The counts of negative values by the bucket index of their magnitude.</summary>
+    public IReadOnlyDictionary<int, long> NegativeBuckets => _negative;
+
+    /// <summary>Values counted as zero.</summary>
+    public long Zeros => _zeros;
+
+    /// <summary>A sketch from bucket counts a store kept (see <see cref="PositiveBuckets"/>).</summary>
+    public static DDSketch FromBuckets(IEnumerable<KeyValuePair<int, long>> positive, IEnumerable<KeyValuePair<int, long>> negative, long zeros)
+    {
+        var sketch = new DDSketch { _zeros = zeros };
+        foreach (var (index, count) in positive.Where(b => b.Value > 0))
+        {
+            sketch._positive[index] = count;
+        }
+
+        foreach (var (index, count) in negative.Where(b => b.Value > 0))
+        {
+            sketch._negative[index] = count;
+        }
+
+        sketch.Count = zeros + sketch._positive.Values.Sum() + sketch._negative.Values.Sum();
+        return sketch;
+    }
+
     /// <summary>Buckets in use (for tests and sizing).</summary>
     public int Buckets => _positive.Count + _negative.Count + (_zeros > 0 ? 1 : 0);
 

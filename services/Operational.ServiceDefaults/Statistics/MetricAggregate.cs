@@ -40,7 +40,10 @@ public sealed class MetricAggregate
     }
 
     public static MetricAggregate From(long count, double sum, double min, double max, ReadOnlySpan<byte> sketch) =>
-        new() { Count = count, Sum = sum, Min = min, Max = max, Sketch = DDSketch.FromBytes(sketch) };
+        From(count, sum, min, max, DDSketch.FromBytes(sketch));
+
+    public static MetricAggregate From(long count, double sum, double min, double max, DDSketch sketch) =>
+        new() { Count = count, Sum = sum, Min = min, Max = max, Sketch = sketch };
 
     /// <summary>count, sum, avg, min, max, p50, p95, p99.</summary>
     public double? Statistic(string fn) => Count == 0 ? null : fn switch

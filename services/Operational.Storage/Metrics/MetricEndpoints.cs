@@ -113,6 +113,10 @@ public static class MetricEndpoints
             {
                 errors.Add("bucket", "gives more than 5,000 buckets over this range; ask for a coarser one");
             }
+            else if (resolution == Resolution.Minute && group is not null)
+            {
+                errors.Add("bucket", "minute buckets are kept over all events, not per group: ask for hour or day buckets with groupBy");
+            }
         }
 
         if (!errors.IsEmpty)
@@ -130,13 +134,30 @@ public static class MetricEndpoints
         }
 
         var series = new SeriesSelector(http.User.GetProjectId(), name!.Trim(), field!.Trim(), "");
+        var (all, groups, other) = await QueryAsync(store, series, group, resolution, first, last, buckets, statistics, limit, ct);
+        return TypedResults.Ok(new MetricResponse(series.Name, series.Field, group, resolution.ToString().ToLowerInvariant(), start, end, statistics,
+            buckets.Select(b => DateTimeOffset.FromUnixTimeSeconds(b)).ToList(), all, groups, other));
+    }
+
+    /// <summary>
+    /// The series of a query from the rollups: the whole, the <paramref name="top"/> groups with the
+    /// most values, and the rest. What the endpoint answers, and what the benchmark times.
+    /// </summary>
+    public static async Task<(MetricSeries All, IReadOnlyList<MetricSeries> Groups, MetricSeries? Other)> QueryAsync(IMetricStore store, SeriesSelector series, string? groupBy,
+        Resolution resolution, long first, long last, List<long> buckets, List<string> statistics, int top, CancellationToken ct)
+    {
         var all = await store.ReadSeriesAsync(series, "", resolution, first, last, ct);
         var groups = new List<(string Group, IReadOnlyList<RollupRow> Rows)>();
         MetricSeries? other = null;
-        if (group is not null)
+        if (groupBy is not null)
         {
-            var grouped = series with { GroupKey = group };
-            foreach (var (value, _) in await store.RankGroupsAsync(grouped, resolution, first, last, limit, ct))
+            var grouped = series with { GroupKey = groupBy };
+            // Over two days or more, groups are ranked by their days (one row per group and day, not 24):
+            // the whole days the range touches, so the ranking, not the figures, may count a few hours more.
+            var (rankBy, rankFirst, rankLast) = resolution == Resolution.Hour && last - first >= 2 * 86400
+                ? (Resolution.Day, first - (first % 86400), last)
+                : (resolution, first, last);
+            foreach (var (value, _) in await store.RankGroupsAsync(grouped, rankBy, rankFirst, rankLast, top, ct))
             {
                 groups.Add((value, await store.ReadSeriesAsync(grouped, value, resolution, first, last, ct)));
             }
@@ -144,11 +165,7 @@ public static class MetricEndpoints
             other = Other(all, groups.Select(g => g.Rows), buckets, statistics);
         }
 
-        return TypedResults.Ok(new MetricResponse(series.Name, series.Field, group, resolution.ToString().ToLowerInvariant(), start, end, statistics,
-            buckets.Select(b => DateTimeOffset.FromUnixTimeSeconds(b)).ToList(),
-            Series(null, all, buckets, statistics),
-            groups.Select(g => Series(g.Group, g.Rows, buckets, statistics)).ToList(),
-            other));
+        return (Series(null, all, buckets, statistics), groups.Select(g => Series(g.Group, g.Rows, buckets, statistics)).ToList(), other);
     }
 
     /// <summary>The whole minus the shown groups, bucket by bucket: exact, because sketches are counts.</summary>

@@ -44,8 +44,8 @@ public readonly record struct RollupKey(string ProjectId, string Name, string Fi
 /// <summary>
 /// Turns stored events into rollup contributions — pure, so both stores fold the same way: each
 /// numeric tag of a live event counts under its event name, once over all events and once per
-/// value of each of the event's text tags (the group: <c>customer</c>, <c>service</c>), in a
-/// minute, an hour and a day bucket.
+/// value of each of the event's text tags (the group: <c>customer</c>, <c>service</c>), in an
+/// hour and a day bucket — and over all events also by minute.
 /// </summary>
 public static class RollupFolding
 {
@@ -89,6 +89,12 @@ public static class RollupFolding
             foreach (var (field, value) in fields)
             {
                 Add(into, new RollupKey(e.ProjectId, e.Name, field, "", "", resolution, bucket), value);
+                if (resolution == Resolution.Minute)
+                {
+                    // Per group, minutes would be a rollup per value for nearly every event: groups are kept by hour and day.
+                    continue;
+                }
+
                 foreach (var (key, group) in groups ?? [])
                 {
                     Add(into, new RollupKey(e.ProjectId, e.Name, field, key, group, resolution, bucket), value);

@@ -3,6 +3,7 @@ using Operational.Contracts.Events;
 using Operational.ServiceDefaults.Validation;
 using Operational.Storage.Events;
 using Operational.Storage.Insights;
+using Operational.Storage.Metrics;
 using Operational.Storage.Users;
 
 namespace Operational.IntegrationTests.Storage;
@@ -495,6 +496,38 @@ public abstract class EventStoreContract : StoreContract<IEventStore>
         Assert.Equal([1440m, 1470m, 1500m], mrr.History.Select(p => p.Value.GetDecimal()));
         Assert.Equal("up", Assert.Single(listed, i => i.Title == "Status").Value.GetString());
         Assert.Empty(await insights.ListInsightsAsync("p2", 3, CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task Metric_rollups_hold_each_groups_values_once_and_rank_groups_by_count()
+    {
+        var rollups = (IMetricStore)Store;
+        var at = new DateTimeOffset(2026, 11, 22, 10, 15, 0, TimeSpan.Zero);
+        IngestedEvent Import(string id, string customer, double ms) => Event("p1", id, at) with
+        {
+            Name = "import finished",
+            Tags = new Dictionary<string, JsonElement> { ["durationMs"] = JsonSerializer.SerializeToElement(ms), ["customer"] = JsonSerializer.SerializeToElement(customer) },
+        };
+
+        IngestedEvent[] batch = [.. Enumerable.Range(0, 30).Select(i => Import($"m{i}", i % 3 == 0 ? "acme" : "globex", 100 + i))];
+        await Store.AppendAsync(batch, CancellationToken.None);
+        await Store.AppendAsync(batch, CancellationToken.None); // redelivered: folded once
+        var worker = new MetricRollupWorker(Store, new Operational.Storage.LiveFeed.StoredSignal(), TimeProvider.System,
+            Microsoft.Extensions.Logging.Abstractions.NullLogger<MetricRollupWorker>.Instance);
+        while (await worker.FoldOnceAsync(CancellationToken.None) > 0)
+        {
+        }
+
+        var series = new SeriesSelector("p1", "import finished", "durationMs", "customer");
+        var (from, to) = (at.AddHours(-1).ToUnixTimeSeconds(), at.AddHours(1).ToUnixTimeSeconds());
+        Assert.Equal([("globex", 20L), ("acme", 10L)], await rollups.RankGroupsAsync(series, Resolution.Hour, from, to, 10, CancellationToken.None));
+        var acme = Assert.Single(await rollups.ReadSeriesAsync(series, "acme", Resolution.Hour, from, to, CancellationToken.None));
+        Assert.Equal((10L, 100.0, 127.0), (acme.Aggregate.Count, acme.Aggregate.Min, acme.Aggregate.Max));
+        Assert.InRange(acme.Aggregate.Statistic("p50")!.Value, 112 * 0.99, 112 * 1.01);
+        var all = Assert.Single(await rollups.ReadSeriesAsync(series with { GroupKey = "" }, "", Resolution.Minute, from, to, CancellationToken.None));
+        Assert.Equal(30, all.Aggregate.Count);
+        Assert.Contains(("import finished", "durationMs", "customer"), await rollups.CatalogAsync("p1", 0, CancellationToken.None));
+        Assert.Empty(await rollups.ReadSeriesAsync(series, "acme", Resolution.Hour, from, to - 7200, CancellationToken.None));
     }
 
     private static JsonElement Json(string json) => JsonDocument.Parse(json).RootElement.Clone();

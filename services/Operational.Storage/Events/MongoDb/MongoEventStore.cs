@@ -43,6 +43,7 @@ public sealed partial class MongoEventStore(IMongoDatabase database) : IEventSto
             ],
             cancellationToken);
         await InitializeUsersAndInsightsAsync(cancellationToken);
+        await InitializeRollupsAsync(cancellationToken);
     }
 
     public Task PingAsync(CancellationToken cancellationToken) => MongoClientProvider.PingAsync(database, cancellationToken);
@@ -76,6 +77,7 @@ public sealed partial class MongoEventStore(IMongoDatabase database) : IEventSto
 
         await CountCategoriesAsync(inserted, cancellationToken);
         await CountUsersAsync(inserted, cancellationToken);
+        await FoldRollupsAsync(inserted, cancellationToken);
         return inserted.Count;
     }
 
