@@ -47,6 +47,30 @@ public sealed class MetricRuleApiTests() : FakeClockHostTests(new DateTimeOffset
         Assert.Equal("initech", (await WaitForAlertAsync(ruleId, "resolved")).GetProperty("group").GetString());
     }
 
+    [Fact]
+    public async Task A_threshold_on_a_p99_opens_on_the_event_that_makes_it_once_it_has_enough_values_and_resolves_when_the_window_empties()
+    {
+        var ruleId = await CreateAsync("/v1/rules", """
+            {"name": "slow checkout", "kind": "threshold", "match": {"name": {"equals": "checkout"}},
+             "threshold": {"count": 5, "windowSeconds": 600, "stat": {"field": "latencyMs", "fn": "p99"}, "above": 1000}}
+            """);
+        object Checkout(int latency) => new { name = "checkout", tags = new { latencyMs = latency } };
+
+        await SendAsync([Checkout(2500), Checkout(2600), Checkout(2700), Checkout(2800)]);
+        await Task.Delay(1000); // the rules service has seen them: four values are too few to judge by
+        Assert.Equal(0, (await Client.GetJsonAsync(StandaloneFactory.AdminKey, $"/v1/alerts?status=open&ruleId={ruleId}")).GetProperty("alerts").GetArrayLength());
+
+        await SendAsync([Checkout(2900)]);
+        var open = await Client.WaitForJsonAsync(StandaloneFactory.AdminKey, $"/v1/alerts?status=open&ruleId={ruleId}",
+            a => a.GetProperty("alerts").GetArrayLength() == 1, TimeSpan.FromSeconds(10)); // on the event path: no scheduled check ran
+        var evidence = open.GetProperty("alerts")[0].GetProperty("evidence");
+        Assert.InRange(evidence.GetProperty("value").GetDouble(), 2800 * 0.99, 2900 * 1.01);
+        Assert.Equal(5, evidence.GetProperty("count").GetInt64()); // judged with the fifth value, not before
+
+        Time.Advance(TimeSpan.FromMinutes(11));
+        Assert.Equal(ruleId, (await WaitForAlertAsync(ruleId, "resolved")).GetProperty("ruleId").GetString());
+    }
+
     [Theory]
     [InlineData("""{"windowSeconds": 3600, "stat": {"field": "durationMs", "fn": "p95"}}""", "volume.above")]
     [InlineData("""{"windowSeconds": 3600, "stat": {"field": "durationMs", "fn": "p42"}, "above": 1}""", "volume.stat.fn")]
@@ -57,6 +81,22 @@ public sealed class MetricRuleApiTests() : FakeClockHostTests(new DateTimeOffset
     public async Task A_statistic_rule_with_a_mistake_is_a_400_naming_the_field(string volume, string field)
     {
         using var answer = await Client.PostAsync(StandaloneFactory.AdminKey, "/v1/rules", $$"""{"name": "r", "kind": "volume", "volume": {{volume}}}""");
+        await AssertNamesAsync(answer, field);
+    }
+
+    [Theory]
+    [InlineData("""{"windowSeconds": 600, "stat": {"field": "latencyMs"}}""", "threshold.above")]
+    [InlineData("""{"windowSeconds": 600, "count": 5, "above": 1}""", "threshold.above")]
+    [InlineData("""{"windowSeconds": 600, "stat": {"field": "latencyMs"}, "above": 1, "rate": {"percent": 5, "where": {"level": "error"}}}""", "threshold.rate")]
+    [InlineData("""{"windowSeconds": 600, "count": 0, "stat": {"field": "latencyMs"}, "above": 1}""", "threshold.count")]
+    public async Task A_statistic_threshold_with_a_mistake_is_a_400_naming_the_field(string threshold, string field)
+    {
+        using var answer = await Client.PostAsync(StandaloneFactory.AdminKey, "/v1/rules", $$"""{"name": "r", "kind": "threshold", "threshold": {{threshold}}}""");
+        await AssertNamesAsync(answer, field);
+    }
+
+    private static async Task AssertNamesAsync(HttpResponseMessage answer, string field)
+    {
 
         Assert.Equal(System.Net.HttpStatusCode.BadRequest, answer.StatusCode);
         var problem = JsonDocument.Parse(await answer.Content.ReadAsStringAsync()).RootElement;

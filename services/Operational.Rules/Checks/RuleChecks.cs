@@ -101,6 +101,14 @@ public sealed class RuleChecks(IRuleCounterStore counters, IRuleRunStore runs, I
     public async Task<ThresholdCount> CountThresholdAsync(CompiledRule rule, DateTimeOffset now, CancellationToken cancellationToken)
     {
         var (from, to) = (RuleWindows.WindowStart(rule, now), now.AddMilliseconds(1));
+        if (rule.StatField is not null)
+        {
+            // Judged once the window holds count values; a statistic of too few says little.
+            var values = await counters.AggregateAsync(rule.Id, null, from, to, cancellationToken);
+            var stat = values.Statistic(rule.StatFn!);
+            return new ThresholdCount(values.Count, null, values.Count >= rule.Min && stat is { } v && (v > rule.Above || v < rule.Below), stat);
+        }
+
         var count = await counters.SumAsync(rule.Id, null, from, to, cancellationToken);
         if (rule.RatePercent is not { } percent)
         {
@@ -115,6 +123,11 @@ public sealed class RuleChecks(IRuleCounterStore counters, IRuleRunStore runs, I
     public async Task<AlertEvidence> ThresholdEvidenceAsync(CompiledRule rule, ThresholdCount counted, CancellationToken cancellationToken)
     {
         var last = await counters.LastSeenAsync(rule.Id, null, cancellationToken);
+        if (rule.StatField is not null)
+        {
+            return StatEvidence(rule, null, counted.Count, counted.Value, last);
+        }
+
         if (rule.RatePercent is not { } percent || counted.Share is not { } share)
         {
             return Evidence($"{counted.Count} matching events in the last {Seconds(rule.Window)}; the threshold is {rule.Min}.", counted.Count, rule.Window, last);
@@ -188,5 +201,6 @@ public sealed class RuleChecks(IRuleCounterStore counters, IRuleRunStore runs, I
     private static string Seconds(TimeSpan window) => window.TotalSeconds.ToString(CultureInfo.InvariantCulture) + " s";
 }
 
-/// <summary>A threshold rule's window: its matching events, the share meeting the rate's conditions (rate form), and whether it is reached.</summary>
-public sealed record ThresholdCount(long Count, long? Share, bool Reached);
+/// <summary>A threshold rule's window: its matching events (or values), the share meeting the rate's conditions (rate form), and whether it is reached.</summary>
+/// <param name="Value">In the statistic form: the statistic of the window's values.</param>
+public sealed record ThresholdCount(long Count, long? Share, bool Reached, double? Value = null);

@@ -74,7 +74,8 @@ public sealed record TextCondition(
     string? Contains);
 
 /// <param name="Rate">Instead of a count: alert when at least this share of the matching events (and at least <paramref name="Count"/> of them) also meet its conditions.</param>
-public sealed record ThresholdSettings(int? Count, int? WindowSeconds, ThresholdRate? Rate = null);
+/// <param name="Stat">Instead of counting: a statistic of a numeric tag of the window's matching events (once it holds <paramref name="Count"/> values), checked against <paramref name="Above"/> and <paramref name="Below"/>.</param>
+public sealed record ThresholdSettings(int? Count, int? WindowSeconds, ThresholdRate? Rate = null, RuleStat? Stat = null, double? Above = null, double? Below = null);
 
 /// <summary>"At least <paramref name="Percent"/>% of the matching events are <paramref name="Where"/>", e.g. 5% of payment events at level error.</summary>
 public sealed record ThresholdRate(double? Percent, RuleConditions? Where);

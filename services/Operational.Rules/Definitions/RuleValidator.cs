@@ -286,6 +286,32 @@ public static class RuleValidator
             return new RuleSettings();
         }
 
+        if (settings.Stat is not null)
+        {
+            // With a statistic, count is the fewest values to judge by (default 1).
+            if (settings.Count is not (null or (>= 1 and <= 1_000_000)))
+            {
+                errors.Add("threshold.count", "is the fewest values in the window to judge the statistic by: 1 to 1000000");
+            }
+
+            if (settings.Rate is not null)
+            {
+                errors.Add("threshold.rate", "and threshold.stat do not go together: a rule checks a share or a statistic");
+            }
+
+            var statWindow = Window(settings.WindowSeconds, "threshold.windowSeconds", errors);
+            var stat = Stat(settings.Stat, settings.Above, settings.Below, "threshold", errors);
+            return new RuleSettings
+            {
+                Min = settings.Count ?? 1, Window = statWindow, StatField = stat.Field, StatFn = stat.Fn, Above = settings.Above, Below = settings.Below,
+            };
+        }
+
+        if (settings.Above is not null || settings.Below is not null)
+        {
+            errors.Add(settings.Above is not null ? "threshold.above" : "threshold.below", "applies to a statistic: give threshold.stat {\"field\", \"fn\"} too");
+        }
+
         if (settings.Count is not (>= 1 and <= 1_000_000))
         {
             errors.Add("threshold.count", settings.Rate is null
@@ -321,7 +347,12 @@ public static class RuleValidator
             return new RuleSettings();
         }
 
-        var stat = settings.Stat is null ? null : Stat(settings, errors);
+        var stat = settings.Stat is null ? null : Stat(settings.Stat, settings.Above, settings.Below, "volume", errors);
+        if (settings.Stat is not null && (settings.Min is not null || settings.Max is not null))
+        {
+            errors.Add(settings.Min is not null ? "volume.min" : "volume.max", "counts events; a rule with volume.stat checks the statistic against above and below instead");
+        }
+
         if (settings.Stat is null)
         {
             if (settings.Min is not (>= 0 and <= 1_000_000_000))
@@ -380,43 +411,37 @@ public static class RuleValidator
         };
     }
 
-    /// <summary>The statistic form: a numeric tag, a function, and at least one bound; counts (min, max) are not used with it.</summary>
-    private static RuleStat? Stat(VolumeSettings settings, FieldErrors errors)
+    /// <summary>The statistic form: a numeric tag, a function, and at least one bound.</summary>
+    private static RuleStat Stat(RuleStat stat, double? above, double? below, string prefix, FieldErrors errors)
     {
-        var stat = settings.Stat!;
         var field = stat.Field?.Trim();
         if (field is not { Length: > 0 and <= 64 } || !field.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.'))
         {
-            errors.Add("volume.stat.field", "is required: the key of a numeric tag (1–64 of A–Z a–z 0–9 - _ .)");
+            errors.Add($"{prefix}.stat.field", "is required: the key of a numeric tag (1–64 of A–Z a–z 0–9 - _ .)");
         }
 
         var fn = stat.Fn?.Trim() ?? "p95";
         if (!ServiceDefaults.Statistics.MetricAggregate.Statistics.Contains(fn))
         {
-            errors.Add("volume.stat.fn", $"must be one of {string.Join(", ", ServiceDefaults.Statistics.MetricAggregate.Statistics)}");
+            errors.Add($"{prefix}.stat.fn", $"must be one of {string.Join(", ", ServiceDefaults.Statistics.MetricAggregate.Statistics)}");
         }
 
-        if (settings.Above is null && settings.Below is null)
+        if (above is null && below is null)
         {
-            errors.Add("volume.above", "or volume.below is required: the value the statistic must not pass");
+            errors.Add($"{prefix}.above", $"or {prefix}.below is required: the value the statistic must not pass");
         }
 
-        if (settings.Above is { } above && settings.Below is { } below && below >= above)
+        if (above is { } a && below is { } b && b >= a)
         {
-            errors.Add("volume.below", "must be less than above");
+            errors.Add($"{prefix}.below", "must be less than above");
         }
 
-        foreach (var (bound, name) in new[] { (settings.Above, "volume.above"), (settings.Below, "volume.below") })
+        foreach (var (bound, name) in new[] { (above, $"{prefix}.above"), (below, $"{prefix}.below") })
         {
-            if (bound is { } b && !double.IsFinite(b))
+            if (bound is { } value && !double.IsFinite(value))
             {
                 errors.Add(name, "must be a number");
             }
-        }
-
-        if (settings.Min is not null || settings.Max is not null)
-        {
-            errors.Add(settings.Min is not null ? "volume.min" : "volume.max", "counts events; a rule with volume.stat checks the statistic against above and below instead");
         }
 
         return new RuleStat(field, fn);

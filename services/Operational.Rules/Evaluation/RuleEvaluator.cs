@@ -43,14 +43,14 @@ public sealed class RuleEvaluator(
                         fired.Add((rule, e));
                         break;
                     case RuleKinds.Volume when rule.GroupBy is { } tag:
-                        if (EventMatcher.TagText(e, tag) is { Length: > 0 } group && VolumeHit(rule, group, e) is { } grouped)
+                        if (EventMatcher.TagText(e, tag) is { Length: > 0 } group && ValueHit(rule, group, e) is { } grouped)
                         {
                             hits.Add(grouped);
                         }
 
                         break;
                     case RuleKinds.Volume:
-                        if (VolumeHit(rule, null, e) is { } hit)
+                        if (ValueHit(rule, null, e) is { } hit)
                         {
                             hits.Add(hit);
                         }
@@ -67,6 +67,14 @@ public sealed class RuleEvaluator(
                         else if (signal == PingSignals.Start && rule.MaxRun is { } maxRunTime && e.ContextId is { } runId)
                         {
                             runs.Add(new RuleRun(rule.Id, e.ProjectId, runId, e.Timestamp, e.Timestamp + maxRunTime));
+                        }
+
+                        break;
+                    case RuleKinds.Threshold when rule.StatField is not null:
+                        if (ValueHit(rule, null, e) is { } measured)
+                        {
+                            hits.Add(measured);
+                            thresholds.Add(rule);
                         }
 
                         break;
@@ -171,8 +179,8 @@ public sealed class RuleEvaluator(
         return changed;
     }
 
-    /// <summary>A volume rule's hit; in its statistic form it carries the event's value, and an event without one counts for nothing.</summary>
-    private static RuleHit? VolumeHit(CompiledRule rule, string? group, IngestedEvent e)
+    /// <summary>A volume or threshold rule's hit; in its statistic form it carries the event's value, and an event without one counts for nothing.</summary>
+    private static RuleHit? ValueHit(CompiledRule rule, string? group, IngestedEvent e)
     {
         if (rule.StatField is not { } field)
         {
