@@ -32,8 +32,7 @@ internal static class LogSnagEvents
 
     public static EventDraft? Validate(JsonElement body, DateTimeOffset now, FieldErrors errors)
     {
-        var warnings = new List<EventWarning>();
-        var draft = EventFields.Reading(errors, () => ToNative(body, errors, warnings) is { } native ? EventValidator.Validate(native, now, errors, warnings) : null);
+        var draft = CompatibleBodies.Validate(body, now, errors, ToNative);
         foreach (var (logSnag, native) in Renamed)
         {
             errors.Rename(native, logSnag);

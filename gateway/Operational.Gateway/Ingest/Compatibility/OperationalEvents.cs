@@ -27,11 +27,7 @@ internal static class OperationalEvents
     private static readonly HashSet<string> Flags = ["contextStart", "contextEnd", "notify", "test"];
     private static readonly HashSet<string> Ignored = ["muted", "tags", "level", "timestamp"];
 
-    public static EventDraft? Validate(JsonElement body, DateTimeOffset now, FieldErrors errors)
-    {
-        var warnings = new List<EventWarning>();
-        return EventFields.Reading(errors, () => ToNative(body, errors, warnings) is { } native ? EventValidator.Validate(native, now, errors, warnings) : null);
-    }
+    public static EventDraft? Validate(JsonElement body, DateTimeOffset now, FieldErrors errors) => CompatibleBodies.Validate(body, now, errors, ToNative);
 
     /// <summary>The body in the native format, or null when it is no usable object (the reason is in <paramref name="errors"/>).</summary>
     internal static JsonElement? ToNative(JsonElement body, FieldErrors errors, List<EventWarning> warnings)
