@@ -23,8 +23,9 @@ public sealed class DashboardTests : IAsyncLifetime
     private const string Password = "browser-tests-password";
 
     private readonly TempDirectory _data = new("operational-browser");
+    // A relative folder is the repository's (docs/screenshots), not the test run's working folder.
     private readonly string _screenshots = Environment.GetEnvironmentVariable("OPERATIONAL_SCREENSHOTS_DIR") is { Length: > 0 } dir
-        ? Path.GetFullPath(dir)
+        ? Path.GetFullPath(dir, RepositoryPaths.Root)
         : Path.Combine(Path.GetTempPath(), "operational-screenshots");
 
     private ServiceProcess _host = null!;
