@@ -10,6 +10,8 @@ root.Subcommands.Add(ContextsCommand.Create());
 root.Subcommands.Add(AlertsCommand.Create());
 root.Subcommands.Add(ChecksCommand.Create());
 root.Subcommands.Add(ChecksCommand.CreateRules());
+root.Subcommands.Add(UsersCommand.Create());
+root.Subcommands.Add(UsersCommand.CreateInsights());
 root.Subcommands.Add(ImportCommand.Create());
 root.Subcommands.Add(LoginCommand.Create());
 root.Subcommands.Add(LoginCommand.CreateLogout());

@@ -224,6 +224,24 @@ public sealed class CliTests(CliFixture fixture) : IClassFixture<CliFixture>
     }
 
     [Fact]
+    public async Task Ops_lists_users_by_property_and_the_insights()
+    {
+        var tag = Guid.NewGuid().ToString("N")[..8];
+        using var http = new HttpClient { BaseAddress = _host.Address };
+        var api = new OperationalClient(http);
+        Assert.True((await api.PostAsync(IngestKey, $"/v1/users/ana-{tag}", $$$"""{"properties": {"plan": "pro-{{{tag}}}"}}""")).IsSuccessStatusCode);
+        Assert.True((await api.PostAsync(IngestKey, "/v1/insights", $$"""{"title": "MRR {{tag}}", "value": 1200, "icon": "💵"}""")).IsSuccessStatusCode);
+
+        var users = await OpsAsAdminAsync("users", "--property", $"plan:pro-{tag}");
+        Assert.True(users.ExitCode == 0, users.Stderr);
+        Assert.Equal([$"ana-{tag}"], Column(users.Stdout, "USER"));
+        var insights = await OpsAsAdminAsync("insights");
+        var row = Array.IndexOf(Column(insights.Stdout, "INSIGHT"), $"💵 MRR {tag}");
+        Assert.True(row >= 0, insights.Stdout);
+        Assert.Equal("1200", Column(insights.Stdout, "VALUE")[row]);
+    }
+
+    [Fact]
     public async Task Ops_alerts_lists_an_open_alert_acknowledges_it_and_silences_its_rule()
     {
         var tag = Guid.NewGuid().ToString("N")[..8];
