@@ -12,6 +12,7 @@ root.Subcommands.Add(ChecksCommand.Create());
 root.Subcommands.Add(ChecksCommand.CreateRules());
 root.Subcommands.Add(UsersCommand.Create());
 root.Subcommands.Add(UsersCommand.CreateInsights());
+root.Subcommands.Add(MetricsCommand.Create());
 root.Subcommands.Add(ImportCommand.Create());
 root.Subcommands.Add(LoginCommand.Create());
 root.Subcommands.Add(LoginCommand.CreateLogout());

@@ -242,6 +242,28 @@ public sealed class CliTests(CliFixture fixture) : IClassFixture<CliFixture>
     }
 
     [Fact]
+    public async Task Ops_metrics_prints_a_numeric_tags_percentiles_per_group()
+    {
+        var name = "import " + Guid.NewGuid().ToString("N")[..8];
+        using var http = new HttpClient { BaseAddress = _host.Address };
+        var api = new OperationalClient(http);
+        var events = Enumerable.Range(1, 30).Select(i => new { name, tags = new Dictionary<string, object> { ["durationMs"] = i * 100, ["customer"] = i <= 20 ? "acme" : "globex" } });
+        Assert.True((await api.PostAsync(IngestKey, "/v1/events/batch", JsonSerializer.Serialize(new { events }))).IsSuccessStatusCode);
+        await api.WaitForJsonAsync(AdminKey, $"/v1/metrics?name={Uri.EscapeDataString(name)}&field=durationMs",
+            m => m.GetProperty("all").GetProperty("count").GetInt64() == 30, TimeSpan.FromSeconds(15));
+
+        var metrics = await OpsAsAdminAsync("metrics", name, "durationMs", "--by", "customer");
+
+        Assert.True(metrics.ExitCode == 0, metrics.Stderr);
+        Assert.Equal(["all", "acme", "globex"], Column(metrics.Stdout, "CUSTOMER"));
+        Assert.Equal(["30", "20", "10"], Column(metrics.Stdout, "VALUES"));
+        Assert.Equal(["3000", "2000", "3000"], Column(metrics.Stdout, "MAX"));
+        var acmeP95 = double.Parse(Column(metrics.Stdout, "P95")[1], System.Globalization.CultureInfo.InvariantCulture);
+        Assert.InRange(acmeP95, 1900 * 0.99, 1900 * 1.01); // the 19th of 20: 1,900 ms, within the sketch's 1%
+        Assert.Equal(1, (await OpsAsAdminAsync("metrics", name, "bad key!")).ExitCode); // the API's 400, said on stderr
+    }
+
+    [Fact]
     public async Task Ops_alerts_lists_an_open_alert_acknowledges_it_and_silences_its_rule()
     {
         var tag = Guid.NewGuid().ToString("N")[..8];
