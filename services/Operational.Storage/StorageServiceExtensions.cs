@@ -34,7 +34,7 @@ public static class StorageServiceExtensions
         // Users and insights live with the events (their counts change in the events' transaction).
         builder.Services.AddSingleton(provider => (IUserStore)provider.GetRequiredService<IEventStore>());
         builder.Services.AddSingleton(provider => (IInsightStore)provider.GetRequiredService<IEventStore>());
-        // Rollups are kept by a store that implements IMetricStore (SQLite); otherwise the worker rests and /v1/metrics says why.
+        builder.Services.AddSingleton(provider => (IMetricStore)provider.GetRequiredService<IEventStore>());
         builder.Services.AddHostedService<MetricRollupWorker>();
         builder.BindValidated<LiveFeedOptions, LiveFeedOptionsValidator>(LiveFeedOptions.SectionName);
         builder.Services.AddSingleton<StoredSignal>();

@@ -35,7 +35,7 @@ public sealed class RuleChecks(IRuleCounterStore counters, IRuleRunStore runs, I
                     {
                         var values = await counters.AggregateAsync(rule.Id, group, RuleWindows.WindowStart(rule, now), now.AddMilliseconds(1), cancellationToken);
                         var stat = values.Statistic(rule.StatFn!);
-                        // A window without values says nothing about them: neither alerts nor resolves on a guess.
+                        // A window without values is no breach: an open alert of the group resolves.
                         var crossed = stat is { } v && (v > rule.Above || v < rule.Below);
                         var seen = await counters.LastSeenAsync(rule.Id, group, cancellationToken);
                         changed |= await keeper.SettleAsync(rule, group, crossed, StatEvidence(rule, group, values.Count, stat, seen), open, now, cancellationToken);

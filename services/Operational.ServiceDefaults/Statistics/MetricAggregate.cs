@@ -34,7 +34,8 @@ public sealed class MetricAggregate
     /// <summary>The rest once <paramref name="part"/> is taken out: exact for count, sum and the sketch; min and max are the whole's bounds.</summary>
     public MetricAggregate Without(MetricAggregate part)
     {
-        var rest = new MetricAggregate { Count = Count - part.Count, Sum = Sum - part.Sum, Min = Min, Max = Max, Sketch = DDSketch.FromBytes(Sketch.ToBytes()) };
+        var rest = new MetricAggregate { Count = Count - part.Count, Sum = Sum - part.Sum, Min = Min, Max = Max };
+        rest.Sketch.Merge(Sketch);
         rest.Sketch.Subtract(part.Sketch);
         return rest;
     }

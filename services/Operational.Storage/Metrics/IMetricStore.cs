@@ -10,11 +10,30 @@ public sealed record RollupRow(string GroupValue, long BucketStart, MetricAggreg
 public sealed record SeriesSelector(string ProjectId, string Name, string Field, string GroupKey);
 
 /// <summary>
-/// Metric rollups, kept by the store that keeps the events. They are folded from the events in
-/// the order they were stored, after the position folded last; the rollups and that position
-/// are written together, so a crash only means folding the same events again from there.
+/// Metric rollups, kept by the store that keeps the events (SQLite folds them behind ingest,
+/// see <see cref="IRollupFolding"/>; MongoDB as it inserts). Queries read only these.
 /// </summary>
 public interface IMetricStore
+{
+    /// <summary>The groups with the most values in <c>[from, to)</c> at <paramref name="resolution"/>, most first.</summary>
+    Task<IReadOnlyList<(string Group, long Count)>> RankGroupsAsync(SeriesSelector series, Resolution resolution, long from, long to, int top, CancellationToken cancellationToken);
+
+    /// <summary>The buckets of one group (<c>""</c> with an empty group key: all values) in <c>[from, to)</c>.</summary>
+    Task<IReadOnlyList<RollupRow>> ReadSeriesAsync(SeriesSelector series, string groupValue, Resolution resolution, long from, long to, CancellationToken cancellationToken);
+
+    /// <summary>Every (event name, numeric tag, group key) with values in day buckets since <paramref name="since"/>; group key "" is the ungrouped series.</summary>
+    Task<IReadOnlyList<(string Name, string Field, string GroupKey)>> CatalogAsync(string projectId, long since, CancellationToken cancellationToken);
+
+    /// <summary>Deletes rollups of <paramref name="resolution"/> whose bucket starts before <paramref name="before"/>.</summary>
+    Task<int> DeleteRollupsBeforeAsync(Resolution resolution, long before, CancellationToken cancellationToken);
+}
+
+/// <summary>
+/// A store whose rollups are folded from the events in the order they were stored, after the
+/// position folded last (<see cref="MetricRollupWorker"/>); the rollups and that position are
+/// written together, so a crash only means folding the same events again from there.
+/// </summary>
+public interface IRollupFolding
 {
     /// <summary>The position of the last event whose values are in the rollups (0: none).</summary>
     Task<long> FoldedPositionAsync(CancellationToken cancellationToken);
@@ -28,16 +47,4 @@ public interface IMetricStore
     /// nothing written) when another folder moved it first.
     /// </summary>
     Task<bool> SaveRollupsAsync(IReadOnlyDictionary<RollupKey, MetricAggregate> contributions, long fromPosition, long toPosition, CancellationToken cancellationToken);
-
-    /// <summary>The groups with the most values in <c>[from, to)</c> at <paramref name="resolution"/>, most first.</summary>
-    Task<IReadOnlyList<(string Group, long Count)>> RankGroupsAsync(SeriesSelector series, Resolution resolution, long from, long to, int top, CancellationToken cancellationToken);
-
-    /// <summary>The buckets of one group (<c>""</c> with an empty group key: all values) in <c>[from, to)</c>.</summary>
-    Task<IReadOnlyList<RollupRow>> ReadSeriesAsync(SeriesSelector series, string groupValue, Resolution resolution, long from, long to, CancellationToken cancellationToken);
-
-    /// <summary>Every (event name, numeric tag, group key) with values in day buckets since <paramref name="since"/>; group key "" is the ungrouped series.</summary>
-    Task<IReadOnlyList<(string Name, string Field, string GroupKey)>> CatalogAsync(string projectId, long since, CancellationToken cancellationToken);
-
-    /// <summary>Deletes rollups of <paramref name="resolution"/> whose bucket starts before <paramref name="before"/>.</summary>
-    Task<int> DeleteRollupsBeforeAsync(Resolution resolution, long before, CancellationToken cancellationToken);
 }

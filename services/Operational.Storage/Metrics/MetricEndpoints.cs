@@ -38,13 +38,8 @@ public static class MetricEndpoints
     }
 
     /// <summary>What can be asked: the event names with numeric tags in the last 30 days, and the tags each can be grouped by.</summary>
-    private static async Task<Results<Ok<MetricCatalogResponse>, ProblemHttpResult>> CatalogAsync(HttpContext http, Events.IEventStore events, TimeProvider clock, CancellationToken ct)
+    private static async Task<Ok<MetricCatalogResponse>> CatalogAsync(HttpContext http, IMetricStore store, TimeProvider clock, CancellationToken ct)
     {
-        if (events is not IMetricStore store)
-        {
-            return ApiProblems.NotFound("Metric rollups are kept by the SQLite event store; this installation's MongoDB storage does not keep them yet.");
-        }
-
         var rows = await store.CatalogAsync(http.User.GetProjectId(), clock.GetUtcNow().AddDays(-30).ToUnixTimeSeconds(), ct);
         return TypedResults.Ok(new MetricCatalogResponse(rows
             .GroupBy(r => (r.Name, r.Field))
@@ -52,15 +47,10 @@ public static class MetricEndpoints
             .ToList()));
     }
 
-    private static async Task<Results<Ok<MetricResponse>, ValidationProblem, ProblemHttpResult>> GetAsync(
-        HttpContext http, Events.IEventStore events, TimeProvider clock, string? name, string? field, string? fn, string? groupBy, string? bucket, string? from, string? to,
+    private static async Task<Results<Ok<MetricResponse>, ValidationProblem>> GetAsync(
+        HttpContext http, IMetricStore store, TimeProvider clock, string? name, string? field, string? fn, string? groupBy, string? bucket, string? from, string? to,
         string? top, CancellationToken ct)
     {
-        if (events is not IMetricStore store)
-        {
-            return ApiProblems.NotFound("Metric rollups are kept by the SQLite event store; this installation's MongoDB storage does not keep them yet.");
-        }
-
         var errors = new FieldErrors();
         if (QueryParameters.Filter(name) is not { } eventName)
         {

@@ -7,15 +7,16 @@ using Operational.Storage.LiveFeed;
 namespace Operational.Storage.Metrics;
 
 /// <summary>
-/// Folds stored events into the metric rollups, off the ingest path: it reads what storage wrote
+/// Folds stored events into the metric rollups, off the ingest path (for a store that folds
+/// behind ingest, <see cref="IRollupFolding"/>; a store that folds as it inserts only has its old rollups pruned): it reads what storage wrote
 /// after the last folded position, folds it in memory (<see cref="RollupFolding"/>) and merges the
 /// result with that position in one write. Storing wakes it; it folds at most once a second while
 /// events keep coming, so a busy minute costs one merge per series rather than one per event. A
 /// crash loses nothing: the events after the last saved position are folded again.
 /// </summary>
-public sealed class MetricRollupWorker(Events.IEventStore events, StoredSignal stored, TimeProvider clock, ILogger<MetricRollupWorker> logger) : BackgroundService
+public sealed class MetricRollupWorker(IMetricStore rollups, StoredSignal stored, TimeProvider clock, ILogger<MetricRollupWorker> logger) : BackgroundService
 {
-    private readonly IMetricStore? _store = events as IMetricStore;
+    private readonly IRollupFolding? _folding = rollups as IRollupFolding;
 
     public const int PageSize = 20_000;
     private static readonly TimeSpan Settle = TimeSpan.FromSeconds(1);
@@ -29,12 +30,6 @@ public sealed class MetricRollupWorker(Events.IEventStore events, StoredSignal s
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        if (_store is null)
-        {
-            logger.LogInformation("This event store keeps no metric rollups: GET /v1/metrics answers 404 (see docs/api.md#metrics)");
-            return;
-        }
-
         while (!stoppingToken.IsCancellationRequested)
         {
             var wake = stored.Next;
@@ -70,7 +65,11 @@ public sealed class MetricRollupWorker(Events.IEventStore events, StoredSignal s
     /// <summary>Folds up to a page of events; how many it read.</summary>
     public async Task<int> FoldOnceAsync(CancellationToken cancellationToken)
     {
-        var store = _store ?? throw new InvalidOperationException("This event store keeps no metric rollups.");
+        if (_folding is not { } store)
+        {
+            return 0;
+        }
+
         var from = await store.FoldedPositionAsync(cancellationToken);
         var read = await store.ReadForFoldingAsync(from, PageSize, cancellationToken);
         if (read.Count == 0)
@@ -103,7 +102,7 @@ public sealed class MetricRollupWorker(Events.IEventStore events, StoredSignal s
         _pruned = now;
         foreach (var resolution in Resolutions.All)
         {
-            await _store!.DeleteRollupsBeforeAsync(resolution, now.Subtract(resolution.Kept()).ToUnixTimeSeconds(), cancellationToken);
+            await rollups.DeleteRollupsBeforeAsync(resolution, now.Subtract(resolution.Kept()).ToUnixTimeSeconds(), cancellationToken);
         }
     }
 }

@@ -512,7 +512,7 @@ public abstract class EventStoreContract : StoreContract<IEventStore>
         IngestedEvent[] batch = [.. Enumerable.Range(0, 30).Select(i => Import($"m{i}", i % 3 == 0 ? "acme" : "globex", 100 + i))];
         await Store.AppendAsync(batch, CancellationToken.None);
         await Store.AppendAsync(batch, CancellationToken.None); // redelivered: folded once
-        var worker = new MetricRollupWorker(Store, new Operational.Storage.LiveFeed.StoredSignal(), TimeProvider.System,
+        var worker = new MetricRollupWorker(rollups, new Operational.Storage.LiveFeed.StoredSignal(), TimeProvider.System,
             Microsoft.Extensions.Logging.Abstractions.NullLogger<MetricRollupWorker>.Instance);
         while (await worker.FoldOnceAsync(CancellationToken.None) > 0)
         {

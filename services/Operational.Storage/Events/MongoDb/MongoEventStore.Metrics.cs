@@ -33,12 +33,12 @@ public sealed partial class MongoEventStore : IMetricStore
             cancellationToken);
     }
 
-    private async Task FoldRollupsAsync(List<EventDocument> inserted, CancellationToken cancellationToken)
+    private async Task FoldRollupsAsync(IEnumerable<Contracts.Events.IngestedEvent> inserted, CancellationToken cancellationToken)
     {
         var contributions = new Dictionary<RollupKey, MetricAggregate>();
-        foreach (var document in inserted)
+        foreach (var e in inserted)
         {
-            RollupFolding.Fold(document.ToIngestedEvent(), contributions);
+            RollupFolding.Fold(e, contributions);
         }
 
         if (contributions.Count == 0)
@@ -69,15 +69,6 @@ public sealed partial class MongoEventStore : IMetricStore
         }).ToList();
         await Rollups.BulkWriteAsync(updates, new BulkWriteOptions { IsOrdered = false }, cancellationToken);
     }
-
-    /// <summary>Folded as inserted: nothing is ever behind.</summary>
-    public Task<long> FoldedPositionAsync(CancellationToken cancellationToken) => Task.FromResult(0L);
-
-    public Task<IReadOnlyList<PositionedEvent>> ReadForFoldingAsync(long afterPosition, int limit, CancellationToken cancellationToken) =>
-        Task.FromResult<IReadOnlyList<PositionedEvent>>([]);
-
-    public Task<bool> SaveRollupsAsync(IReadOnlyDictionary<RollupKey, MetricAggregate> contributions, long fromPosition, long toPosition, CancellationToken cancellationToken) =>
-        Task.FromResult(false);
 
     public async Task<IReadOnlyList<(string Group, long Count)>> RankGroupsAsync(SeriesSelector series, Resolution resolution, long from, long to, int top, CancellationToken cancellationToken)
     {

@@ -63,6 +63,7 @@ public sealed partial class MongoEventStore(IMongoDatabase database) : IEventSto
         }
 
         var inserted = documents;
+        IEnumerable<IngestedEvent> insertedEvents = events;
         try
         {
             await _events.InsertManyAsync(documents, new InsertManyOptions { IsOrdered = false }, cancellationToken);
@@ -73,11 +74,12 @@ public sealed partial class MongoEventStore(IMongoDatabase database) : IEventSto
             // Unordered: every non-duplicate was inserted; the duplicates were stored earlier.
             var duplicates = e.WriteErrors.Select(error => error.Index).ToHashSet();
             inserted = documents.Where((_, index) => !duplicates.Contains(index)).ToList();
+            insertedEvents = events.Where((_, index) => !duplicates.Contains(index));
         }
 
         await CountCategoriesAsync(inserted, cancellationToken);
         await CountUsersAsync(inserted, cancellationToken);
-        await FoldRollupsAsync(inserted, cancellationToken);
+        await FoldRollupsAsync(insertedEvents, cancellationToken); // the events as received: no need to read the documents back
         return inserted.Count;
     }
 

@@ -9,7 +9,7 @@ namespace Operational.Storage.Events.Sqlite;
 /// Rollups in the events' file. The primary key leads with the group, so a group's series is one
 /// range; a covering index by bucket ranks groups without touching the sketches.
 /// </summary>
-public sealed partial class SqliteEventStore : IMetricStore
+public sealed partial class SqliteEventStore : IMetricStore, IRollupFolding
 {
     private const string RollupMigration = """
         CREATE TABLE metric_rollups (
