@@ -25,12 +25,7 @@ public sealed class ConsumerFailureTests : IAsyncDisposable
     {
         _factory = new StandaloneFactory
         {
-            ConfigureServices = services =>
-            {
-                var real = services.Single(d => d.ServiceType == typeof(IEventStore));
-                services.Remove(real);
-                services.AddSingleton(provider => FaultyAppend.Wrap((IEventStore)real.ImplementationFactory!(provider), events => _fault(events)));
-            },
+            ConfigureServices = services => EventStoreDecoration.Decorate(services, inner => FaultyAppend.Wrap(inner, events => _fault(events))),
         };
         _client = _factory.CreateOperationalClient();
     }

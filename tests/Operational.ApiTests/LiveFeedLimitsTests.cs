@@ -23,12 +23,7 @@ public sealed class LiveFeedLimitsTests : IAsyncDisposable
         _factory = new StandaloneFactory
         {
             Settings = new Dictionary<string, string> { ["Storage:LiveFeed:MaxStreamsPerKey"] = "12" },
-            ConfigureServices = services =>
-            {
-                var real = services.Single(d => d.ServiceType == typeof(IEventStore));
-                services.Remove(real);
-                services.AddSingleton(provider => CountingProxy<IEventStore>.Wrap((IEventStore)real.ImplementationFactory!(provider), _storeCalls));
-            },
+            ConfigureServices = services => EventStoreDecoration.Decorate(services, inner => CountingProxy<IEventStore>.Wrap(inner, _storeCalls)),
         };
         _client = _factory.CreateOperationalClient();
     }
