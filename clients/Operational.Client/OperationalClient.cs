@@ -6,6 +6,7 @@ using System.Text.Json;
 using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using Operational.Ids;
 
 namespace Operational.Client;
 
@@ -249,7 +250,7 @@ public sealed class OperationalClient : IOperationalClient
         }
     }
 
-    private static OperationalEvent WithId(OperationalEvent e) => e.Id is null ? e with { Id = Guid.CreateVersion7().ToString() } : e;
+    private static OperationalEvent WithId(OperationalEvent e) => e.Id is null ? e with { Id = EventIds.New() } : e;
 
     private void OnDropped(OperationalEvent e)
     {

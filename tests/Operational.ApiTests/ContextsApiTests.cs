@@ -28,6 +28,24 @@ public sealed class ContextsApiTests(StandaloneFactory factory) : IClassFixture<
     }
 
     [Fact]
+    public async Task A_batch_without_ids_or_timestamps_keeps_its_order_in_the_context()
+    {
+        // One receive time for the whole batch: only the ids the gateway makes can keep the order.
+        var contextId = "batch-" + Guid.NewGuid().ToString("N");
+        var steps = Enumerable.Range(1, 40).Select(i => $$"""{"name":"step {{i}}","contextId":"{{contextId}}"}""");
+        var body = $$"""{"events":[{"name":"run started","contextId":"{{contextId}}","contextStart":true},{{string.Join(",", steps)}},{"name":"run completed","contextId":"{{contextId}}","contextEnd":true}]}""";
+
+        using var response = await _client.PostAsync(StandaloneFactory.IngestKey, "/v1/events/batch", body);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var detail = await _client.WaitForContextAsync(StandaloneFactory.AdminKey, contextId,
+            d => d.GetProperty("context").GetProperty("eventCount").GetInt64() == 42, Settle);
+
+        var names = detail.GetProperty("events").EnumerateArray().Select(e => e.GetProperty("name").GetString()).ToList();
+        Assert.Equal(["run started", .. Enumerable.Range(1, 40).Select(i => $"step {i}"), "run completed"], names);
+        Assert.Equal("completed", detail.GetProperty("context").GetProperty("status").GetString());
+    }
+
+    [Fact]
     public async Task Children_before_their_start_wait_for_it_instead_of_being_lost()
     {
         var contextId = "signup-" + Guid.NewGuid().ToString("N");

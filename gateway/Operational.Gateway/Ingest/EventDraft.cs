@@ -1,4 +1,5 @@
 using Operational.Contracts.Events;
+using Operational.Ids;
 
 namespace Operational.Gateway.Ingest;
 
@@ -20,7 +21,7 @@ internal sealed record EventDraft(string? ClientId, DateTimeOffset? Timestamp, I
         var timestamp = Timestamp ?? now;
         return Event with
         {
-            Id = ClientId ?? Guid.CreateVersion7(now).ToString(),
+            Id = ClientId ?? EventIds.New(now),
             ProjectId = projectId,
             Timestamp = timestamp,
             ReceivedAt = now,

@@ -9,6 +9,7 @@ using Operational.Contracts.Checks;
 using Operational.Contracts.Events;
 using Operational.Gateway.Identity;
 using Operational.Gateway.Ingest;
+using Operational.Ids;
 using Operational.ServiceDefaults.Identity;
 using Operational.ServiceDefaults.Problems;
 using Operational.ServiceDefaults.ServiceApis;
@@ -153,7 +154,7 @@ public static class PingEndpoints
             PingSignals.Fail => (EventLevels.Error, "❌"),
             _ => (EventLevels.Info, "📝"),
         };
-        return new IngestedEvent(Guid.CreateVersion7(ping.At).ToString(), receipt.ProjectId!, receipt.CheckName!, avatar, "checks",
+        return new IngestedEvent(EventIds.New(ping.At), receipt.ProjectId!, receipt.CheckName!, avatar, "checks",
             ping.Output is null ? null : JsonSerializer.SerializeToElement(ping.Output), ping.At, ping.At)
         {
             Level = level,
