@@ -13,6 +13,7 @@ using Operational.Rules.Storage;
 using Operational.ServiceDefaults.Bus;
 using Operational.ServiceDefaults.Hosting;
 using Operational.ServiceDefaults.Identity;
+using Operational.ServiceDefaults.Matching;
 using Operational.ServiceDefaults.Validation;
 
 namespace Operational.Bench;
@@ -91,7 +92,7 @@ internal static class RulesBenchmark
         for (var i = 0; i < count; i++)
         {
             var definition = new RuleDefinition($"leads {i}", RuleKinds.Volume, true,
-                new RuleConditions(new TextCondition($"lead {i % Names}", null, null), null, null, null, null, null, null),
+                new EventConditions(new TextCondition($"lead {i % Names}", null, null), null, null, null, null, null, null),
                 null, new VolumeSettings(1, null, 3600, null, "campaignGroup", null), null, null, null);
             var rule = RuleValidator.Compile(new Rule($"r{i:D5}", Project, definition, now, now), new FieldErrors())!;
             await store.SaveRuleAsync(rule.Rule, CancellationToken.None);
@@ -192,7 +193,7 @@ internal static class RulesBenchmark
         for (var i = 0; i < count; i++)
         {
             var definition = new RuleDefinition($"payment problem {i}", RuleKinds.Match, true,
-                new RuleConditions(new TextCondition($"payment failed {i}", null, null), null, EventLevels.Error, null,
+                new EventConditions(new TextCondition($"payment failed {i}", null, null), null, EventLevels.Error, null,
                     new Dictionary<string, JsonElement> { ["plan"] = JsonSerializer.SerializeToElement("pro") }, null, null),
                 null, null, null, null, null);
             await store.SaveRuleAsync(new Rule($"m{i:D5}", "bench-match", definition, now, now), CancellationToken.None);

@@ -1,5 +1,5 @@
 using Cronos;
-using Operational.Rules.Matching;
+using Operational.ServiceDefaults.Matching;
 
 namespace Operational.Rules.Definitions;
 

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Operational.ServiceDefaults.Matching;
 
 namespace Operational.Rules.Definitions;
 
@@ -31,7 +32,7 @@ public sealed record RuleDefinition(
     string? Name,
     string? Kind,
     bool? Enabled,
-    RuleConditions? Match,
+    EventConditions? Match,
     ThresholdSettings? Threshold,
     VolumeSettings? Volume,
     HeartbeatSettings? Heartbeat,
@@ -56,29 +57,12 @@ public sealed record ResolveSettings(int? Consecutive);
 /// <summary>If the alert is still open and unacknowledged <paramref name="AfterSeconds"/> after it opened, tell these channels too.</summary>
 public sealed record EscalationStep(int? AfterSeconds, IReadOnlyList<string>? Channels);
 
-/// <summary>What an event must have to match; every condition given must hold. No condition: every event matches.</summary>
-/// <param name="IncludeTest">Test events match too (by default they never do). Backfilled events never match.</param>
-public sealed record RuleConditions(
-    TextCondition? Name,
-    string? Category,
-    string? Level,
-    string? UserId,
-    IReadOnlyDictionary<string, JsonElement>? Tags,
-    IReadOnlyDictionary<string, JsonElement>? Content,
-    bool? IncludeTest);
-
-/// <summary>One of the three, compared case-sensitively.</summary>
-public sealed record TextCondition(
-    [property: JsonPropertyName("equals")] string? Exactly,
-    string? Prefix,
-    string? Contains);
-
 /// <param name="Rate">Instead of a count: alert when at least this share of the matching events (and at least <paramref name="Count"/> of them) also meet its conditions.</param>
 /// <param name="Stat">Instead of counting: a statistic of a numeric tag of the window's matching events (once it holds <paramref name="Count"/> values), checked against <paramref name="Above"/> and <paramref name="Below"/>.</param>
 public sealed record ThresholdSettings(int? Count, int? WindowSeconds, ThresholdRate? Rate = null, RuleStat? Stat = null, double? Above = null, double? Below = null);
 
 /// <summary>"At least <paramref name="Percent"/>% of the matching events are <paramref name="Where"/>", e.g. 5% of payment events at level error.</summary>
-public sealed record ThresholdRate(double? Percent, RuleConditions? Where);
+public sealed record ThresholdRate(double? Percent, EventConditions? Where);
 
 /// <param name="GroupBy">A tag key: the rule is checked per value of this tag seen within <paramref name="GroupLookbackSeconds"/>.</param>
 /// <param name="Stat">Instead of counting: a statistic of a numeric tag of the matching events, checked against <paramref name="Above"/> and <paramref name="Below"/>.</param>

@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using Operational.ServiceDefaults.Identity;
+using Operational.ServiceDefaults.Matching;
 using Operational.ServiceDefaults.Problems;
 using Operational.ServiceDefaults.Requests;
 
@@ -11,7 +12,7 @@ public sealed record RuleResponse(
     string? Name,
     string? Kind,
     bool Enabled,
-    RuleConditions? Match,
+    EventConditions? Match,
     ThresholdSettings? Threshold,
     VolumeSettings? Volume,
     HeartbeatSettings? Heartbeat,

@@ -1,7 +1,7 @@
 using System.Text.Json;
 using Cronos;
 using Operational.Contracts.Events;
-using Operational.Rules.Matching;
+using Operational.ServiceDefaults.Matching;
 using Operational.ServiceDefaults.Validation;
 
 namespace Operational.Rules.Definitions;
@@ -14,7 +14,6 @@ public static class RuleValidator
 {
     public const int MaxNameLength = 100;
     public const int MaxChannels = 20;
-    public const int MaxConditions = 20;
     public const int MaxWindowSeconds = 30 * 24 * 3600;
     public const int MinRepeatSeconds = 60;
     public const string DefaultCron = "* * * * *";
@@ -37,7 +36,7 @@ public static class RuleValidator
             errors.Add("kind", $"is required: one of {string.Join(", ", RuleKinds.All)}");
         }
 
-        CheckConditions(d.Match, errors);
+        EventConditionRules.Check(d.Match, errors);
         CheckChannels(d.Channels, errors);
         if (d.Check is not null)
         {
@@ -103,56 +102,6 @@ public static class RuleValidator
             DependsOn = d.DependsOn ?? [],
             GroupWait = d.GroupWaitSeconds is { } groupWait ? TimeSpan.FromSeconds(groupWait) : null,
         };
-    }
-
-    private static void CheckConditions(RuleConditions? match, FieldErrors errors, string field = "match")
-    {
-        if (match is null)
-        {
-            return;
-        }
-
-        if (match.Name is { } text)
-        {
-            var given = new[] { text.Exactly, text.Prefix, text.Contains }.Count(v => !string.IsNullOrEmpty(v));
-            if (given != 1)
-            {
-                errors.Add($"{field}.name", "must have exactly one of equals, prefix, contains (non-empty)");
-            }
-        }
-
-        if (match.Level is { } level && !EventLevels.All.Contains(level))
-        {
-            errors.Add($"{field}.level", $"must be one of {string.Join(", ", EventLevels.All)}");
-        }
-
-        Scalars(match.Tags, $"{field}.tags", errors);
-        Scalars(match.Content, $"{field}.content", errors);
-    }
-
-    private static void Scalars(IReadOnlyDictionary<string, JsonElement>? values, string field, FieldErrors errors)
-    {
-        if (values is null)
-        {
-            return;
-        }
-
-        if (values.Count > MaxConditions)
-        {
-            errors.Add(field, $"may have at most {MaxConditions} entries");
-        }
-
-        foreach (var (key, value) in values)
-        {
-            if (string.IsNullOrWhiteSpace(key) || key.Length > 200)
-            {
-                errors.Add(field, "keys must be 1 to 200 characters");
-            }
-            else if (value.ValueKind is not (JsonValueKind.String or JsonValueKind.Number or JsonValueKind.True or JsonValueKind.False))
-            {
-                errors.Add($"{field}.{key}", "must be a string, number or boolean");
-            }
-        }
     }
 
     public const int MaxChecksRemembered = 60;
@@ -335,7 +284,7 @@ public static class RuleValidator
             errors.Add("threshold.rate.where", "is required: the conditions the share is of, e.g. {\"level\": \"error\"}");
         }
 
-        CheckConditions(rate.Where, errors, "threshold.rate.where");
+        EventConditionRules.Check(rate.Where, errors, "threshold.rate.where");
         return new RuleSettings { Min = settings.Count ?? 0, Window = window, RatePercent = rate.Percent, RateMatcher = EventMatcher.Compile(rate.Where) };
     }
 

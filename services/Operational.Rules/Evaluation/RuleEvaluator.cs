@@ -6,6 +6,7 @@ using Operational.Rules.Checks;
 using Operational.Rules.Definitions;
 using Operational.Rules.JobChecks;
 using Operational.Rules.Matching;
+using Operational.ServiceDefaults.Matching;
 
 namespace Operational.Rules.Evaluation;
 

@@ -4,6 +4,7 @@ using Operational.Rules.Alerts;
 using Operational.Rules.Definitions;
 using Operational.Rules.Evaluation;
 using Operational.Rules.Matching;
+using Operational.ServiceDefaults.Matching;
 using Operational.ServiceDefaults.Time;
 using Operational.ServiceDefaults.Validation;
 
@@ -201,7 +202,7 @@ public sealed class CheckService(
     {
         var period = request.PeriodSeconds ?? (request.Cron is null ? DefaultPeriodSeconds : null);
         var schedule = request.Cron is null ? null : new RuleSchedule(request.Cron, request.TimeZone);
-        var match = new RuleConditions(null, CheckSignals.Category, null, null,
+        var match = new EventConditions(null, CheckSignals.Category, null, null,
             new Dictionary<string, JsonElement> { [CheckSignals.CheckTag] = JsonSerializer.SerializeToElement(checkId) }, null, IncludeTest: true);
         return new RuleDefinition(request.Name?.Trim() is { Length: > 0 } name ? name : face.Slug, RuleKinds.Heartbeat, enabled, match, null, null,
             new HeartbeatSettings(period, schedule, request.GraceSeconds ?? DefaultGraceSeconds, request.MaxRunSeconds),

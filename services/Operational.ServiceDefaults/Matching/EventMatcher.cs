@@ -1,33 +1,36 @@
 using System.Globalization;
 using System.Text.Json;
 using Operational.Contracts.Events;
-using Operational.Rules.Definitions;
 
-namespace Operational.Rules.Matching;
+namespace Operational.ServiceDefaults.Matching;
 
 /// <summary>
-/// A rule's conditions compiled into checks that run in nanoseconds: the cheap exact comparisons
-/// first, the JSON walks last. Backfilled events never match (they are history, not something
-/// to alert on); test events match only when the rule asks for them.
+/// Conditions (a rule's, a saved metric's) compiled into checks that run in nanoseconds: the cheap
+/// exact comparisons first, the JSON walks last. Test events match only when the conditions ask for
+/// them; backfilled events never match unless compiled with <c>history: true</c> (a rule does not
+/// alert on history; a metric measures it).
 /// </summary>
 public sealed class EventMatcher
 {
     private readonly Func<IngestedEvent, bool>[] _checks;
     private readonly bool _includeTest;
+    private readonly bool _history;
 
-    private EventMatcher(Func<IngestedEvent, bool>[] checks, bool includeTest)
+    private EventMatcher(Func<IngestedEvent, bool>[] checks, bool includeTest, bool history)
     {
         _checks = checks;
         _includeTest = includeTest;
+        _history = history;
     }
 
-    /// <summary>The checks of <paramref name="conditions"/>; they must have been validated.</summary>
-    public static EventMatcher Compile(RuleConditions? conditions)
+    /// <summary>The checks of <paramref name="conditions"/> (checked by <see cref="EventConditionRules"/>).</summary>
+    /// <param name="history">Backfilled events match too.</param>
+    public static EventMatcher Compile(EventConditions? conditions, bool history = false)
     {
         var checks = new List<Func<IngestedEvent, bool>>();
         if (conditions is null)
         {
-            return new EventMatcher([], includeTest: false);
+            return new EventMatcher([], includeTest: false, history);
         }
 
         if (conditions.Level is { } level)
@@ -71,12 +74,12 @@ public sealed class EventMatcher
             checks.Add(e => ContentAt(e, path, segments) is { } actual && Same(actual, value));
         }
 
-        return new EventMatcher([.. checks], conditions.IncludeTest ?? false);
+        return new EventMatcher([.. checks], conditions.IncludeTest ?? false, history);
     }
 
     public bool Matches(IngestedEvent e)
     {
-        if (e.Backfilled || (e.Test && !_includeTest))
+        if ((e.Backfilled && !_history) || (e.Test && !_includeTest))
         {
             return false;
         }
