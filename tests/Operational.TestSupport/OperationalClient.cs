@@ -40,6 +40,13 @@ public sealed class OperationalClient(HttpClient http)
         return http.SendAsync(request);
     }
 
+    public Task<HttpResponseMessage> DeleteAsync(string key, string path)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Delete, path);
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", key);
+        return http.SendAsync(request);
+    }
+
     public Task<HttpResponseMessage> GetAsync(string key, string path)
     {
         var request = new HttpRequestMessage(HttpMethod.Get, path);

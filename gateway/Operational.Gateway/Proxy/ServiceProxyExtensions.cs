@@ -30,6 +30,7 @@ public static class ServiceProxyExtensions
         new("storage-users-identify", "storage", "/v1/users/{userId}", ["POST"], Policies.Ingest),
         new("storage-groups-read", "storage", "/v1/groups/{groupId}", ["GET"], Policies.Read),
         new("storage-metrics", "storage", "/v1/metrics/{**rest}", ["GET"], Policies.Read),
+        new("storage-metrics-saved", "storage", "/v1/metrics/saved/{**rest}", ["POST", "DELETE"], Policies.Admin),
         new("storage-insights-read", "storage", "/v1/insights", ["GET"], Policies.Read),
         new("storage-insights-write", "storage", "/v1/insights", ["POST", "PATCH"], Policies.Ingest),
         new("storage-logsnag-identify", "storage", "/v1/identify", ["POST"], Policies.Ingest),

@@ -26,6 +26,22 @@ public interface IMetricStore
 
     /// <summary>Deletes rollups of <paramref name="resolution"/> whose bucket starts before <paramref name="before"/>.</summary>
     Task<int> DeleteRollupsBeforeAsync(Resolution resolution, long before, CancellationToken cancellationToken);
+
+    /// <summary>A project's saved metrics by key, or every project's (<paramref name="projectId"/> null: what folding needs).</summary>
+    Task<IReadOnlyList<SavedMetric>> ListSavedMetricsAsync(string? projectId, CancellationToken cancellationToken);
+
+    /// <summary>Adds a saved metric unless its key is taken or its project has <paramref name="maxPerProject"/> already.</summary>
+    Task<SavedMetricAdded> AddSavedMetricAsync(SavedMetric metric, int maxPerProject, CancellationToken cancellationToken);
+
+    /// <summary>Deletes a saved metric and its rollups; false when there was none.</summary>
+    Task<bool> DeleteSavedMetricAsync(string projectId, string key, CancellationToken cancellationToken);
+}
+
+public enum SavedMetricAdded
+{
+    Added,
+    KeyTaken,
+    TooMany,
 }
 
 /// <summary>

@@ -13,16 +13,22 @@ public sealed record MetricSeries(string? Group, long Count, IReadOnlyDictionary
 
 public sealed record MetricCatalogEntry(string Name, string Field, IReadOnlyList<string> GroupBy);
 
-public sealed record MetricCatalogResponse(IReadOnlyList<MetricCatalogEntry> Metrics);
+/// <param name="Metrics">Event names with numeric tags, and the tags each can be grouped by.</param>
+/// <param name="Saved">The project's saved metrics.</param>
+public sealed record MetricCatalogResponse(IReadOnlyList<MetricCatalogEntry> Metrics, IReadOnlyList<SavedMetricResponse> Saved);
 
+/// <param name="Name">The event name measured; null for a saved metric.</param>
+/// <param name="Metric">The saved metric measured, if one was asked for.</param>
 public sealed record MetricResponse(
-    string Name, string Field, string? GroupBy, string Bucket, DateTimeOffset From, DateTimeOffset To, IReadOnlyList<string> Statistics,
-    IReadOnlyList<DateTimeOffset> Buckets, MetricSeries All, IReadOnlyList<MetricSeries> Groups, MetricSeries? Other);
+    string? Name, string Field, string? GroupBy, string Bucket, DateTimeOffset From, DateTimeOffset To, IReadOnlyList<string> Statistics,
+    IReadOnlyList<DateTimeOffset> Buckets, MetricSeries All, IReadOnlyList<MetricSeries> Groups, MetricSeries? Other,
+    SavedMetricResponse? Metric = null);
 
 /// <summary>
-/// <c>GET /v1/metrics</c>: statistics of a numeric tag of one event name — count, sum, avg, min,
-/// max, p50, p95, p99 — per minute, hour or day, over all events and for the groups (values of
-/// another tag) with the most values, the rest as "other". Read from the rollups only: never raw events.
+/// <c>GET /v1/metrics</c>: statistics of a numeric tag — count, sum, avg, min, max, p50, p95, p99 —
+/// of one event name, or of a saved metric's events (any conditions), per minute, hour or day, over
+/// all events and for the groups (values of another tag) with the most values, the rest as
+/// "other". Read from the rollups only: never raw events.
 /// </summary>
 public static class MetricEndpoints
 {
@@ -34,38 +40,66 @@ public static class MetricEndpoints
     {
         endpoints.MapGet("/v1/metrics", GetAsync).RequireAuthorization(Policies.Read).WithTags("Metrics").WithName("GetMetrics");
         endpoints.MapGet("/v1/metrics/catalog", CatalogAsync).RequireAuthorization(Policies.Read).WithTags("Metrics").WithName("GetMetricCatalog");
-        return endpoints;
+        return endpoints.MapSavedMetrics();
     }
 
-    /// <summary>What can be asked: the event names with numeric tags in the last 30 days, and the tags each can be grouped by.</summary>
+    /// <summary>What can be asked: the event names with numeric tags in the last 30 days, the tags each can be grouped by, and the saved metrics.</summary>
     private static async Task<Ok<MetricCatalogResponse>> CatalogAsync(HttpContext http, IMetricStore store, TimeProvider clock, CancellationToken ct)
     {
-        var rows = await store.CatalogAsync(http.User.GetProjectId(), clock.GetUtcNow().AddDays(-30).ToUnixTimeSeconds(), ct);
-        return TypedResults.Ok(new MetricCatalogResponse(rows
-            .GroupBy(r => (r.Name, r.Field))
-            .Select(g => new MetricCatalogEntry(g.Key.Name, g.Key.Field, g.Select(r => r.GroupKey).Where(k => k.Length > 0).ToList()))
-            .ToList()));
+        var project = http.User.GetProjectId();
+        var rows = await store.CatalogAsync(project, clock.GetUtcNow().AddDays(-30).ToUnixTimeSeconds(), ct);
+        return TypedResults.Ok(new MetricCatalogResponse(
+            rows.GroupBy(r => (r.Name, r.Field))
+                .Select(g => new MetricCatalogEntry(g.Key.Name, g.Key.Field, g.Select(r => r.GroupKey).Where(k => k.Length > 0).ToList()))
+                .ToList(),
+            (await store.ListSavedMetricsAsync(project, ct)).Select(SavedMetricResponse.From).ToList()));
     }
 
-    private static async Task<Results<Ok<MetricResponse>, ValidationProblem>> GetAsync(
-        HttpContext http, IMetricStore store, TimeProvider clock, string? name, string? field, string? fn, string? groupBy, string? bucket, string? from, string? to,
-        string? top, CancellationToken ct)
+    private static async Task<Results<Ok<MetricResponse>, ValidationProblem, ProblemHttpResult>> GetAsync(
+        HttpContext http, IMetricStore store, TimeProvider clock, string? name, string? field, string? metric, string? fn, string? groupBy, string? bucket,
+        string? from, string? to, string? top, CancellationToken ct)
     {
         var errors = new FieldErrors();
-        if (QueryParameters.Filter(name) is not { } eventName)
-        {
-            errors.Add("name", "is required: the event name whose numeric tag to read");
-        }
-
-        if (QueryParameters.Filter(field) is not { } fieldName || !IsTagKey(fieldName))
-        {
-            errors.Add("field", "is required: a numeric tag's key (1–64 of A–Z a–z 0–9 - _ .)");
-        }
-
         var group = QueryParameters.Filter(groupBy);
-        if (group is not null && !IsTagKey(group))
+        SavedMetric? saved = null;
+        if (QueryParameters.Filter(metric) is { } key)
         {
-            errors.Add("groupBy", "must be a tag's key (1–64 of A–Z a–z 0–9 - _ .)");
+            if (name is not null || field is not null)
+            {
+                errors.Add("metric", "takes the place of name and field: give either metric, or name and field");
+            }
+            else if (await SavedMetricEndpoints.FindAsync(store, http.User.GetProjectId(), key, ct) is not { } found)
+            {
+                return SavedMetricEndpoints.NotFound(key);
+            }
+            else if (group is not null && group != found.GroupBy)
+            {
+                errors.Add("groupBy", found.GroupBy is null
+                    ? $"saved metric '{key}' is not grouped"
+                    : $"saved metric '{key}' is grouped by {found.GroupBy} only (or leave groupBy out for its groups)");
+            }
+            else
+            {
+                saved = found;
+                group = found.GroupBy;
+            }
+        }
+        else
+        {
+            if (QueryParameters.Filter(name) is null)
+            {
+                errors.Add("name", "is required (or metric): the event name whose numeric tag to read");
+            }
+
+            if (QueryParameters.Filter(field) is not { } fieldName || !IsTagKey(fieldName))
+            {
+                errors.Add("field", "is required (or metric): a numeric tag's key (1–64 of A–Z a–z 0–9 - _ .)");
+            }
+
+            if (group is not null && !IsTagKey(group))
+            {
+                errors.Add("groupBy", "must be a tag's key (1–64 of A–Z a–z 0–9 - _ .)");
+            }
         }
 
         var statistics = (QueryParameters.Filter(fn) ?? "count,avg,p50,p95,p99").Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries).Distinct().ToList();
@@ -103,9 +137,9 @@ public static class MetricEndpoints
             {
                 errors.Add("bucket", "gives more than 5,000 buckets over this range; ask for a coarser one");
             }
-            else if (resolution == Resolution.Minute && group is not null)
+            else if (resolution == Resolution.Minute && group is not null && saved is null)
             {
-                errors.Add("bucket", "minute buckets are kept over all events, not per group: ask for hour or day buckets with groupBy");
+                errors.Add("bucket", "minute buckets of an event name are kept over all events, not per group: ask for hour or day buckets with groupBy, or save a metric (its groups have minutes)");
             }
         }
 
@@ -123,10 +157,12 @@ public static class MetricEndpoints
             buckets.Add(b);
         }
 
-        var series = new SeriesSelector(http.User.GetProjectId(), name!.Trim(), field!.Trim(), "");
+        var series = saved is not null
+            ? new SeriesSelector(http.User.GetProjectId(), saved.SeriesName, saved.Field, "")
+            : new SeriesSelector(http.User.GetProjectId(), name!.Trim(), field!.Trim(), "");
         var (all, groups, other) = await QueryAsync(store, series, group, resolution, first, last, buckets, statistics, limit, ct);
-        return TypedResults.Ok(new MetricResponse(series.Name, series.Field, group, resolution.ToString().ToLowerInvariant(), start, end, statistics,
-            buckets.Select(b => DateTimeOffset.FromUnixTimeSeconds(b)).ToList(), all, groups, other));
+        return TypedResults.Ok(new MetricResponse(saved is null ? series.Name : null, series.Field, group, resolution.ToString().ToLowerInvariant(), start, end, statistics,
+            buckets.Select(b => DateTimeOffset.FromUnixTimeSeconds(b)).ToList(), all, groups, other, saved is null ? null : SavedMetricResponse.From(saved)));
     }
 
     /// <summary>
@@ -196,5 +232,5 @@ public static class MetricEndpoints
 
     private static long Mod(long a, long b) => ((a % b) + b) % b;
 
-    private static bool IsTagKey(string key) => key.Length is > 0 and <= 64 && key.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.');
+    public static bool IsTagKey(string key) => key.Length is > 0 and <= 64 && key.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.');
 }

@@ -78,9 +78,10 @@ public sealed class MetricRollupWorker(IMetricStore rollups, StoredSignal stored
         }
 
         var contributions = new Dictionary<RollupKey, MetricAggregate>();
+        var saved = new SavedMetrics.Set(await rollups.ListSavedMetricsAsync(null, cancellationToken));
         foreach (var positioned in read)
         {
-            RollupFolding.Fold(positioned.Event, contributions);
+            RollupFolding.Fold(positioned.Event, contributions, saved);
         }
 
         if (await store.SaveRollupsAsync(contributions, from, read[^1].Position, cancellationToken))

@@ -53,6 +53,13 @@ public static class RollupFolding
     public const int MaxFields = 8;
     public const int MaxGroups = 8;
 
+    /// <summary>Folds <paramref name="e"/> by its name and into the saved metrics it meets.</summary>
+    public static void Fold(IngestedEvent e, Dictionary<RollupKey, MetricAggregate> into, SavedMetrics.Set saved)
+    {
+        saved.Fold(e, into);
+        Fold(e, into);
+    }
+
     public static void Fold(IngestedEvent e, Dictionary<RollupKey, MetricAggregate> into)
     {
         if (e.Test || e.Tags is not { Count: > 0 } tags)
@@ -82,10 +89,9 @@ public static class RollupFolding
             return;
         }
 
-        var seconds = e.Timestamp.ToUnixTimeSeconds();
         foreach (var resolution in Resolutions.All)
         {
-            var bucket = seconds - Mod(seconds, resolution.Seconds());
+            var bucket = BucketOf(e.Timestamp, resolution);
             foreach (var (field, value) in fields)
             {
                 Add(into, new RollupKey(e.ProjectId, e.Name, field, "", "", resolution, bucket), value);
@@ -103,9 +109,15 @@ public static class RollupFolding
         }
     }
 
-    private static long Mod(long a, long b) => ((a % b) + b) % b;
+    /// <summary>The start (unix seconds) of the bucket holding <paramref name="at"/>.</summary>
+    public static long BucketOf(DateTimeOffset at, Resolution resolution)
+    {
+        var seconds = at.ToUnixTimeSeconds();
+        var size = resolution.Seconds();
+        return seconds - (((seconds % size) + size) % size);
+    }
 
-    private static void Add(Dictionary<RollupKey, MetricAggregate> into, RollupKey key, double value)
+    public static void Add(Dictionary<RollupKey, MetricAggregate> into, RollupKey key, double value)
     {
         if (!into.TryGetValue(key, out var aggregate))
         {

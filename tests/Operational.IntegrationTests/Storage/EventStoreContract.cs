@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Operational.Contracts.Events;
+using Operational.ServiceDefaults.Matching;
 using Operational.ServiceDefaults.Validation;
 using Operational.Storage.Events;
 using Operational.Storage.Insights;
@@ -528,6 +529,59 @@ public abstract class EventStoreContract : StoreContract<IEventStore>
         Assert.Equal(30, all.Aggregate.Count);
         Assert.Contains(("import finished", "durationMs", "customer"), await rollups.CatalogAsync("p1", 0, CancellationToken.None));
         Assert.Empty(await rollups.ReadSeriesAsync(series, "acme", Resolution.Hour, from, to - 7200, CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task Saved_metrics_are_kept_per_project_and_fold_what_they_match_from_their_creation_on()
+    {
+        var rollups = (IMetricStore)Store;
+        var ct = CancellationToken.None;
+        var created = new DateTimeOffset(2026, 11, 22, 10, 0, 0, TimeSpan.Zero);
+        var pro = new EventConditions(null, null, null, null, new Dictionary<string, JsonElement> { ["plan"] = Json("\"pro\"") }, null, null);
+        var metric = new SavedMetric("p1", "pro", "Pro imports", pro, "durationMs", "customer", created);
+
+        Assert.Equal(SavedMetricAdded.Added, await rollups.AddSavedMetricAsync(metric, 2, ct));
+        Assert.Equal(SavedMetricAdded.KeyTaken, await rollups.AddSavedMetricAsync(metric with { Title = "again" }, 2, ct));
+        Assert.Equal(SavedMetricAdded.Added, await rollups.AddSavedMetricAsync(metric with { Key = "all", GroupBy = null, Match = new EventConditions(null, null, null, null, null, null, null) }, 2, ct));
+        Assert.Equal(SavedMetricAdded.TooMany, await rollups.AddSavedMetricAsync(metric with { Key = "third" }, 2, ct));
+        Assert.Equal(SavedMetricAdded.Added, await rollups.AddSavedMetricAsync(metric with { ProjectId = "p2" }, 2, ct));
+
+        IngestedEvent Import(string id, DateTimeOffset at, string plan, string customer, double ms) => Event("p1", id, at) with
+        {
+            Name = "import finished",
+            Tags = new Dictionary<string, JsonElement> { ["durationMs"] = JsonSerializer.SerializeToElement(ms), ["plan"] = Json($"\"{plan}\""), ["customer"] = Json($"\"{customer}\"") },
+        };
+        var later = created.AddMinutes(5);
+        await Store.AppendAsync(
+            [Import("s0", created.AddMinutes(-1), "pro", "acme", 9000), Import("s1", later, "pro", "acme", 100), Import("s2", later, "pro", "acme", 200),
+             Import("s3", later, "free", "acme", 300), Import("s4", later, "pro", "globex", 50)], ct);
+        var worker = new MetricRollupWorker(rollups, new Operational.Storage.LiveFeed.StoredSignal(), TimeProvider.System,
+            Microsoft.Extensions.Logging.Abstractions.NullLogger<MetricRollupWorker>.Instance);
+        while (await worker.FoldOnceAsync(ct) > 0)
+        {
+        }
+
+        var series = new SeriesSelector("p1", metric.SeriesName, "durationMs", "customer");
+        var (from, to) = (created.ToUnixTimeSeconds(), created.AddHours(1).ToUnixTimeSeconds());
+        Assert.Equal([("acme", 2L), ("globex", 1L)], await rollups.RankGroupsAsync(series, Resolution.Minute, from, to, 10, ct));
+        var whole = Assert.Single(await rollups.ReadSeriesAsync(series with { GroupKey = "" }, "", Resolution.Minute, from, to, ct));
+        Assert.Equal((3L, 350.0), (whole.Aggregate.Count, whole.Aggregate.Sum));
+        var all = (await rollups.ListSavedMetricsAsync("p1", ct)).Single(m => m.Key == "all");
+        Assert.Equal(4, Assert.Single(await rollups.ReadSeriesAsync(new SeriesSelector("p1", all.SeriesName, "durationMs", ""), "", Resolution.Hour, from, to, ct)).Aggregate.Count);
+        Assert.DoesNotContain(await rollups.CatalogAsync("p1", 0, ct), c => c.Name.StartsWith('\u0001'));
+
+        var listed = await rollups.ListSavedMetricsAsync("p1", ct);
+        Assert.Equal(["all", "pro"], listed.Select(m => m.Key));
+        var read = listed.Single(m => m.Key == "pro");
+        Assert.Equal((metric.Title, metric.Field, metric.GroupBy, metric.CreatedAt), (read.Title, read.Field, read.GroupBy, read.CreatedAt));
+        Assert.True(EventMatcher.Compile(read.Match).Matches(Import("s5", later, "pro", "x", 1)));
+        Assert.Equal(3, (await rollups.ListSavedMetricsAsync(null, ct)).Count);
+
+        Assert.True(await rollups.DeleteSavedMetricAsync("p1", "pro", ct));
+        Assert.False(await rollups.DeleteSavedMetricAsync("p1", "pro", ct));
+        Assert.Empty(await rollups.ReadSeriesAsync(series, "acme", Resolution.Minute, from, to, ct));
+        Assert.Equal(["all"], (await rollups.ListSavedMetricsAsync("p1", ct)).Select(m => m.Key));
+        Assert.Single(await rollups.ListSavedMetricsAsync("p2", ct));
     }
 
     private static JsonElement Json(string json) => JsonDocument.Parse(json).RootElement.Clone();

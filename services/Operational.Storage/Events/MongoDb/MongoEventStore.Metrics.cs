@@ -36,9 +36,10 @@ public sealed partial class MongoEventStore : IMetricStore
     private async Task FoldRollupsAsync(IEnumerable<Contracts.Events.IngestedEvent> inserted, CancellationToken cancellationToken)
     {
         var contributions = new Dictionary<RollupKey, MetricAggregate>();
+        var saved = await SavedMetricsForFoldingAsync(cancellationToken);
         foreach (var e in inserted)
         {
-            RollupFolding.Fold(e, contributions);
+            RollupFolding.Fold(e, contributions, saved);
         }
 
         if (contributions.Count == 0)
@@ -93,7 +94,8 @@ public sealed partial class MongoEventStore : IMetricStore
     {
         var f = Builders<RollupDocument>.Filter;
         var found = await Rollups.Aggregate()
-            .Match(f.Eq(r => r.ProjectId, projectId) & f.Eq(r => r.Resolution, Resolution.Day.Code()) & f.Gte(r => r.Bucket, since))
+            .Match(f.Eq(r => r.ProjectId, projectId) & f.Eq(r => r.Resolution, Resolution.Day.Code()) & f.Gte(r => r.Bucket, since)
+                   & f.Not(f.Regex(r => r.Name, new MongoDB.Bson.BsonRegularExpression("^\u0001")))) // not saved metrics' series
             .Group(r => new { r.Name, r.Field, r.GroupKey }, g => new { g.Key.Name, g.Key.Field, g.Key.GroupKey })
             .Limit(1000)
             .ToListAsync(cancellationToken);

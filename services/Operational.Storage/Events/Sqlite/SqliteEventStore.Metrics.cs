@@ -112,7 +112,8 @@ public sealed partial class SqliteEventStore : IMetricStore, IRollupFolding
     public async Task<IReadOnlyList<(string Name, string Field, string GroupKey)>> CatalogAsync(string projectId, long since, CancellationToken cancellationToken) =>
         await database.QueryAsync("""
             SELECT DISTINCT name, field, group_key FROM metric_rollups
-            WHERE project_id = $project AND resolution = 'd' AND bucket >= $since ORDER BY name, field, group_key LIMIT 1000
+            WHERE project_id = $project AND resolution = 'd' AND bucket >= $since AND substr(name, 1, 1) <> char(1) -- not saved metrics' series
+            ORDER BY name, field, group_key LIMIT 1000
             """, r => (r.GetString(0), r.GetString(1), r.GetString(2)), cancellationToken, ("$project", projectId), ("$since", since));
 
     public Task<int> DeleteRollupsBeforeAsync(Resolution resolution, long before, CancellationToken cancellationToken) =>

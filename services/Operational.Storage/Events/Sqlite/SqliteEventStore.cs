@@ -123,6 +123,7 @@ public sealed partial class SqliteEventStore(SqliteDatabase database) : IEventSt
         CREATE INDEX ix_insight_history ON insight_history (project_id, title, seq DESC);
         """,
         RollupMigration,
+        SavedMetricMigration,
     ];
 
     private const string Columns =
