@@ -17,4 +17,7 @@ root.Subcommands.Add(ImportCommand.Create());
 root.Subcommands.Add(LoginCommand.Create());
 root.Subcommands.Add(LoginCommand.CreateLogout());
 root.Subcommands.Add(CompletionCommand.Create());
-return await root.Parse(args).InvokeAsync();
+var parsed = root.Parse(args);
+var status = await parsed.InvokeAsync();
+// System.CommandLine answers a usage error (printed with the help) with 1; ops keeps 1 for refusals.
+return parsed.Errors.Count > 0 ? 2 : status;

@@ -350,6 +350,35 @@ public sealed class DashboardTests : IAsyncLifetime
         await Expect(page.Locator(".plot canvas")).ToHaveCountAsync(1);
         await Shot(page, "metrics", "desktop");
 
+        // A saved metric: only one customer's imports, from the form, measured from its creation on.
+        await page.GetByRole(AriaRole.Link, new() { Name = "Save a metric" }).ClickAsync();
+        await page.GetByLabel("Title").FillAsync("Slow customer imports");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Save metric" }).ClickAsync();
+        await Expect(page.GetByText("is required: a numeric tag")).ToBeVisibleAsync(); // the API's message, next to its field
+        await page.GetByLabel("Numeric tag").FillAsync("durationMs");
+        await page.GetByLabel("Per value of tag").FillAsync("customer");
+        await page.GetByLabel("Event name").FillAsync("import finished");
+        await page.GetByLabel("Tags (key=value, one per line)").FillAsync("customer=customer-2");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Save metric" }).ClickAsync();
+        await Expect(page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex("metric=slow-customer-imports"));
+        var later = Enumerable.Range(0, 12).Select(i => new
+        {
+            name = "import finished",
+            tags = new Dictionary<string, object> { ["customer"] = $"customer-{i % 3}", ["durationMs"] = 1000 + i },
+        });
+        await IngestAsync(HttpMethod.Post, "/v1/events/batch", new { events = later });
+        deadline = DateTime.UtcNow + TimeSpan.FromSeconds(15);
+        while ((await GetJsonAsync("/v1/metrics?metric=slow-customer-imports")).GetProperty("all").GetProperty("count").GetInt64() < 4 && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(200);
+        }
+
+        await page.ReloadAsync();
+        await Expect(page.GetByText("“Slow customer imports” (“import finished”, customer = customer-2)")).ToBeVisibleAsync();
+        await Expect(perCustomer.GetByRole(AriaRole.Row)).ToHaveCountAsync(3); // header, all events, customer-2
+        await Expect(perCustomer.GetByRole(AriaRole.Cell, new() { Name = "4", Exact = true }).First).ToBeVisibleAsync();
+        await Shot(page, "saved-metric", "desktop");
+
         await page.GetByRole(AriaRole.Link, new() { Name = "Charts" }).ClickAsync();
         await Expect(page.Locator(".plot canvas")).ToHaveCountAsync(1);
         await Expect(page.GetByRole(AriaRole.Cell, new() { Name = "billing" })).ToBeVisibleAsync(); // (the other test takes the charts screenshot)

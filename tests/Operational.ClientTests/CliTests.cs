@@ -242,11 +242,14 @@ public sealed class CliTests(CliFixture fixture) : IClassFixture<CliFixture>
     }
 
     [Fact]
-    public async Task Ops_metrics_prints_a_numeric_tags_percentiles_per_group()
+    public async Task Ops_metrics_prints_a_numeric_tags_percentiles_per_group_and_those_of_a_saved_metric()
     {
         var name = "import " + Guid.NewGuid().ToString("N")[..8];
         using var http = new HttpClient { BaseAddress = _host.Address };
         var api = new OperationalClient(http);
+        var key = "globex-" + name[7..];
+        Assert.True((await api.PostAsync(AdminKey, "/v1/metrics/saved",
+            $$$"""{"key": "{{{key}}}", "field": "durationMs", "match": {"name": {"equals": "{{{name}}}"}, "tags": {"customer": "globex"} } }""")).IsSuccessStatusCode);
         var events = Enumerable.Range(1, 30).Select(i => new { name, tags = new Dictionary<string, object> { ["durationMs"] = i * 100, ["customer"] = i <= 20 ? "acme" : "globex" } });
         Assert.True((await api.PostAsync(IngestKey, "/v1/events/batch", JsonSerializer.Serialize(new { events }))).IsSuccessStatusCode);
         await api.WaitForJsonAsync(AdminKey, $"/v1/metrics?name={Uri.EscapeDataString(name)}&field=durationMs",
@@ -261,6 +264,16 @@ public sealed class CliTests(CliFixture fixture) : IClassFixture<CliFixture>
         var acmeP95 = double.Parse(Column(metrics.Stdout, "P95")[1], System.Globalization.CultureInfo.InvariantCulture);
         Assert.InRange(acmeP95, 1900 * 0.99, 1900 * 1.01); // the 19th of 20: 1,900 ms, within the sketch's 1%
         Assert.Equal(1, (await OpsAsAdminAsync("metrics", name, "bad key!")).ExitCode); // the API's 400, said on stderr
+
+        await api.WaitForJsonAsync(AdminKey, $"/v1/metrics?metric={key}", m => m.GetProperty("all").GetProperty("count").GetInt64() == 10, TimeSpan.FromSeconds(15));
+        var saved = await OpsAsAdminAsync("metrics", "--saved", key);
+        Assert.True(saved.ExitCode == 0, saved.Stderr);
+        Assert.Equal(["all"], Column(saved.Stdout, "EVENTS"));
+        Assert.Equal(["10"], Column(saved.Stdout, "VALUES"));
+        Assert.Equal(["3000"], Column(saved.Stdout, "MAX"));
+        var neither = await OpsAsAdminAsync("metrics");
+        Assert.Equal(2, neither.ExitCode);
+        Assert.Contains("--saved", neither.Stderr, StringComparison.Ordinal);
     }
 
     [Fact]

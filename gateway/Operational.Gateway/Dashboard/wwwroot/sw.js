@@ -1,8 +1,8 @@
 // Operational's service worker: the app shell for offline starts, and web push.
-const SHELL = "operational-shell-v5";
+const SHELL = "operational-shell-v6";
 const FILES = ["/", "/index.html", "/app.css", "/manifest.webmanifest", "/icons/icon.svg", "/icons/icon-192.png",
   "/js/app.js", "/js/api.js", "/js/ui.js", "/js/events.js", "/js/feed.js", "/js/contexts.js", "/js/alerts.js", "/js/checks.js",
-  "/js/rules.js", "/js/channels.js", "/js/charts.js", "/js/plots.js", "/js/users.js", "/js/insights.js", "/js/metrics.js", "/js/settings.js", "/js/push.js",
+  "/js/rules.js", "/js/channels.js", "/js/charts.js", "/js/plots.js", "/js/users.js", "/js/insights.js", "/js/metrics.js", "/js/match.js", "/js/settings.js", "/js/push.js",
   "/js/router.js", "/js/session.js", "/vendor/uplot/uPlot.esm.js", "/vendor/uplot/uPlot.min.css"];
 
 self.addEventListener("install", (event) => {

@@ -13,7 +13,7 @@ import { channelsPage } from "./channels.js";
 import { chartsPage } from "./charts.js";
 import { usersPage, userPage } from "./users.js";
 import { insightsPage } from "./insights.js";
-import { metricsPage } from "./metrics.js";
+import { metricsPage, savedMetricEditorPage } from "./metrics.js";
 import { settingsPage } from "./settings.js";
 
 // Path → page. Paths match the links push notifications carry (/events/{id}, /contexts/{id}, /alerts/{id}).
@@ -36,6 +36,7 @@ const routes = [
   [/^\/users\/([^/]+)$/, "users", (id) => userPage(id)],
   [/^\/insights$/, "insights", () => insightsPage()],
   [/^\/metrics$/, "metrics", () => metricsPage()],
+  [/^\/metrics\/new$/, "metrics", () => savedMetricEditorPage()],
   [/^\/settings$/, "settings", () => settingsPage()],
 ];
 

@@ -2,6 +2,7 @@ import { get, post, put, del } from "./api.js";
 import { navigate } from "./router.js";
 import { isAdmin } from "./session.js";
 import { h, mount, toast, showProblem, clearProblems, confirmDialog, field, numberField } from "./ui.js";
+import { matchFieldset, matchFromForm } from "./match.js";
 
 const KINDS = {
   match: "Match — every matching event alerts",
@@ -38,24 +39,13 @@ export async function ruleEditorPage(id) {
   const [rule, { channels }, { rules: others }] = await Promise.all([id ? get(`/v1/rules/${encodeURIComponent(id)}`) : null, get("/v1/channels"), get("/v1/rules")]);
   const r = rule || { kind: "volume", enabled: true, match: {}, channels: [] };
   const zone = Intl.DateTimeFormat().resolvedOptions().timeZone || "UTC";
-  const nameMode = r.match?.name ? Object.keys(r.match.name)[0] : "equals";
 
   const form = h("form", { novalidate: true, "aria-labelledby": "rule-title" },
     h("div", { class: "form-grid" },
       field("name", "Name", { value: r.name || "", required: true, maxlength: 100, placeholder: "Leads per campaign group" }),
       h("label", {}, "Kind", h("select", { name: "kind", "data-field": "kind", disabled: !!rule }, Object.entries(KINDS).map(([k, l]) => h("option", { value: k, selected: k === r.kind }, l)))),
       h("label", { class: "inline" }, h("input", { type: "checkbox", name: "enabled", checked: r.enabled !== false }), "Enabled")),
-    h("fieldset", {}, h("legend", {}, "Which events count"),
-      h("div", { class: "form-grid" },
-        h("label", {}, "Event name",
-          h("span", { class: "actions-row" },
-            h("select", { name: "nameMode", "aria-label": "How the name matches" }, ["equals", "prefix", "contains"].map((m) => h("option", { value: m, selected: m === nameMode }, m))),
-            h("input", { name: "nameValue", "data-field": "match.name", value: r.match?.name?.[nameMode] || "", placeholder: "lead created", "aria-label": "Event name" }))),
-        field("match.category", "Category", { value: r.match?.category || "" }),
-        h("label", {}, "Level", h("select", { name: "match.level", "data-field": "match.level" }, ["", "info", "success", "warning", "error"].map((l) => h("option", { value: l, selected: l === (r.match?.level || "") }, l || "any")))),
-        field("match.userId", "User id", { value: r.match?.userId || "" }),
-        h("label", {}, "Tags (key=value, one per line)", h("textarea", { name: "match.tags", "data-field": "match.tags", rows: 2 }, Object.entries(r.match?.tags || {}).map(([k, v]) => `${k}=${v}`).join("\n"))),
-        h("label", { class: "inline" }, h("input", { type: "checkbox", name: "match.includeTest", checked: !!r.match?.includeTest }), "Count test events too"))),
+    matchFieldset(r.match),
     h("fieldset", { dataset: { kind: "threshold" } }, h("legend", {}, "Threshold"),
       h("div", { class: "form-grid" },
         numberField("threshold.count", "At least this many events", r.threshold?.count ?? 5),
@@ -136,18 +126,7 @@ function ruleFromForm(form, fixedKind) {
   const number = (name) => (value(name) === "" ? undefined : Number(value(name)));
   const text = (name) => value(name) || undefined;
   const schedule = (prefix) => (value(`${prefix}.cron`) ? { cron: value(`${prefix}.cron`), timeZone: text(`${prefix}.timeZone`) } : undefined);
-  const tags = Object.fromEntries(value("match.tags").split("\n").map((l) => l.trim()).filter(Boolean).map((l) => {
-    const i = l.indexOf("=");
-    const raw = i < 0 ? "" : l.slice(i + 1).trim();
-    const parsed = raw === "true" ? true : raw === "false" ? false : raw !== "" && !Number.isNaN(Number(raw)) ? Number(raw) : raw;
-    return [i < 0 ? l : l.slice(0, i).trim(), parsed];
-  }));
-  const match = {
-    name: value("nameValue") ? { [form.nameMode.value]: value("nameValue") } : undefined,
-    category: text("match.category"), level: text("match.level"), userId: text("match.userId"),
-    tags: Object.keys(tags).length ? tags : undefined,
-    includeTest: form.elements["match.includeTest"].checked || undefined,
-  };
+  const match = matchFromForm(form);
   const body = {
     name: value("name"), kind, enabled: form.enabled.checked, match,
     channels: [...form.querySelectorAll("input[name=channels]:checked")].map((c) => c.value),
