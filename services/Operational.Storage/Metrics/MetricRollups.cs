@@ -53,6 +53,25 @@ public static class RollupFolding
     public const int MaxFields = 8;
     public const int MaxGroups = 8;
 
+    /// <summary>Whether folding can take anything from <paramref name="e"/>: every rollup measures a numeric tag.</summary>
+    public static bool Measures(IngestedEvent e)
+    {
+        if (e.Tags is null)
+        {
+            return false;
+        }
+
+        foreach (var (_, value) in e.Tags)
+        {
+            if (value.ValueKind == JsonValueKind.Number)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
     /// <summary>Folds <paramref name="e"/> by its name and into the saved metrics it meets.</summary>
     public static void Fold(IngestedEvent e, Dictionary<RollupKey, MetricAggregate> into, SavedMetrics.Set saved)
     {

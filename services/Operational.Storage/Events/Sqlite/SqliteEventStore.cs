@@ -4,6 +4,7 @@ using Microsoft.Data.Sqlite;
 using Operational.Contracts.Events;
 using Operational.ServiceDefaults.Storage;
 using Operational.Storage.Insights;
+using Operational.Storage.Metrics;
 using Operational.Storage.Users;
 
 namespace Operational.Storage.Events.Sqlite;
@@ -124,6 +125,7 @@ public sealed partial class SqliteEventStore(SqliteDatabase database) : IEventSt
         """,
         RollupMigration,
         SavedMetricMigration,
+        MetricQueueMigration,
     ];
 
     private const string Columns =
@@ -156,6 +158,7 @@ public sealed partial class SqliteEventStore(SqliteDatabase database) : IEventSt
             await using var tag = connection.Command(transaction,
                 "INSERT OR IGNORE INTO event_tags (project_id, pair, ts, event_seq) VALUES ($project, $pair, $ts, $seq)");
             await using var search = connection.Command(transaction, "INSERT INTO events_fts (rowid, text) VALUES ($seq, $text)");
+            await using var measured = connection.Command(transaction, "INSERT INTO metric_queue (seq) VALUES ($seq)");
             await using var category = connection.Command(transaction, """
                 INSERT INTO categories (project_id, test, category, count, last_ts) VALUES ($project, $test, $category, 1, $ts)
                 ON CONFLICT (project_id, test, category) DO UPDATE SET count = count + 1, last_ts = MAX(last_ts, excluded.last_ts)
@@ -187,6 +190,12 @@ public sealed partial class SqliteEventStore(SqliteDatabase database) : IEventSt
 
                 search.Set(("$seq", seq), ("$text", StoredEventJson.SearchText(e)));
                 await search.ExecuteNonQueryAsync(cancellationToken);
+
+                if (RollupFolding.Measures(e))
+                {
+                    measured.Set(("$seq", seq));
+                    await measured.ExecuteNonQueryAsync(cancellationToken);
+                }
 
                 if (e.Category is not null)
                 {
