@@ -23,7 +23,8 @@ public sealed partial class MongoEventStore
 
     private async Task<SavedMetrics.Set> SavedMetricsForFoldingAsync(CancellationToken cancellationToken)
     {
-        if (Stopwatch.GetElapsedTime(Interlocked.Read(ref _savedMetricsRead)) >= SavedMetricsRefresh || _savedMetricsRead == long.MinValue)
+        var read = Interlocked.Read(ref _savedMetricsRead);
+        if (read == long.MinValue || Stopwatch.GetElapsedTime(read) >= SavedMetricsRefresh)
         {
             _savedMetrics = new SavedMetrics.Set(await ListSavedMetricsAsync(null, cancellationToken));
             Interlocked.Exchange(ref _savedMetricsRead, Stopwatch.GetTimestamp());
