@@ -153,11 +153,14 @@ public sealed partial class SqliteEventStore(SqliteDatabase database) : IEventSt
                 VALUES ($id, $project, $name, $avatar, $category, $content, $ts, $received, $type, $context, $contextStart,
                         $actions, $notify, $test, $user, $tags, $level, $backfilled, $warnings, $contextEnd, $contextTimeout)
                 ON CONFLICT (project_id, id) DO NOTHING
-                RETURNING seq
                 """);
             await using var tag = connection.Command(transaction,
                 "INSERT OR IGNORE INTO event_tags (project_id, pair, ts, event_seq) VALUES ($project, $pair, $ts, $seq)");
-            await using var search = connection.Command(transaction, "INSERT INTO events_fts (rowid, text) VALUES ($seq, $text)");
+            // The batch's search texts go in as one statement, after the rest: FTS5 writes its pending terms
+            // to disk at every statement savepoint, so row by row (between inserts that open a statement
+            // journal) it wrote a tiny segment per event and spent its time merging them.
+            await using var search = connection.Command(transaction, "INSERT INTO events_fts (rowid, text) SELECT value ->> 0, value ->> 1 FROM json_each($rows)");
+            var searchable = new List<(long Seq, string Text)>(events.Count);
             await using var measured = connection.Command(transaction, "INSERT INTO metric_queue (seq) VALUES ($seq)");
             await using var category = connection.Command(transaction, """
                 INSERT INTO categories (project_id, test, category, count, last_ts) VALUES ($project, $test, $category, 1, $ts)
@@ -176,10 +179,14 @@ public sealed partial class SqliteEventStore(SqliteDatabase database) : IEventSt
             foreach (var e in events)
             {
                 Bind(insert, e);
-                if (await insert.ExecuteScalarAsync(cancellationToken) is not long seq)
+                // Not RETURNING: it makes every insert open a statement journal (a savepoint), which costs
+                // a copy of each page it changes; the new rowid is the connection's last one.
+                if (await insert.ExecuteNonQueryAsync(cancellationToken) == 0)
                 {
                     continue; // already stored
                 }
+
+                var seq = SQLitePCL.raw.sqlite3_last_insert_rowid(connection.Handle);
 
                 added++;
                 foreach (var pair in StoredEventJson.TagPairs(e))
@@ -188,8 +195,7 @@ public sealed partial class SqliteEventStore(SqliteDatabase database) : IEventSt
                     await tag.ExecuteNonQueryAsync(cancellationToken);
                 }
 
-                search.Set(("$seq", seq), ("$text", StoredEventJson.SearchText(e)));
-                await search.ExecuteNonQueryAsync(cancellationToken);
+                searchable.Add((seq, StoredEventJson.SearchText(e)));
 
                 if (RollupFolding.Measures(e))
                 {
@@ -211,8 +217,35 @@ public sealed partial class SqliteEventStore(SqliteDatabase database) : IEventSt
                 }
             }
 
+            if (searchable.Count > 0)
+            {
+                search.Set(("$rows", SearchRows(searchable)));
+                await search.ExecuteNonQueryAsync(cancellationToken);
+            }
+
             return added;
         }, cancellationToken);
+    }
+
+    /// <summary><c>[[seq, text], …]</c> for <c>json_each</c>.</summary>
+    private static string SearchRows(List<(long Seq, string Text)> rows)
+    {
+        var buffer = new System.Buffers.ArrayBufferWriter<byte>(rows.Count * 64);
+        using (var json = new System.Text.Json.Utf8JsonWriter(buffer))
+        {
+            json.WriteStartArray();
+            foreach (var (seq, text) in rows)
+            {
+                json.WriteStartArray();
+                json.WriteNumberValue(seq);
+                json.WriteStringValue(text);
+                json.WriteEndArray();
+            }
+
+            json.WriteEndArray();
+        }
+
+        return Encoding.UTF8.GetString(buffer.WrittenSpan);
     }
 
     public Task<IngestedEvent?> GetAsync(string projectId, string id, CancellationToken cancellationToken) =>
