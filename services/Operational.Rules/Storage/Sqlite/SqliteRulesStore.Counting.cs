@@ -61,42 +61,16 @@ public sealed partial class SqliteRulesStore
 
             if (values.Count > 0)
             {
-                await MergeValuesAsync(connection, transaction, values, cancellationToken);
+                await SqliteAggregates.MergeAsync(connection, transaction, "rule_values", ["rule_id", "grp", "bucket"],
+                    values.Select(v => ((object?[])[v.Key.Rule, v.Key.Group, v.Key.Bucket], v.Value)), cancellationToken);
             }
         }, cancellationToken);
-
-    /// <summary>Adds a batch's values to their buckets' aggregates: read, merge, write, inside the counting transaction.</summary>
-    private static async Task MergeValuesAsync(SqliteConnection connection, SqliteTransaction transaction,
-        Dictionary<(string Rule, string Group, long Bucket), MetricAggregate> values, CancellationToken cancellationToken)
-    {
-        using var select = connection.Command(transaction, "SELECT count, sum, min, max, sketch FROM rule_values WHERE rule_id = $rule AND grp = $grp AND bucket = $bucket");
-        using var write = connection.Command(transaction, """
-            INSERT OR REPLACE INTO rule_values (rule_id, grp, bucket, count, sum, min, max, sketch) VALUES ($rule, $grp, $bucket, $count, $sum, $min, $max, $sketch)
-            """);
-        foreach (var ((rule, group, bucket), added) in values)
-        {
-            select.Set(("$rule", rule), ("$grp", group), ("$bucket", bucket));
-            var merged = added;
-            using (var reader = await select.ExecuteReaderAsync(cancellationToken))
-            {
-                if (await reader.ReadAsync(cancellationToken))
-                {
-                    merged = MetricAggregate.From(reader.GetInt64(0), reader.GetDouble(1), reader.GetDouble(2), reader.GetDouble(3), (byte[])reader[4]);
-                    merged.Merge(added);
-                }
-            }
-
-            write.Set(("$rule", rule), ("$grp", group), ("$bucket", bucket), ("$count", merged.Count), ("$sum", merged.Sum), ("$min", merged.Min), ("$max", merged.Max),
-                ("$sketch", merged.Sketch.ToBytes()));
-            await write.ExecuteNonQueryAsync(cancellationToken);
-        }
-    }
 
     public async Task<MetricAggregate> AggregateAsync(string ruleId, string? group, DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken)
     {
         var rows = await database.QueryAsync(
-            "SELECT count, sum, min, max, sketch FROM rule_values WHERE rule_id = $rule AND grp = $grp AND bucket >= $from AND bucket < $to",
-            r => MetricAggregate.From(r.GetInt64(0), r.GetDouble(1), r.GetDouble(2), r.GetDouble(3), (byte[])r[4]), cancellationToken,
+            $"SELECT {SqliteAggregates.Columns} FROM rule_values WHERE rule_id = $rule AND grp = $grp AND bucket >= $from AND bucket < $to",
+            r => SqliteAggregates.Read(r), cancellationToken,
             ("$rule", ruleId), ("$grp", RulesJson.GroupKey(group)), ("$from", from.ToUnixTimeMilliseconds()), ("$to", to.ToUnixTimeMilliseconds()));
         var total = new MetricAggregate();
         foreach (var row in rows)

@@ -70,36 +70,9 @@ public sealed partial class SqliteEventStore : IMetricStore, IRollupFolding
             dequeue.Set(("$to", toPosition));
             await dequeue.ExecuteNonQueryAsync(cancellationToken);
 
-            await using var select = connection.Command(transaction, """
-                SELECT count, sum, min, max, sketch FROM metric_rollups
-                WHERE project_id = $project AND name = $name AND field = $field AND group_key = $key AND resolution = $resolution AND group_value = $value AND bucket = $bucket
-                """);
-            await using var upsert = connection.Command(transaction, """
-                INSERT OR REPLACE INTO metric_rollups (project_id, name, field, group_key, resolution, group_value, bucket, count, sum, min, max, sketch)
-                VALUES ($project, $name, $field, $key, $resolution, $value, $bucket, $count, $sum, $min, $max, $sketch)
-                """);
-            foreach (var (key, contribution) in contributions)
-            {
-                (string, object?)[] where =
-                [
-                    ("$project", key.ProjectId), ("$name", key.Name), ("$field", key.Field), ("$key", key.GroupKey),
-                    ("$resolution", key.Resolution.Code()), ("$value", key.GroupValue), ("$bucket", key.BucketStart),
-                ];
-                select.Set(where);
-                var merged = contribution;
-                await using (var reader = await select.ExecuteReaderAsync(cancellationToken))
-                {
-                    if (await reader.ReadAsync(cancellationToken))
-                    {
-                        merged = MetricAggregate.From(reader.GetInt64(0), reader.GetDouble(1), reader.GetDouble(2), reader.GetDouble(3), (byte[])reader[4]);
-                        merged.Merge(contribution);
-                    }
-                }
-
-                upsert.Set([.. where, ("$count", merged.Count), ("$sum", merged.Sum), ("$min", merged.Min), ("$max", merged.Max), ("$sketch", merged.Sketch.ToBytes())]);
-                await upsert.ExecuteNonQueryAsync(cancellationToken);
-            }
-
+            await SqliteAggregates.MergeAsync(connection, transaction, "metric_rollups", ["project_id", "name", "field", "group_key", "resolution", "group_value", "bucket"],
+                contributions.Select(c => ((object?[])[c.Key.ProjectId, c.Key.Name, c.Key.Field, c.Key.GroupKey, c.Key.Resolution.Code(), c.Key.GroupValue, c.Key.BucketStart], c.Value)),
+                cancellationToken);
             return true;
         }, cancellationToken);
 
@@ -113,12 +86,12 @@ public sealed partial class SqliteEventStore : IMetricStore, IRollupFolding
             ("$resolution", resolution.Code()), ("$from", from), ("$to", to), ("$top", top));
 
     public async Task<IReadOnlyList<RollupRow>> ReadSeriesAsync(SeriesSelector series, string groupValue, Resolution resolution, long from, long to, CancellationToken cancellationToken) =>
-        await database.QueryAsync("""
-            SELECT group_value, bucket, count, sum, min, max, sketch FROM metric_rollups
+        await database.QueryAsync($"""
+            SELECT group_value, bucket, {SqliteAggregates.Columns} FROM metric_rollups
             WHERE project_id = $project AND name = $name AND field = $field AND group_key = $key AND resolution = $resolution AND group_value = $value
               AND bucket >= $from AND bucket < $to
             ORDER BY bucket
-            """, r => new RollupRow(r.GetString(0), r.GetInt64(1), MetricAggregate.From(r.GetInt64(2), r.GetDouble(3), r.GetDouble(4), r.GetDouble(5), (byte[])r[6])),
+            """, r => new RollupRow(r.GetString(0), r.GetInt64(1), SqliteAggregates.Read(r, 2)),
             cancellationToken,
             ("$project", series.ProjectId), ("$name", series.Name), ("$field", series.Field), ("$key", series.GroupKey),
             ("$resolution", resolution.Code()), ("$value", groupValue), ("$from", from), ("$to", to));
