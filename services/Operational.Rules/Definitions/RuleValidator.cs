@@ -364,9 +364,9 @@ public static class RuleValidator
     private static RuleStat Stat(RuleStat stat, double? above, double? below, string prefix, FieldErrors errors)
     {
         var field = stat.Field?.Trim();
-        if (field is not { Length: > 0 and <= 64 } || !field.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.'))
+        if (!TagKeys.IsValid(field))
         {
-            errors.Add($"{prefix}.stat.field", "is required: the key of a numeric tag (1–64 of A–Z a–z 0–9 - _ .)");
+            errors.Add($"{prefix}.stat.field", $"is required: the key of a numeric tag ({TagKeys.Described})");
         }
 
         var fn = stat.Fn?.Trim() ?? "p95";

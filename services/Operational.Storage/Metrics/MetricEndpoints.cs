@@ -1,9 +1,10 @@
-using Operational.ServiceDefaults.Statistics;
 using System.Globalization;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Operational.Contracts.Events;
 using Operational.ServiceDefaults.Identity;
 using Operational.ServiceDefaults.Problems;
 using Operational.ServiceDefaults.Query;
+using Operational.ServiceDefaults.Statistics;
 using Operational.ServiceDefaults.Validation;
 
 namespace Operational.Storage.Metrics;
@@ -91,14 +92,14 @@ public static class MetricEndpoints
                 errors.Add("name", "is required (or metric): the event name whose numeric tag to read");
             }
 
-            if (QueryParameters.Filter(field) is not { } fieldName || !IsTagKey(fieldName))
+            if (!TagKeys.IsValid(QueryParameters.Filter(field)))
             {
-                errors.Add("field", "is required (or metric): a numeric tag's key (1–64 of A–Z a–z 0–9 - _ .)");
+                errors.Add("field", $"is required (or metric): a numeric tag's key ({TagKeys.Described})");
             }
 
-            if (group is not null && !IsTagKey(group))
+            if (group is not null && !TagKeys.IsValid(group))
             {
-                errors.Add("groupBy", "must be a tag's key (1–64 of A–Z a–z 0–9 - _ .)");
+                errors.Add("groupBy", $"must be a tag's key ({TagKeys.Described})");
             }
         }
 
@@ -149,7 +150,7 @@ public static class MetricEndpoints
         }
 
         var step = resolution.Seconds();
-        var first = start.ToUnixTimeSeconds() - Mod(start.ToUnixTimeSeconds(), step);
+        var first = RollupFolding.BucketOf(start, resolution);
         var last = end.ToUnixTimeSeconds();
         var buckets = new List<long>();
         for (var b = first; b < last; b += step)
@@ -230,7 +231,4 @@ public static class MetricEndpoints
 
     private static double? Round(double? value) => value is { } v ? Math.Round(v, 6) : null;
 
-    private static long Mod(long a, long b) => ((a % b) + b) % b;
-
-    public static bool IsTagKey(string key) => key.Length is > 0 and <= 64 && key.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.');
 }

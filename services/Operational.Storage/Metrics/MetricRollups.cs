@@ -76,10 +76,10 @@ public static class RollupFolding
     public static void Fold(IngestedEvent e, Dictionary<RollupKey, MetricAggregate> into, SavedMetrics.Set saved)
     {
         saved.Fold(e, into);
-        Fold(e, into);
+        FoldByName(e, into);
     }
 
-    public static void Fold(IngestedEvent e, Dictionary<RollupKey, MetricAggregate> into)
+    private static void FoldByName(IngestedEvent e, Dictionary<RollupKey, MetricAggregate> into)
     {
         if (e.Test || e.Tags is not { Count: > 0 } tags)
         {

@@ -56,14 +56,14 @@ public static class SavedMetrics
         }
 
         EventConditionRules.Check(definition.Match, errors);
-        if (definition.Field is not { } field || !MetricEndpoints.IsTagKey(field))
+        if (!TagKeys.IsValid(definition.Field))
         {
-            errors.Add("field", "is required: a numeric tag's key (1–64 of A–Z a–z 0–9 - _ .)");
+            errors.Add("field", $"is required: a numeric tag's key ({TagKeys.Described})");
         }
 
-        if (definition.GroupBy is { } groupBy && (!MetricEndpoints.IsTagKey(groupBy) || groupBy == definition.Field))
+        if (definition.GroupBy is { } groupBy && (!TagKeys.IsValid(groupBy) || groupBy == definition.Field))
         {
-            errors.Add("groupBy", "must be another tag's key (1–64 of A–Z a–z 0–9 - _ .)");
+            errors.Add("groupBy", $"must be another tag's key ({TagKeys.Described})");
         }
 
         return errors.IsEmpty

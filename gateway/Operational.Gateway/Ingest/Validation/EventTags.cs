@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Operational.Contracts.Events;
 using Operational.ServiceDefaults.Validation;
 using static Operational.Gateway.Ingest.Validation.EventFields;
 
@@ -8,7 +9,6 @@ namespace Operational.Gateway.Ingest.Validation;
 internal static class EventTags
 {
     public const int MaxTags = 32;
-    public const int MaxTagKeyLength = 64;
     public const int MaxTagValueLength = 256;
 
     public static Dictionary<string, JsonElement>? Check(IReadOnlyDictionary<string, JsonElement> fields, FieldErrors errors)
@@ -28,9 +28,9 @@ internal static class EventTags
         foreach (var tag in value.EnumerateObject())
         {
             var at = $"tags.{tag.Name}";
-            if (tag.Name.Length is 0 or > MaxTagKeyLength || !tag.Name.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.'))
+            if (!TagKeys.IsValid(tag.Name))
             {
-                errors.Add(at, $"tag keys are 1 to {MaxTagKeyLength} letters, digits, - _ or .");
+                errors.Add(at, $"tag keys are 1 to {TagKeys.MaxLength} letters, digits, - _ or .");
             }
             else if (tag.Value.ValueKind is not (JsonValueKind.String or JsonValueKind.Number or JsonValueKind.True or JsonValueKind.False))
             {
